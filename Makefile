@@ -1,0 +1,48 @@
+# ytarchive: `make run` starts the whole app, `make test` runs every test.
+# Both install what is missing first: a virtualenv from requirements/, and
+# Debian's redis-server and ffmpeg (and Chromium for browser tests) when absent.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements/base.txt requirements/test.txt | md5sum | cut -c1-12)
+APT_PACKAGES_RUN := redis-server ffmpeg
+APT_PACKAGES_TEST := redis-server ffmpeg
+
+.PHONY: run test lint bench system-deps system-deps-test venv clean
+
+$(STAMP): requirements/base.txt requirements/test.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/test.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+venv: $(STAMP)
+
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES_RUN); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+system-deps-test:
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES_RUN="$(APT_PACKAGES_TEST)"
+
+run: venv system-deps
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py ensure_admin
+	exec $(PY) -m config.launch
+
+test: venv system-deps-test
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: venv
+	$(PY) -m ruff check .
+
+bench: venv system-deps-test
+	$(PY) -m pytest tests/bench -s -p no:cacheprovider --no-header -q -o addopts=""
+
+clean:
+	rm -rf $(VENV) .cache .pytest_cache

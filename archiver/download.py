@@ -1,0 +1,124 @@
+"""One download, start to finish, as a download worker runs it. No database here.
+
+Claim the video (a Redis lock with a lease the worker renews while it works),
+let yt-dlp write into a private temp folder beside the final one, rename the
+finished folder into place in one step, and say what happened. A video whose
+final folder exists is archived already: nothing is touched.
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from archiver import state, tree, ytdlp
+from archiver.ids import require_safe_id
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    status: str  # archived | failed | busy
+    kind: str = ""  # for failures: permanent | transient
+    reason: str = ""
+    already: bool = False
+    video_file: str = ""
+    title: str = ""
+    size_bytes: int = 0
+    subtitles: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class _LeaseKeeper(threading.Thread):
+    """Renews the video's lock every third of the lease while the download runs."""
+
+    def __init__(self, r, channel_id: str, video_id: str, token: str, lease_seconds: float):
+        super().__init__(daemon=True, name=f"lease-{video_id}")
+        self.args = (r, channel_id, video_id, token, lease_seconds)
+        self.stopped = threading.Event()
+        self.lost = False
+
+    def run(self):
+        r, channel_id, video_id, token, lease_seconds = self.args
+        while not self.stopped.wait(lease_seconds / 3):
+            try:
+                if not state.renew_lock(r, channel_id, video_id, token, lease_seconds):
+                    self.lost = True
+                    log.warning("lease lost channel=%s video=%s", channel_id, video_id)
+                    return
+            except Exception as exc:  # Redis restarting: keep trying until the lease runs out
+                log.info("lease renewal failed channel=%s video=%s: %s", channel_id, video_id, exc)
+
+
+def archive_video(message: dict, root: Path, r, lease_seconds: float) -> Outcome:
+    channel_id = require_safe_id(message["channel_id"])
+    video_id = require_safe_id(message["video_id"])
+    context = f"channel={channel_id} video={video_id} "
+    final_dir = tree.video_dir(root, channel_id, video_id)
+    if final_dir.is_dir():
+        log.info("%salready archived, nothing to do", context)
+        return Outcome("archived", already=True)
+    token = uuid.uuid4().hex
+    if not state.acquire_lock(r, channel_id, video_id, token, lease_seconds):
+        log.info("%sanother worker holds it", context)
+        return Outcome("busy")
+    keeper = _LeaseKeeper(r, channel_id, video_id, token, lease_seconds)
+    keeper.start()
+    started = time.monotonic()
+    temp_dir = None
+    try:
+        state.set_state(r, channel_id, video_id, "processing")
+        temp_dir = tree.make_temp_video_dir(root, channel_id, video_id)
+        result = ytdlp.download(
+            message["url"], temp_dir, ytdlp.Options.from_dict(message.get("options")),
+            on_progress=_progress_publisher(r, channel_id, video_id), context=context,
+        )
+        if not tree.publish_video_dir(temp_dir, final_dir):
+            log.info("%sfinished by another worker first; kept theirs", context)
+        temp_dir = None
+        seconds = time.monotonic() - started
+        log.info("%sarchived in %.1fs (%s bytes)", context, seconds, result.size_bytes)
+        return Outcome("archived", video_file=result.video_file, title=result.title,
+                       size_bytes=result.size_bytes, subtitles=result.subtitles, seconds=seconds)
+    except Exception as exc:  # every failure becomes an outcome with a reason
+        kind, reason = ytdlp.classify(exc)
+        log.info("%sfailed (%s): %s", context, kind, reason)
+        return Outcome("failed", kind=kind, reason=reason, seconds=time.monotonic() - started)
+    finally:
+        keeper.stopped.set()
+        if temp_dir is not None:
+            shutil.rmtree(temp_dir, ignore_errors=True)
+        try:
+            state.release_lock(r, channel_id, video_id, token)
+            state.clear_download_progress(r, channel_id, video_id)
+        except Exception as exc:  # the lock expires with its lease anyway
+            log.info("%scould not release lock: %s", context, exc)
+
+
+def _progress_publisher(r, channel_id: str, video_id: str):
+    last = [0.0]
+
+    def hook(d: dict) -> None:
+        now = time.monotonic()
+        if d.get("status") == "downloading" and now - last[0] < 1.0:
+            return
+        last[0] = now
+        try:
+            state.publish_download_progress(r, channel_id, video_id, {
+                "status": d.get("status"),
+                "downloaded_bytes": d.get("downloaded_bytes"),
+                "total_bytes": d.get("total_bytes") or d.get("total_bytes_estimate"),
+                "speed": d.get("speed"),
+            })
+        except Exception as exc:  # live progress is best effort; the download goes on
+            log.debug("progress not published: %s", exc)
+
+    return hook

@@ -1,0 +1,79 @@
+"""How many download workers to run, and the ``local`` backend that runs them.
+
+``desired_workers`` is the rule from the design: one worker per ``per_worker``
+queued downloads, at least one while anything is queued, never more than
+``max_workers``, none when the queue is empty. Backends only ever add workers;
+workers leave by themselves once the queue has been empty for a while (see
+downloads_app.worker_lifecycle), so a busy worker is never killed to scale down.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def desired_workers(queue_length: int, per_worker: int, max_workers: int) -> int:
+    if queue_length <= 0 or max_workers <= 0:
+        return 0
+    return max(1, min(max_workers, queue_length // max(1, per_worker)))
+
+
+def worker_command(name: str) -> list[str]:
+    """``celery -A config worker -Q downloads …``: one task at a time, no gossip."""
+    celery = Path(sys.executable).with_name("celery")
+    head = [str(celery)] if celery.exists() else [sys.executable, "-m", "celery"]
+    return [
+        *head,
+        "-A", "config", "worker", "-Q", "downloads", "-c", "1", "--prefetch-multiplier", "1",
+        "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "-l", "INFO",
+    ]
+
+
+class LocalWorkers:
+    """Download workers as child processes of this one (``make run``'s ``scaler`` process)."""
+
+    def __init__(self, env: dict | None = None, cwd: str | None = None):
+        self.env = env
+        self.cwd = cwd
+        self.children: dict[int, subprocess.Popen] = {}
+        self.started = 0
+
+    def reap(self) -> int:
+        """Forget workers that exited (finished idle, or died); returns how many are alive."""
+        for pid, proc in list(self.children.items()):
+            code = proc.poll()
+            if code is not None:
+                log.info("download worker pid=%s exited with %s", pid, code)
+                del self.children[pid]
+        return len(self.children)
+
+    def reconcile(self, desired: int) -> int:
+        alive = self.reap()
+        for _ in range(max(0, desired - alive)):
+            self.started += 1
+            proc = subprocess.Popen(worker_command(f"download-{os.getpid()}-{self.started}"),
+                                    env=self.env, cwd=self.cwd)
+            self.children[proc.pid] = proc
+            log.info("started download worker pid=%s (%s wanted)", proc.pid, desired)
+        return len(self.children)
+
+    def stop(self, grace_seconds: float = 30.0) -> None:
+        """SIGTERM every worker (a warm shutdown hands unfinished work back), then SIGKILL."""
+        for proc in self.children.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + grace_seconds
+        for proc in self.children.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        self.children.clear()

@@ -1,0 +1,218 @@
+"""Every Redis key the archiver uses (the broker's own keys excepted), in one place.
+
+Live state that is cheap to read and rebuildable from the database:
+
+* ``ytarchive:vstate:{channel}``   hash video-id -> pending|processing|completed|failed
+* ``ytarchive:progress:{channel}`` hash of counts (total and one per state), kept in
+  step with ``vstate`` by one Lua script, so a poll is one HGETALL, not a count.
+* ``ytarchive:lock:{channel}:{video}`` the per-video download lock (``SET NX PX``),
+  holding a random token; it expires with the lease unless renewed.
+* ``ytarchive:leases`` sorted set ``channel/video`` -> lease expiry (epoch seconds),
+  so the control side can find downloads whose worker died.
+* ``ytarchive:dl:{channel}:{video}`` live byte counts of a download in flight.
+"""
+from __future__ import annotations
+
+import functools
+import time
+
+import redis
+
+PREFIX = "ytarchive"
+STATES = ("pending", "processing", "completed", "failed")
+DOWNLOADS_QUEUE = "downloads"
+# kombu's Redis transport keeps one list per priority step beside the plain one.
+_PRIORITY_SEP = "\x06\x16"
+_PRIORITY_STEPS = (3, 6, 9)
+
+_TRANSITION = """
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old == ARGV[2] then return 0 end
+if old == 'completed' and ARGV[3] ~= 'force' then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if old then
+  redis.call('HINCRBY', KEYS[2], old, -1)
+else
+  redis.call('HINCRBY', KEYS[2], 'total', 1)
+end
+redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+return 1
+"""
+
+_RELEASE_IF_OWNER = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('ZREM', KEYS[2], ARGV[2])
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
+_RENEW_IF_OWNER = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+  return 1
+end
+return 0
+"""
+
+
+@functools.lru_cache(maxsize=8)
+def connect(url: str) -> redis.Redis:
+    """One client (and connection pool) per URL per process."""
+    return redis.Redis.from_url(
+        url, decode_responses=True, socket_timeout=10, socket_connect_timeout=5,
+        health_check_interval=30, retry_on_timeout=True,
+    )
+
+
+def _k(*parts: str) -> str:
+    return ":".join((PREFIX, *parts))
+
+
+def vstate_key(channel_id: str) -> str:
+    return _k("vstate", channel_id)
+
+
+def progress_key(channel_id: str) -> str:
+    return _k("progress", channel_id)
+
+
+def set_state(r: redis.Redis, channel_id: str, video_id: str, state: str, force: bool = False) -> bool:
+    """Move one video to ``state``; counts follow. A completed video only moves when forced."""
+    if state not in STATES:
+        raise ValueError(f"unknown state {state!r}")
+    script = r.register_script(_TRANSITION)
+    return bool(script(keys=[vstate_key(channel_id), progress_key(channel_id)],
+                       args=[video_id, state, "force" if force else ""]))
+
+
+def set_states(r: redis.Redis, channel_id: str, video_ids, state: str, force: bool = False) -> None:
+    """``set_state`` for many videos in one round trip."""
+    script = r.register_script(_TRANSITION)
+    pipe = r.pipeline(transaction=False)
+    for video_id in video_ids:
+        script(keys=[vstate_key(channel_id), progress_key(channel_id)],
+               args=[video_id, state, "force" if force else ""], client=pipe)
+    pipe.execute()
+
+
+def progress(r: redis.Redis, channel_id: str) -> dict | None:
+    """The counts, or None when Redis has none (lost, or never built): rebuild from the DB."""
+    raw = r.hgetall(progress_key(channel_id))
+    if not raw:
+        return None
+    counts = {name: max(0, int(raw.get(name, 0))) for name in ("total", *STATES)}
+    return counts
+
+
+def rebuild_progress(r: redis.Redis, channel_id: str, states: dict[str, str]) -> dict:
+    """Replace a channel's live state with ``states`` (from the database), atomically."""
+    counts = {name: 0 for name in ("total", *STATES)}
+    counts["total"] = len(states)
+    for state in states.values():
+        counts[state] += 1
+    pipe = r.pipeline(transaction=True)
+    pipe.delete(vstate_key(channel_id), progress_key(channel_id))
+    items = list(states.items())
+    for start in range(0, len(items), 1000):
+        pipe.hset(vstate_key(channel_id), mapping=dict(items[start:start + 1000]))
+    pipe.hset(progress_key(channel_id), mapping=counts)
+    pipe.execute()
+    return counts
+
+
+def video_states(r: redis.Redis, channel_id: str) -> dict[str, str]:
+    return r.hgetall(vstate_key(channel_id))
+
+
+def forget_channel(r: redis.Redis, channel_id: str) -> None:
+    r.delete(vstate_key(channel_id), progress_key(channel_id))
+
+
+def lock_key(channel_id: str, video_id: str) -> str:
+    return _k("lock", channel_id, video_id)
+
+
+def leases_key() -> str:
+    return _k("leases")
+
+
+def lease_member(channel_id: str, video_id: str) -> str:
+    return f"{channel_id}/{video_id}"
+
+
+def acquire_lock(r: redis.Redis, channel_id: str, video_id: str, token: str, lease_seconds: float) -> bool:
+    """Claim a video for download, atomically (SET NX PX): False when someone holds it."""
+    if not r.set(lock_key(channel_id, video_id), token, nx=True, px=int(lease_seconds * 1000)):
+        return False
+    r.zadd(leases_key(), {lease_member(channel_id, video_id): time.time() + lease_seconds})
+    return True
+
+
+def renew_lock(r: redis.Redis, channel_id: str, video_id: str, token: str, lease_seconds: float) -> bool:
+    """Extend the lease while the download runs; False if the lock was lost meanwhile."""
+    script = r.register_script(_RENEW_IF_OWNER)
+    return bool(script(
+        keys=[lock_key(channel_id, video_id), leases_key()],
+        args=[token, int(lease_seconds * 1000), time.time() + lease_seconds,
+              lease_member(channel_id, video_id)],
+    ))
+
+
+def release_lock(r: redis.Redis, channel_id: str, video_id: str, token: str) -> bool:
+    script = r.register_script(_RELEASE_IF_OWNER)
+    return bool(script(keys=[lock_key(channel_id, video_id), leases_key()],
+                       args=[token, lease_member(channel_id, video_id)]))
+
+
+def expired_leases(r: redis.Redis, now: float | None = None) -> list[tuple[str, str]]:
+    """``(channel, video)`` pairs whose lease ran out and whose lock is gone."""
+    now = time.time() if now is None else now
+    found = []
+    for member in r.zrangebyscore(leases_key(), "-inf", now):
+        channel_id, _, video_id = member.partition("/")
+        if not r.exists(lock_key(channel_id, video_id)):
+            found.append((channel_id, video_id))
+    return found
+
+
+def drop_lease(r: redis.Redis, channel_id: str, video_id: str) -> None:
+    r.zrem(leases_key(), lease_member(channel_id, video_id))
+
+
+def download_progress_key(channel_id: str, video_id: str) -> str:
+    return _k("dl", channel_id, video_id)
+
+
+def publish_download_progress(r: redis.Redis, channel_id: str, video_id: str, fields: dict,
+                              ttl_seconds: int = 120) -> None:
+    key = download_progress_key(channel_id, video_id)
+    pipe = r.pipeline(transaction=False)
+    pipe.hset(key, mapping={k: v for k, v in fields.items() if v is not None})
+    pipe.expire(key, ttl_seconds)
+    pipe.execute()
+
+
+def download_progress(r: redis.Redis, channel_id: str, video_id: str) -> dict:
+    return r.hgetall(download_progress_key(channel_id, video_id))
+
+
+def clear_download_progress(r: redis.Redis, channel_id: str, video_id: str) -> None:
+    r.delete(download_progress_key(channel_id, video_id))
+
+
+def queue_length(r: redis.Redis, queue: str = DOWNLOADS_QUEUE) -> int:
+    """Messages waiting in a Celery queue (all priority lists): the backlog the scaler reads."""
+    keys = [queue] + [f"{queue}{_PRIORITY_SEP}{step}" for step in _PRIORITY_STEPS]
+    pipe = r.pipeline(transaction=False)
+    for key in keys:
+        pipe.llen(key)
+    return sum(pipe.execute())
+
+
+def ping(r: redis.Redis) -> bool:
+    try:
+        return bool(r.ping())
+    except redis.RedisError:
+        return False

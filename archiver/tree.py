@@ -1,0 +1,155 @@
+"""The archive tree, the contract with users (README.md, "The archive tree").
+
+    ARCHIVE_ROOT/{channel-id}/metadata.json
+                             /playlists/uploads.json
+                             /videos/{video-id}/video.{ext} video.info.json
+                                                thumbnail.jpg subtitles/{lang}.vtt
+
+This module is the only one that builds paths in it. Every id is checked by
+``archiver.ids.require_safe_id`` before it is joined. Nothing appears under a
+final name half-written: single files are written to a temporary name, fsynced
+and renamed; a video is assembled in a temporary folder beside its final one
+(``videos/.tmp-{video-id}-{random}``) and renamed into place in one step.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from archiver.ids import require_safe_id
+
+TEMP_PREFIX = ".tmp-"
+VIDEO_FILE_STEM = "video"
+INFO_FILE = "video.info.json"
+THUMBNAIL_FILE = "thumbnail.jpg"
+SUBTITLES_DIR = "subtitles"
+
+
+def channel_dir(root: Path, channel_id: str) -> Path:
+    return Path(root) / require_safe_id(channel_id)
+
+
+def videos_dir(root: Path, channel_id: str) -> Path:
+    return channel_dir(root, channel_id) / "videos"
+
+
+def video_dir(root: Path, channel_id: str, video_id: str) -> Path:
+    return videos_dir(root, channel_id) / require_safe_id(video_id)
+
+
+def is_archived(root: Path, channel_id: str, video_id: str) -> bool:
+    """A video is archived when its final folder exists: it only ever appears complete."""
+    return video_dir(root, channel_id, video_id).is_dir()
+
+
+def make_temp_video_dir(root: Path, channel_id: str, video_id: str) -> Path:
+    """A fresh private folder beside the final one (same filesystem, so rename is atomic)."""
+    parent = videos_dir(root, channel_id)
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{require_safe_id(video_id)}-", dir=parent))
+
+
+def fsync_tree(path: Path) -> None:
+    """Flush every file and folder under ``path`` to disk, so a rename publishes durable data."""
+    for dirpath, _dirnames, filenames in os.walk(path):
+        for name in filenames:
+            fd = os.open(os.path.join(dirpath, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        fsync_dir(Path(dirpath))
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish_video_dir(temp_dir: Path, final_dir: Path) -> bool:
+    """Rename the finished temp folder to its final name in one step.
+
+    Returns False (and removes the temp folder) when the final folder already
+    exists: another worker finished first, and its copy is left untouched.
+    """
+    fsync_tree(temp_dir)
+    try:
+        os.rename(temp_dir, final_dir)
+    except OSError:
+        if final_dir.is_dir():
+            shutil.rmtree(temp_dir, ignore_errors=True)
+            return False
+        raise
+    fsync_dir(final_dir.parent)
+    return True
+
+
+def write_json_atomic(path: Path, data) -> None:
+    """Write JSON to ``path`` through a temp file, fsync and rename: never a torn file."""
+    write_lines_atomic(path, [json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True)])
+
+
+def write_lines_atomic(path: Path, chunks: Iterable[str]) -> None:
+    """Stream text chunks into ``path`` atomically (big listings never sit in memory)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def channel_metadata_path(root: Path, channel_id: str) -> Path:
+    return channel_dir(root, channel_id) / "metadata.json"
+
+
+def uploads_playlist_path(root: Path, channel_id: str) -> Path:
+    return channel_dir(root, channel_id) / "playlists" / "uploads.json"
+
+
+def find_partial_files(root: Path) -> list[Path]:
+    """Everything under ``root`` that is not a finished file: temp folders and yt-dlp partials."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            if name.startswith(TEMP_PREFIX) or name.endswith((".part", ".ytdl", ".temp")):
+                found.append(Path(dirpath) / name)
+    return found
+
+
+def sweep_stale_temp_dirs(root: Path, older_than_seconds: float) -> list[Path]:
+    """Remove temp folders of dead downloads (housekeeping); live ones are younger."""
+    removed = []
+    cutoff = time.time() - older_than_seconds
+    root = Path(root)
+    if not root.is_dir():
+        return removed
+    for channel in root.iterdir():
+        vids = channel / "videos"
+        if not vids.is_dir():
+            continue
+        for entry in vids.iterdir():
+            if entry.name.startswith(TEMP_PREFIX) and entry.stat().st_mtime < cutoff:
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry)
+    return removed
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())

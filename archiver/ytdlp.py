@@ -1,0 +1,364 @@
+"""The one module that imports yt_dlp.
+
+yt-dlp's library defaults differ from its command line (``retries`` is 0 in
+the library, for one), so every option the archiver relies on is set here
+explicitly. Three jobs:
+
+* ``probe``: what a pasted URL is (a channel or playlist, its stable id).
+* ``iter_tabs``: stream a channel's entries tab by tab, page by page, without
+  holding the listing in memory (``process=False`` keeps yt-dlp's entries lazy).
+* ``download``: one video into a folder, renamed to the archive's file names.
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yt_dlp
+from yt_dlp.utils import DownloadError, ExtractorError
+
+from archiver import tree
+from archiver.errors import UserError
+from archiver.ids import channel_key, is_safe_id, safe_id
+
+log = logging.getLogger(__name__)
+
+YOUTUBE_TABS = ("videos", "shorts", "streams")
+_NESTED_IE = re.compile(r"(Tab|Playlist|Channel|User|Feed)$")
+_MAX_REDIRECTS = 5
+
+
+@dataclass(frozen=True)
+class Options:
+    """The download knobs (from settings), passed in the task message as plain values."""
+
+    format: str = "bestvideo*+bestaudio/best"
+    socket_timeout: float = 30.0
+    http_retries: int = 10
+    rate_limit: int = 0  # bytes/s, 0 = unlimited
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Options:
+        known = {k: v for k, v in (data or {}).items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class ChannelProbe:
+    key: str  # the project's channel id (safe for paths)
+    raw_id: str
+    extractor: str
+    url: str
+    title: str
+    description: str = ""
+    uploader: str = ""
+    thumbnail: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One video as a listing sees it."""
+
+    video_id: str  # path-safe
+    raw_id: str
+    url: str
+    title: str
+    duration: float | None = None
+    upload_date: str | None = None
+
+
+@dataclass
+class DownloadResult:
+    video_file: str
+    title: str
+    size_bytes: int
+    subtitles: list[str] = field(default_factory=list)
+    duration: float | None = None
+    upload_date: str | None = None
+
+
+class _Logger:
+    """Route yt-dlp's chatter into ``logging`` (it would print to stdout otherwise)."""
+
+    def __init__(self, context: str = ""):
+        self.context = context
+
+    def debug(self, msg):
+        log.debug("%s%s", self.context, msg)
+
+    def info(self, msg):
+        log.debug("%s%s", self.context, msg)
+
+    def warning(self, msg):
+        log.info("%syt-dlp warning: %s", self.context, msg)
+
+    def error(self, msg):
+        log.info("%syt-dlp error: %s", self.context, msg)
+
+
+def _base_params(opts: Options, context: str = "") -> dict:
+    return {
+        "logger": _Logger(context),
+        "quiet": True,
+        "no_warnings": False,
+        "noprogress": True,
+        "color": {"stdout": "no_color", "stderr": "no_color"},
+        "socket_timeout": opts.socket_timeout,
+        "retries": opts.http_retries,
+        "fragment_retries": opts.http_retries,
+        "file_access_retries": 3,
+        "extractor_retries": 0,  # transient extractor errors are retried by Celery, with backoff
+        "ignoreerrors": False,
+        "cachedir": False,
+        "call_home": False,
+        "noplaylist": False,
+    }
+
+
+def _listing_params(opts: Options) -> dict:
+    return {**_base_params(opts), "extract_flat": "in_playlist", "lazy_playlist": True}
+
+
+def _extract(ydl, url: str, ie_key: str | None = None) -> dict:
+    """Extract without processing (entries stay lazy), following URL redirect results."""
+    info = ydl.extract_info(url, download=False, process=False, ie_key=ie_key)
+    for _ in range(_MAX_REDIRECTS):
+        if info.get("_type") not in ("url", "url_transparent"):
+            return info
+        info = ydl.extract_info(info["url"], download=False, process=False, ie_key=info.get("ie_key"))
+    raise UserError("The URL redirects too many times.")
+
+
+def probe(url: str, opts: Options | None = None) -> ChannelProbe:
+    """What the URL is: a channel or playlist with a stable id, or UserError saying why not."""
+    opts = opts or Options()
+    with yt_dlp.YoutubeDL(_listing_params(opts)) as ydl:
+        try:
+            info = _extract(ydl, url)
+        except (DownloadError, ExtractorError) as exc:
+            raise UserError(f"yt-dlp cannot list this URL: {_clean(exc)}") from exc
+    if info.get("_type") != "playlist":
+        raise UserError("That URL is a single video, not a channel or playlist.")
+    raw_id = str(info.get("channel_id") or info.get("id") or "")
+    if not raw_id:
+        raise UserError("yt-dlp found no id for this channel or playlist.")
+    extractor = str(info.get("extractor_key") or info.get("ie_key") or "site")
+    if extractor.startswith("Youtube") and info.get("channel_id") and info.get("id") != info.get("channel_id"):
+        # A YouTube playlist: keep the playlist's own id, not its owner's.
+        if not str(info.get("id", "")).startswith("UC"):
+            raw_id = str(info["id"])
+    thumbs = info.get("thumbnails") or []
+    return ChannelProbe(
+        key=channel_key(extractor if not extractor.startswith("Youtube") else "youtube", raw_id),
+        raw_id=raw_id,
+        extractor=extractor,
+        url=_canonical_listing_url(info, raw_id, url),
+        title=str(info.get("channel") or info.get("title") or raw_id)[:500],
+        description=str(info.get("description") or "")[:20000],
+        uploader=str(info.get("uploader") or info.get("channel") or "")[:500],
+        thumbnail=str(thumbs[-1].get("url", "")) if thumbs else "",
+    )
+
+
+def _canonical_listing_url(info: dict, raw_id: str, given: str) -> str:
+    """The channel's own URL when the listing is a channel (a handle becomes /channel/ID)."""
+    if info.get("channel_url") and raw_id == info.get("channel_id"):
+        return str(info["channel_url"])
+    return given
+
+
+def _is_youtube_channel(url: str) -> bool:
+    parts = urlsplit(url)
+    path = parts.path.strip("/").split("/")
+    return parts.hostname == "www.youtube.com" and (
+        path[0] in {"channel", "c", "user"} or path[0].startswith("@")
+    )
+
+
+def iter_tabs(url: str, opts: Options | None = None) -> Iterator[tuple[str, Iterator[Entry]]]:
+    """Yield ``(tab name, lazy entries)`` for every tab of a channel (or one, for a playlist).
+
+    Entries are fetched page by page as the caller iterates; a caller that stops
+    early (an incremental sync reaching a known video) fetches no more pages.
+    """
+    opts = opts or Options()
+    with yt_dlp.YoutubeDL(_listing_params(opts)) as ydl:
+        if _is_youtube_channel(url):
+            for tab in YOUTUBE_TABS:
+                try:
+                    info = _extract(ydl, f"{url}/{tab}")
+                except (DownloadError, ExtractorError) as exc:
+                    if "does not have a" in str(exc):
+                        continue  # e.g. no shorts tab on this channel
+                    raise
+                yield tab, _entries(ydl, info.get("entries") or [])
+            return
+        info = _extract(ydl, url)
+        if info.get("_type") != "playlist":
+            raise UserError("That URL is a single video, not a channel or playlist.")
+        items = iter(info.get("entries") or [])
+        first = next(items, None)
+        if first is None:
+            return
+        if not _is_nested(first):
+            # A flat playlist of videos (a playlist, a feed, a site without tabs).
+            yield "uploads", _entries(ydl, itertools.chain([first], items))
+            return
+        # A channel page that lists its tabs, as YouTube's does.
+        for item in itertools.chain([first], items):
+            if _is_nested(item):
+                sub = _resolve_nested(ydl, item)
+                yield _tab_name(item, sub), _entries(ydl, sub.get("entries") or [])
+
+
+def _resolve_nested(ydl, item: dict) -> dict:
+    if item.get("_type") == "playlist":
+        return item
+    return _extract(ydl, item["url"], item.get("ie_key"))
+
+
+def _is_nested(item: dict) -> bool:
+    if not isinstance(item, dict):
+        return False
+    if item.get("_type") == "playlist":
+        return True
+    return item.get("_type") in ("url", "url_transparent") and bool(
+        _NESTED_IE.search(str(item.get("ie_key") or ""))
+    )
+
+
+def _tab_name(item: dict, sub: dict) -> str:
+    path = urlsplit(str(item.get("url") or "")).path.rstrip("/")
+    name = path.rsplit("/", 1)[-1] if path else str(sub.get("title") or "tab")
+    return safe_id(name.lower())[:30] or "tab"
+
+
+def _entries(ydl, items) -> Iterator[Entry]:
+    for item in items:
+        if _is_nested(item):
+            yield from _entries(ydl, _resolve_nested(ydl, item).get("entries") or [])
+            continue
+        entry = _to_entry(item)
+        if entry:
+            yield entry
+
+
+def _to_entry(item) -> Entry | None:
+    if not isinstance(item, dict):
+        return None
+    raw_id = str(item.get("id") or item.get("url") or "")
+    url = str(item.get("url") or item.get("webpage_url") or "")
+    if not raw_id or not url:
+        return None
+    duration = item.get("duration")
+    return Entry(
+        video_id=safe_id(raw_id),
+        raw_id=raw_id,
+        url=url,
+        title=str(item.get("title") or raw_id)[:1000],
+        duration=float(duration) if isinstance(duration, (int, float)) else None,
+        upload_date=str(item["upload_date"]) if item.get("upload_date") else None,
+    )
+
+
+def download(
+    url: str,
+    temp_dir: Path,
+    opts: Options,
+    on_progress: Callable[[dict], None] | None = None,
+    context: str = "",
+) -> DownloadResult:
+    """Download one video into ``temp_dir`` and lay it out as the archive tree wants.
+
+    Raises yt-dlp's DownloadError on failure; ``classify`` says whether to retry.
+    """
+    params = {
+        **_base_params(opts, context),
+        "noplaylist": True,
+        "format": opts.format,
+        "paths": {"home": str(temp_dir), "temp": str(temp_dir)},
+        "outtmpl": {"default": f"{tree.VIDEO_FILE_STEM}.%(ext)s"},
+        "overwrites": True,
+        "continuedl": False,
+        "writeinfojson": True,
+        "writethumbnail": True,
+        "writesubtitles": True,
+        "writeautomaticsub": False,
+        "subtitleslangs": ["all", "-live_chat"],
+        "subtitlesformat": "vtt/best",
+        "ratelimit": opts.rate_limit or None,
+        "postprocessors": [
+            {"key": "FFmpegSubtitlesConvertor", "format": "vtt", "when": "before_dl"},
+            {"key": "FFmpegThumbnailsConvertor", "format": "jpg", "when": "before_dl"},
+        ],
+        "progress_hooks": [on_progress] if on_progress else [],
+    }
+    with yt_dlp.YoutubeDL(params) as ydl:
+        info = ydl.extract_info(url, download=True)
+        info = ydl.sanitize_info(info)
+    return _lay_out(Path(temp_dir), info)
+
+
+def _lay_out(temp_dir: Path, info: dict) -> DownloadResult:
+    """Rename yt-dlp's outputs to the archive's names inside the (still private) temp folder."""
+    stem = tree.VIDEO_FILE_STEM
+    subs_dir = temp_dir / tree.SUBTITLES_DIR
+    subtitles = []
+    for path in sorted(temp_dir.glob(f"{stem}.*.vtt")):
+        lang = path.name[len(stem) + 1 : -len(".vtt")]
+        if not is_safe_id(lang):
+            lang = safe_id(lang)
+        subs_dir.mkdir(exist_ok=True)
+        path.rename(subs_dir / f"{lang}.vtt")
+        subtitles.append(lang)
+    thumb = temp_dir / f"{stem}.jpg"
+    if thumb.exists():
+        thumb.rename(temp_dir / tree.THUMBNAIL_FILE)
+    for leftover in temp_dir.glob(f"{stem}.*"):
+        if leftover.suffix in {".webp", ".png", ".image", ".jpeg"}:
+            leftover.unlink()  # an unconverted thumbnail copy
+    videos = [
+        p for p in temp_dir.glob(f"{stem}.*")
+        if p.name != tree.INFO_FILE and p.is_file() and not p.name.endswith((".part", ".ytdl"))
+    ]
+    if len(videos) != 1:
+        raise DownloadError(f"expected one video file, found {[p.name for p in videos]}")
+    duration = info.get("duration")
+    return DownloadResult(
+        video_file=videos[0].name,
+        title=str(info.get("title") or "")[:1000],
+        size_bytes=tree.dir_size(temp_dir),
+        subtitles=subtitles,
+        duration=float(duration) if isinstance(duration, (int, float)) else None,
+        upload_date=str(info["upload_date"]) if info.get("upload_date") else None,
+    )
+
+
+_PERMANENT = re.compile(
+    r"HTTP Error (400|401|403|404|410|451)|private video|video is private|members[- ]only"
+    r"|join this channel|has been removed|been terminated|copyright|video unavailable"
+    r"|unsupported url|not available in your country|confirm your age|is not a valid url",
+    re.IGNORECASE,
+)
+_TRANSIENT_FIRST = re.compile(r"HTTP Error 5\d\d|timed out|temporar|reset by peer|no space left", re.I)
+
+
+def classify(exc: BaseException) -> tuple[str, str]:
+    """``("permanent" | "transient", reason)``: only transient failures are worth a retry."""
+    reason = _clean(exc)
+    if _TRANSIENT_FIRST.search(reason):
+        return "transient", reason
+    if _PERMANENT.search(reason):
+        return "permanent", reason
+    return "transient", reason
+
+
+def _clean(exc: BaseException) -> str:
+    text = str(exc).replace("ERROR: ", "").strip()
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    return text[:1000] or exc.__class__.__name__

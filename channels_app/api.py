@@ -1,0 +1,119 @@
+"""REST API for channels and syncs: serializers and views are glue around channels_app.services."""
+from django.db.models import Count, Q
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from channels_app import services
+from channels_app.models import Channel, SyncJob
+from downloads_app import services as download_services
+
+
+class SyncJobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SyncJob
+        fields = ["id", "channel", "full", "status", "trigger", "created_at", "started_at",
+                  "finished_at", "videos_seen", "videos_new", "videos_queued", "error"]
+        read_only_fields = fields
+
+
+class ChannelSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(max_length=2000, help_text="Any channel or playlist URL yt-dlp can list.")
+    video_count = serializers.IntegerField(read_only=True, required=False)
+    archived_count = serializers.IntegerField(read_only=True, required=False)
+
+    class Meta:
+        model = Channel
+        fields = ["id", "url", "source_url", "extractor", "title", "description", "uploader",
+                  "thumbnail_url", "enabled", "sync_interval_hours", "created_at", "updated_at",
+                  "last_synced_at", "last_full_index_at", "video_count", "archived_count"]
+        read_only_fields = ["id", "source_url", "extractor", "title", "description", "uploader",
+                            "thumbnail_url", "created_at", "updated_at", "last_synced_at",
+                            "last_full_index_at"]
+
+    def validate_sync_interval_hours(self, value):
+        return services.validate_interval(value)
+
+    def create(self, validated):
+        return services.add_channel(validated["url"], validated.get("sync_interval_hours"),
+                                    validated.get("enabled", True))
+
+    def update(self, instance, validated):
+        if "url" in validated and validated["url"] not in (instance.url, instance.source_url):
+            raise serializers.ValidationError({"url": "The URL of a channel cannot change; add a new one."})
+        for field in ("enabled", "sync_interval_hours"):
+            if field in validated:
+                setattr(instance, field, validated[field])
+        instance.save()
+        return instance
+
+
+class ProgressSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    processing = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    failed = serializers.IntegerField()
+
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+class ChannelViewSet(viewsets.ModelViewSet):
+    serializer_class = ChannelSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return Channel.objects.annotate(
+            video_count=Count("videos"),
+            archived_count=Count("videos", filter=Q(videos__status="archived")),
+        ).order_by("title", "id")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        channel = serializer.save()
+        return Response(self.get_serializer(self.get_queryset().get(pk=channel.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[OpenApiParameter("delete_files", bool, description="Also remove the files.")])
+    def destroy(self, request, *args, **kwargs):
+        delete_files = request.query_params.get("delete_files", "").lower() in _TRUE
+        services.delete_channel(self.get_object(), delete_files=delete_files)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={202: SyncJobSerializer},
+                   parameters=[OpenApiParameter("full", bool, description="Rescan everything.")])
+    @action(detail=True, methods=["post"])
+    def sync(self, request, pk=None):
+        full = request.query_params.get("full", "").lower() in _TRUE
+        job = services.request_sync(self.get_object(), full=full)
+        return Response(SyncJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses=ProgressSerializer)
+    @action(detail=True, methods=["get"])
+    def progress(self, request, pk=None):
+        channel = self.get_object()
+        body = download_services.progress(channel)
+        latest = channel.syncs.first()
+        body["sync"] = SyncJobSerializer(latest).data if latest else None
+        return Response(body)
+
+    @extend_schema(request=None, parameters=[
+        OpenApiParameter("dead_letter", bool, description="Only videos whose retries ran out.")])
+    @action(detail=True, methods=["post"], url_path="retry-failed")
+    def retry_failed(self, request, pk=None):
+        dead_only = request.query_params.get("dead_letter", "").lower() in _TRUE
+        count = download_services.retry_failed(self.get_object(), dead_letter_only=dead_only)
+        return Response({"requeued": count}, status=status.HTTP_202_ACCEPTED)
+
+    @action(detail=True, methods=["get"])
+    def syncs(self, request, pk=None):
+        page = self.paginate_queryset(self.get_object().syncs.all())
+        return self.get_paginated_response(SyncJobSerializer(page, many=True).data)
+
+
+class SyncJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = SyncJobSerializer
+    queryset = SyncJob.objects.all()

@@ -1,0 +1,42 @@
+"""Make sure an admin account exists, without ever shipping a default password.
+
+From DJANGO_SUPERUSER_USERNAME / _PASSWORD / _EMAIL when set (the password is
+updated to match); otherwise, when no superuser exists at all, create ``admin``
+with a random password and print it once.
+"""
+import os
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from config.env import env_secret
+
+
+class Command(BaseCommand):
+    help = "Create (or update) the admin account from the environment; never a default password."
+
+    def handle(self, *args, **options):
+        users = get_user_model()
+        username = os.environ.get("DJANGO_SUPERUSER_USERNAME", "").strip()
+        password = env_secret("DJANGO_SUPERUSER_PASSWORD")
+        email = os.environ.get("DJANGO_SUPERUSER_EMAIL", "").strip()
+        if username:
+            if not password:
+                raise CommandError("DJANGO_SUPERUSER_USERNAME is set but DJANGO_SUPERUSER_PASSWORD is not.")
+            user, created = users.objects.get_or_create(username=username, defaults={"email": email})
+            user.is_staff = user.is_superuser = True
+            if email:
+                user.email = email
+            user.set_password(password)
+            user.save()
+            self.stdout.write(f"Admin account {username!r} {'created' if created else 'updated'}.")
+            return
+        if users.objects.filter(is_superuser=True).exists():
+            return
+        password = secrets.token_urlsafe(18)
+        users.objects.create_superuser("admin", email or "", password)
+        self.stdout.write(self.style.WARNING(
+            f"Created admin account 'admin' with password: {password}\n"
+            "It is shown only this once; change it in the admin, or set DJANGO_SUPERUSER_PASSWORD."
+        ))

@@ -1,0 +1,90 @@
+"""Channel services: add, change, delete, request a sync. Plain values in and out."""
+from __future__ import annotations
+
+import logging
+import shutil
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from archiver import state, tree, urls, ytdlp
+from archiver.errors import ConflictError, UserError
+from channels_app.models import Channel, SyncJob
+
+log = logging.getLogger(__name__)
+
+
+def listing_options() -> ytdlp.Options:
+    conf = settings.YTARCHIVE
+    return ytdlp.Options(socket_timeout=conf["SOCKET_TIMEOUT"], http_retries=conf["HTTP_RETRIES"])
+
+
+def add_channel(source_url: str, sync_interval_hours: float | None = None, enabled: bool = True) -> Channel:
+    """Normalise, resolve to a stable id, refuse duplicates, save. UserError/ConflictError say why not."""
+    canonical = urls.normalise(source_url)
+    urls.check_public(canonical.url, settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])
+    if canonical.channel_id:
+        _refuse_duplicate(canonical.channel_id)
+    probe = ytdlp.probe(canonical.url, listing_options())
+    _refuse_duplicate(probe.key)
+    channel = Channel(
+        id=probe.key, url=probe.url if probe.url.startswith("http") else canonical.url,
+        source_url=source_url.strip()[:2000], extractor=probe.extractor[:100],
+        raw_id=probe.raw_id[:500], title=probe.title, description=probe.description,
+        uploader=probe.uploader, thumbnail_url=probe.thumbnail[:2000], enabled=enabled,
+    )
+    if sync_interval_hours is not None:
+        channel.sync_interval_hours = sync_interval_hours
+    try:
+        with transaction.atomic():
+            channel.save(force_insert=True)
+    except IntegrityError as exc:
+        raise ConflictError(f"Channel {probe.key} is already archived.", channel=probe.key) from exc
+    log.info("channel added channel=%s url=%s", channel.id, channel.url)
+    return channel
+
+
+def _refuse_duplicate(channel_id: str) -> None:
+    if Channel.objects.filter(pk=channel_id).exists():
+        raise ConflictError(f"Channel {channel_id} is already archived.", channel=channel_id)
+
+
+def delete_channel(channel: Channel, delete_files: bool = False) -> None:
+    """Forget a channel; its files stay unless ``delete_files`` is asked for explicitly."""
+    channel_id = channel.id
+    channel.delete()
+    state.forget_channel(state.connect(settings.REDIS_URL), channel_id)
+    if delete_files:
+        shutil.rmtree(tree.channel_dir(settings.ARCHIVE_ROOT, channel_id), ignore_errors=True)
+    log.info("channel deleted channel=%s files_deleted=%s", channel_id, delete_files)
+
+
+def request_sync(channel: Channel, full: bool = False, trigger: str = "api") -> SyncJob:
+    """Create a SyncJob and send it to the control queue; ConflictError if one is active.
+
+    The partial unique constraint on SyncJob makes the check and the insert one
+    atomic step: two requests at once cannot both start a sync.
+    """
+    from channels_app.tasks import sync_channel
+
+    try:
+        with transaction.atomic():
+            job = SyncJob.objects.create(channel=channel, full=full, trigger=trigger)
+    except IntegrityError as exc:
+        active = SyncJob.objects.filter(channel=channel, status__in=SyncJob.ACTIVE).first()
+        raise ConflictError(
+            f"A sync of {channel.id} is already {active.status if active else 'running'}.",
+            sync_job=active.pk if active else None,
+        ) from exc
+    transaction.on_commit(lambda: sync_channel.delay(job.pk))
+    return job
+
+
+def validate_interval(hours) -> float:
+    try:
+        value = float(hours)
+    except (TypeError, ValueError) as exc:
+        raise UserError("sync_interval_hours must be a number of hours.") from exc
+    if not 0.02 <= value <= 24 * 365:
+        raise UserError("sync_interval_hours must be between 0.02 (72 s) and 8760 (a year).")
+    return value

@@ -1,0 +1,26 @@
+"""Control-queue tasks for channels: thin wrappers around channels_app services."""
+from celery import shared_task
+
+from archiver.errors import ConflictError
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sync_channel(job_id: int) -> None:
+    from channels_app.sync import run_sync
+
+    run_sync(job_id)
+
+
+@shared_task(ignore_result=True)
+def scheduled_sync(channel_id: str) -> None:
+    """Beat's periodic sync: incremental, skipped while another sync runs."""
+    from channels_app.models import Channel
+    from channels_app.services import request_sync
+
+    channel = Channel.objects.filter(pk=channel_id, enabled=True).first()
+    if channel is None:
+        return
+    try:
+        request_sync(channel, full=False, trigger="schedule")
+    except ConflictError:
+        pass

@@ -1,0 +1,112 @@
+"""Typed reads of the environment that fail loudly.
+
+django-environ parses the values; this module turns a bad value into an
+``ImproperlyConfigured`` naming the variable (instead of a bare ValueError deep
+in a traceback), checks ranges, and lets every secret come from ``NAME_FILE``
+(how Kubernetes and Docker hand secrets to a process).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+env = environ.Env()
+
+
+def _typed(name: str, cast, default):
+    try:
+        return cast(name, default=default)
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(f"{name}={os.environ.get(name)!r} is not valid: {exc}") from exc
+
+
+def env_str(name: str, default: str = "") -> str:
+    return _typed(name, env.str, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.strip().lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.strip().lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use true or false)")
+
+
+def env_int(name: str, default: int, minimum: int | None = None, maximum: int | None = None) -> int:
+    if os.environ.get(name, "") == "":
+        return default
+    value = _typed(name, env.int, default)
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} is below the minimum {minimum}")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"{name}={value} is above the maximum {maximum}")
+    return value
+
+
+def env_float(name: str, default: float, minimum: float | None = None) -> float:
+    if os.environ.get(name, "") == "":
+        return default
+    value = _typed(name, env.float, default)
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} is below the minimum {minimum}")
+    return value
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default) or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} must be one of: {', '.join(choices)}")
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_secret(name: str) -> str:
+    """The secret in ``name``, or read from the file named by ``name_FILE``."""
+    file_var = f"{name}_FILE"
+    if os.environ.get(file_var):
+        path = Path(os.environ[file_var])
+        try:
+            return path.read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{file_var}={path}: cannot read: {exc}") from exc
+    return os.environ.get(name, "")
+
+
+def persistent_secret(name: str, data_dir: Path) -> str:
+    """The secret from the environment, or one generated once and kept in DATA_DIR.
+
+    A self-hoster never has to invent a SECRET_KEY, and no fixed default ever
+    ships: the generated value is random, 0600, and survives restarts.
+    """
+    value = env_secret(name)
+    if value:
+        return value
+    path = data_dir / f".{name.lower()}"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(50)
+    tmp = data_dir / f".{name.lower()}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(value)
+    try:
+        os.link(tmp, path)  # first process to start wins; the others read its value
+    except FileExistsError:
+        value = path.read_text().strip()
+    finally:
+        os.unlink(tmp)
+    return value

@@ -1,0 +1,183 @@
+"""Settings, 12-factor: every knob comes from the environment (see README.md).
+
+Bad values fail at start-up with the variable's name (config.env), never later
+in a request. Download workers load these settings too but never open the
+database: nothing in their code path issues a query.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from config.env import (
+    env,
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+    persistent_secret,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / ".data"))).resolve()
+ARCHIVE_ROOT = Path(env_str("ARCHIVE_ROOT", str(BASE_DIR / "archive"))).resolve()
+
+SECRET_KEY = persistent_secret("DJANGO_SECRET_KEY", DATA_DIR)
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_celery_beat",
+    "django_prometheus",
+    "channels_app",
+    "downloads_app",
+]
+
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# SQLite by default (one writer host: the web and control processes), PostgreSQL
+# through DATABASE_URL. SQLite runs in WAL mode with a busy timeout and
+# IMMEDIATE transactions so a read-then-write transaction waits for the lock
+# instead of failing at once with "database is locked".
+_default_db = f"sqlite:///{DATA_DIR / 'ytarchive.sqlite3'}"
+DATABASES = {"default": env.db_url("DATABASE_URL", default=_default_db)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TZ", "UTC") or "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["config.permissions.ReadAuthenticatedWriteStaff"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ytarchive API",
+    "DESCRIPTION": "Archive whole video channels: add, sync, watch progress, retry.",
+    "VERSION": "0.1.0",
+}
+
+# Redis: Celery broker and the live state (progress, locks, leases).
+REDIS_URL = env_secret("REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TASK_DEFAULT_QUEUE = "control"
+CELERY_TASK_ROUTES = {
+    "downloads_app.tasks.download_video": {"queue": "downloads"},
+    "*": {"queue": "control"},
+}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# The archiver's own knobs (README.md, "Configuration").
+YTARCHIVE = {
+    "SCALER": env_choice("YTARCHIVE_SCALER", "local", ("local", "kubernetes", "none")),
+    "WORKERS_PER_QUEUE": env_int("YTARCHIVE_WORKERS_PER_QUEUE", 50, minimum=1),
+    "MAX_WORKERS": env_int("YTARCHIVE_MAX_WORKERS", 2, minimum=0, maximum=500),
+    "WORKER_IDLE_SECONDS": env_int("YTARCHIVE_WORKER_IDLE_SECONDS", 60, minimum=1),
+    "SCALE_INTERVAL_SECONDS": env_float("YTARCHIVE_SCALE_INTERVAL_SECONDS", 5.0, minimum=0.2),
+    "DOWNLOAD_RETRIES": env_int("YTARCHIVE_DOWNLOAD_RETRIES", 3, minimum=0, maximum=20),
+    "RETRY_BASE_SECONDS": env_float("YTARCHIVE_RETRY_BASE_SECONDS", 300.0, minimum=0),
+    "SYNC_INTERVAL_HOURS": env_float("YTARCHIVE_SYNC_INTERVAL_HOURS", 24.0, minimum=0.01),
+    "ALLOW_PRIVATE_URLS": env_bool("YTARCHIVE_ALLOW_PRIVATE_URLS", False),
+    "LISTING_BATCH": env_int("YTARCHIVE_LISTING_BATCH", 500, minimum=1, maximum=10000),
+    "FORMAT": env_str("YTARCHIVE_FORMAT", "bestvideo*+bestaudio/best") or "bestvideo*+bestaudio/best",
+    "SOCKET_TIMEOUT": env_float("YTARCHIVE_SOCKET_TIMEOUT", 30.0, minimum=1),
+    "HTTP_RETRIES": env_int("YTARCHIVE_HTTP_RETRIES", 10, minimum=0),
+    "RATE_LIMIT": env_int("YTARCHIVE_RATE_LIMIT", 0, minimum=0),
+    "LEASE_SECONDS": env_float("YTARCHIVE_LEASE_SECONDS", 60.0, minimum=1),
+    "RECONCILE_SECONDS": env_float("YTARCHIVE_RECONCILE_SECONDS", 30.0, minimum=1),
+    "K8S_JOB_TEMPLATE": env_str("YTARCHIVE_K8S_JOB_TEMPLATE", "/etc/ytarchive/job.yaml"),
+    "K8S_NAMESPACE": env_str("YTARCHIVE_K8S_NAMESPACE", "default") or "default",
+}
+
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,47 @@
+"""The ``local`` scaler: runs download workers as children of this process.
+
+Every YTARCHIVE_SCALE_INTERVAL_SECONDS it reads the download queue's length
+from Redis, works out how many workers the rule wants, starts the missing
+ones, and replaces any that died while work is queued. On SIGTERM/SIGINT it
+stops its workers (a warm shutdown) and exits. Needs Redis, not the database.
+"""
+import logging
+import signal
+import threading
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from archiver.scaling import LocalWorkers
+from downloads_app.scaling import wanted
+
+log = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = "Run the local download-worker scaler in the foreground."
+
+    def handle(self, *args, **options):
+        if settings.YTARCHIVE["SCALER"] != "local":
+            raise CommandError("run_scaler is for YTARCHIVE_SCALER=local.")
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        workers = LocalWorkers()
+        interval = settings.YTARCHIVE["SCALE_INTERVAL_SECONDS"]
+        log.info("local scaler started (max %s workers)", settings.YTARCHIVE["MAX_WORKERS"])
+        last = None
+        while not stop.is_set():
+            try:
+                length, desired = wanted()
+            except Exception as exc:  # Redis restarting: keep the workers we have
+                log.warning("scaler cannot read the queue: %s", exc)
+                workers.reap()
+            else:
+                running = workers.reconcile(desired)
+                if (length, desired, running) != last:
+                    log.info("queue=%s desired=%s running=%s", length, desired, running)
+                    last = (length, desired, running)
+            stop.wait(interval)
+        log.info("local scaler stopping its %s worker(s)", len(workers.children))
+        workers.stop()

@@ -1,0 +1,108 @@
+{{/*
+The download-worker Job manifest, rendered into ConfigMap <fullname>-job-template
+(key job.yaml). The control worker's scaler loads it, may add/override fields
+(e.g. more labels), and creates it with the batch/v1 API; `generateName` gives
+every Job a unique name. It has Redis, the archive and the app knobs, but no
+database settings (no DATA_DIR, no DATABASE_URL).
+*/}}
+{{- define "ytarchive.downloadJob" -}}
+{{- $fullname := include "ytarchive.fullname" . -}}
+{{- $w := .Values.downloadWorker -}}
+{{- $nodeLocal := include "ytarchive.nodeLocal" (dict "ctx" . "archive" true "data" false) -}}
+apiVersion: batch/v1
+kind: Job
+metadata:
+  generateName: {{ $fullname }}-download-
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "ytarchive.selectorLabels" . | nindent 4 }}
+    app.kubernetes.io/component: download-worker
+    app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+    app.kubernetes.io/part-of: ytarchive
+    app.kubernetes.io/managed-by: ytarchive-scaler
+  {{- with .Values.commonAnnotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+spec:
+  backoffLimit: {{ $w.backoffLimit | int64 }}
+  ttlSecondsAfterFinished: {{ $w.ttlSecondsAfterFinished | int64 }}
+  {{- if $w.activeDeadlineSeconds }}
+  activeDeadlineSeconds: {{ $w.activeDeadlineSeconds | int64 }}
+  {{- end }}
+  template:
+    metadata:
+      labels:
+        {{- include "ytarchive.selectorLabels" . | nindent 8 }}
+        app.kubernetes.io/component: download-worker
+        app.kubernetes.io/part-of: ytarchive
+        {{- if $nodeLocal }}
+        {{- include "ytarchive.nodeLocalLabel" . | nindent 8 }}
+        {{- end }}
+        {{- with $w.podLabels }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+      {{- with $w.podAnnotations }}
+      annotations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+    spec:
+      restartPolicy: Never
+      serviceAccountName: {{ include "ytarchive.serviceAccountName" . }}
+      automountServiceAccountToken: false
+      {{- include "ytarchive.imagePullSecrets" . | nindent 6 }}
+      terminationGracePeriodSeconds: {{ $w.terminationGracePeriodSeconds | int64 }}
+      {{- with $w.priorityClassName }}
+      priorityClassName: {{ . }}
+      {{- end }}
+      securityContext:
+        {{- toYaml .Values.podSecurityContext | nindent 8 }}
+      {{- with $w.nodeSelector }}
+      nodeSelector:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $w.tolerations }}
+      tolerations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- include "ytarchive.affinity" (dict "ctx" . "affinity" $w.affinity "nodeLocal" $nodeLocal) | nindent 6 }}
+      containers:
+        - name: download-worker
+          image: {{ include "ytarchive.image" . }}
+          imagePullPolicy: {{ .Values.image.pullPolicy }}
+          args:
+            - celery
+            - -A
+            - config
+            - worker
+            - -Q
+            - downloads
+            - -c
+            - "1"
+            - --prefetch-multiplier
+            - "1"
+            - -n
+            - download@%h
+          env:
+            {{- range $k, $v := (include "ytarchive.baseConfig" . | fromYaml) }}
+            - name: {{ $k }}
+              value: {{ $v | toString | quote }}
+            {{- end }}
+            {{- range $k, $v := (include "ytarchive.knobs" . | fromYaml) }}
+            - name: {{ $k }}
+              value: {{ $v | toString | quote }}
+            {{- end }}
+            {{- include "ytarchive.env.secretKey" . | nindent 12 }}
+            {{- include "ytarchive.env.redis" . | nindent 12 }}
+            {{- with $w.extraEnv }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
+          securityContext:
+            {{- toYaml .Values.securityContext | nindent 12 }}
+          resources:
+            {{- toYaml $w.resources | nindent 12 }}
+          volumeMounts:
+            {{- include "ytarchive.volumeMounts" (dict "archive" true) | nindent 12 }}
+      volumes:
+        {{- include "ytarchive.volumes" (dict "ctx" . "archive" true) | nindent 8 }}
+{{- end }}

@@ -1,0 +1,308 @@
+"""The fixture site's content: channels, tabs and videos.
+
+Everything the fake site serves is derived from this module, so tests can import it to know
+what to expect (ids, order, titles) without hard-coding a second copy. It is plain data plus a
+few lookup helpers; nothing here touches the network or the disk.
+
+Channels:
+
+* ``chan-main`` (handle ``fixturemain``): tabs ``videos`` (13 entries, page size 4 so paging is
+  exercised) and ``shorts`` (3 entries). It holds the special cases: ``vid-private`` (403),
+  ``vid-removed`` (404), ``vid-flaky`` (503 twice, then fine), ``vid-webp`` (WebP thumbnail)
+  and ``vid-weird`` (hostile 300-character title).
+* ``chan-slow`` (handle ``fixtureslow``): tab ``videos`` with ``vid-slow`` (served rate-limited)
+  and two normal videos.
+* ``chan-big-N`` (handle ``fixturebigN``) for any N: tab ``videos`` with N listing-only entries
+  ``big-N-00001``... generated on the fly (their metadata answers 404).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+MAIN_CHANNEL_ID = "chan-main"
+SLOW_CHANNEL_ID = "chan-slow"
+PRIVATE_ID = "vid-private"
+REMOVED_ID = "vid-removed"
+FLAKY_ID = "vid-flaky"
+WEBP_ID = "vid-webp"
+WEIRD_ID = "vid-weird"
+SLOW_ID = "vid-slow"
+
+#: How many times ``vid-flaky``'s metadata answers 503 before it answers 200.
+FLAKY_FAILURES = 2
+#: Upper bound for ``chan-big-N`` so a typo cannot make the server build absurd pages.
+BIG_MAX = 500_000
+BIG_PAGE_SIZE = 50
+
+# Video statuses: how the metadata API answers.
+PUBLIC = "public"  # 200
+PRIVATE = "private"  # 403 {"error": "private"}
+REMOVED = "removed"  # 404
+FLAKY = "flaky"  # 503 for the first FLAKY_FAILURES requests, then 200
+LISTING_ONLY = "listing_only"  # synthetic big-channel entries: 404, no media
+
+
+def _weird_title() -> str:
+    """A title built to break naive filename/HTML/shell handling; exactly 300 characters."""
+    head = "Weird \"double\" & 'single' quotes / slash ../../etc/passwd .. 🎬 emoji | "
+    tail = " END"
+    filler = "lorem ipsum dolor sit amet " * 20
+    return head + filler[: 300 - len(head) - len(tail)] + tail
+
+
+WEIRD_TITLE = _weird_title()
+assert len(WEIRD_TITLE) == 300
+
+
+@dataclass(frozen=True)
+class Video:
+    """One video. The ``pattern``/``frequency``/``noise`` fields are the media recipe."""
+
+    id: str
+    title: str
+    upload_date: str  # YYYYMMDD
+    duration: int  # seconds
+    channel_id: str
+    tab: str
+    description: str = ""
+    status: str = PUBLIC
+    thumbnail_ext: str = "jpg"
+    slow: bool = False  # media served at FixtureSite.slow_rate bytes/s
+    width: int = 160
+    height: int = 120
+    fps: int = 10
+    pattern: str = "testsrc"  # ffmpeg lavfi video source
+    frequency: int = 440  # sine tone in Hz
+    noise: int = 0  # ffmpeg noise strength; makes the file big (poorly compressible)
+
+    @property
+    def has_media(self) -> bool:
+        """True when the site serves an mp4/thumbnail/subtitles for this video."""
+        return self.status in (PUBLIC, FLAKY)
+
+
+@dataclass
+class Channel:
+    """A channel and its tabs (tab name -> ordered video ids, newest first)."""
+
+    id: str
+    handle: str
+    title: str
+    description: str
+    tabs: dict[str, Sequence[str]] = field(default_factory=dict)
+    page_size: int = 4
+
+    @property
+    def avatar_key(self) -> str:
+        """Name of the avatar image in the media dir (big channels share one)."""
+        return "chan-big" if self.id.startswith("chan-big-") else self.id
+
+
+def _dates(start: dt.date, count: int) -> list[str]:
+    return [(start - dt.timedelta(days=i)).strftime("%Y%m%d") for i in range(count)]
+
+
+_PATTERNS = (
+    "testsrc", "testsrc2", "smptebars", "rgbtestsrc",
+    "smptehdbars", "yuvtestsrc", "pal75bars", "pal100bars",
+)
+
+
+def _build_static() -> tuple[dict[str, Channel], dict[str, Video]]:
+    videos: dict[str, Video] = {}
+    channels: dict[str, Channel] = {}
+
+    def add(spec: list[tuple[str, dict]], channel_id: str, tab: str, start: dt.date) -> list[str]:
+        ids = []
+        for n, ((vid, extra), date) in enumerate(zip(spec, _dates(start, len(spec)), strict=True)):
+            seq = len(videos)
+            base = {
+                "title": f"Fixture video {vid}",
+                "description": f"Description of {vid}.\nSecond line with a link: https://example.invalid/{vid}",
+                "duration": 2 + n % 2,
+                "pattern": _PATTERNS[seq % len(_PATTERNS)],
+                "frequency": 220 + 37 * seq,
+            }
+            base.update(extra)
+            videos[vid] = Video(id=vid, upload_date=date, channel_id=channel_id, tab=tab, **base)
+            ids.append(vid)
+        return ids
+
+    main_videos = add([
+        ("vid-main-01", {}),
+        (WEIRD_ID, {"title": WEIRD_TITLE}),
+        ("vid-main-02", {}),
+        (FLAKY_ID, {"title": "Flaky video (503 twice)", "status": FLAKY}),
+        ("vid-main-03", {}),
+        (PRIVATE_ID, {"title": "Private video", "status": PRIVATE, "duration": 5}),
+        ("vid-main-04", {}),
+        (WEBP_ID, {"title": "Video with a WebP thumbnail", "thumbnail_ext": "webp"}),
+        ("vid-main-05", {}),
+        (REMOVED_ID, {"title": "Removed video", "status": REMOVED, "duration": 7}),
+        ("vid-main-06", {}),
+        ("vid-main-07", {}),
+        ("vid-main-08", {}),
+    ], MAIN_CHANNEL_ID, "videos", dt.date(2024, 6, 30))
+    vertical = {"width": 90, "height": 160, "duration": 2}
+    main_shorts = add([
+        ("vid-short-01", {"title": "Short one", **vertical}),
+        ("vid-short-02", {"title": "Short two", **vertical}),
+        ("vid-short-03", {"title": "Short three", **vertical}),
+    ], MAIN_CHANNEL_ID, "shorts", dt.date(2024, 5, 31))
+    channels[MAIN_CHANNEL_ID] = Channel(
+        id=MAIN_CHANNEL_ID,
+        handle="fixturemain",
+        title="Fixture Main Channel",
+        description="The main fixture channel.\nIt has videos, shorts and a few troublemakers.",
+        tabs={"videos": tuple(main_videos), "shorts": tuple(main_shorts)},
+        page_size=4,
+    )
+
+    slow_videos = add([
+        (SLOW_ID, {"title": "Slow video (rate-limited)", "slow": True, "duration": 6,
+                   "pattern": "testsrc2", "noise": 40}),
+        ("vid-slowchan-01", {}),
+        ("vid-slowchan-02", {}),
+    ], SLOW_CHANNEL_ID, "videos", dt.date(2024, 4, 30))
+    channels[SLOW_CHANNEL_ID] = Channel(
+        id=SLOW_CHANNEL_ID,
+        handle="fixtureslow",
+        title="Fixture Slow Channel",
+        description="A channel whose first video downloads slowly.",
+        tabs={"videos": tuple(slow_videos)},
+        page_size=4,
+    )
+    return channels, videos
+
+
+CHANNELS, VIDEOS = _build_static()
+
+#: Tab order of each static tab, e.g. ``TABS[("chan-main", "videos")]``.
+TABS: dict[tuple[str, str], tuple[str, ...]] = {
+    (ch.id, tab): tuple(ids) for ch in CHANNELS.values() for tab, ids in ch.tabs.items()
+}
+#: Every video that has real media, in channel/tab order.
+DOWNLOADABLE_IDS: tuple[str, ...] = tuple(v.id for v in VIDEOS.values() if v.has_media)
+#: Items of ``/feeds/podcast.xml`` (direct mp4 links), in feed order.
+FEED_VIDEO_IDS: tuple[str, ...] = ("vid-main-01", "vid-main-02", "vid-main-03")
+
+
+# --- synthetic big channels -------------------------------------------------------------------
+
+_BIG_CHANNEL_RE = re.compile(r"chan-big-(\d+)")
+_BIG_HANDLE_RE = re.compile(r"fixturebig(\d+)")
+_BIG_VIDEO_RE = re.compile(r"big-(\d+)-(\d+)")
+_BIG_NEWEST = dt.date(2023, 12, 31)
+
+
+class _BigIds(Sequence):
+    """The ids of a big tab, computed on demand so ``chan-big-500000`` costs nothing."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.width = max(5, len(str(n)))
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.n))]
+        if index < 0:
+            index += self.n
+        if not 0 <= index < self.n:
+            raise IndexError(index)
+        return f"big-{self.n}-{index + 1:0{self.width}d}"
+
+
+def _big_n(match: re.Match | None) -> int | None:
+    if match is None:
+        return None
+    n = int(match.group(1))
+    return n if n <= BIG_MAX else None
+
+
+def big_channel(n: int) -> Channel:
+    """The synthetic channel ``chan-big-{n}``."""
+    return Channel(
+        id=f"chan-big-{n}",
+        handle=f"fixturebig{n}",
+        title=f"Fixture Big Channel {n}",
+        description=f"A synthetic channel with {n} listing-only videos, for benchmarks.",
+        tabs={"videos": _BigIds(n)},
+        page_size=BIG_PAGE_SIZE,
+    )
+
+
+def _big_video(n: int, index: int) -> Video:
+    vid = _BigIds(n)[index - 1]
+    return Video(
+        id=vid,
+        title=f"Big channel {n} video {index}",
+        description=f"Synthetic entry {index} of chan-big-{n}.",
+        upload_date=(_BIG_NEWEST - dt.timedelta(days=index - 1)).strftime("%Y%m%d"),
+        duration=60 + index % 600,
+        channel_id=f"chan-big-{n}",
+        tab="videos",
+        status=LISTING_ONLY,
+    )
+
+
+# --- lookups ----------------------------------------------------------------------------------
+
+
+def get_channel(channel_id: str) -> Channel | None:
+    """The channel with this id (static or ``chan-big-N``), else None."""
+    if channel_id in CHANNELS:
+        return CHANNELS[channel_id]
+    n = _big_n(_BIG_CHANNEL_RE.fullmatch(channel_id))
+    return big_channel(n) if n is not None else None
+
+
+def resolve_handle(handle: str) -> str | None:
+    """Channel id for a handle (with or without the leading ``@``), else None."""
+    handle = handle.removeprefix("@").lower()
+    for channel in CHANNELS.values():
+        if channel.handle == handle:
+            return channel.id
+    n = _big_n(_BIG_HANDLE_RE.fullmatch(handle))
+    return f"chan-big-{n}" if n is not None else None
+
+
+def get_video(video_id: str) -> Video | None:
+    """The video with this id (static or a synthetic ``big-N-i``), else None."""
+    if video_id in VIDEOS:
+        return VIDEOS[video_id]
+    match = _BIG_VIDEO_RE.fullmatch(video_id)
+    n = _big_n(match)
+    if n is None:
+        return None
+    index = int(match.group(2))
+    if not 1 <= index <= n or _BigIds(n)[index - 1] != video_id:
+        return None
+    return _big_video(n, index)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a tab listing."""
+
+    entries: list[Video]
+    page: int
+    page_size: int
+    total: int
+    next_page: int | None
+
+
+def tab_page(channel: Channel, tab: str, page: int) -> Page:
+    """Page ``page`` (1-based) of ``channel``'s ``tab``; past the end gives an empty page."""
+    ids = channel.tabs[tab]
+    start = (page - 1) * channel.page_size
+    stop = start + channel.page_size
+    entries = [get_video(vid) for vid in ids[start:stop]] if page >= 1 else []
+    more = page >= 1 and stop < len(ids)
+    return Page(entries, page, channel.page_size, len(ids), page + 1 if more else None)

@@ -1,0 +1,533 @@
+"""A tiny fake video site on 127.0.0.1 that real yt-dlp can list and download from.
+
+Served with the stdlib ``ThreadingHTTPServer`` in a daemon thread, so tests need no extra
+dependencies and no internet. Content comes from ``catalog``; media bytes from a directory built
+by ``media.build_media``. The server counts requests per path (so tests can assert on laziness,
+retries and caching) and injects failures for the catalog's special videos.
+
+Routes (all GET/HEAD)::
+
+    /                                     index page (humans)
+    /channel/{cid}  /channel/{cid}/{tab}  channel / tab pages (humans)
+    /@{handle}      /@{handle}/{tab}      same, by handle
+    /watch/{vid}                          video page (humans)
+    /api/channel/{cid}.json               channel metadata incl. tabs
+    /api/resolve/{handle}.json            {"channel_id": ...}
+    /api/channel/{cid}/{tab}.json?page=N  {"entries": [{"id","title","duration"}], "next_page"}
+    /api/video/{vid}.json                 video metadata with absolute media URLs
+    /media/{vid}.mp4                      Range requests supported; ``vid-slow`` is throttled
+    /thumbs/{vid}.jpg|.webp  /subs/{vid}.{lang}.vtt  /avatars/{cid}.jpg
+    /feeds/podcast.xml                    RSS 2.0 feed of direct mp4 links (yt-dlp's generic IE)
+
+Manual demo: ``python -m tests.fixture_site.server --port 8765 --media-dir DIR``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import email.utils
+import html
+import json
+import logging
+import re
+import threading
+import time
+import traceback
+import urllib.parse
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Self
+from xml.sax.saxutils import escape as xml_escape
+
+from . import catalog, media
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SLOW_RATE = 200 * 1024  # bytes per second for videos marked ``slow``
+_CHUNK = 64 * 1024
+_CONTENT_TYPES = {
+    "mp4": "video/mp4",
+    "jpg": "image/jpeg",
+    "webp": "image/webp",
+    "vtt": "text/vtt; charset=utf-8",
+}
+
+
+class FixtureSite:
+    """The fake site. ``start()`` binds (port 0 = any free port) and serves in a thread."""
+
+    def __init__(self, media_dir: Path, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.media_dir = Path(media_dir)
+        self.host = host
+        self.port = port
+        #: Bytes/second for videos marked ``slow`` in the catalog; may be changed at any time.
+        self.slow_rate = DEFAULT_SLOW_RATE
+        #: How many metadata requests of a flaky video answer 503 before one succeeds.
+        self.flaky_failures = catalog.FLAKY_FAILURES
+        self._lock = threading.Lock()
+        self._counts: collections.Counter[str] = collections.Counter()
+        self._flaky_hits: collections.Counter[str] = collections.Counter()
+        self._httpd: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # --- lifecycle ---
+
+    def start(self) -> Self:
+        if self._httpd is not None:
+            raise RuntimeError("FixtureSite already started")
+        self._httpd = _Server((self.host, self.port), _Handler)
+        self._httpd.site = self
+        self.port = self._httpd.server_address[1]
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, name=f"fixture-site-{self.port}", daemon=True)
+        self._thread.start()
+        logger.debug("fixture site serving at %s", self.base_url)
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is None:
+            return
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+        self._httpd = self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        if self._httpd is None:
+            raise RuntimeError("FixtureSite is not started")
+        return f"http://{self.host}:{self.port}"
+
+    # --- bookkeeping ---
+
+    def request_count(self, path: str) -> int:
+        """Requests seen for ``path`` (no query string, e.g. ``/api/video/vid-flaky.json``)."""
+        with self._lock:
+            return self._counts[path]
+
+    def request_counts(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._counts)
+
+    def reset(self) -> None:
+        """Forget request counts and the flaky videos' failure counters."""
+        with self._lock:
+            self._counts.clear()
+            self._flaky_hits.clear()
+
+    def _count(self, path: str) -> None:
+        with self._lock:
+            self._counts[path] += 1
+
+    def _flaky_should_fail(self, video_id: str) -> bool:
+        with self._lock:
+            self._flaky_hits[video_id] += 1
+            return self._flaky_hits[video_id] <= self.flaky_failures
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+    site: FixtureSite
+
+    def handle_error(self, request, client_address) -> None:
+        # The default prints tracebacks to stderr; clients hanging up mid-body are normal here.
+        logger.debug("error while serving %s:\n%s", client_address, traceback.format_exc())
+
+
+_ROUTES: list[tuple[re.Pattern, str]] = [
+    (re.compile(pattern), name) for pattern, name in [
+        (r"/", "index"),
+        (r"/channel/(?P<cid>[^/]+)/?", "channel_page"),
+        (r"/channel/(?P<cid>[^/]+)/(?P<tab>[^/]+)/?", "tab_page"),
+        (r"/@(?P<handle>[^/]+)/?", "handle_page"),
+        (r"/@(?P<handle>[^/]+)/(?P<tab>[^/]+)/?", "handle_tab_page"),
+        (r"/watch/(?P<vid>[^/]+)", "watch_page"),
+        (r"/api/channel/(?P<cid>[^/]+)\.json", "api_channel"),
+        (r"/api/channel/(?P<cid>[^/]+)/(?P<tab>[^/]+)\.json", "api_tab"),
+        (r"/api/resolve/(?P<handle>[^/]+)\.json", "api_resolve"),
+        (r"/api/video/(?P<vid>[^/]+)\.json", "api_video"),
+        (r"/media/(?P<vid>[^/]+)\.mp4", "media"),
+        (r"/thumbs/(?P<vid>[^/]+)\.(?P<ext>jpg|webp)", "thumb"),
+        (r"/subs/(?P<vid>[^/]+)\.(?P<lang>[a-z]{2})\.vtt", "subs"),
+        (r"/avatars/(?P<cid>[^/]+)\.jpg", "avatar"),
+        (r"/feeds/podcast\.xml", "feed"),
+    ]
+]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """One request. HTTP/1.0 (one request per connection) keeps shutdown simple."""
+
+    server: _Server
+    server_version = "FixtureSite/1.0"
+
+    @property
+    def site(self) -> FixtureSite:
+        return self.server.site
+
+    def log_message(self, format: str, *args) -> None:
+        logger.debug("%s - %s", self.address_string(), format % args)
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        split = urllib.parse.urlsplit(self.path)
+        self.site._count(split.path)
+        self.query = urllib.parse.parse_qs(split.query)
+        path = urllib.parse.unquote(split.path)
+        try:
+            for pattern, name in _ROUTES:
+                match = pattern.fullmatch(path)
+                if match:
+                    getattr(self, f"_route_{name}")(**match.groupdict())
+                    return
+            self._error(HTTPStatus.NOT_FOUND, "no such page")
+        except (BrokenPipeError, ConnectionResetError):
+            logger.debug("client went away during %s", self.path)
+
+    # --- response helpers ---
+
+    @property
+    def origin(self) -> str:
+        """Scheme+host the client used, so absolute URLs work for 127.0.0.1 and localhost."""
+        host = self.headers.get("Host") or f"{self.site.host}:{self.site.port}"
+        return f"http://{host}"
+
+    def _send(self, status: int, body: bytes, content_type: str, headers=None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _json(self, data, status: int = HTTPStatus.OK) -> None:
+        body = json.dumps(data, ensure_ascii=False).encode()
+        self._send(status, body, "application/json; charset=utf-8")
+
+    def _html(self, title: str, body: str, status: int = HTTPStatus.OK) -> None:
+        page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
+                f"</title></head><body>{body}</body></html>")
+        self._send(status, page.encode(), "text/html; charset=utf-8")
+
+    def _error(self, status: int, message: str) -> None:
+        if self.path.startswith("/api/"):
+            self._json({"error": message}, status)
+        else:
+            self._html(f"{int(status)} {message}", f"<h1>{html.escape(message)}</h1>", status)
+
+    def _file(self, path: Path, content_type: str, throttled: bool = False) -> None:
+        """Send a file, honouring a single ``Range: bytes=`` request.
+
+        ``throttled`` files are sent at ``site.slow_rate`` bytes/s (re-read for every chunk, so
+        a test may change the rate while a download is running).
+        """
+        try:
+            handle = path.open("rb")
+        except OSError:
+            self._error(HTTPStatus.NOT_FOUND, "file not found")
+            return
+        with handle:
+            size = path.stat().st_size
+            byte_range = _parse_range(self.headers.get("Range"), size)
+            if byte_range == "unsatisfiable":
+                self._send(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE, b"", "text/plain",
+                           {"Content-Range": f"bytes */{size}"})
+                return
+            start, end = byte_range or (0, size - 1)
+            self.send_response(HTTPStatus.PARTIAL_CONTENT if byte_range else HTTPStatus.OK)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(end - start + 1))
+            self.send_header("Accept-Ranges", "bytes")
+            if byte_range:
+                self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+            self.end_headers()
+            if self.command == "HEAD":
+                return
+            handle.seek(start)
+            self._stream(handle, end - start + 1, throttled)
+
+    def _stream(self, handle, remaining: int, throttled: bool) -> None:
+        started, sent = time.monotonic(), 0
+        while remaining > 0:
+            current_rate = self.site.slow_rate if throttled else 0
+            chunk_size = min(_CHUNK, max(1024, current_rate // 10)) if current_rate else _CHUNK
+            chunk = handle.read(min(chunk_size, remaining))
+            if not chunk:
+                break
+            self.wfile.write(chunk)
+            sent += len(chunk)
+            remaining -= len(chunk)
+            if current_rate:
+                delay = started + sent / current_rate - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+
+    # --- API routes ---
+
+    def _channel_json(self, channel: catalog.Channel) -> dict:
+        return {
+            "id": channel.id,
+            "handle": channel.handle,
+            "title": channel.title,
+            "description": channel.description,
+            "url": f"{self.origin}/channel/{channel.id}",
+            "avatar_url": f"{self.origin}/avatars/{channel.id}.jpg",
+            "tabs": [{"name": name, "title": name.capitalize(), "count": len(ids)}
+                     for name, ids in channel.tabs.items()],
+        }
+
+    def _route_api_channel(self, cid: str) -> None:
+        channel = catalog.get_channel(cid)
+        if channel is None:
+            self._error(HTTPStatus.NOT_FOUND, "no such channel")
+            return
+        self._json(self._channel_json(channel))
+
+    def _route_api_resolve(self, handle: str) -> None:
+        cid = catalog.resolve_handle(handle)
+        if cid is None:
+            self._error(HTTPStatus.NOT_FOUND, "no such handle")
+            return
+        self._json({"channel_id": cid})
+
+    def _route_api_tab(self, cid: str, tab: str) -> None:
+        channel = catalog.get_channel(cid)
+        if channel is None or tab not in channel.tabs:
+            self._error(HTTPStatus.NOT_FOUND, "no such channel tab")
+            return
+        try:
+            page_number = int(self.query.get("page", ["1"])[0])
+        except ValueError:
+            page_number = 0
+        if page_number < 1:
+            self._error(HTTPStatus.BAD_REQUEST, "page must be a positive integer")
+            return
+        page = catalog.tab_page(channel, tab, page_number)
+        self._json({
+            "channel_id": channel.id,
+            "tab": tab,
+            "page": page.page,
+            "page_size": page.page_size,
+            "total": page.total,
+            "entries": [{"id": v.id, "title": v.title, "duration": v.duration}
+                        for v in page.entries],
+            "next_page": page.next_page,
+        })
+
+    def _route_api_video(self, vid: str) -> None:
+        video = catalog.get_video(vid)
+        if video is None or video.status in (catalog.REMOVED, catalog.LISTING_ONLY):
+            self._error(HTTPStatus.NOT_FOUND, "video not found")
+        elif video.status == catalog.PRIVATE:
+            self._json({"error": "private"}, HTTPStatus.FORBIDDEN)
+        elif video.status == catalog.FLAKY and self.site._flaky_should_fail(vid):
+            self._error(HTTPStatus.SERVICE_UNAVAILABLE, "temporarily unavailable")
+        else:
+            self._json(self._video_json(video))
+
+    def _video_json(self, video: catalog.Video) -> dict:
+        channel = catalog.get_channel(video.channel_id)
+        mp4 = media.mp4_path(self.site.media_dir, video.id)
+        return {
+            "id": video.id,
+            "title": video.title,
+            "description": video.description,
+            "upload_date": video.upload_date,
+            "duration": video.duration,
+            "channel_id": channel.id,
+            "channel": channel.title,
+            "channel_handle": channel.handle,
+            "channel_url": f"{self.origin}/channel/{channel.id}",
+            "webpage_url": f"{self.origin}/watch/{video.id}",
+            "media_url": f"{self.origin}/media/{video.id}.mp4",
+            "width": video.width,
+            "height": video.height,
+            "fps": video.fps,
+            "filesize": mp4.stat().st_size if mp4.exists() else None,
+            "thumbnail_url": f"{self.origin}/thumbs/{video.id}.{video.thumbnail_ext}",
+            "subtitles": {lang: f"{self.origin}/subs/{video.id}.{lang}.vtt"
+                          for lang in media.SUBTITLE_LANGS},
+        }
+
+    # --- static files ---
+
+    def _media_video(self, vid: str) -> catalog.Video | None:
+        video = catalog.get_video(vid)
+        return video if video is not None and video.has_media else None
+
+    def _route_media(self, vid: str) -> None:
+        video = self._media_video(vid)
+        if video is None:
+            self._error(HTTPStatus.NOT_FOUND, "no such media")
+            return
+        self._file(media.mp4_path(self.site.media_dir, vid), _CONTENT_TYPES["mp4"], video.slow)
+
+    def _route_thumb(self, vid: str, ext: str) -> None:
+        video = self._media_video(vid)
+        if video is None or video.thumbnail_ext != ext:
+            self._error(HTTPStatus.NOT_FOUND, "no such thumbnail")
+            return
+        self._file(media.thumbnail_path(self.site.media_dir, video), _CONTENT_TYPES[ext])
+
+    def _route_subs(self, vid: str, lang: str) -> None:
+        if self._media_video(vid) is None or lang not in media.SUBTITLE_LANGS:
+            self._error(HTTPStatus.NOT_FOUND, "no such subtitles")
+            return
+        self._file(media.subtitle_path(self.site.media_dir, vid, lang), _CONTENT_TYPES["vtt"])
+
+    def _route_avatar(self, cid: str) -> None:
+        channel = catalog.get_channel(cid)
+        if channel is None:
+            self._error(HTTPStatus.NOT_FOUND, "no such channel")
+            return
+        self._file(media.avatar_path(self.site.media_dir, channel.avatar_key), "image/jpeg")
+
+    def _route_feed(self) -> None:
+        self._send(HTTPStatus.OK, _podcast_feed(self.origin).encode(),
+                   "application/rss+xml; charset=utf-8")
+
+    # --- pages for humans ---
+
+    def _route_index(self) -> None:
+        links = [f"/channel/{cid}" for cid in catalog.CHANNELS] + [
+            "/channel/chan-big-120", "/feeds/podcast.xml"]
+        items = "".join(f"<li><a href='{url}'>{url}</a></li>" for url in links)
+        self._html("Fixture site", f"<h1>Fixture site</h1><ul>{items}</ul>")
+
+    def _route_channel_page(self, cid: str, tab: str | None = None) -> None:
+        channel = catalog.get_channel(cid)
+        if channel is None or (tab is not None and tab not in channel.tabs):
+            self._error(HTTPStatus.NOT_FOUND, "no such channel")
+            return
+        tabs = " | ".join(f"<a href='/channel/{cid}/{name}'>{name}</a>" for name in channel.tabs)
+        body = (f"<img src='/avatars/{cid}.jpg' alt=''><h1>{html.escape(channel.title)}</h1>"
+                f"<p>@{channel.handle}</p><p>{html.escape(channel.description)}</p>"
+                f"<nav>{tabs}</nav>")
+        if tab is not None:
+            try:
+                number = max(1, int(self.query.get("page", ["1"])[0]))
+            except ValueError:
+                number = 1
+            page = catalog.tab_page(channel, tab, number)
+            body += "<ol>" + "".join(
+                f"<li><a href='/watch/{v.id}'>{html.escape(v.title)}</a> ({v.duration}s)</li>"
+                for v in page.entries) + "</ol>"
+            if page.next_page:
+                body += f"<a href='?page={page.next_page}'>next page</a>"
+        self._html(channel.title, body)
+
+    def _route_tab_page(self, cid: str, tab: str) -> None:
+        self._route_channel_page(cid, tab)
+
+    def _route_handle_page(self, handle: str, tab: str | None = None) -> None:
+        cid = catalog.resolve_handle(handle)
+        if cid is None:
+            self._error(HTTPStatus.NOT_FOUND, "no such handle")
+            return
+        self._route_channel_page(cid, tab)
+
+    def _route_handle_tab_page(self, handle: str, tab: str) -> None:
+        self._route_handle_page(handle, tab)
+
+    def _route_watch_page(self, vid: str) -> None:
+        video = catalog.get_video(vid)
+        if video is None or video.status in (catalog.REMOVED, catalog.LISTING_ONLY):
+            self._error(HTTPStatus.NOT_FOUND, "video not found")
+        elif video.status == catalog.PRIVATE:
+            self._error(HTTPStatus.FORBIDDEN, "private video")
+        else:
+            self._html(video.title, (
+                f"<h1>{html.escape(video.title)}</h1>"
+                f"<video controls src='/media/{vid}.mp4' "
+                f"poster='/thumbs/{vid}.{video.thumbnail_ext}'></video>"
+                f"<p>{html.escape(video.description)}</p>"
+                f"<p><a href='/channel/{video.channel_id}'>channel</a></p>"))
+
+
+def _parse_range(header: str | None, size: int):
+    """``(start, end)`` for a single satisfiable byte range, ``None`` to send the whole file,
+    or ``"unsatisfiable"``. Multi-range and malformed headers are ignored (RFC 9110 allows it).
+    """
+    match = re.fullmatch(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", header or "")
+    if not match or match.group(1) == match.group(2) == "":
+        return None
+    first, last = match.groups()
+    if first == "":  # suffix range: the last N bytes
+        length = int(last)
+        if length == 0:
+            return "unsatisfiable"
+        return max(0, size - length), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or end < start:
+        return "unsatisfiable"
+    return start, end
+
+
+def _podcast_feed(origin: str) -> str:
+    """RSS 2.0 feed whose items enclose direct mp4 URLs (nothing our yt-dlp plugin matches)."""
+    items = []
+    for vid in catalog.FEED_VIDEO_IDS:
+        video = catalog.VIDEOS[vid]
+        url = xml_escape(f"{origin}/media/{vid}.mp4")
+        published = dt.datetime.strptime(video.upload_date, "%Y%m%d").replace(tzinfo=dt.UTC)
+        items.append(
+            "<item>"
+            f"<title>{xml_escape(video.title)}</title>"
+            f"<description>{xml_escape(video.description)}</description>"
+            f"<link>{url}</link>"
+            f"<guid isPermaLink='false'>{vid}</guid>"
+            f"<pubDate>{email.utils.format_datetime(published)}</pubDate>"
+            f"<enclosure url='{url}' type='video/mp4' length='0'/>"
+            f"<itunes:duration>{video.duration}</itunes:duration>"
+            "</item>")
+    return (
+        "<?xml version='1.0' encoding='UTF-8'?>"
+        "<rss version='2.0' xmlns:itunes='http://www.itunes.com/dtds/podcast-1.0.dtd'>"
+        "<channel><title>Fixture Podcast</title>"
+        f"<link>{xml_escape(origin)}/</link>"
+        "<description>Direct links to a few chan-main videos.</description>"
+        f"{''.join(items)}</channel></rss>")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """CLI for manual demos: build the media if needed, then serve until interrupted."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--media-dir", type=Path, required=True,
+                        help="cache dir for generated media (created and filled if needed)")
+    parser.add_argument("--slow-rate", type=int, default=DEFAULT_SLOW_RATE,
+                        help="bytes/s for rate-limited videos (default %(default)s)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    media.build_media(args.media_dir)
+    site = FixtureSite(args.media_dir, host=args.host, port=args.port)
+    site.slow_rate = args.slow_rate
+    site.start()
+    print(f"Fixture site at {site.base_url}/  (channel: {site.base_url}/channel/chan-main)",
+          flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        site.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""yt-dlp extractors for the offline fixture site (``tests/fixture_site``).
+
+They only match ``http://127.0.0.1:PORT/...`` and ``http://localhost:PORT/...`` so they can never
+shadow a real site, and they deliberately do NOT match ``/feeds/...`` or ``/media/...``: the
+podcast feed must go through yt-dlp's own generic extractor. The site's JSON API is used instead
+of scraping its HTML. This module imports nothing from the test suite, so it also works inside
+product processes (e.g. a worker started with ``PYTHONPATH=tests/ytdlp_plugins``).
+
+How yt-dlp (2026.10.26) finds this file (see ``yt_dlp/plugins.py``):
+
+* ``yt_dlp_plugins`` is a *namespace* package served by yt-dlp's own ``PluginFinder`` (installed
+  in ``sys.meta_path`` when ``yt_dlp.extractor`` is imported). With the default plugin dirs it
+  looks for ``<entry>/yt_dlp_plugins/extractor/*.py`` for every ``<entry>`` in ``sys.path``
+  (plus the yt-dlp config dirs). Hence ``tests/ytdlp_plugins`` must be on ``sys.path`` /
+  ``PYTHONPATH`` - and there must be no ``__init__.py`` in ``yt_dlp_plugins/`` or
+  ``extractor/``.
+* Plugins are loaded ONCE per process, lazily: by the first ``YoutubeDL(...)`` constructed
+  (``load_all_plugins()`` guarded by ``yt_dlp.globals.all_plugins_loaded``), or by the CLI's
+  ``main()``. ``import yt_dlp`` alone loads nothing, so the path may be added after importing
+  yt_dlp but must be added BEFORE the first ``YoutubeDL`` object exists in the process. If that
+  was missed, call ``yt_dlp.plugins.load_all_plugins()`` again after fixing ``sys.path``.
+* Loaded classes are every public class in the module whose name ends in ``IE`` (hence the
+  underscore on the base class); they are put in front of the built-in extractors.
+* CLI alternative: ``yt-dlp --plugin-dirs tests ...`` (scans ``tests/*/yt_dlp_plugins``).
+  ``YTDLP_NO_PLUGINS=1`` disables plugins altogether.
+"""
+
+from __future__ import annotations
+
+from yt_dlp.extractor.common import InfoExtractor
+from yt_dlp.utils import ExtractorError, int_or_none, traverse_obj
+
+__all__ = ["FixtureSiteChannelIE", "FixtureSiteIE", "FixtureSiteTabIE"]
+
+_BASE = r"(?P<base>http://(?:127\.0\.0\.1|localhost):\d+)"
+_CHANNEL = r"(?:channel/(?P<id>[^/?#]+)|@(?P<handle>[^/?#]+))"
+_END = r"/?(?:[?#]|$)"
+
+
+class _FixtureSiteBaseIE(InfoExtractor):
+    def _channel_id(self, base: str, channel_id: str | None, handle: str | None) -> str:
+        if channel_id:
+            return channel_id
+        return self._download_json(
+            f"{base}/api/resolve/{handle}.json", handle, "Resolving channel handle")["channel_id"]
+
+    def _channel(self, base: str, channel_id: str) -> dict:
+        return self._download_json(
+            f"{base}/api/channel/{channel_id}.json", channel_id, "Downloading channel metadata")
+
+    @staticmethod
+    def _channel_fields(channel: dict) -> dict:
+        return {
+            "channel_id": channel["id"],
+            "channel": channel["title"],
+            "channel_url": channel["url"],
+            "uploader": channel["title"],
+            "uploader_id": f"@{channel['handle']}",
+            "uploader_url": channel["url"],
+        }
+
+
+class FixtureSiteIE(_FixtureSiteBaseIE):
+    IE_NAME = "fixturesite"
+    IE_DESC = "Offline test fixture site: a video"
+    _VALID_URL = rf"{_BASE}/watch/(?P<id>[^/?#]+){_END}"
+
+    def _real_extract(self, url):
+        base, video_id = self._match_valid_url(url).group("base", "id")
+        meta, handle = self._download_json_handle(
+            f"{base}/api/video/{video_id}.json", video_id, "Downloading video metadata",
+            expected_status=403)  # 404/503 raise: yt-dlp reports "HTTP Error 404: ..."
+        if handle.status == 403 or meta.get("error") == "private":
+            raise ExtractorError(
+                "Private video. Sign in if you've been granted access to this video",
+                expected=True, video_id=video_id)
+        return {
+            "id": video_id,
+            "title": meta["title"],
+            "description": meta.get("description"),
+            "upload_date": meta.get("upload_date"),
+            "duration": int_or_none(meta.get("duration")),
+            "channel_id": meta["channel_id"],
+            "channel": meta["channel"],
+            "channel_url": meta.get("channel_url"),
+            "uploader": meta["channel"],
+            "uploader_id": f"@{meta['channel_handle']}",
+            "uploader_url": meta.get("channel_url"),
+            "webpage_url": meta.get("webpage_url") or f"{base}/watch/{video_id}",
+            "availability": "public",
+            "formats": [{
+                "format_id": "mp4",
+                "url": meta["media_url"],
+                "ext": "mp4",
+                "width": int_or_none(meta.get("width")),
+                "height": int_or_none(meta.get("height")),
+                "fps": int_or_none(meta.get("fps")),
+                "filesize": int_or_none(meta.get("filesize")),
+                "vcodec": "h264",
+                "acodec": "aac",
+            }],
+            "thumbnails": [{"url": meta["thumbnail_url"]}] if meta.get("thumbnail_url") else [],
+            "subtitles": {
+                lang: [{"url": sub_url, "ext": "vtt"}]
+                for lang, sub_url in (meta.get("subtitles") or {}).items()
+            },
+        }
+
+
+class FixtureSiteTabIE(_FixtureSiteBaseIE):
+    IE_NAME = "fixturesite:tab"
+    IE_DESC = "Offline test fixture site: one tab of a channel (lazily paged)"
+    _VALID_URL = rf"{_BASE}/{_CHANNEL}/(?P<tab>[^/?#]+){_END}"
+
+    def _entries(self, base: str, channel_id: str, tab: str):
+        """Yield entries page by page; a page is fetched only when the consumer needs it."""
+        page = 1
+        while page:
+            data = self._download_json(
+                f"{base}/api/channel/{channel_id}/{tab}.json", f"{channel_id}-{tab}",
+                f"Downloading page {page}", query={"page": page})
+            for entry in data["entries"]:
+                yield self.url_result(
+                    f"{base}/watch/{entry['id']}", FixtureSiteIE, entry["id"], entry.get("title"),
+                    duration=int_or_none(entry.get("duration")))
+            page = data.get("next_page")
+
+    def _real_extract(self, url):
+        mobj = self._match_valid_url(url)
+        base, tab = mobj.group("base", "tab")
+        channel_id = self._channel_id(base, mobj.group("id"), mobj.group("handle"))
+        channel = self._channel(base, channel_id)
+        tab_info = traverse_obj(channel, ("tabs", lambda _, t: t["name"] == tab), get_all=False)
+        if not tab_info:
+            raise ExtractorError(f"This channel does not have a {tab} tab", expected=True)
+        return self.playlist_result(
+            self._entries(base, channel_id, tab), f"{channel_id}-{tab}",
+            f"{channel['title']} - {tab_info['title']}", channel.get("description"),
+            playlist_count=int_or_none(tab_info.get("count")),
+            webpage_url=f"{base}/channel/{channel_id}/{tab}",
+            **self._channel_fields(channel))
+
+
+class FixtureSiteChannelIE(_FixtureSiteBaseIE):
+    """A channel's front page: a playlist of its tabs, like YouTube's ``/@handle`` page."""
+
+    IE_NAME = "fixturesite:channel"
+    IE_DESC = "Offline test fixture site: a channel (its entries are the tabs)"
+    _VALID_URL = rf"{_BASE}/{_CHANNEL}{_END}"
+
+    def _real_extract(self, url):
+        mobj = self._match_valid_url(url)
+        base = mobj.group("base")
+        channel_id = self._channel_id(base, mobj.group("id"), mobj.group("handle"))
+        channel = self._channel(base, channel_id)
+        entries = [
+            self.url_result(
+                f"{base}/channel/{channel_id}/{tab['name']}", FixtureSiteTabIE,
+                f"{channel_id}-{tab['name']}", f"{channel['title']} - {tab['title']}")
+            for tab in channel["tabs"]
+        ]
+        return self.playlist_result(
+            entries, channel_id, channel["title"], channel.get("description"),
+            thumbnails=[{"id": "avatar", "url": channel["avatar_url"]}],
+            **self._channel_fields(channel))
