@@ -49,5 +49,6 @@ def channel_key(extractor_key: str, raw_id: str) -> str:
     """
     if is_youtube_channel_id(raw_id):
         return raw_id
-    site = _SLUG_DROP.sub("", (extractor_key or "site").lower())[:20] or "site"
+    site = re.sub(r"(tab|channel|playlist|user|feed)$", "", (extractor_key or "").lower())
+    site = _SLUG_DROP.sub("", site)[:20] or "site"
     return safe_id(f"{site}-{raw_id}")

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import yt_dlp
-from yt_dlp.utils import DownloadError, ExtractorError
+from yt_dlp.utils import DownloadError, ExtractorError, unsmuggle_url
 
 from archiver import tree
 from archiver.errors import UserError
@@ -251,8 +251,8 @@ def _entries(ydl, items) -> Iterator[Entry]:
 def _to_entry(item) -> Entry | None:
     if not isinstance(item, dict):
         return None
-    raw_id = str(item.get("id") or item.get("url") or "")
     url = str(item.get("url") or item.get("webpage_url") or "")
+    raw_id = str(item.get("id") or _id_from_url(url))
     if not raw_id or not url:
         return None
     duration = item.get("duration")
@@ -264,6 +264,15 @@ def _to_entry(item) -> Entry | None:
         duration=float(duration) if isinstance(duration, (int, float)) else None,
         upload_date=str(item["upload_date"]) if item.get("upload_date") else None,
     )
+
+
+def _id_from_url(url: str) -> str:
+    """An id for an entry that has none (feeds, generic pages): the smuggled id or the file name."""
+    plain, data = unsmuggle_url(url, {})
+    if isinstance(data, dict) and data.get("force_videoid"):
+        return str(data["force_videoid"])
+    name = urlsplit(plain).path.rstrip("/").rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name else (name or plain)
 
 
 def download(

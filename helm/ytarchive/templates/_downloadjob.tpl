@@ -50,7 +50,7 @@ spec:
       restartPolicy: Never
       serviceAccountName: {{ include "ytarchive.serviceAccountName" . }}
       automountServiceAccountToken: false
-      {{- include "ytarchive.imagePullSecrets" . | nindent 6 }}
+      {{- with (include "ytarchive.imagePullSecrets" .) }}{{- . | trim | nindent 6 }}{{- end }}
       terminationGracePeriodSeconds: {{ $w.terminationGracePeriodSeconds | int64 }}
       {{- with $w.priorityClassName }}
       priorityClassName: {{ . }}
@@ -65,7 +65,7 @@ spec:
       tolerations:
         {{- toYaml . | nindent 8 }}
       {{- end }}
-      {{- include "ytarchive.affinity" (dict "ctx" . "affinity" $w.affinity "nodeLocal" $nodeLocal) | nindent 6 }}
+      {{- with (include "ytarchive.affinity" (dict "ctx" . "affinity" $w.affinity "nodeLocal" $nodeLocal)) }}{{- . | trim | nindent 6 }}{{- end }}
       containers:
         - name: download-worker
           image: {{ include "ytarchive.image" . }}

@@ -55,11 +55,6 @@ app.kubernetes.io/component: {{ .component }}
 app.kubernetes.io/component: {{ .component }}
 {{- end }}
 
-{{- define "ytarchive.commonAnnotations" -}}
-{{- with .Values.commonAnnotations }}
-{{ toYaml . }}
-{{- end }}
-{{- end }}
 
 {{/* ================================================================
      Image, service accounts

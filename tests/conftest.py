@@ -1,0 +1,94 @@
+"""Test set-up shared by unit and integration tests.
+
+At import (before Django is set up by pytest-django) every setting the app
+reads is pointed at this run's own temporary folders and a private Redis
+port, so no test touches a developer's data. The Redis server itself starts
+once per session; integration tests add the whole app on top (``stack``).
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.harness import REPO, Api, AppStack, RedisServer, free_port
+
+pytest_plugins = ["tests.fixture_site.pytest_plugin"]
+
+RUN_DIR = Path(tempfile.mkdtemp(prefix="ytarchive-test-"))
+REDIS_PORT = free_port()
+os.environ.update({
+    "DATA_DIR": str(RUN_DIR / "data"),
+    "ARCHIVE_ROOT": str(RUN_DIR / "archive"),
+    "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
+    "YTARCHIVE_ALLOW_PRIVATE_URLS": "true",
+    "YTARCHIVE_RETRY_BASE_SECONDS": "1",
+    "YTARCHIVE_SOCKET_TIMEOUT": "10",
+    "YTARCHIVE_HTTP_RETRIES": "2",
+})
+os.environ.pop("DATABASE_URL", None)
+ADMIN = {"username": "owner", "password": "owner-test-password-1"}
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    server = RedisServer(RUN_DIR / "redis", REDIS_PORT).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_client(redis_server):
+    from archiver import state
+
+    client = state.connect(redis_server.url)
+    client.flushdb()
+    return client
+
+
+@pytest.fixture(scope="session")
+def stack_env(redis_server, fixture_site):
+    from tests.fixture_site.pytest_plugin import plugin_env
+
+    env = plugin_env(dict(os.environ))
+    env.update({
+        "PORT": str(free_port()),
+        "FLOWER_PORT": str(free_port()),
+        "DATA_DIR": str(RUN_DIR / "stack-data"),
+        "ARCHIVE_ROOT": str(RUN_DIR / "stack-archive"),
+        "REDIS_URL": redis_server.url.rsplit("/", 1)[0] + "/1",  # unit tests flush db 0
+        "YTARCHIVE_SCALER": "local",
+        "YTARCHIVE_MAX_WORKERS": "2",
+        "YTARCHIVE_WORKERS_PER_QUEUE": "5",
+        "YTARCHIVE_SCALE_INTERVAL_SECONDS": "0.5",
+        "YTARCHIVE_WORKER_IDLE_SECONDS": "20",
+        "DJANGO_SUPERUSER_USERNAME": ADMIN["username"],
+        "DJANGO_SUPERUSER_PASSWORD": ADMIN["password"],
+        "WEB_CONCURRENCY": "2",
+    })
+    return env
+
+
+@pytest.fixture(scope="session")
+def stack(stack_env):
+    app = AppStack(stack_env, RUN_DIR / "stack.log").start()
+    yield app
+    app.stop()
+
+
+@pytest.fixture(scope="session")
+def api(stack) -> Api:
+    anonymous = Api(stack.base_url)
+    token = anonymous.post("/api/auth/token/", json=ADMIN)["token"]
+    return Api(stack.base_url, token)
+
+
+@pytest.fixture(scope="session")
+def archive_root(stack_env) -> Path:
+    return Path(stack_env["ARCHIVE_ROOT"])
+
+
+def pytest_report_header(config):
+    return [f"ytarchive test run folder: {RUN_DIR}", f"repo: {REPO}"]
