@@ -32,6 +32,7 @@ system-deps-test:
 run: venv system-deps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py ensure_admin
+	$(PY) manage.py collectstatic --noinput -v 0
 	exec $(PY) -m config.launch
 
 test: venv system-deps-test

@@ -1,39 +1,27 @@
 """Test set-up shared by unit and integration tests.
 
-At import (before Django is set up by pytest-django) every setting the app
-reads is pointed at this run's own temporary folders and a private Redis
-port, so no test touches a developer's data. The Redis server itself starts
-once per session; integration tests add the whole app on top (``stack``).
+tests/env_setup.py (imported first, before Django is set up) points the settings at this run's
+own folders and Redis port. The Redis server itself starts once per session;
+integration tests add the whole app on top (``stack``).
 """
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pytest
 
+from tests.env_setup import REDIS_PORT, RUN_DIR
 from tests.harness import REPO, Api, AppStack, RedisServer, free_port
 
 pytest_plugins = ["tests.fixture_site.pytest_plugin"]
 
-RUN_DIR = Path(tempfile.mkdtemp(prefix="ytarchive-test-"))
-REDIS_PORT = free_port()
-os.environ.update({
-    "DATA_DIR": str(RUN_DIR / "data"),
-    "ARCHIVE_ROOT": str(RUN_DIR / "archive"),
-    "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
-    "YTARCHIVE_ALLOW_PRIVATE_URLS": "true",
-    "YTARCHIVE_RETRY_BASE_SECONDS": "1",
-    "YTARCHIVE_SOCKET_TIMEOUT": "10",
-    "YTARCHIVE_HTTP_RETRIES": "2",
-})
-os.environ.pop("DATABASE_URL", None)
 ADMIN = {"username": "owner", "password": "owner-test-password-1"}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def redis_server():
+    """One private redis-server for the whole run (cheap, and most tests need it)."""
     server = RedisServer(RUN_DIR / "redis", REDIS_PORT).start()
     yield server
     server.stop()
@@ -92,3 +80,13 @@ def archive_root(stack_env) -> Path:
 
 def pytest_report_header(config):
     return [f"ytarchive test run folder: {RUN_DIR}", f"repo: {REPO}"]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Keep the run folder (logs, archive, database) only when something failed."""
+    import shutil
+
+    if exitstatus == 0:
+        shutil.rmtree(RUN_DIR, ignore_errors=True)
+    else:
+        print(f"\nytarchive test run folder kept for inspection: {RUN_DIR}")

@@ -88,7 +88,7 @@ class AppStack:
     def start(self) -> AppStack:
         self.manage("migrate", "--noinput")
         self.manage("ensure_admin")
-        self.log = open(self.log_path, "ab")  # noqa: SIM115 (kept open while the stack runs)
+        self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([sys.executable, "-m", "config.launch"], cwd=REPO, env=self.env,
                                      stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         wait_for(lambda: requests.get(f"{self.base_url}/health", timeout=2).ok, 60, "the web server")

@@ -83,6 +83,10 @@ spec:
             - "1"
             - -n
             - download@%h
+            - -l
+            - {{ .Values.django.logLevel | quote }}
+            - --without-gossip
+            - --without-mingle
           env:
             {{- range $k, $v := (include "ytarchive.baseConfig" . | fromYaml) }}
             - name: {{ $k }}

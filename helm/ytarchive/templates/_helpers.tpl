@@ -254,6 +254,18 @@ Volumes. Usage: include "ytarchive.volumes" (dict "ctx" $ "archive" true "data" 
      Environment
      ================================================================ */}}
 
+{{/*
+A value as an env string. Helm reads numbers from values files as float64,
+which print as 1e+06; whole numbers are printed as integers instead.
+*/}}
+{{- define "ytarchive.str" -}}
+{{- if and (kindIs "float64" .) (eq (float64 (int64 .)) .) -}}
+{{- int64 . | toString -}}
+{{- else -}}
+{{- toString . -}}
+{{- end -}}
+{{- end }}
+
 {{/* YTARCHIVE_* knobs as a YAML map of strings (ConfigMap and Job template). */}}
 {{- define "ytarchive.knobs" -}}
 {{- $c := .Values.config -}}
@@ -261,15 +273,15 @@ YTARCHIVE_SCALER: {{ $c.scaler | toString | quote }}
 YTARCHIVE_WORKERS_PER_QUEUE: {{ $c.workersPerQueue | int64 | toString | quote }}
 YTARCHIVE_MAX_WORKERS: {{ $c.maxWorkers | int64 | toString | quote }}
 YTARCHIVE_WORKER_IDLE_SECONDS: {{ $c.workerIdleSeconds | int64 | toString | quote }}
-YTARCHIVE_SCALE_INTERVAL_SECONDS: {{ $c.scaleIntervalSeconds | toString | quote }}
+YTARCHIVE_SCALE_INTERVAL_SECONDS: {{ include "ytarchive.str" $c.scaleIntervalSeconds | quote }}
 YTARCHIVE_DOWNLOAD_RETRIES: {{ $c.downloadRetries | int64 | toString | quote }}
-YTARCHIVE_RETRY_BASE_SECONDS: {{ $c.retryBaseSeconds | toString | quote }}
-YTARCHIVE_SYNC_INTERVAL_HOURS: {{ $c.syncIntervalHours | toString | quote }}
+YTARCHIVE_RETRY_BASE_SECONDS: {{ include "ytarchive.str" $c.retryBaseSeconds | quote }}
+YTARCHIVE_SYNC_INTERVAL_HOURS: {{ include "ytarchive.str" $c.syncIntervalHours | quote }}
 YTARCHIVE_ALLOW_PRIVATE_URLS: {{ $c.allowPrivateUrls | toString | quote }}
-YTARCHIVE_LEASE_SECONDS: {{ $c.leaseSeconds | toString | quote }}
-YTARCHIVE_RECONCILE_SECONDS: {{ $c.reconcileSeconds | toString | quote }}
+YTARCHIVE_LEASE_SECONDS: {{ include "ytarchive.str" $c.leaseSeconds | quote }}
+YTARCHIVE_RECONCILE_SECONDS: {{ include "ytarchive.str" $c.reconcileSeconds | quote }}
 {{- range $k, $v := $c.extra }}
-{{ $k }}: {{ $v | toString | quote }}
+{{ $k }}: {{ include "ytarchive.str" $v | quote }}
 {{- end }}
 {{- end }}
 

@@ -1,0 +1,123 @@
+"""API permissions (owner, read-only user, anonymous) and bad input: 4xx with a message, never 500.
+
+In-process Django with the real yt-dlp resolving URLs against the fixture site.
+"""
+import pytest
+from django.contrib.auth.models import User
+from django.test import override_settings
+from django_celery_beat.models import PeriodicTask
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from channels_app.models import Channel, SyncJob
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owner():
+    user = User.objects.create_user("owner", password="pw-owner-123", is_staff=True)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+@pytest.fixture
+def reader():
+    user = User.objects.create_user("reader", password="pw-reader-123")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+@pytest.fixture
+def anonymous():
+    return APIClient()
+
+
+@pytest.fixture
+def channel(owner, fixture_site):
+    response = owner.post("/api/channels/", {"url": f"{fixture_site.base_url}/channel/chan-main"}, format="json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def test_token_endpoint(anonymous):
+    User.objects.create_user("u", password="right-password-1")
+    assert anonymous.post("/api/auth/token/", {"username": "u", "password": "wrong"}).status_code == 400
+    response = anonymous.post("/api/auth/token/", {"username": "u", "password": "right-password-1"})
+    assert response.status_code == 200 and len(response.json()["token"]) == 40
+
+
+def test_personas(owner, reader, anonymous, channel):
+    assert anonymous.get("/api/channels/").status_code == 401
+    assert anonymous.post("/api/channels/", {"url": "https://example.org/"}).status_code == 401
+    assert reader.get("/api/channels/").json()["count"] == 1
+    assert reader.post(f"/api/channels/{channel['id']}/sync/").status_code == 403
+    assert reader.delete(f"/api/channels/{channel['id']}/").status_code == 403
+    assert anonymous.get("/health").status_code == 200
+
+
+def test_add_resolves_forms_to_one_id_and_refuses_duplicates(owner, channel, fixture_site):
+    assert channel["id"] == "fixturesite-chan-main"
+    assert channel["title"] == "Fixture Main Channel"
+    again = owner.post("/api/channels/", {"url": f"{fixture_site.base_url}/@fixturemain"}, format="json")
+    assert again.status_code == 409 and "already" in again.json()["detail"]
+    assert Channel.objects.count() == 1
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ({"url": "not a url"}, "Not a URL"),
+    ({"url": ""}, "blank"),
+    ({}, "required"),
+    ({"url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ"}, "single video"),
+    ({"url": "http://127.0.0.1:1/channel/none"}, "yt-dlp cannot list"),
+    ({"url": "https://example.org/", "sync_interval_hours": "soon"}, "number"),
+    ({"url": "https://example.org/", "sync_interval_hours": -1}, "between"),
+])
+def test_bad_input_is_a_400_with_a_message(owner, body, message):
+    response = owner.post("/api/channels/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert message in response.content.decode()
+
+
+def test_single_video_url_of_the_fixture_site_is_refused(owner, fixture_site):
+    response = owner.post("/api/channels/", {"url": f"{fixture_site.base_url}/watch/vid-main-01"}, format="json")
+    assert response.status_code == 400 and "single video" in response.json()["detail"]
+
+
+@override_settings(YTARCHIVE={**__import__("django.conf").conf.settings.YTARCHIVE, "ALLOW_PRIVATE_URLS": False})
+def test_private_addresses_refused_by_default(owner, fixture_site):
+    response = owner.post("/api/channels/", {"url": f"{fixture_site.base_url}/channel/chan-main"}, format="json")
+    assert response.status_code == 400 and "private address" in response.json()["detail"]
+
+
+def test_second_sync_while_one_is_active_is_refused(owner, channel):
+    first = owner.post(f"/api/channels/{channel['id']}/sync/")
+    assert first.status_code == 202 and first.json()["status"] == "queued"
+    second = owner.post(f"/api/channels/{channel['id']}/sync/?full=true")
+    assert second.status_code == 409
+    assert second.json()["sync_job"] == first.json()["id"]
+    assert SyncJob.objects.filter(channel_id=channel["id"]).count() == 1
+
+
+def test_schedule_follows_the_channel(owner, channel):
+    task = PeriodicTask.objects.get(name=f"sync channel {channel['id']}")
+    assert task.enabled and task.interval.every == 24 * 3600 and task.task == "channels_app.tasks.scheduled_sync"
+    response = owner.patch(f"/api/channels/{channel['id']}/", {"sync_interval_hours": 6, "enabled": False},
+                           format="json")
+    assert response.status_code == 200, response.content
+    task.refresh_from_db()
+    assert task.interval.every == 6 * 3600 and not task.enabled
+    assert owner.patch(f"/api/channels/{channel['id']}/", {"url": "https://example.org/"},
+                       format="json").status_code == 400
+    assert owner.delete(f"/api/channels/{channel['id']}/").status_code == 204
+    assert not PeriodicTask.objects.filter(name=f"sync channel {channel['id']}").exists()
+
+
+def test_unknown_things_are_404_and_bad_filters_400(owner, reader):
+    assert owner.get("/api/channels/nope/").status_code == 404
+    assert owner.post("/api/videos/999/retry/").status_code == 404
+    assert reader.get("/api/videos/?status=bogus").status_code == 400
+    assert reader.get("/api/videos/?dead_letter=perhaps").status_code == 400
+    assert reader.get("/api/videos/?status=failed&dead_letter=true").status_code == 200

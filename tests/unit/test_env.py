@@ -1,0 +1,42 @@
+"""Settings fail loudly, naming the variable, on a bad value."""
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config import env
+
+
+@pytest.mark.parametrize(("name", "value", "call"), [
+    ("X_INT", "abc", lambda: env.env_int("X_INT", 1)),
+    ("X_INT", "-5", lambda: env.env_int("X_INT", 1, minimum=0)),
+    ("X_BOOL", "maybe", lambda: env.env_bool("X_BOOL", False)),
+    ("X_CHOICE", "docker", lambda: env.env_choice("X_CHOICE", "local", ("local", "none"))),
+    ("X_FLOAT", "fast", lambda: env.env_float("X_FLOAT", 1.0)),
+])
+def test_bad_values_name_the_variable(monkeypatch, name, value, call):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ImproperlyConfigured, match=name):
+        call()
+
+
+def test_good_values_and_defaults(monkeypatch):
+    monkeypatch.setenv("X_INT", "7")
+    monkeypatch.setenv("X_BOOL", "yes")
+    monkeypatch.setenv("X_LIST", "a, b,,c")
+    monkeypatch.delenv("X_MISSING", raising=False)
+    assert env.env_int("X_INT", 1) == 7
+    assert env.env_bool("X_BOOL", False) is True
+    assert env.env_list("X_LIST", []) == ["a", "b", "c"]
+    assert env.env_int("X_MISSING", 3) == 3
+
+
+def test_secret_from_file_and_generated_secret_is_kept(monkeypatch, tmp_path):
+    secret_file = tmp_path / "s"
+    secret_file.write_text("from-file\n")
+    monkeypatch.setenv("MY_SECRET_FILE", str(secret_file))
+    assert env.env_secret("MY_SECRET") == "from-file"
+    monkeypatch.delenv("MY_SECRET_FILE")
+    monkeypatch.delenv("MY_SECRET", raising=False)
+    first = env.persistent_secret("MY_SECRET", tmp_path / "data")
+    assert len(first) > 40
+    assert env.persistent_secret("MY_SECRET", tmp_path / "data") == first
+    assert oct((tmp_path / "data" / ".my_secret").stat().st_mode)[-3:] == "600"
