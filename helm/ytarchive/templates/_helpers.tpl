@@ -78,15 +78,18 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/* The control worker's ServiceAccount (bound to the scaler Role). */}}
 {{- define "ytarchive.scalerServiceAccountName" -}}
-{{- if eq (include "ytarchive.k8sScaler" .) "true" -}}
+{{- if and (eq (include "ytarchive.k8sScaler" .) "true") .Values.rbac.create -}}
 {{- .Values.rbac.serviceAccountName | default (printf "%s-scaler" (include "ytarchive.fullname" .)) }}
+{{- else if eq (include "ytarchive.k8sScaler" .) "true" -}}
+{{- .Values.rbac.serviceAccountName | default "default" }}
 {{- else -}}
 {{- include "ytarchive.serviceAccountName" . }}
 {{- end -}}
 {{- end }}
 
+{{/* "true" when download workers are Kubernetes Jobs made by the control worker. */}}
 {{- define "ytarchive.k8sScaler" -}}
-{{- if and (eq (toString .Values.config.scaler) "kubernetes") .Values.rbac.create -}}true{{- end -}}
+{{- if eq (toString .Values.config.scaler) "kubernetes" -}}true{{- end -}}
 {{- end }}
 
 {{/* ================================================================

@@ -1,0 +1,77 @@
+"""`make run` itself: installs nothing twice, starts every process, prints a one-time admin password,
+keeps Redis's AOF under DATA_DIR, and stops all of it on SIGTERM to its process group."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.harness import REPO, free_port, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (from /proc), so none can escape the check."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_make_run_starts_everything_and_stops_on_sigterm(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_SUPERUSER", "REDIS_URL"))}
+    port, flower_port = free_port(), free_port()
+    env.update({"DATA_DIR": str(tmp_path / "data"), "ARCHIVE_ROOT": str(tmp_path / "archive"),
+                "PORT": str(port), "FLOWER_PORT": str(flower_port), "YTARCHIVE_SCALER": "local",
+                "STATIC_ROOT": str(tmp_path / "static")})
+    log_path = tmp_path / "make-run.log"
+    with open(log_path, "wb") as log:
+        make = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=REPO, env=env, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for(lambda: requests.get(f"http://127.0.0.1:{port}/health", timeout=2).ok, 120, "the web server")
+        wait_for(lambda: requests.get(f"http://127.0.0.1:{flower_port}/", timeout=2).status_code < 500, 60,
+                 "Flower")
+        output = log_path.read_text(errors="replace")
+        password = re.search(r"Created admin account 'admin' with password: (\S+)", output).group(1)
+        token = requests.post(f"http://127.0.0.1:{port}/api/auth/token/",
+                              json={"username": "admin", "password": password}, timeout=10)
+        assert token.status_code == 200, token.text
+        assert (tmp_path / "data" / "redis" / "appendonlydir").is_dir()
+        for name in ("web", "control", "beat", "flower", "scaler", "redis"):
+            assert re.search(rf"\b{name}\s+\| ", output) or f"{name} started" in output, name
+        tree = descendants(make.pid)
+        assert len(tree) >= 6
+    finally:
+        os.killpg(make.pid, signal.SIGTERM)
+        make.wait(timeout=60)
+    wait_for(lambda: not any(alive(pid) for pid in tree), 45, "every process of make run to exit")
+    assert not any(alive(pid) for pid in descendants(make.pid))
+    second = subprocess.run(["make", "--no-print-directory", "-n", "run"], cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert "pip install" not in second.stdout  # the virtualenv is up to date: nothing to reinstall
