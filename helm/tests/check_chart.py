@@ -11,172 +11,199 @@ the contract the Python side relies on. `lookup` returns nothing offline, so the
 keep-across-upgrades logic is tested separately on a simulated lookup result.
 Prints "N passed, N failed" and exits non-zero on any failure.
 """
-import glob, json, os, re, shutil, subprocess, sys, tempfile
+from __future__ import annotations
 
-import yaml
+import base64
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import traceback
+
 import helm_python as helm
+import yaml
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHART = os.path.join(HERE, "..", "ytarchive")
-WORK = tempfile.mkdtemp(prefix="chartcheck-")
 VALIDATE = os.path.join(os.path.dirname(sys.executable), "kubernetes-validate")
+NS = "ytarchive"
+TMP = "/" + "tmp"  # the pods' writable emptyDir mount (not a temp file here)
 
-def render(vals, name="ytarchive"):
-    with helm.Chart.load(CHART) as ch:
-        ch.validate_schema(vals)
-        m = ch.render(vals, name=name, namespace="ytarchive", is_install=True)
-    docs = []
-    for p, t in sorted(m.items()):
-        if p.endswith("NOTES.txt"):
-            notes = t; continue
-        for d in yaml.safe_load_all(t):
-            if d: docs.append(d)
+
+def b64(s: str) -> str:
+    return base64.b64decode(s).decode()
+
+
+def render(vals: dict, name: str = "ytarchive") -> tuple[dict, dict | None, str]:
+    """({"Kind/name": object}, the Job template or None, NOTES.txt)."""
+    with helm.Chart.load(CHART) as chart:
+        chart.validate_schema(vals)
+        manifests = chart.render(vals, name=name, namespace=NS, is_install=True)
+    objs, notes = {}, ""
+    for path, text in sorted(manifests.items()):
+        if path.endswith("NOTES.txt"):
+            notes = text
+            continue
+        for doc in yaml.safe_load_all(text):
+            if doc:
+                objs[f'{doc["kind"]}/{doc["metadata"]["name"]}'] = doc
     job = None
-    for d in docs:
-        if d["kind"] == "ConfigMap" and "job.yaml" in d.get("data", {}):
-            job = yaml.safe_load(d["data"]["job.yaml"])
-    return docs, job, notes
+    for obj in objs.values():
+        if obj["kind"] == "ConfigMap" and "job.yaml" in obj.get("data", {}):
+            job = yaml.safe_load(obj["data"]["job.yaml"])
+    return objs, job, notes
 
-def validate(docs, job, tag):
-    d = os.path.join(WORK, tag); shutil.rmtree(d, ignore_errors=True); os.makedirs(d)
-    allobjs = list(docs) + ([dict(job, metadata=dict(job["metadata"], name="jobtpl"))] if job else [])
-    for i, o in enumerate(allobjs):
-        if o["kind"] == "ServiceMonitor": continue
-        yaml.safe_dump(o, open(f"{d}/{i:02d}.yaml", "w"))
-    r = subprocess.run([VALIDATE, "--strict", "-k", "1.30.0", "--quiet", *sorted(glob.glob(f"{d}/*.yaml"))], capture_output=True, text=True)
-    assert r.returncode == 0, r.stdout + r.stderr[-2000:]
 
-def pods(docs, job):
-    out = {}
-    for d in docs:
-        if d["kind"] in ("Deployment", "StatefulSet", "Job"):
-            out[d["metadata"]["name"]] = d["spec"]["template"]["spec"], d["spec"]["template"]["metadata"]
-    if job: out["download-job"] = job["spec"]["template"]["spec"], job["spec"]["template"]["metadata"]
+def validate(objs: dict, job: dict | None, workdir: str) -> None:
+    os.makedirs(workdir)
+    docs = list(objs.values())
+    if job:  # kubernetes-validate needs a name to report errors; generateName is what the Job has
+        docs.append({**job, "metadata": {**job["metadata"], "name": "job-template"}})
+    files = []
+    for i, doc in enumerate(docs):
+        if doc["kind"] == "ServiceMonitor":
+            continue
+        files.append(os.path.join(workdir, f"{i:02d}.yaml"))
+        with open(files[-1], "w") as fh:
+            yaml.safe_dump(doc, fh)
+    proc = subprocess.run([VALIDATE, "--strict", "-k", "1.30.0", "--quiet", *files],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-2000:]
+
+
+def pod_specs(objs: dict, job: dict | None) -> dict:
+    out = {k: o["spec"]["template"]["spec"] for k, o in objs.items()
+           if o["kind"] in ("Deployment", "StatefulSet", "Job")}
+    if job:
+        out["download-job"] = job["spec"]["template"]["spec"]
     return out
 
-def envnames(c): return {e["name"] for e in c.get("env", [])}
 
-def common_checks(docs, job, tag):
-    for d in docs:
-        n = d["metadata"].get("name", "")
-        assert len(n) <= 63, (tag, n)
-        if d["kind"] == "ConfigMap":
-            for k in d["data"]:
-                assert not re.search(r"SECRET_KEY|PASSWORD|REDIS_URL|DATABASE_URL", k), (tag, k)
+def env_of(container: dict) -> dict:
+    return {e["name"]: e for e in container.get("env", [])}
+
+
+def ref(env: dict, name: str) -> dict:
+    return env[name]["valueFrom"]["secretKeyRef"]
+
+
+def common_checks(objs: dict, job: dict | None) -> None:
+    for key, obj in objs.items():
+        assert len(obj["metadata"]["name"]) <= 63, key
+        if obj["kind"] == "ConfigMap" and key.endswith("-env"):
+            for k in obj["data"]:
+                assert not re.search(r"SECRET_KEY|PASSWORD|REDIS_URL|DATABASE_URL|BASIC_AUTH", k), (key, k)
     if job:
-        assert len(job["metadata"]["generateName"]) + 5 + 6 <= 63, job["metadata"]["generateName"]
-        c = job["spec"]["template"]["spec"]["containers"][0]
-        names = envnames(c)
-        assert "DATA_DIR" not in names and "DATABASE_URL" not in names, names
-        assert {"REDIS_URL", "ARCHIVE_ROOT", "DJANGO_SECRET_KEY", "YTARCHIVE_WORKER_IDLE_SECONDS"} <= names
-        assert "envFrom" not in c
-        assert job["spec"]["template"]["spec"]["restartPolicy"] == "Never"
+        # Job name = generateName + 5 chars; its pods add "-" + 5 chars.
+        assert len(job["metadata"]["generateName"]) + 11 <= 63, job["metadata"]["generateName"]
+        spec = job["spec"]["template"]["spec"]
+        container = spec["containers"][0]
+        env = env_of(container)
+        assert "DATA_DIR" not in env and "DATABASE_URL" not in env, sorted(env)
+        assert {"REDIS_URL", "ARCHIVE_ROOT", "DJANGO_SECRET_KEY", "YTARCHIVE_WORKER_IDLE_SECONDS"} <= set(env)
+        assert "envFrom" not in container
+        assert spec["restartPolicy"] == "Never"
         assert job["metadata"]["labels"]["app.kubernetes.io/component"] == "download-worker"
+        assert job["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/component"] == "download-worker"
         assert "backoffLimit" in job["spec"] and "ttlSecondsAfterFinished" in job["spec"]
-    for name, (spec, meta) in pods(docs, job).items():
-        for c in spec.get("containers", []) + spec.get("initContainers", []):
-            sc = c.get("securityContext", {})
-            assert sc.get("readOnlyRootFilesystem") and sc["capabilities"]["drop"] == ["ALL"] and sc["allowPrivilegeEscalation"] is False, (tag, name)
-        assert spec["securityContext"]["runAsNonRoot"]
-        mounts = {m["mountPath"] for c in spec["containers"] for m in c.get("volumeMounts", [])}
-        assert "/tmp" in mounts, (tag, name)
+        assert container["args"][:7] == ["celery", "-A", "config", "worker", "-Q", "downloads", "-c"]
+        assert {m["mountPath"] for m in container["volumeMounts"]} == {TMP, "/archive"}
+    for key, spec in pod_specs(objs, job).items():
+        assert spec["securityContext"]["runAsNonRoot"], key
+        for c in spec["containers"] + spec.get("initContainers", []):
+            sc = c["securityContext"]
+            assert sc["readOnlyRootFilesystem"] and sc["capabilities"]["drop"] == ["ALL"], (key, c["name"])
+            assert sc["allowPrivilegeEscalation"] is False, (key, c["name"])
+            assert TMP in {m["mountPath"] for m in c.get("volumeMounts", [])}, (key, c["name"])
 
-results = []
-def case(tag, vals, check=None, name="ytarchive", expect_error=None):
-    try:
-        docs, job, notes = render(vals, name)
-    except Exception as e:
-        if expect_error and expect_error in str(e):
-            results.append(f"ok   {tag}: failed as expected ({expect_error})"); return
-        results.append(f"FAIL {tag}: {e}"); return
-    if expect_error:
-        results.append(f"FAIL {tag}: expected error"); return
-    try:
-        validate(docs, job, tag)
-        common_checks(docs, job, tag)
-        lint = helm.lint(CHART, vals, strict=True, namespace="ytarchive")
-        bad = [m for m in lint["messages"] if m["severity"] >= 2] + lint["errors"]
-        assert not bad, bad
-        if check: check({f'{d["kind"]}/{d["metadata"]["name"]}': d for d in docs}, job, notes)
-        results.append(f"ok   {tag}: {len(docs)} objects")
-    except AssertionError as e:
-        import traceback
-        results.append(f"FAIL {tag}: {traceback.format_exc()[-1500:]}")
 
-def c_default(o, job, notes):
+# --------------------------------------------------------------------------- cases
+
+def check_default(o: dict, job: dict | None, notes: str) -> None:
     web = o["Deployment/ytarchive-web"]["spec"]["template"]["spec"]
     assert web["initContainers"][0]["name"] == "migrate"
+    assert "ensure_admin" in web["initContainers"][0]["args"][0]
     assert web["affinity"]["podAffinity"]
+    wenv = env_of(web["containers"][0])
+    assert wenv["DJANGO_ALLOWED_HOSTS"]["value"].endswith(",$(POD_IP)")
     ctl = o["Deployment/ytarchive-control"]["spec"]["template"]["spec"]
     assert ctl["serviceAccountName"] == "ytarchive-scaler" and ctl["automountServiceAccountToken"] is True
     assert {m["mountPath"] for m in ctl["containers"][0]["volumeMounts"]} >= {"/archive", "/data", "/etc/ytarchive"}
     cm = o["ConfigMap/ytarchive-env"]["data"]
-    assert cm["YTARCHIVE_SCALER"] == "kubernetes" and cm["YTARCHIVE_K8S_NAMESPACE"] == "ytarchive"
+    assert cm["YTARCHIVE_SCALER"] == "kubernetes" and cm["YTARCHIVE_K8S_NAMESPACE"] == NS
     assert cm["YTARCHIVE_K8S_JOB_TEMPLATE"] == "/etc/ytarchive/job.yaml" and cm["YTARCHIVE_MAX_WORKERS"] == "10"
+    assert cm["DJANGO_DEBUG"] == "false" and cm["ARCHIVE_ROOT"] == "/archive"
     sec = o["Secret/ytarchive"]["data"]
     assert set(sec) == {"DJANGO_SECRET_KEY", "DJANGO_SUPERUSER_PASSWORD", "FLOWER_PASSWORD", "FLOWER_BASIC_AUTH"}
-    import base64
-    key = base64.b64decode(sec["DJANGO_SECRET_KEY"]).decode(); assert len(key) == 50
-    fba = base64.b64decode(sec["FLOWER_BASIC_AUTH"]).decode(); assert fba.startswith("admin:") and len(fba) == 30
+    assert len(b64(sec["DJANGO_SECRET_KEY"])) == 50
+    assert b64(sec["FLOWER_BASIC_AUTH"]) == "admin:" + b64(sec["FLOWER_PASSWORD"])
     rs = o["Secret/ytarchive-redis"]["data"]
-    pw = base64.b64decode(rs["redis-password"]).decode()
-    assert base64.b64decode(rs["REDIS_URL"]).decode() == f"redis://:{pw}@ytarchive-redis.ytarchive.svc:6379/0"
-    role = o["Role/ytarchive-scaler"]["rules"]
-    assert role[0]["resources"] == ["jobs"] and set(role[0]["verbs"]) == {"create","get","list","watch","delete","patch"}
+    assert b64(rs["REDIS_URL"]) == f'redis://:{b64(rs["redis-password"])}@ytarchive-redis.{NS}.svc:6379/0'
+    rules = o["Role/ytarchive-scaler"]["rules"]
+    assert rules[0]["resources"] == ["jobs"]
+    assert set(rules[0]["verbs"]) == {"create", "get", "list", "watch", "delete", "patch"}
+    assert rules[1]["resources"] == ["pods"] and set(rules[1]["verbs"]) == {"get", "list"}
     assert "StatefulSet/ytarchive-redis" in o and "Ingress/ytarchive" not in o
     beat = o["Deployment/ytarchive-beat"]["spec"]
     assert beat["replicas"] == 1 and beat["strategy"]["type"] == "Recreate"
-    fl = o["Deployment/ytarchive-flower"]["spec"]["template"]["spec"]["containers"][0]
-    assert "DATA_DIR" not in envnames(fl) and "FLOWER_BASIC_AUTH" in envnames(fl)
+    flower = o["Deployment/ytarchive-flower"]["spec"]["template"]["spec"]["containers"][0]
+    assert "DATA_DIR" not in env_of(flower) and "FLOWER_BASIC_AUTH" in env_of(flower)
     assert "DJANGO_SUPERUSER_PASSWORD" in notes
     assert job["spec"]["template"]["spec"]["affinity"]["podAffinity"]
 
-case("default", {}, c_default)
 
-pg = {
+PG = {
     "database": {"url": "postgres://u:p@pg:5432/ytarchive"},
     "persistence": {"archive": {"accessModes": ["ReadWriteMany"], "storageClass": "nfs", "size": "5Ti"}},
     "redis": {"external": {"url": "rediss://:secret@redis.example:6380/1"}},
     "migrations": {"mode": "job"},
-    "web": {"replicaCount": 3, "affinity": {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 100, "podAffinityTerm": {"topologyKey": "kubernetes.io/hostname", "labelSelector": {"matchLabels": {"app.kubernetes.io/component": "web"}}}}]}}},
-    "ingress": {"enabled": True, "className": "nginx", "hosts": [{"host": "archive.example.com", "paths": [{"path": "/", "pathType": "Prefix"}]}],
+    "web": {"replicaCount": 3, "affinity": {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+        {"weight": 100, "podAffinityTerm": {
+            "topologyKey": "kubernetes.io/hostname",
+            "labelSelector": {"matchLabels": {"app.kubernetes.io/component": "web"}}}}]}}},
+    "ingress": {"enabled": True, "className": "nginx",
+                "hosts": [{"host": "archive.example.com", "paths": [{"path": "/", "pathType": "Prefix"}]}],
                 "tls": [{"secretName": "tls", "hosts": ["archive.example.com"]}]},
     "metrics": {"serviceMonitor": {"enabled": True, "labels": {"release": "prom"}}},
     "commonLabels": {"team": "media"}, "commonAnnotations": {"owner": "me"},
     "imagePullSecrets": [{"name": "regcred"}],
     "image": {"repository": "ghcr.io/x/ytarchive", "tag": "1.2.3"},
-    "config": {"maxWorkers": 50, "syncIntervalHours": 0.5, "extra": {"YTARCHIVE_FORMAT": "best", "YTARCHIVE_RATE_LIMIT": 1000000}},
+    "config": {"maxWorkers": 50, "syncIntervalHours": 0.5,
+               "extra": {"YTARCHIVE_FORMAT": "best", "YTARCHIVE_RATE_LIMIT": 1000000}},
 }
-def c_pg(o, job, notes):
-    import base64
+
+
+def check_pg(o: dict, job: dict | None, notes: str) -> None:
     assert "PersistentVolumeClaim/ytarchive-data" not in o and "StatefulSet/ytarchive-redis" not in o
     for n in ("web", "control", "beat"):
         spec = o[f"Deployment/ytarchive-{n}"]["spec"]["template"]["spec"]
-        aff = spec.get("affinity", {})
-        assert "podAffinity" not in aff, n
-        env = {e["name"]: e for e in spec["containers"][0]["env"]}
-        assert env["DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {"name": "ytarchive", "key": "DATABASE_URL"}
+        assert "podAffinity" not in spec.get("affinity", {}), n
+        assert ref(env_of(spec["containers"][0]), "DATABASE_URL") == {"name": "ytarchive", "key": "DATABASE_URL"}
         assert {"name": "data", "emptyDir": {}} in spec["volumes"]
     web = o["Deployment/ytarchive-web"]["spec"]["template"]["spec"]
     assert "initContainers" not in web and web["imagePullSecrets"] == [{"name": "regcred"}]
     assert "podAntiAffinity" in web["affinity"]
     assert o["Job/ytarchive-migrate"]["metadata"]["annotations"]["helm.sh/hook"] == "post-install,pre-upgrade"
-    assert base64.b64decode(o["Secret/ytarchive-redis"]["data"]["REDIS_URL"]).decode() == "rediss://:secret@redis.example:6380/1"
+    assert b64(o["Secret/ytarchive-redis"]["data"]["REDIS_URL"]) == "rediss://:secret@redis.example:6380/1"
     assert "redis-password" not in o["Secret/ytarchive-redis"]["data"]
     cm = o["ConfigMap/ytarchive-env"]["data"]
-    assert "archive.example.com" in cm["DJANGO_ALLOWED_HOSTS"] and cm["DJANGO_CSRF_TRUSTED_ORIGINS"] == "https://archive.example.com,http://archive.example.com"
-    assert cm["YTARCHIVE_RATE_LIMIT"] == "1000000", cm["YTARCHIVE_RATE_LIMIT"]
+    assert "archive.example.com" in cm["DJANGO_ALLOWED_HOSTS"]
+    assert cm["DJANGO_CSRF_TRUSTED_ORIGINS"] == "https://archive.example.com,http://archive.example.com"
+    assert cm["YTARCHIVE_RATE_LIMIT"] == "1000000", cm["YTARCHIVE_RATE_LIMIT"]  # not 1e+06
     assert cm["YTARCHIVE_SYNC_INTERVAL_HOURS"] == "0.5" and cm["YTARCHIVE_MAX_WORKERS"] == "50"
-    sm = o["ServiceMonitor/ytarchive-web"]; assert sm["metadata"]["labels"]["release"] == "prom"
+    assert o["ServiceMonitor/ytarchive-web"]["metadata"]["labels"]["release"] == "prom"
     assert o["Ingress/ytarchive"]["spec"]["tls"][0]["hosts"] == ["archive.example.com"]
-    assert "affinity" not in job["spec"]["template"]["spec"]
-    assert job["spec"]["template"]["spec"]["containers"][0]["image"] == "ghcr.io/x/ytarchive:1.2.3"
-    jenv = {e["name"]: e.get("value") for e in job["spec"]["template"]["spec"]["containers"][0]["env"]}
-    assert jenv["YTARCHIVE_FORMAT"] == "best"
+    jspec = job["spec"]["template"]["spec"]
+    assert "affinity" not in jspec
+    assert jspec["containers"][0]["image"] == "ghcr.io/x/ytarchive:1.2.3"
+    assert env_of(jspec["containers"][0])["YTARCHIVE_FORMAT"]["value"] == "best"
     assert "https://archive.example.com/" in notes
     assert o["Deployment/ytarchive-web"]["metadata"]["labels"]["team"] == "media"
-case("postgres-rwx-external-redis-ingress", pg, c_pg)
 
-ext = {
+
+EXT = {
     "django": {"existingSecret": "dj", "existingSecretKey": "key"},
     "admin": {"existingSecret": "adm"},
     "database": {"existingSecret": "db"},
@@ -186,73 +213,147 @@ ext = {
     "persistence": {"data": {"existingClaim": "mydata"}, "archive": {"existingClaim": "myarchive"}},
     "serviceAccount": {"create": False},
 }
-def c_ext(o, job, notes):
+
+
+def check_ext(o: dict, job: dict | None, notes: str) -> None:
     assert job is None
     kinds = {k.split("/")[0] for k in o}
-    assert "Secret" not in kinds and "PersistentVolumeClaim" not in kinds and "Role" not in kinds, kinds
+    assert not kinds & {"Secret", "PersistentVolumeClaim", "Role"}, kinds
     assert "Deployment/ytarchive-flower" not in o
     ctl = o["Deployment/ytarchive-control"]["spec"]["template"]["spec"]
     assert ctl["automountServiceAccountToken"] is False and ctl["serviceAccountName"] == "default"
-    env = {e["name"]: e for e in ctl["containers"][0]["env"]}
-    assert env["DJANGO_SECRET_KEY"]["valueFrom"]["secretKeyRef"] == {"name": "dj", "key": "key"}
-    assert env["REDIS_URL"]["valueFrom"]["secretKeyRef"] == {"name": "rds", "key": "url"}
-    assert env["DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {"name": "db", "key": "DATABASE_URL"}
+    env = env_of(ctl["containers"][0])
+    assert ref(env, "DJANGO_SECRET_KEY") == {"name": "dj", "key": "key"}
+    assert ref(env, "REDIS_URL") == {"name": "rds", "key": "url"}
+    assert ref(env, "DATABASE_URL") == {"name": "db", "key": "DATABASE_URL"}
+    assert "/etc/ytarchive" not in str(ctl["containers"][0]["volumeMounts"])
     web = o["Deployment/ytarchive-web"]["spec"]["template"]["spec"]
-    ienv = {e["name"]: e for e in web["initContainers"][0]["env"]}
-    assert ienv["DJANGO_SUPERUSER_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "adm", "key": "password"}
+    assert ref(env_of(web["initContainers"][0]), "DJANGO_SUPERUSER_PASSWORD") == {"name": "adm", "key": "password"}
     vols = {v["name"]: v for v in web["volumes"]}
     assert vols["archive"]["persistentVolumeClaim"]["claimName"] == "myarchive"
-    assert vols["data"] == {"name": "data", "emptyDir": {}}  # postgres via existingSecret
+    assert vols["data"] == {"name": "data", "emptyDir": {}}  # PostgreSQL: no data PVC
     assert o["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_SCALER"] == "none"
-    assert "/etc/ytarchive" not in str(ctl["containers"][0]["volumeMounts"])
-case("existing-secrets-no-scaler", ext, c_ext)
-
-case("long-name", {}, None, name="a-very-long-release-name-for-testing-limits-0123456789abcdef")
-case("fullnameOverride", {"fullnameOverride": "arch"}, lambda o, j, n: ("Deployment/arch-web" in o) or (_ for _ in ()).throw(AssertionError(list(o))))
-case("sqlite-without-data", {"persistence": {"data": {"enabled": False}}}, expect_error="SQLite")
-case("colocate-false", {"persistence": {"colocate": False}},
-     lambda o, j, n: [None for k in ("web","control","beat") if "affinity" in o[f"Deployment/ytarchive-{k}"]["spec"]["template"]["spec"]] == [] or (_ for _ in ()).throw(AssertionError("affinity present")))
-case("rwx-archive-sqlite", {"persistence": {"archive": {"accessModes": ["ReadWriteMany"]}}},
-     lambda o, j, n: ("affinity" not in j["spec"]["template"]["spec"] and "podAffinity" in o["Deployment/ytarchive-beat"]["spec"]["template"]["spec"]["affinity"]) or (_ for _ in ()).throw(AssertionError("bad")))
-case("given-passwords", {"admin": {"password": "s3cret-Pass"}, "django": {"secretKey": "k"*60}, "redis": {"password": "p@ss/word:x"}, "flower": {"basicAuth": {"password": "fl"}}},
-     lambda o, j, n: __import__("base64").b64decode(o["Secret/ytarchive-redis"]["data"]["REDIS_URL"]).decode() == "redis://:p%40ss%2Fword%3Ax@ytarchive-redis.ytarchive.svc:6379/0" or (_ for _ in ()).throw(AssertionError(__import__("base64").b64decode(o["Secret/ytarchive-redis"]["data"]["REDIS_URL"]))))
-case("digest-and-activeDeadline", {"image": {"digest": "sha256:" + "a"*64}, "downloadWorker": {"activeDeadlineSeconds": 86400, "nodeSelector": {"pool": "dl"}, "tolerations": [{"key": "dl", "operator": "Exists"}], "extraEnv": [{"name": "HTTPS_PROXY", "value": "http://proxy:3128"}]}},
-     lambda o, j, n: (j["spec"]["activeDeadlineSeconds"] == 86400 and "@sha256:" in j["spec"]["template"]["spec"]["containers"][0]["image"]) or (_ for _ in ()).throw(AssertionError("x")))
-case("scaler-with-own-rbac", {"rbac": {"create": False, "serviceAccountName": "my-scaler"}},
-     lambda o, j, n: (j is not None and "Role/ytarchive-scaler" not in o
-                      and o["Deployment/ytarchive-control"]["spec"]["template"]["spec"]["serviceAccountName"] == "my-scaler"
-                      and o["Deployment/ytarchive-control"]["spec"]["template"]["spec"]["automountServiceAccountToken"] is True)
-     or (_ for _ in ()).throw(AssertionError("rbac.create=false")))
 
 
-def keep_or_generate():
+def check_no_affinity(o: dict, job: dict | None, notes: str) -> None:
+    for n in ("web", "control", "beat"):
+        assert "affinity" not in o[f"Deployment/ytarchive-{n}"]["spec"]["template"]["spec"], n
+    assert "affinity" not in job["spec"]["template"]["spec"]
+
+
+def check_rwx_sqlite(o: dict, job: dict | None, notes: str) -> None:
+    assert "affinity" not in job["spec"]["template"]["spec"]  # downloads may run anywhere
+    assert "podAffinity" in o["Deployment/ytarchive-beat"]["spec"]["template"]["spec"]["affinity"]
+
+
+def check_given(o: dict, job: dict | None, notes: str) -> None:
+    url = b64(o["Secret/ytarchive-redis"]["data"]["REDIS_URL"])
+    assert url == f"redis://:p%40ss%2Fword%3Ax@ytarchive-redis.{NS}.svc:6379/0", url
+    sec = o["Secret/ytarchive"]["data"]
+    assert b64(sec["DJANGO_SUPERUSER_PASSWORD"]) == "s3cret-Pass" and b64(sec["FLOWER_BASIC_AUTH"]) == "admin:fl"
+
+
+def check_digest(o: dict, job: dict | None, notes: str) -> None:
+    assert job["spec"]["activeDeadlineSeconds"] == 86400
+    spec = job["spec"]["template"]["spec"]
+    assert "@sha256:" in spec["containers"][0]["image"]
+    assert spec["nodeSelector"] == {"pool": "dl"}
+    assert env_of(spec["containers"][0])["HTTPS_PROXY"]["value"] == "http://proxy:3128"
+
+
+def check_fullname(o: dict, job: dict | None, notes: str) -> None:
+    assert "Deployment/arch-web" in o, list(o)
+    assert job["metadata"]["generateName"] == "arch-download-"
+
+
+def check_own_rbac(o: dict, job: dict | None, notes: str) -> None:
+    assert job is not None and "Role/ytarchive-scaler" not in o
+    ctl = o["Deployment/ytarchive-control"]["spec"]["template"]["spec"]
+    assert ctl["serviceAccountName"] == "my-scaler" and ctl["automountServiceAccountToken"] is True
+
+
+CASES = [
+    ("default", {}, check_default, "ytarchive", None),
+    ("postgres-rwx-external-redis-ingress", PG, check_pg, "ytarchive", None),
+    ("existing-secrets-no-scaler", EXT, check_ext, "ytarchive", None),
+    ("long-release-name", {}, None, "a-very-long-release-name-for-testing-limits-0123456789abcdef", None),
+    ("fullnameOverride", {"fullnameOverride": "arch"}, check_fullname, "ytarchive", None),
+    ("sqlite-without-data-fails", {"persistence": {"data": {"enabled": False}}}, None, "ytarchive", "SQLite"),
+    ("colocate-false", {"persistence": {"colocate": False}}, check_no_affinity, "ytarchive", None),
+    ("rwx-archive-sqlite", {"persistence": {"archive": {"accessModes": ["ReadWriteMany"]}}}, check_rwx_sqlite,
+     "ytarchive", None),
+    ("given-passwords", {"admin": {"password": "s3cret-Pass"}, "django": {"secretKey": "k" * 60},
+                         "redis": {"password": "p@ss/word:x"}, "flower": {"basicAuth": {"password": "fl"}}},
+     check_given, "ytarchive", None),
+    ("digest-nodeSelector-extraEnv", {"image": {"digest": "sha256:" + "a" * 64}, "downloadWorker": {
+        "activeDeadlineSeconds": 86400, "nodeSelector": {"pool": "dl"},
+        "tolerations": [{"key": "dl", "operator": "Exists"}],
+        "extraEnv": [{"name": "HTTPS_PROXY", "value": "http://proxy:3128"}]}}, check_digest, "ytarchive", None),
+    ("scaler-with-own-rbac", {"rbac": {"create": False, "serviceAccountName": "my-scaler"}}, check_own_rbac,
+     "ytarchive", None),
+]
+
+
+def run_case(workdir: str, tag: str, vals: dict, check, name: str, expect_error: str | None) -> str:
+    try:
+        objs, job, notes = render(vals, name)
+    except Exception as exc:  # a render error is the expected outcome for some cases
+        if expect_error and expect_error in str(exc):
+            return f"ok   {tag}: render failed as expected"
+        return f"FAIL {tag}: {exc}"
+    if expect_error:
+        return f"FAIL {tag}: expected a render error mentioning {expect_error!r}"
+    try:
+        validate(objs, job, os.path.join(workdir, tag))
+        common_checks(objs, job)
+        report = helm.lint(CHART, vals, strict=True, namespace=NS)
+        problems = [m for m in report["messages"] if m["severity"] >= 2] + report["errors"]
+        assert not problems, problems
+        if check:
+            check(objs, job, notes)
+    except AssertionError:
+        return f"FAIL {tag}:\n{traceback.format_exc()[-1500:]}"
+    return f"ok   {tag}: {len(objs)} objects"
+
+
+def keep_or_generate(workdir: str) -> str:
     """ytarchive.keepOrGenerate on a simulated `lookup` result."""
-    tmp = os.path.join(WORK, "kog")
-    os.makedirs(os.path.join(tmp, "templates"))
-    open(os.path.join(tmp, "Chart.yaml"), "w").write("apiVersion: v2\nname: kog\nversion: 0.1.0\n")
-    helpers = open(os.path.join(CHART, "templates", "_helpers.tpl")).read()
-    m = re.search(r'{{- define "ytarchive.keepOrGenerate" -}}.*?\n{{- end }}\n', helpers, re.S)
-    open(os.path.join(tmp, "templates", "_h.tpl"), "w").write(m.group(0))
-    open(os.path.join(tmp, "templates", "t.yaml"), "w").write(
-        '{{- $old := dict "A" ("kept-value" | b64enc) "E" "" }}\n'
-        'given: {{ include "ytarchive.keepOrGenerate" (dict "given" "explicit" "data" $old "key" "A" "length" 10) }}\n'
-        'kept: {{ include "ytarchive.keepOrGenerate" (dict "given" "" "data" $old "key" "A" "length" 10) }}\n'
-        'empty: {{ include "ytarchive.keepOrGenerate" (dict "given" "" "data" $old "key" "E" "length" 10) }}\n'
-        'missing: {{ include "ytarchive.keepOrGenerate" (dict "given" "" "data" (dict) "key" "B" "length" 12) }}\n')
-    with helm.Chart.load(tmp) as ch:
-        out = yaml.safe_load(ch.render({}, name="x", namespace="y")["kog/templates/t.yaml"])
-    assert out["given"] == "explicit" and out["kept"] == "kept-value", out
-    assert len(out["empty"]) == 10 and len(out["missing"]) == 12 and out["missing"].isalnum(), out
-    results.append("ok   keep-or-generate (simulated lookup)")
+    chart = os.path.join(workdir, "kog")
+    os.makedirs(os.path.join(chart, "templates"))
+    with open(os.path.join(chart, "Chart.yaml"), "w") as fh:
+        fh.write("apiVersion: v2\nname: kog\nversion: 0.1.0\n")
+    with open(os.path.join(CHART, "templates", "_helpers.tpl")) as fh:
+        helper = re.search(r'{{- define "ytarchive.keepOrGenerate" -}}.*?\n{{- end }}\n', fh.read(), re.S)
+    with open(os.path.join(chart, "templates", "_h.tpl"), "w") as fh:
+        fh.write(helper.group(0))
+    call = '{{ include "ytarchive.keepOrGenerate" (dict "given" %s "data" %s "key" "%s" "length" %d) }}'
+    with open(os.path.join(chart, "templates", "t.yaml"), "w") as fh:
+        fh.write('{{- $old := dict "A" ("kept-value" | b64enc) "E" "" }}\n'
+                 "given: " + call % ('"explicit"', "$old", "A", 10) + "\n"
+                 "kept: " + call % ('""', "$old", "A", 10) + "\n"
+                 "empty: " + call % ('""', "$old", "E", 10) + "\n"
+                 "missing: " + call % ('""', "(dict)", "B", 12) + "\n")
+    try:
+        with helm.Chart.load(chart) as ch:
+            out = yaml.safe_load(ch.render({}, name="x", namespace="y")["kog/templates/t.yaml"])
+        assert out["given"] == "explicit" and out["kept"] == "kept-value", out
+        assert len(out["empty"]) == 10 and len(out["missing"]) == 12 and out["missing"].isalnum(), out
+    except Exception as exc:
+        return f"FAIL keep-or-generate: {exc!r}"
+    return "ok   keep-or-generate (simulated lookup)"
 
 
-try:
-    keep_or_generate()
-except Exception as e:  # noqa: BLE001
-    results.append(f"FAIL keep-or-generate: {e!r}")
+def main() -> int:
+    workdir = tempfile.mkdtemp(prefix="chartcheck-")
+    try:
+        results = [run_case(workdir, *case) for case in CASES]
+        results.append(keep_or_generate(workdir))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    failed = sum(r.startswith("FAIL") for r in results)
+    sys.stdout.write("\n".join(results) + f"\n{len(results) - failed} passed, {failed} failed\n")
+    return 1 if failed else 0
 
-shutil.rmtree(WORK, ignore_errors=True)
-print("\n".join(results))
-failed = sum(r.startswith("FAIL") for r in results)
-print(f"{len(results) - failed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+
+if __name__ == "__main__":
+    sys.exit(main())
