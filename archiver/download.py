@@ -12,6 +12,7 @@ import shutil
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -21,9 +22,13 @@ from archiver.ids import require_safe_id
 log = logging.getLogger(__name__)
 
 
+class Interrupted(Exception):
+    """The worker is stopping (or lost its lease): hand the video back, unfinished."""
+
+
 @dataclass
 class Outcome:
-    status: str  # archived | failed | busy
+    status: str  # archived | failed | busy | interrupted
     kind: str = ""  # for failures: permanent | transient
     reason: str = ""
     already: bool = False
@@ -58,7 +63,8 @@ class _LeaseKeeper(threading.Thread):
                 log.info("lease renewal failed channel=%s video=%s: %s", channel_id, video_id, exc)
 
 
-def archive_video(message: dict, root: Path, r, lease_seconds: float) -> Outcome:
+def archive_video(message: dict, root: Path, r, lease_seconds: float,
+                  should_stop: Callable[[], bool] = lambda: False) -> Outcome:
     channel_id = require_safe_id(message["channel_id"])
     video_id = require_safe_id(message["video_id"])
     context = f"channel={channel_id} video={video_id} "
@@ -79,7 +85,8 @@ def archive_video(message: dict, root: Path, r, lease_seconds: float) -> Outcome
         temp_dir = tree.make_temp_video_dir(root, channel_id, video_id)
         result = ytdlp.download(
             message["url"], temp_dir, ytdlp.Options.from_dict(message.get("options")),
-            on_progress=_progress_publisher(r, channel_id, video_id), context=context,
+            on_progress=_progress_publisher(r, channel_id, video_id, lambda: should_stop() or keeper.lost),
+            context=context,
         )
         if not tree.publish_video_dir(temp_dir, final_dir):
             log.info("%sfinished by another worker first; kept theirs", context)
@@ -88,6 +95,9 @@ def archive_video(message: dict, root: Path, r, lease_seconds: float) -> Outcome
         log.info("%sarchived in %.1fs (%s bytes)", context, seconds, result.size_bytes)
         return Outcome("archived", video_file=result.video_file, title=result.title,
                        size_bytes=result.size_bytes, subtitles=result.subtitles, seconds=seconds)
+    except Interrupted:
+        log.info("%sinterrupted: handing it back", context)
+        return Outcome("interrupted", seconds=time.monotonic() - started)
     except Exception as exc:  # every failure becomes an outcome with a reason
         kind, reason = ytdlp.classify(exc)
         log.info("%sfailed (%s): %s", context, kind, reason)
@@ -103,10 +113,12 @@ def archive_video(message: dict, root: Path, r, lease_seconds: float) -> Outcome
             log.info("%scould not release lock: %s", context, exc)
 
 
-def _progress_publisher(r, channel_id: str, video_id: str):
+def _progress_publisher(r, channel_id: str, video_id: str, should_stop: Callable[[], bool]):
     last = [0.0]
 
     def hook(d: dict) -> None:
+        if should_stop():
+            raise Interrupted()
         now = time.monotonic()
         if d.get("status") == "downloading" and now - last[0] < 1.0:
             return

@@ -26,12 +26,16 @@ def desired_workers(queue_length: int, per_worker: int, max_workers: int) -> int
 
 
 def worker_command(name: str) -> list[str]:
-    """``celery -A config worker -Q downloads …``: one task at a time, no gossip."""
+    """``celery -A config worker -Q downloads …``: one task at a time, no gossip.
+
+    The threads pool keeps the download in the worker's main process, so a
+    shutdown request reaches it (see downloads_app.worker_lifecycle).
+    """
     celery = Path(sys.executable).with_name("celery")
     head = [str(celery)] if celery.exists() else [sys.executable, "-m", "celery"]
     return [
         *head,
-        "-A", "config", "worker", "-Q", "downloads", "-c", "1", "--prefetch-multiplier", "1",
+        "-A", "config", "worker", "-Q", "downloads", "-c", "1", "--pool", "threads", "--prefetch-multiplier", "1",
         "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "-l", "INFO",
     ]
 

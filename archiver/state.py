@@ -177,6 +177,13 @@ def expired_leases(r: redis.Redis, now: float | None = None) -> list[tuple[str, 
     return found
 
 
+def locked_videos(r: redis.Redis, channel_id: str) -> list[str]:
+    """Videos of a channel whose download lock is held right now."""
+    prefix = f"{channel_id}/"
+    members = [m for m in r.zrange(leases_key(), 0, -1) if m.startswith(prefix)]
+    return [m[len(prefix):] for m in members if r.exists(lock_key(channel_id, m[len(prefix):]))]
+
+
 def drop_lease(r: redis.Redis, channel_id: str, video_id: str) -> None:
     r.zrem(leases_key(), lease_member(channel_id, video_id))
 

@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import tempfile
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -133,22 +132,12 @@ def find_partial_files(root: Path) -> list[Path]:
     return found
 
 
-def sweep_stale_temp_dirs(root: Path, older_than_seconds: float) -> list[Path]:
-    """Remove temp folders of dead downloads (housekeeping); live ones are younger."""
-    removed = []
-    cutoff = time.time() - older_than_seconds
-    root = Path(root)
-    if not root.is_dir():
-        return removed
-    for channel in root.iterdir():
-        vids = channel / "videos"
-        if not vids.is_dir():
-            continue
-        for entry in vids.iterdir():
-            if entry.name.startswith(TEMP_PREFIX) and entry.stat().st_mtime < cutoff:
-                shutil.rmtree(entry, ignore_errors=True)
-                removed.append(entry)
-    return removed
+def temp_dir_owner(path: Path) -> tuple[str, str] | None:
+    """``(channel id, video id)`` of a video temp folder ``videos/.tmp-{video}-{random}``."""
+    if path.parent.name != "videos" or not path.name.startswith(TEMP_PREFIX):
+        return None
+    video_id = path.name[len(TEMP_PREFIX):].rsplit("-", 1)[0]
+    return path.parent.parent.name, video_id
 
 
 def dir_size(path: Path) -> int:

@@ -4,7 +4,8 @@ Starts Redis (AOF on, data under DATA_DIR/redis) unless REDIS_URL points at a
 Redis that answers, then the web server (gunicorn), the control worker, beat,
 Flower and, with YTARCHIVE_SCALER=local, the scaler that runs download
 workers. SIGTERM or Ctrl-C stops all of it. Run ``migrate`` and
-``ensure_admin`` first (the Makefile does).
+``ensure_admin`` first (the Makefile does). ``python -m config.launch web beat``
+starts only the processes named.
 """
 from __future__ import annotations
 
@@ -87,11 +88,17 @@ def main() -> None:
     redis_url, redis_cmd = plan_redis(env, settings.DATA_DIR)
     env["REDIS_URL"] = redis_url
     settings.ARCHIVE_ROOT.mkdir(parents=True, exist_ok=True)
+    procs = processes(env)
+    wanted = sys.argv[1:] or ["redis", *procs]
+    unknown = set(wanted) - {"redis", *procs}
+    if unknown:
+        sys.exit(f"unknown process name(s): {', '.join(sorted(unknown))}; known: redis, {', '.join(procs)}")
     manager = Manager()
-    if redis_cmd:
+    if redis_cmd and "redis" in wanted:
         manager.add_process("redis", shlex.join(redis_cmd), env=env)
-    for name, command in processes(env).items():
-        manager.add_process(name, command, env=env, cwd=str(settings.BASE_DIR))
+    for name, command in procs.items():
+        if name in wanted:
+            manager.add_process(name, command, env=env, cwd=str(settings.BASE_DIR))
     print(f"ytarchive: web on http://{env.get('HOST', '127.0.0.1')}:{env.get('PORT', '8000')}/ , "
           f"Flower on port {env.get('FLOWER_PORT', '5555')}, Redis at {redis_url}, "
           f"archive in {settings.ARCHIVE_ROOT}", flush=True)

@@ -147,6 +147,14 @@ CELERY_TASK_ROUTES = {
     "*": {"queue": "control"},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A message a worker took but never acknowledged (the worker died) goes back to
+# the queue after this long. Longer than the longest retry countdown, or a
+# waiting retry would be delivered twice; dead downloads are found much sooner
+# through their leases (downloads_app.reliability).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600}
+# Sending a task (an outcome, a retry) waits out a short Redis restart instead of failing.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 60, "interval_start": 0.5, "interval_step": 0.5,
+                                    "interval_max": 3}
 
 # The archiver's own knobs (README.md, "Configuration").
 YTARCHIVE = {
@@ -164,10 +172,19 @@ YTARCHIVE = {
     "SOCKET_TIMEOUT": env_float("YTARCHIVE_SOCKET_TIMEOUT", 30.0, minimum=1),
     "HTTP_RETRIES": env_int("YTARCHIVE_HTTP_RETRIES", 10, minimum=0),
     "RATE_LIMIT": env_int("YTARCHIVE_RATE_LIMIT", 0, minimum=0),
-    "LEASE_SECONDS": env_float("YTARCHIVE_LEASE_SECONDS", 60.0, minimum=1),
-    "RECONCILE_SECONDS": env_float("YTARCHIVE_RECONCILE_SECONDS", 30.0, minimum=1),
+    "LEASE_SECONDS": env_float("YTARCHIVE_LEASE_SECONDS", 60.0, minimum=0.5),
+    "RECONCILE_SECONDS": env_float("YTARCHIVE_RECONCILE_SECONDS", 30.0, minimum=0.5),
+    "SHUTDOWN_GRACE_SECONDS": env_float("YTARCHIVE_SHUTDOWN_GRACE_SECONDS", 20.0, minimum=1),
+    "HOUSEKEEPING_SECONDS": env_float("YTARCHIVE_HOUSEKEEPING_SECONDS", 600.0, minimum=1),
     "K8S_JOB_TEMPLATE": env_str("YTARCHIVE_K8S_JOB_TEMPLATE", "/etc/ytarchive/job.yaml"),
     "K8S_NAMESPACE": env_str("YTARCHIVE_K8S_NAMESPACE", "default") or "default",
+}
+
+CELERY_BEAT_SCHEDULE = {
+    "reconcile-leases": {"task": "downloads_app.tasks.reconcile_leases",
+                         "schedule": YTARCHIVE["RECONCILE_SECONDS"]},
+    "housekeeping": {"task": "downloads_app.tasks.housekeeping", "schedule": YTARCHIVE["HOUSEKEEPING_SECONDS"]},
+    "reconcile-workers": {"task": "downloads_app.tasks.reconcile_workers", "schedule": 15.0},
 }
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))

@@ -86,6 +86,14 @@ def _batched_ids(videos, size: int = 500):
         yield ids[start:start + size]
 
 
+def requeue_queued(video: Video) -> None:
+    """Send a fresh download task for a video still marked queued (its worker died)."""
+    from downloads_app.tasks import download_video
+
+    state.set_state(redis(), video.channel_id, video.video_id, "pending")
+    download_video.delay(download_message(video))
+
+
 def record_outcome(video_pk: int, outcome: dict) -> Video | None:
     """Apply a worker's report to the Video row (idempotent: an archived video stays archived)."""
     video = Video.objects.filter(pk=video_pk).first()
@@ -155,12 +163,17 @@ def progress(channel) -> dict:
 
 
 def rebuild_progress(channel) -> dict:
-    """Recount a channel's live state from the database (after Redis lost it)."""
+    """Recount a channel's live state from the database (after Redis lost it).
+
+    A queued video whose download lock is held right now counts as processing.
+    """
+    r = redis()
+    locked = set(state.locked_videos(r, channel.id))
     states = {
-        video_id: LIVE_STATE[status]
+        video_id: "processing" if status == Video.Status.QUEUED and video_id in locked else LIVE_STATE[status]
         for video_id, status in Video.objects.filter(channel=channel).values_list("video_id", "status")
     }
-    return state.rebuild_progress(redis(), channel.id, states)
+    return state.rebuild_progress(r, channel.id, states)
 
 
 def status_counts(channel) -> dict:

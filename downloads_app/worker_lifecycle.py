@@ -1,8 +1,16 @@
-"""Download workers leave by themselves once the queue has stayed empty for a while.
+"""How download workers end: by themselves when idle, and within a bounded time when told to stop.
 
-So a Kubernetes Job completes and a ``local`` worker process ends when the
-work is done, and scaling down never interrupts a download. Only workers that
-consume the ``downloads`` queue do this; the control worker stays.
+* Idle exit: once the queue has stayed empty (and the worker has nothing
+  reserved) for YTARCHIVE_WORKER_IDLE_SECONDS, the worker shuts itself down,
+  so a Kubernetes Job completes and a ``local`` worker process ends.
+* Bounded stop: on SIGTERM (a pod being stopped, Ctrl-C) the download in
+  flight is interrupted at its next progress tick and handed back to the
+  queue unfinished (its temp folder removed), and the worker exits. If the
+  download does not yield within YTARCHIVE_SHUTDOWN_GRACE_SECONDS, the worker
+  does a cold shutdown; the lease then expires and the control side requeues
+  the video. Either way no half-written file is ever under a final name.
+
+Only workers that consume the ``downloads`` queue do this; the control worker stays.
 """
 from __future__ import annotations
 
@@ -12,13 +20,16 @@ import signal
 import threading
 import time
 
-from celery.signals import worker_ready
+from celery.signals import worker_ready, worker_shutting_down
 from celery.worker import state as worker_state
 from django.conf import settings
 
 from archiver import state
 
 log = logging.getLogger(__name__)
+
+STOP = threading.Event()  # set when this download worker is shutting down
+_IS_DOWNLOAD_WORKER = threading.Event()
 
 
 def _consumes_downloads(consumer) -> bool:
@@ -35,7 +46,7 @@ def _busy() -> bool:
 def _watch_idle(idle_seconds: float, poll: float) -> None:
     r = state.connect(settings.REDIS_URL)
     idle_since = time.monotonic()
-    while True:
+    while not STOP.is_set():
         time.sleep(poll)
         try:
             queued = state.queue_length(r)
@@ -54,6 +65,23 @@ def _watch_idle(idle_seconds: float, poll: float) -> None:
 def _start_idle_watch(sender=None, **kwargs):
     if not _consumes_downloads(sender):
         return
+    _IS_DOWNLOAD_WORKER.set()
     idle = float(settings.YTARCHIVE["WORKER_IDLE_SECONDS"])
     threading.Thread(target=_watch_idle, args=(idle, min(5.0, idle / 3)), daemon=True,
                      name="idle-exit").start()
+
+
+def _cold_stop_after(grace: float) -> None:
+    time.sleep(grace)
+    if _busy():
+        log.warning("download did not stop within %.0fs: cold shutdown", grace)
+        os.kill(os.getpid(), signal.SIGQUIT)
+
+
+@worker_shutting_down.connect
+def _stop_downloads(sig=None, how=None, exitcode=None, **kwargs):
+    if not _IS_DOWNLOAD_WORKER.is_set() or STOP.is_set():
+        return
+    STOP.set()
+    grace = float(settings.YTARCHIVE["SHUTDOWN_GRACE_SECONDS"])
+    threading.Thread(target=_cold_stop_after, args=(grace,), daemon=True, name="cold-stop").start()

@@ -70,14 +70,46 @@ class RedisServer:
             self.proc.wait(timeout=10)
 
 
+class Process:
+    """One long-running command in its own process group, restartable, logging to a file."""
+
+    def __init__(self, command: list[str], env: dict, log_path: Path):
+        self.command, self.env, self.log_path = command, env, log_path
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> Process:
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(self.command, cwd=REPO, env=self.env, stdout=log,
+                                         stderr=subprocess.STDOUT, start_new_session=True)
+        return self
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 40) -> int | None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        return self.proc.returncode if self.proc else None
+
+
 class AppStack:
-    """The whole app as `make run` starts it (config.launch), in its own process group."""
+    """The app as `make run` starts it (config.launch), in its own process group.
+
+    The control worker runs beside it as its own process, so fault tests can
+    stop and start it without stopping everything (honcho stops all processes
+    when one exits).
+    """
 
     def __init__(self, env: dict, log_path: Path):
         self.env = env
         self.log_path = log_path
         self.proc: subprocess.Popen | None = None
         self.base_url = f"http://127.0.0.1:{env['PORT']}"
+        self.control = Process([sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "control",
+                                "-c", "2", "-n", "control@%h", "-l", "INFO", "--without-gossip"],
+                               env, log_path.with_name("control.log"))
 
     def manage(self, *args: str) -> str:
         result = subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=self.env,
@@ -89,12 +121,15 @@ class AppStack:
         self.manage("migrate", "--noinput")
         self.manage("ensure_admin")
         self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([sys.executable, "-m", "config.launch"], cwd=REPO, env=self.env,
-                                     stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen([sys.executable, "-m", "config.launch", "web", "beat", "scaler"],
+                                     cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        self.control.start()
         wait_for(lambda: requests.get(f"{self.base_url}/health", timeout=2).ok, 60, "the web server")
         return self
 
     def stop(self) -> None:
+        self.control.stop()
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
