@@ -1,0 +1,196 @@
+"""Faults, for real: SIGKILL and SIGTERM to download workers mid-download, a Redis restart mid-run,
+the control worker down while outcomes arrive, and a 1,000-video sync hammering SQLite.
+
+Each test ends with every video archived byte-identical exactly once (counted
+in the fixture site's requests) and no partial file left in the tree.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+import redis as redis_lib
+import requests
+
+from archiver import state, tree
+from tests.fixture_site import catalog
+from tests.fixture_site.media import mp4_path
+from tests.harness import Api, wait_for
+
+pytestmark = pytest.mark.integration
+
+SLOW_CHANNEL = "fixturesite-chan-slow"
+SLOW_VIDEOS = list(catalog.get_channel(catalog.SLOW_CHANNEL_ID).tabs["videos"])
+
+
+def add_fresh(api: Api, url: str) -> dict:
+    """Add a channel; if an earlier test added it, delete it with its files first."""
+    response = api.post("/api/channels/", expect=(201, 409), json={"url": url})
+    if isinstance(response, dict) and response.get("id"):
+        return response
+    channel_id = response["channel"]
+    api.call("DELETE", f"/api/channels/{channel_id}/?delete_files=true", expect=204)
+    return api.post("/api/channels/", expect=201, json={"url": url})
+
+
+def sync_and_wait_listed(api: Api, channel_id: str) -> dict:
+    job = api.post(f"/api/channels/{channel_id}/sync/", expect=202)
+    done = wait_for(lambda: (j := api.get(f"/api/syncs/{job['id']}/"))["status"] in ("succeeded", "failed")
+                    and j, 120, "the sync to finish")
+    assert done["status"] == "succeeded", done
+    return done
+
+
+def download_worker_pids(redis_url: str) -> list[int]:
+    """This stack's download workers: `celery … -Q downloads` processes with its REDIS_URL."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if "worker -Q downloads" in cmdline and f"REDIS_URL={redis_url}".encode() in environ:
+            pids.append(int(entry.name))
+    return pids
+
+
+def gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+@pytest.fixture
+def live(stack_env) -> redis_lib.Redis:
+    return redis_lib.Redis.from_url(stack_env["REDIS_URL"], decode_responses=True)
+
+
+def in_flight(live, channel_id: str, video_id: str) -> bool:
+    progress = live.hgetall(state.download_progress_key(channel_id, video_id))
+    return live.exists(state.lock_key(channel_id, video_id)) and int(progress.get("downloaded_bytes") or 0) > 0
+
+
+def assert_archived_identically(api, channel_id, video_ids, archive_root, fixture_media):
+    def all_archived():
+        videos = {v["video_id"]: v["status"] for v in api.videos(channel_id)}
+        return all(videos[vid] == "archived" for vid in video_ids)
+    wait_for(all_archived, 60, "every video's outcome to be recorded as archived")
+    for vid in video_ids:
+        served = mp4_path(Path(fixture_media["media_dir"]), vid).read_bytes()
+        assert (archive_root / channel_id / "videos" / vid / "video.mp4").read_bytes() == served
+    wait_for(lambda: tree.find_partial_files(archive_root) == [], 30, "no partial file left")
+
+
+def test_sigkill_every_download_worker_mid_download(api, stack, stack_env, fixture_site, fixture_media,
+                                                    archive_root, live):
+    fixture_site.slow_rate = 100 * 1024
+    channel = add_fresh(api, f"{fixture_site.base_url}/@fixtureslow")
+    fixture_site.reset()
+    sync_and_wait_listed(api, channel["id"])
+    wait_for(lambda: in_flight(live, channel["id"], catalog.SLOW_ID), 60, "the slow download to be in flight")
+    holding = {k.rsplit(":", 1)[1] for k in live.keys(f"ytarchive:lock:{channel['id']}:*")}
+    pids = download_worker_pids(stack_env["REDIS_URL"])
+    assert pids
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    killed_at = time.monotonic()
+    wait_for(lambda: all(gone(pid) for pid in pids), 10, "the killed workers to be gone")
+    assert requests.get(f"{stack.base_url}/health", timeout=5).ok  # the web app stays up
+
+    def slow_archived():
+        return next(v for v in api.videos(channel["id"]) if v["video_id"] == catalog.SLOW_ID)["status"] == "archived"
+    wait_for(slow_archived, 120, "the interrupted video to be archived")
+    recovered = time.monotonic() - killed_at
+    print(f"\nRECOVERY: interrupted video archived {recovered:.1f} s after SIGKILL "
+          f"(lease {stack_env['YTARCHIVE_LEASE_SECONDS']} s, reconcile {stack_env['YTARCHIVE_RECONCILE_SECONDS']} s)")
+    api.wait_settled(channel["id"])
+    assert_archived_identically(api, channel["id"], SLOW_VIDEOS, archive_root, fixture_media)
+    assert catalog.SLOW_ID in holding
+    new_pids = download_worker_pids(stack_env["REDIS_URL"])
+    assert not set(new_pids) & set(pids)
+    for vid in SLOW_VIDEOS:  # one complete download each, plus the one cut short by the kill
+        assert fixture_site.request_count(f"/media/{vid}.mp4") == 1 + (vid in holding), vid
+
+
+def test_sigterm_hands_the_download_back_within_bounded_time(api, stack_env, fixture_site, fixture_media,
+                                                             archive_root, live):
+    fixture_site.slow_rate = 100 * 1024
+    channel = add_fresh(api, f"{fixture_site.base_url}/@fixtureslow")
+    fixture_site.reset()
+    sync_and_wait_listed(api, channel["id"])
+    wait_for(lambda: in_flight(live, channel["id"], catalog.SLOW_ID), 60, "the slow download to be in flight")
+    pids = download_worker_pids(stack_env["REDIS_URL"])
+    for pid in pids:
+        os.kill(pid, signal.SIGTERM)
+    stopped_at = time.monotonic()
+    grace = float(stack_env["YTARCHIVE_SHUTDOWN_GRACE_SECONDS"])
+    wait_for(lambda: all(gone(pid) for pid in pids), grace + 10, "the workers to stop")
+    assert time.monotonic() - stopped_at < grace + 10
+    assert tree.find_partial_files(archive_root / channel["id"]) == []  # cleaned up on the way out
+    api.wait_settled(channel["id"])
+    assert_archived_identically(api, channel["id"], SLOW_VIDEOS, archive_root, fixture_media)
+
+
+def test_control_worker_down_while_outcomes_arrive(api, stack, fixture_site, fixture_media, archive_root, live):
+    fixture_site.slow_rate = 100 * 1024
+    channel = add_fresh(api, f"{fixture_site.base_url}/@fixtureslow")
+    fixture_site.reset()
+    sync_and_wait_listed(api, channel["id"])
+    stack.control.stop()
+    try:
+        waiting = [v["video_id"] for v in api.videos(channel["id"]) if v["status"] == "queued"]
+        assert catalog.SLOW_ID in waiting  # its download takes seconds: its outcome comes while control is down
+        videos_dir = archive_root / channel["id"] / "videos"
+        wait_for(lambda: all((videos_dir / vid).is_dir() for vid in SLOW_VIDEOS), 90, "the downloads to finish")
+        statuses = {v["video_id"]: v["status"] for v in api.videos(channel["id"])}
+        assert all(statuses[vid] == "queued" for vid in waiting), statuses  # outcomes wait in the queue
+        assert live.llen("control") >= len(waiting)
+    finally:
+        stack.control.start()
+    api.wait_settled(channel["id"])
+    assert_archived_identically(api, channel["id"], SLOW_VIDEOS, archive_root, fixture_media)
+    for vid in SLOW_VIDEOS:
+        assert fixture_site.request_count(f"/media/{vid}.mp4") == 1
+
+
+def test_redis_restart_mid_run(api, redis_server, fixture_site):
+    channel = add_fresh(api, f"{fixture_site.base_url}/channel/chan-big-150")
+    sync_and_wait_listed(api, channel["id"])
+    wait_for(lambda: api.get(f"/api/channels/{channel['id']}/progress/")["failed"] >= 10, 60, "downloads to run")
+    redis_server.stop()
+    redis_server.start()
+    progress = api.wait_settled(channel["id"], timeout=300)
+    wait_for(lambda: (p := api.get(f"/api/channels/{channel['id']}/progress/"))["failed"] == 150 and p, 60,
+             "the counts to be right again")
+    progress = api.get(f"/api/channels/{channel['id']}/progress/")
+    assert {k: progress[k] for k in ("total", "pending", "processing", "completed", "failed")} == {
+        "total": 150, "pending": 0, "processing": 0, "completed": 0, "failed": 150}
+    failed = api.get(f"/api/videos/?channel={channel['id']}&status=failed")
+    assert failed["count"] == 150
+    assert "404" in failed["results"][0]["last_error"]
+
+
+def test_thousand_video_sync_never_hits_database_is_locked(api, stack, fixture_site):
+    channel = add_fresh(api, f"{fixture_site.base_url}/channel/chan-big-1000")
+    job = sync_and_wait_listed(api, channel["id"])
+    assert job["videos_seen"] == 1000 and job["videos_queued"] == 1000
+    reads = 0
+    deadline = time.monotonic() + 400
+    while time.monotonic() < deadline:  # read hard through the web while outcomes are written
+        api.get(f"/api/videos/?channel={channel['id']}&status=queued&page_size=100")
+        progress = api.get(f"/api/channels/{channel['id']}/progress/")
+        reads += 2
+        if progress["pending"] == 0 and progress["processing"] == 0:
+            break
+    assert progress["failed"] == 1000, progress
+    assert api.get(f"/api/videos/?channel={channel['id']}&status=failed")["count"] == 1000
+    logs = stack.log_path.read_text(errors="replace") + stack.control.log_path.read_text(errors="replace")
+    assert "database is locked" not in logs
+    assert reads > 10
