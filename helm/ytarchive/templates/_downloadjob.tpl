@@ -79,6 +79,8 @@ spec:
             - downloads
             - -c
             - "1"
+            - --pool
+            - threads
             - --prefetch-multiplier
             - "1"
             - -n

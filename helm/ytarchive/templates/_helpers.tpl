@@ -283,6 +283,8 @@ YTARCHIVE_SYNC_INTERVAL_HOURS: {{ include "ytarchive.str" $c.syncIntervalHours |
 YTARCHIVE_ALLOW_PRIVATE_URLS: {{ $c.allowPrivateUrls | toString | quote }}
 YTARCHIVE_LEASE_SECONDS: {{ include "ytarchive.str" $c.leaseSeconds | quote }}
 YTARCHIVE_RECONCILE_SECONDS: {{ include "ytarchive.str" $c.reconcileSeconds | quote }}
+YTARCHIVE_SHUTDOWN_GRACE_SECONDS: {{ include "ytarchive.str" $c.shutdownGraceSeconds | quote }}
+YTARCHIVE_HOUSEKEEPING_SECONDS: {{ include "ytarchive.str" $c.housekeepingSeconds | quote }}
 {{- range $k, $v := $c.extra }}
 {{ $k }}: {{ include "ytarchive.str" $v | quote }}
 {{- end }}
