@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,8 +117,15 @@ def _base_params(opts: Options, context: str = "") -> dict:
         "ignoreerrors": False,
         "cachedir": False,
         "call_home": False,
+        "js_runtimes": _js_runtimes(),
         "noplaylist": False,
     }
+
+
+def _js_runtimes() -> dict:
+    """deno for YouTube's player challenges: the one installed beside this Python, else from PATH."""
+    deno = Path(sys.executable).with_name("deno")
+    return {"deno": {"path": str(deno)} if deno.exists() else {}}
 
 
 def _listing_params(opts: Options) -> dict:

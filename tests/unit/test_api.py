@@ -121,3 +121,17 @@ def test_unknown_things_are_404_and_bad_filters_400(owner, reader):
     assert reader.get("/api/videos/?status=bogus").status_code == 400
     assert reader.get("/api/videos/?dead_letter=perhaps").status_code == 400
     assert reader.get("/api/videos/?status=failed&dead_letter=true").status_code == 200
+
+
+def test_delete_keeps_files_unless_asked(owner, channel, settings, tmp_path, fixture_site):
+    from archiver import tree
+
+    settings.ARCHIVE_ROOT = tmp_path
+    kept = tree.channel_metadata_path(tmp_path, channel["id"])
+    tree.write_json_atomic(kept, {"id": channel["id"]})
+    assert owner.delete(f"/api/channels/{channel['id']}/").status_code == 204
+    assert kept.exists()
+    again = owner.post("/api/channels/", {"url": f"{fixture_site.base_url}/channel/chan-main"}, format="json")
+    assert again.status_code == 201
+    assert owner.delete(f"/api/channels/{channel['id']}/?delete_files=true").status_code == 204
+    assert not kept.parent.exists()
