@@ -10,10 +10,14 @@ Live state that is cheap to read and rebuildable from the database:
 * ``ytarchive:leases`` sorted set ``channel/video`` -> lease expiry (epoch seconds),
   so the control side can find downloads whose worker died.
 * ``ytarchive:dl:{channel}:{video}`` live byte counts of a download in flight.
+* ``ytarchive:outcomes`` hash video-pk -> outcome JSON: the outbox of reported
+  outcomes, kept until the control side has applied them, so an outcome
+  message stuck in the broker (a worker that died holding it) is still applied.
 """
 from __future__ import annotations
 
 import functools
+import json
 import time
 
 import redis
@@ -186,6 +190,33 @@ def locked_videos(r: redis.Redis, channel_id: str) -> list[str]:
 
 def drop_lease(r: redis.Redis, channel_id: str, video_id: str) -> None:
     r.zrem(leases_key(), lease_member(channel_id, video_id))
+
+
+def outcomes_key() -> str:
+    return _k("outcomes")
+
+
+def save_outcome(r: redis.Redis, video_pk: int, outcome: dict) -> None:
+    r.hset(outcomes_key(), str(video_pk), json.dumps(outcome))
+
+
+def pending_outcomes(r: redis.Redis) -> dict[int, dict]:
+    return {int(pk): json.loads(raw) for pk, raw in r.hgetall(outcomes_key()).items()}
+
+
+def clear_outcome(r: redis.Redis, video_pk: int, outcome: dict | None = None) -> None:
+    """Forget an applied outcome (only that one, when given: a newer report stays)."""
+    if outcome is None:
+        r.hdel(outcomes_key(), str(video_pk))
+        return
+    script = r.register_script(_DELETE_IF_EQUAL)
+    script(keys=[outcomes_key()], args=[str(video_pk), json.dumps(outcome)])
+
+
+_DELETE_IF_EQUAL = """
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
+return 0
+"""
 
 
 def download_progress_key(channel_id: str, video_id: str) -> str:

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from archiver import tree, ytdlp
+from archiver import tree, urls, ytdlp
 from archiver.errors import UserError
 from channels_app.models import Channel, SyncJob
 from channels_app.services import listing_options
@@ -70,6 +70,8 @@ def run_sync(job_id: int) -> SyncJob | None:
 
 def _refresh_metadata(channel: Channel) -> None:
     """Re-read the channel's title, description and avatar, and write metadata.json."""
+    # Checked again on every sync: a host's DNS can change after the channel was added.
+    urls.check_public(channel.url, settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])
     probe = ytdlp.probe(channel.url, listing_options())
     Channel.objects.filter(pk=channel.pk).update(
         title=probe.title, description=probe.description, uploader=probe.uploader,

@@ -94,11 +94,12 @@ def main() -> None:
     if unknown:
         sys.exit(f"unknown process name(s): {', '.join(sorted(unknown))}; known: redis, {', '.join(procs)}")
     manager = Manager()
+    respawn = f"{sys.executable} -m config.respawn --"  # a crashed process comes back alone
     if redis_cmd and "redis" in wanted:
-        manager.add_process("redis", shlex.join(redis_cmd), env=env)
+        manager.add_process("redis", f"{respawn} {shlex.join(redis_cmd)}", env=env, cwd=str(settings.BASE_DIR))
     for name, command in procs.items():
         if name in wanted:
-            manager.add_process(name, command, env=env, cwd=str(settings.BASE_DIR))
+            manager.add_process(name, f"{respawn} {command}", env=env, cwd=str(settings.BASE_DIR))
     print(f"ytarchive: web on http://{env.get('HOST', '127.0.0.1')}:{env.get('PORT', '8000')}/ , "
           f"Flower on port {env.get('FLOWER_PORT', '5555')}, Redis at {redis_url}, "
           f"archive in {settings.ARCHIVE_ROOT}", flush=True)

@@ -147,11 +147,6 @@ CELERY_TASK_ROUTES = {
     "*": {"queue": "control"},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# A message a worker took but never acknowledged (the worker died) goes back to
-# the queue after this long. Longer than the longest retry countdown, or a
-# waiting retry would be delivered twice; dead downloads are found much sooner
-# through their leases (downloads_app.reliability).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600}
 # Sending a task (an outcome, a retry) waits out a short Redis restart instead of failing.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 60, "interval_start": 0.5, "interval_step": 0.5,
                                     "interval_max": 3}
@@ -180,6 +175,12 @@ YTARCHIVE = {
     "K8S_NAMESPACE": env_str("YTARCHIVE_K8S_NAMESPACE", "default") or "default",
 }
 
+# A message a worker took but never acknowledged (the worker died) goes back to
+# the queue after this long. Longer than the longest retry countdown, or a
+# waiting retry would be delivered twice; dead downloads are found much sooner
+# through their leases (downloads_app.reliability).
+_LONGEST_RETRY_WAIT = YTARCHIVE["RETRY_BASE_SECONDS"] * 2 ** max(0, YTARCHIVE["DOWNLOAD_RETRIES"] - 1)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(max(3600, 2 * _LONGEST_RETRY_WAIT))}
 CELERY_BEAT_SCHEDULE = {
     "reconcile-leases": {"task": "downloads_app.tasks.reconcile_leases",
                          "schedule": YTARCHIVE["RECONCILE_SECONDS"]},

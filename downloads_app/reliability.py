@@ -23,9 +23,22 @@ from downloads_app.models import Video
 log = logging.getLogger(__name__)
 
 
+def apply_pending_outcomes() -> int:
+    """Apply outcomes still in the Redis outbox (their message was lost or is stuck)."""
+    applied = 0
+    for video_pk, outcome in state.pending_outcomes(services.redis()).items():
+        services.record_outcome(video_pk, outcome)
+        applied += 1
+    return applied
+
+
 def reconcile_leases() -> int:
-    """Requeue videos whose download lease expired with their worker; returns how many."""
+    """Apply stranded outcomes, then requeue videos whose lease expired with their worker.
+
+    Returns how many videos were requeued.
+    """
     r = services.redis()
+    apply_pending_outcomes()
     requeued = 0
     for channel_id, video_id in state.expired_leases(r):
         state.drop_lease(r, channel_id, video_id)

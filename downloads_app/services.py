@@ -99,6 +99,7 @@ def record_outcome(video_pk: int, outcome: dict) -> Video | None:
     video = Video.objects.filter(pk=video_pk).first()
     if video is None:
         log.info("outcome for a video no longer known pk=%s", video_pk)
+        state.clear_outcome(redis(), video_pk, outcome)
         return None
     status = outcome.get("status")
     now = timezone.now()
@@ -121,6 +122,7 @@ def record_outcome(video_pk: int, outcome: dict) -> Video | None:
             state.set_state(redis(), video.channel_id, video.video_id, "failed")
     else:
         log.warning("unknown outcome %r for video pk=%s", status, video_pk)
+    state.clear_outcome(redis(), video_pk, outcome)
     log.info("outcome recorded channel=%s video=%s status=%s", video.channel_id, video.video_id, status)
     return Video.objects.get(pk=video_pk)
 

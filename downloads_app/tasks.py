@@ -47,7 +47,9 @@ def download_video(self, message: dict) -> str:
     report["attempts"] = self.request.retries + 1
     live = "failed" if outcome.status == "failed" else "completed"
     _best_effort(state.set_state, r, message["channel_id"], message["video_id"], live)
-    # The outcome is the record that counts: publishing it retries through a Redis restart.
+    # The outcome is the record that counts: kept in the Redis outbox until applied (the
+    # reconciler applies it even if this message is lost), and sent retrying through a restart.
+    _best_effort(state.save_outcome, r, message["video_pk"], report)
     record_download_outcome.apply_async((message["video_pk"], report), queue="control", retry=True)
     return outcome.status
 

@@ -107,7 +107,8 @@ class AppStack:
         self.log_path = log_path
         self.proc: subprocess.Popen | None = None
         self.base_url = f"http://127.0.0.1:{env['PORT']}"
-        self.control = Process([sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "control",
+        self.control = Process([sys.executable, "-m", "config.respawn", "--",
+                                sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "control",
                                 "-c", "2", "-n", "control@%h", "-l", "INFO", "--without-gossip"],
                                env, log_path.with_name("control.log"))
 

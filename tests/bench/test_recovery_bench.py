@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import ADMIN, RUN_DIR
 from tests.fixture_site import catalog
 from tests.harness import Api, AppStack, free_port, wait_for
-from tests.integration.test_faults import add_fresh, download_worker_pids, gone, in_flight, sync_and_wait_listed
+from tests.integration.test_faults import download_worker_pids, gone, start_slow_download
 
 
 @pytest.mark.parametrize(("lease", "reconcile"), [("3", "1"), ("60", "30")])
@@ -26,10 +26,7 @@ def test_recovery_after_sigkill(stack_env, fixture_site, lease, reconcile):
     try:
         api = Api(app.base_url, Api(app.base_url).post("/api/auth/token/", json=ADMIN)["token"])
         live = redis.Redis.from_url(env["REDIS_URL"], decode_responses=True)
-        fixture_site.slow_rate = 100 * 1024
-        channel = add_fresh(api, f"{fixture_site.base_url}/@fixtureslow")
-        sync_and_wait_listed(api, channel["id"])
-        wait_for(lambda: in_flight(live, channel["id"], catalog.SLOW_ID), 60, "the slow download")
+        channel = start_slow_download(api, fixture_site, live)
         pids = download_worker_pids(env["REDIS_URL"])
         for pid in pids:
             os.kill(pid, signal.SIGKILL)

@@ -162,3 +162,23 @@ def test_interrupted_first_index_is_finished_by_the_next_incremental_sync(fixtur
     # Now a full index has completed: the next incremental sync stops at the first known page.
     job = run_sync(request_sync(Channel.objects.get(pk=channel.pk), full=False).pk)
     assert job.status == "succeeded" and job.videos_seen == 50 and job.videos_new == 0
+
+
+@pytest.mark.django_db
+def test_outcome_in_the_outbox_is_applied_even_if_its_message_is_lost(fixture_site, redis_client):
+    from channels_app.services import add_channel
+    from downloads_app import reliability
+    from downloads_app.models import Video
+
+    channel = add_channel(f"{fixture_site.base_url}/@fixtureslow")
+    done = Video.objects.create(channel=channel, video_id="a", raw_id="a", url="x", status=Video.Status.QUEUED)
+    broken = Video.objects.create(channel=channel, video_id="b", raw_id="b", url="x", status=Video.Status.QUEUED)
+    # Workers reported these, but the control worker died holding the messages.
+    state.save_outcome(redis_client, done.pk, {"status": "archived", "video_file": "video.mp4", "attempts": 1})
+    state.save_outcome(redis_client, broken.pk, {"status": "failed", "kind": "permanent", "reason": "HTTP Error 404"})
+    reliability.reconcile_leases()
+    done.refresh_from_db()
+    broken.refresh_from_db()
+    assert done.status == "archived" and done.video_file == "video.mp4"
+    assert broken.status == "failed" and broken.last_error == "HTTP Error 404"
+    assert state.pending_outcomes(redis_client) == {}

@@ -77,6 +77,16 @@ def in_flight(live, channel_id: str, video_id: str) -> bool:
     return live.exists(state.lock_key(channel_id, video_id)) and int(progress.get("downloaded_bytes") or 0) > 0
 
 
+def start_slow_download(api: Api, site, live) -> dict:
+    """A fresh copy of the slow channel, synced, with its slow video's download under way."""
+    site.slow_rate = 100 * 1024
+    channel = add_fresh(api, f"{site.base_url}/@fixtureslow")
+    site.reset()
+    sync_and_wait_listed(api, channel["id"])
+    wait_for(lambda: in_flight(live, channel["id"], catalog.SLOW_ID), 60, "the slow download to be in flight")
+    return channel
+
+
 def assert_archived_identically(api, channel_id, video_ids, archive_root, fixture_media):
     def all_archived():
         videos = {v["video_id"]: v["status"] for v in api.videos(channel_id)}
@@ -90,11 +100,7 @@ def assert_archived_identically(api, channel_id, video_ids, archive_root, fixtur
 
 def test_sigkill_every_download_worker_mid_download(api, stack, stack_env, fixture_site, fixture_media,
                                                     archive_root, live):
-    fixture_site.slow_rate = 100 * 1024
-    channel = add_fresh(api, f"{fixture_site.base_url}/@fixtureslow")
-    fixture_site.reset()
-    sync_and_wait_listed(api, channel["id"])
-    wait_for(lambda: in_flight(live, channel["id"], catalog.SLOW_ID), 60, "the slow download to be in flight")
+    channel = start_slow_download(api, fixture_site, live)
     holding = {k.rsplit(":", 1)[1] for k in live.keys(f"ytarchive:lock:{channel['id']}:*")}
     pids = download_worker_pids(stack_env["REDIS_URL"])
     assert pids
@@ -121,11 +127,7 @@ def test_sigkill_every_download_worker_mid_download(api, stack, stack_env, fixtu
 
 def test_sigterm_hands_the_download_back_within_bounded_time(api, stack_env, fixture_site, fixture_media,
                                                              archive_root, live):
-    fixture_site.slow_rate = 100 * 1024
-    channel = add_fresh(api, f"{fixture_site.base_url}/@fixtureslow")
-    fixture_site.reset()
-    sync_and_wait_listed(api, channel["id"])
-    wait_for(lambda: in_flight(live, channel["id"], catalog.SLOW_ID), 60, "the slow download to be in flight")
+    channel = start_slow_download(api, fixture_site, live)
     pids = download_worker_pids(stack_env["REDIS_URL"])
     for pid in pids:
         os.kill(pid, signal.SIGTERM)
