@@ -150,6 +150,11 @@ def probe(url: str, opts: Options | None = None) -> ChannelProbe:
             info = _extract(ydl, url)
         except (DownloadError, ExtractorError) as exc:
             raise UserError(f"yt-dlp cannot list this URL: {_clean(exc)}") from exc
+        except UserError:
+            raise
+        except Exception as exc:  # an extractor's own bug: still the user's answer is a 400, not a 500
+            log.warning("yt-dlp failed unexpectedly on %s", url, exc_info=True)
+            raise UserError(f"yt-dlp cannot list this URL: {_clean(exc)}") from exc
     if info.get("_type") != "playlist":
         raise UserError("That URL is a single video, not a channel or playlist.")
     raw_id = str(info.get("channel_id") or info.get("id") or "")
