@@ -9,14 +9,19 @@ starts only the processes named.
 """
 from __future__ import annotations
 
+import functools
 import os
 import shlex
 import shutil
+import signal
 import socket
 import sys
 from urllib.parse import urlsplit
 
 import django
+from honcho.compat import ProcessManager
+from honcho.process import Popen as HonchoPopen
+from honcho.process import Process
 
 
 def _free_port() -> int:
@@ -78,6 +83,35 @@ def processes(env: dict) -> dict[str, str]:
     return procs
 
 
+class _InGroupProcess:
+    """A honcho process started without a new session (honcho's default is a session each)."""
+
+    def __new__(cls, *args, **kwargs):
+        proc = Process(*args, **kwargs)
+        proc._child_ctor = functools.partial(HonchoPopen, start_new_session=False)
+        return proc
+
+
+class _GroupOrPid(ProcessManager):
+    """honcho signals each process's group; a process in our own group gets the signal itself."""
+
+    def terminate(self, pid):
+        self._signal(pid, signal.SIGTERM)
+
+    def kill(self, pid):
+        self._signal(pid, signal.SIGKILL)
+
+    @staticmethod
+    def _signal(pid, sig):
+        try:
+            if os.getpgid(pid) == pid:
+                os.killpg(pid, sig)
+            else:
+                os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
@@ -94,11 +128,20 @@ def main() -> None:
     if unknown:
         sys.exit(f"unknown process name(s): {', '.join(sorted(unknown))}; known: redis, {', '.join(procs)}")
     manager = Manager()
+    manager._procmgr = _GroupOrPid()
     respawn = f"{sys.executable} -m config.respawn --"  # a crashed process comes back alone
     if redis_cmd and "redis" in wanted:
         manager.add_process("redis", f"{respawn} {shlex.join(redis_cmd)}", env=env, cwd=str(settings.BASE_DIR))
     for name, command in procs.items():
-        if name in wanted:
+        if name not in wanted:
+            continue
+        if name == "scaler":
+            # The scaler stays in make run's own process group, and so do the download
+            # workers it starts: SIGTERM to that group reaches each worker directly.
+            manager._process_ctor = _InGroupProcess
+            manager.add_process(name, f"exec {command}", env=env, cwd=str(settings.BASE_DIR))
+            manager._process_ctor = Process
+        else:
             manager.add_process(name, f"{respawn} {command}", env=env, cwd=str(settings.BASE_DIR))
     print(f"ytarchive: web on http://{env.get('HOST', '127.0.0.1')}:{env.get('PORT', '8000')}/ , "
           f"Flower on port {env.get('FLOWER_PORT', '5555')}, Redis at {redis_url}, "

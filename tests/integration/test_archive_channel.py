@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
+import re
 from pathlib import Path
 
 import pytest
@@ -161,11 +161,29 @@ def test_generic_extractor_feed_is_archived(api: Api, fixture_site, fixture_medi
         assert mp4.read_bytes() == mp4_path(Path(fixture_media["media_dir"]), video["video_id"]).read_bytes()
 
 
-def test_local_scaler_runs_download_workers_as_celery_processes(main_channel, stack):
-    """The workers that did the work were `celery -A config worker -Q downloads` children."""
+def test_local_scaler_runs_download_workers_in_the_apps_process_group(main_channel, stack, fixture_site,
+                                                                       api: Api):
+    """The workers are `celery -A config worker -Q downloads` children in make run's process group."""
     log = stack.log_path.read_text(errors="replace")
     assert "started download worker pid=" in log
-    ps = subprocess.run(["ps", "-eo", "pgid,args"], capture_output=True, text=True).stdout
-    for line in ps.splitlines():
-        if "celery -A config worker -Q downloads" in line:
-            assert int(line.split()[0]) != os.getpgid(0)  # never outside the stack's own group
+    pids = [int(m) for m in re.findall(r"started download worker pid=(\d+)", log)]
+    alive = [pid for pid in pids if Path(f"/proc/{pid}").exists()]
+    if not alive:  # they left after their idle time: give them work again
+        body = api.post(f"/api/channels/{CHANNEL_ID}/retry-failed/", expect=202)
+        assert body["requeued"] == len(FAILING)
+        wait_for(lambda: re.findall(r"started download worker pid=(\d+)", stack.log_path.read_text()) != pids,
+                 30, "a new worker")
+        log = stack.log_path.read_text(errors="replace")
+        alive = [int(m) for m in re.findall(r"started download worker pid=(\d+)", log)
+                 if Path(f"/proc/{m}").exists()]
+    checked = 0
+    for pid in alive:
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            group = os.getpgid(pid)
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # it just left after its idle time
+        assert "celery -A config worker -Q downloads" in cmdline
+        assert group == stack.proc.pid  # the launcher leads the group, as make run does
+        checked += 1
+    assert checked
