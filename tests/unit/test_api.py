@@ -135,3 +135,19 @@ def test_delete_keeps_files_unless_asked(owner, channel, settings, tmp_path, fix
     assert again.status_code == 201
     assert owner.delete(f"/api/channels/{channel['id']}/?delete_files=true").status_code == 204
     assert not kept.parent.exists()
+
+
+def test_admin_lists_and_searches_channels_videos_syncs_and_schedules(channel, client):
+    from downloads_app.models import Video
+
+    admin = User.objects.create_superuser("boss", password="pw-boss-123456")
+    Video.objects.create(channel_id=channel["id"], video_id="v1", raw_id="v1", url="x", title="A findable title",
+                         status=Video.Status.FAILED, failure_kind=Video.FailureKind.TRANSIENT)
+    client.force_login(admin)
+    for path in ("/admin/channels_app/channel/?q=Fixture", "/admin/channels_app/syncjob/",
+                 "/admin/downloads_app/video/?q=findable", "/admin/downloads_app/video/?dead_letter=yes",
+                 "/admin/django_celery_beat/periodictask/", f"/admin/channels_app/channel/{channel['id']}/change/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+    assert b"A findable title" in client.get("/admin/downloads_app/video/?dead_letter=yes").content
+    assert f"sync channel {channel['id']}".encode() in client.get("/admin/django_celery_beat/periodictask/").content
