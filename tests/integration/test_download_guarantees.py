@@ -96,6 +96,15 @@ def test_full_disk_is_a_transient_failure_that_damages_nothing(fixture_site, red
 
         response = Client().get("/ready")
     assert response.status_code == 503 and "bytes free" in response.json()["checks"]["archive"]
+    # Read-only (a volume remounted after an error): the same clear, transient failure.
+    filler.unlink()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    outcome = archive_video(message(fixture_site, "vid-main-03"), small_disk, redis_client, lease_seconds=10)
+    assert outcome.status == "failed" and outcome.kind == "transient" and "Read-only" in outcome.reason, outcome
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == kept
+    with override_settings(ARCHIVE_ROOT=small_disk):
+        response = Client().get("/ready")
+    assert response.status_code == 503 and "not writable" in response.json()["checks"]["archive"]
 
 
 def test_ready_says_when_the_archive_is_missing(tmp_path):

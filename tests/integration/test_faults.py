@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import time
 from pathlib import Path
 
@@ -195,4 +196,7 @@ def test_thousand_video_sync_never_hits_database_is_locked(api, stack, fixture_s
     assert api.get(f"/api/videos/?channel={channel['id']}&status=failed")["count"] == 1000
     logs = stack.log_path.read_text(errors="replace") + stack.control.log_path.read_text(errors="replace")
     assert "database is locked" not in logs
+    database = Path(stack.env["DATA_DIR"]) / "ytarchive.sqlite3"
+    with sqlite3.connect(database) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert reads > 10
