@@ -28,7 +28,7 @@ class Interrupted(Exception):
 
 @dataclass
 class Outcome:
-    status: str  # archived | failed | busy | interrupted
+    status: str  # archived | failed | busy | interrupted | cancelled
     kind: str = ""  # for failures: permanent | transient
     reason: str = ""
     already: bool = False
@@ -69,6 +69,9 @@ def archive_video(message: dict, root: Path, r, lease_seconds: float,
     video_id = require_safe_id(message["video_id"])
     context = f"channel={channel_id} video={video_id} "
     final_dir = tree.video_dir(root, channel_id, video_id)
+    if state.is_channel_deleted(r, channel_id):
+        log.info("%schannel deleted: task dropped", context)
+        return Outcome("cancelled")
     if final_dir.is_dir():
         log.info("%salready archived, nothing to do", context)
         return Outcome("archived", already=True)

@@ -10,6 +10,9 @@ Live state that is cheap to read and rebuildable from the database:
 * ``ytarchive:leases`` sorted set ``channel/video`` -> lease expiry (epoch seconds),
   so the control side can find downloads whose worker died.
 * ``ytarchive:dl:{channel}:{video}`` live byte counts of a download in flight.
+* ``ytarchive:deleted-channels`` set of channels deleted while downloads may
+  still be queued for them: workers drop those tasks instead of recreating
+  the folders a user just deleted.
 * ``ytarchive:outcomes`` hash video-pk -> outcome JSON: the outbox of reported
   outcomes, kept until the control side has applied them, so an outcome
   message stuck in the broker (a worker that died holding it) is still applied.
@@ -190,6 +193,21 @@ def locked_videos(r: redis.Redis, channel_id: str) -> list[str]:
 
 def drop_lease(r: redis.Redis, channel_id: str, video_id: str) -> None:
     r.zrem(leases_key(), lease_member(channel_id, video_id))
+
+
+def deleted_channels_key() -> str:
+    return _k("deleted-channels")
+
+
+def mark_channel_deleted(r: redis.Redis, channel_id: str, deleted: bool = True) -> None:
+    if deleted:
+        r.sadd(deleted_channels_key(), channel_id)
+    else:
+        r.srem(deleted_channels_key(), channel_id)
+
+
+def is_channel_deleted(r: redis.Redis, channel_id: str) -> bool:
+    return bool(r.sismember(deleted_channels_key(), channel_id))
 
 
 def outcomes_key() -> str:

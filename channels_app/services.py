@@ -40,6 +40,7 @@ def add_channel(source_url: str, sync_interval_hours: float | None = None, enabl
             channel.save(force_insert=True)
     except IntegrityError as exc:
         raise ConflictError(f"Channel {probe.key} is already archived.", channel=probe.key) from exc
+    state.mark_channel_deleted(state.connect(settings.REDIS_URL), channel.id, deleted=False)
     log.info("channel added channel=%s url=%s", channel.id, channel.url)
     return channel
 
@@ -52,8 +53,10 @@ def _refuse_duplicate(channel_id: str) -> None:
 def delete_channel(channel: Channel, delete_files: bool = False) -> None:
     """Forget a channel; its files stay unless ``delete_files`` is asked for explicitly."""
     channel_id = channel.id
+    r = state.connect(settings.REDIS_URL)
+    state.mark_channel_deleted(r, channel_id)  # queued downloads for it are dropped, not run
     channel.delete()
-    state.forget_channel(state.connect(settings.REDIS_URL), channel_id)
+    state.forget_channel(r, channel_id)
     if delete_files:
         shutil.rmtree(tree.channel_dir(settings.ARCHIVE_ROOT, channel_id), ignore_errors=True)
     log.info("channel deleted channel=%s files_deleted=%s", channel_id, delete_files)

@@ -32,8 +32,8 @@ def retry_countdown(retries_so_far: int) -> float:
 def download_video(self, message: dict) -> str:
     r = state.connect(settings.REDIS_URL)
     outcome = archive_video(message, settings.ARCHIVE_ROOT, r, _CONF["LEASE_SECONDS"], should_stop=STOP.is_set)
-    if outcome.status == "busy":
-        return "busy"
+    if outcome.status in ("busy", "cancelled"):
+        return outcome.status
     if outcome.status == "interrupted":
         _best_effort(state.set_state, r, message["channel_id"], message["video_id"], "pending")
         raise Reject("worker stopping: download handed back", requeue=True)

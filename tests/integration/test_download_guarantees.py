@@ -191,3 +191,19 @@ def test_outcome_in_the_outbox_is_applied_even_if_its_message_is_lost(fixture_si
     assert done.status == "archived" and done.video_file == "video.mp4"
     assert broken.status == "failed" and broken.last_error == "HTTP Error 404"
     assert state.pending_outcomes(redis_client) == {}
+
+
+@pytest.mark.django_db
+def test_downloads_queued_for_a_deleted_channel_are_dropped(fixture_site, redis_client, tmp_path, settings):
+    from channels_app.services import add_channel, delete_channel
+
+    settings.ARCHIVE_ROOT = tmp_path
+    channel = add_channel(f"{fixture_site.base_url}/channel/chan-main")
+    delete_channel(channel, delete_files=True)
+    fixture_site.reset()
+    outcome = archive_video(message(fixture_site, "vid-main-04"), tmp_path, redis_client, lease_seconds=10)
+    assert outcome.status == "cancelled"
+    assert not (tmp_path / "fixturesite-chan-main").exists()  # the deleted folder is not recreated
+    assert fixture_site.request_counts() == {}
+    add_channel(f"{fixture_site.base_url}/channel/chan-main")  # added again: downloads run again
+    assert archive_video(message(fixture_site, "vid-main-04"), tmp_path, redis_client, 10).status == "archived"

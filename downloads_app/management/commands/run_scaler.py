@@ -34,11 +34,11 @@ class Command(BaseCommand):
         while not stop.is_set():
             try:
                 length, desired = wanted()
-            except Exception as exc:  # Redis restarting: keep the workers we have
-                log.warning("scaler cannot read the queue: %s", exc)
+                running = workers.reconcile(desired)
+            except Exception as exc:  # Redis restarting, a failed fork: keep what runs, try again
+                log.warning("scaler step failed: %s", exc)
                 workers.reap()
             else:
-                running = workers.reconcile(desired)
                 if (length, desired, running) != last:
                     log.info("queue=%s desired=%s running=%s", length, desired, running)
                     last = (length, desired, running)
