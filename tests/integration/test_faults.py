@@ -122,8 +122,12 @@ def test_sigkill_every_download_worker_mid_download(api, stack, stack_env, fixtu
     assert catalog.SLOW_ID in holding
     new_pids = download_worker_pids(stack_env["REDIS_URL"])
     assert not set(new_pids) & set(pids)
-    for vid in SLOW_VIDEOS:  # one complete download each, plus the one cut short by the kill
-        assert fixture_site.request_count(f"/media/{vid}.mp4") == 1 + (vid in holding), vid
+    # One complete download each, plus the one cut short by the kill. (A small video whose lock was
+    # held at the kill may not have reached its media request yet: 1 or 2 for those.)
+    assert fixture_site.request_count(f"/media/{catalog.SLOW_ID}.mp4") == 2
+    for vid in SLOW_VIDEOS:
+        allowed = {1, 2} if vid in holding else {1}
+        assert fixture_site.request_count(f"/media/{vid}.mp4") in allowed, vid
 
 
 def test_sigterm_hands_the_download_back_within_bounded_time(api, stack_env, fixture_site, fixture_media,
