@@ -12,6 +12,10 @@ APT_PACKAGES_TEST := redis-server ffmpeg
 
 $(STAMP): requirements/base.txt requirements/test.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed"; exit 1; }
+	@$(PYTHON) -c "import ensurepip" 2>/dev/null || { \
+	  echo "installing python3-venv (Debian ships venv apart from Python)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-venv; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/test.txt
 	rm -f $(VENV)/.installed-* && touch $@
