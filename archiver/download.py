@@ -116,12 +116,18 @@ def archive_video(message: dict, root: Path, r, lease_seconds: float,
             log.info("%scould not release lock: %s", context, exc)
 
 
+_SIDE_FILES = (".vtt", ".srt", ".ass", ".ttml", ".srv1", ".srv2", ".srv3", ".json3", ".lrc",
+               ".jpg", ".jpeg", ".png", ".webp")
+
+
 def _progress_publisher(r, channel_id: str, video_id: str, should_stop: Callable[[], bool]):
     last = [0.0]
 
     def hook(d: dict) -> None:
         if should_stop():
             raise Interrupted()
+        if str(d.get("filename") or "").endswith(_SIDE_FILES):
+            return  # subtitles and thumbnails: the bytes that matter are the video's
         now = time.monotonic()
         if d.get("status") == "downloading" and now - last[0] < 1.0:
             return

@@ -49,7 +49,15 @@ class ChannelSerializer(serializers.ModelSerializer):
         return instance
 
 
+class DownloadingSerializer(serializers.Serializer):
+    video_id = serializers.CharField()
+    downloaded_bytes = serializers.IntegerField()
+    total_bytes = serializers.IntegerField(allow_null=True)
+    speed = serializers.FloatField(allow_null=True, help_text="bytes per second")
+
+
 class ProgressSerializer(serializers.Serializer):
+    downloading = DownloadingSerializer(many=True)
     total = serializers.IntegerField()
     pending = serializers.IntegerField()
     processing = serializers.IntegerField()

@@ -161,7 +161,23 @@ def progress(channel) -> dict:
     return {
         "total": counts["total"], "pending": counts["pending"], "processing": counts["processing"],
         "completed": counts["completed"], "failed": counts["failed"],
+        "downloading": downloads_in_flight(channel.id),
     }
+
+
+def downloads_in_flight(channel_id: str) -> list[dict]:
+    """The channel's downloads running now, with the byte counts their workers publish."""
+    r = redis()
+    flights = []
+    for video_id in state.locked_videos(r, channel_id):
+        live = state.download_progress(r, channel_id, video_id)
+        flights.append({
+            "video_id": video_id,
+            "downloaded_bytes": int(float(live.get("downloaded_bytes") or 0)),
+            "total_bytes": int(float(live["total_bytes"])) if live.get("total_bytes") else None,
+            "speed": float(live["speed"]) if live.get("speed") else None,
+        })
+    return flights
 
 
 def rebuild_progress(channel) -> dict:

@@ -85,6 +85,9 @@ def start_slow_download(api: Api, site, live) -> dict:
     site.reset()
     sync_and_wait_listed(api, channel["id"])
     wait_for(lambda: in_flight(live, channel["id"], catalog.SLOW_ID), 60, "the slow download to be in flight")
+    flights = api.get(f"/api/channels/{channel['id']}/progress/")["downloading"]
+    slow = next(f for f in flights if f["video_id"] == catalog.SLOW_ID)
+    assert slow["downloaded_bytes"] > 0 and slow["total_bytes"] > slow["downloaded_bytes"]
     return channel
 
 
