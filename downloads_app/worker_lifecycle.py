@@ -40,7 +40,9 @@ def _consumes_downloads(consumer) -> bool:
 
 
 def _busy() -> bool:
-    return bool(worker_state.active_requests or worker_state.reserved_requests)
+    """Running, reserved, or holding a retry until its countdown ends (Celery keeps those)."""
+    return bool(worker_state.active_requests or worker_state.reserved_requests
+                or worker_state.scheduled_requests)
 
 
 def _watch_idle(idle_seconds: float, poll: float) -> None:

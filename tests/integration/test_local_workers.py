@@ -38,3 +38,28 @@ def test_dead_worker_is_replaced_and_idle_workers_leave(redis_server, tmp_path):
         assert pool.reconcile(0) == 0
     finally:
         pool.stop(grace_seconds=10)
+
+
+def test_worker_holding_a_retry_countdown_does_not_leave_as_idle(redis_server, fixture_site, tmp_path):
+    """A retry waits inside the worker until its countdown ends: that worker is busy, not idle."""
+    from config.celery import app
+    from downloads_app.tasks import download_video
+
+    url = redis_server.url.rsplit("/", 1)[0] + "/5"
+    env = plugin_env()
+    env.update({"REDIS_URL": url, "YTARCHIVE_WORKER_IDLE_SECONDS": "2", "DATA_DIR": str(tmp_path),
+                "ARCHIVE_ROOT": str(tmp_path / "archive")})
+    pool = LocalWorkers(env=env, cwd=str(REPO))
+    message = {"video_pk": 1, "channel_id": "fixturesite-chan-main", "video_id": "vid-main-05",
+               "url": f"{fixture_site.base_url}/watch/vid-main-05", "options": {}}
+    try:
+        assert pool.reconcile(1) == 1
+        with app.connection_for_write(url) as connection:
+            download_video.apply_async((message,), countdown=8, connection=connection)
+        # Had the worker left after 2 s idle, nobody would run the task when its countdown ends.
+        folder = tmp_path / "archive" / "fixturesite-chan-main" / "videos" / "vid-main-05"
+        wait_for(folder.is_dir, 40, "the counted-down task to run in the same worker")
+        assert pool.reap() == 1 or (folder / "video.mp4").is_file()
+        wait_for(lambda: pool.reap() == 0, 30, "the worker to leave once really idle")
+    finally:
+        pool.stop(grace_seconds=10)
