@@ -1,11 +1,12 @@
 #!/usr/bin/env python
 """Django's command-line utility for administrative tasks."""
-import os
 import sys
+
+from config.startup import load_settings_or_exit
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    load_settings_or_exit()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -13,11 +13,14 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from archiver import state, tree, ytdlp
 from archiver.ids import require_safe_id
+from archiver.messages import DownloadReport, DownloadRequest
+from archiver.statuses import FailureKind, OutcomeStatus, VideoStatus
 
 log = logging.getLogger(__name__)
 
@@ -26,20 +29,54 @@ class Interrupted(Exception):
     """The worker is stopping (or lost its lease): hand the video back, unfinished."""
 
 
-@dataclass
+class Result(StrEnum):
+    """How one run of ``archive_video`` ended, as the worker sees it."""
+
+    ARCHIVED = "archived"
+    FAILED = "failed"
+    BUSY = "busy"  # another worker holds the video's lease: this duplicate does nothing
+    INTERRUPTED = "interrupted"  # the worker is stopping: hand the video back unfinished
+    CANCELLED = "cancelled"  # its channel was deleted meanwhile
+
+
+class Action(StrEnum):
+    """What the task does with a result (``action_for``)."""
+
+    REPORT = "report"  # send a DownloadReport to the control side
+    HAND_BACK = "hand_back"  # reject the message back to the queue
+    DROP = "drop"  # acknowledge and forget
+
+
+@dataclass(frozen=True)
 class Outcome:
-    status: str  # archived | failed | busy | interrupted | cancelled
-    kind: str = ""  # for failures: permanent | transient
+    status: Result
+    kind: FailureKind = FailureKind.NONE
     reason: str = ""
     already: bool = False
     video_file: str = ""
     title: str = ""
     size_bytes: int = 0
-    subtitles: list[str] = field(default_factory=list)
+    subtitles: tuple[str, ...] = field(default_factory=tuple)
     seconds: float = 0.0
 
-    def as_dict(self) -> dict:
-        return asdict(self)
+    def report(self, request: DownloadRequest) -> DownloadReport:
+        if self.status not in (Result.ARCHIVED, Result.FAILED):
+            raise ValueError(f"a {self.status} download is not reported")
+        return DownloadReport(
+            video_pk=request.video_pk, channel_id=request.channel_id, video_id=request.video_id,
+            attempt=request.attempt, status=OutcomeStatus(self.status), kind=self.kind,
+            reason=self.reason, video_file=self.video_file, title=self.title,
+            size_bytes=self.size_bytes, subtitles=tuple(self.subtitles), seconds=round(self.seconds, 3),
+        )
+
+
+def action_for(outcome: Outcome) -> Action:
+    """The download task's whole decision: report what ended, hand back what stopped, drop the rest."""
+    if outcome.status in (Result.ARCHIVED, Result.FAILED):
+        return Action.REPORT
+    if outcome.status is Result.INTERRUPTED:
+        return Action.HAND_BACK
+    return Action.DROP
 
 
 class _LeaseKeeper(threading.Thread):
@@ -63,31 +100,31 @@ class _LeaseKeeper(threading.Thread):
                 log.info("lease renewal failed channel=%s video=%s: %s", channel_id, video_id, exc)
 
 
-def archive_video(message: dict, root: Path, r, lease_seconds: float,
+def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
                   should_stop: Callable[[], bool] = lambda: False) -> Outcome:
-    channel_id = require_safe_id(message["channel_id"])
-    video_id = require_safe_id(message["video_id"])
-    context = f"channel={channel_id} video={video_id} "
+    channel_id = require_safe_id(request.channel_id)
+    video_id = require_safe_id(request.video_id)
+    context = request.context + " "
     final_dir = tree.video_dir(root, channel_id, video_id)
     if state.is_channel_deleted(r, channel_id):
         log.info("%schannel deleted: task dropped", context)
-        return Outcome("cancelled")
+        return Outcome(Result.CANCELLED)
     if final_dir.is_dir():
         log.info("%salready archived, nothing to do", context)
-        return Outcome("archived", already=True)
+        return Outcome(Result.ARCHIVED, already=True)
     token = uuid.uuid4().hex
     if not state.acquire_lock(r, channel_id, video_id, token, lease_seconds):
         log.info("%sanother worker holds it", context)
-        return Outcome("busy")
+        return Outcome(Result.BUSY)
     keeper = _LeaseKeeper(r, channel_id, video_id, token, lease_seconds)
     keeper.start()
     started = time.monotonic()
     temp_dir = None
     try:
-        state.set_state(r, channel_id, video_id, "processing")
+        state.set_state(r, channel_id, video_id, VideoStatus.DOWNLOADING)
         temp_dir = tree.make_temp_video_dir(root, channel_id, video_id)
         result = ytdlp.download(
-            message["url"], temp_dir, ytdlp.Options.from_dict(message.get("options")),
+            request.url, temp_dir, ytdlp.Options.from_request(request.options),
             on_progress=_progress_publisher(r, channel_id, video_id, lambda: should_stop() or keeper.lost),
             context=context,
         )
@@ -96,15 +133,15 @@ def archive_video(message: dict, root: Path, r, lease_seconds: float,
         temp_dir = None
         seconds = time.monotonic() - started
         log.info("%sarchived in %.1fs (%s bytes)", context, seconds, result.size_bytes)
-        return Outcome("archived", video_file=result.video_file, title=result.title,
-                       size_bytes=result.size_bytes, subtitles=result.subtitles, seconds=seconds)
+        return Outcome(Result.ARCHIVED, video_file=result.video_file, title=result.title,
+                       size_bytes=result.size_bytes, subtitles=tuple(result.subtitles), seconds=seconds)
     except Interrupted:
         log.info("%sinterrupted: handing it back", context)
-        return Outcome("interrupted", seconds=time.monotonic() - started)
+        return Outcome(Result.INTERRUPTED, seconds=time.monotonic() - started)
     except Exception as exc:  # every failure becomes an outcome with a reason
         kind, reason = ytdlp.classify(exc)
         log.info("%sfailed (%s): %s", context, kind, reason)
-        return Outcome("failed", kind=kind, reason=reason, seconds=time.monotonic() - started)
+        return Outcome(Result.FAILED, kind=FailureKind(kind), reason=reason, seconds=time.monotonic() - started)
     finally:
         keeper.stopped.set()
         if temp_dir is not None:
@@ -138,6 +175,7 @@ def _progress_publisher(r, channel_id: str, video_id: str, should_stop: Callable
                 "downloaded_bytes": d.get("downloaded_bytes"),
                 "total_bytes": d.get("total_bytes") or d.get("total_bytes_estimate"),
                 "speed": d.get("speed"),
+                "eta": d.get("eta"),
             })
         except Exception as exc:  # live progress is best effort; the download goes on
             log.debug("progress not published: %s", exc)

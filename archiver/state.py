@@ -2,7 +2,7 @@
 
 Live state that is cheap to read and rebuildable from the database:
 
-* ``ytarchive:vstate:{channel}``   hash video-id -> pending|processing|completed|failed
+* ``ytarchive:vstate:{channel}``   hash video-id -> a ``VideoStatus`` (archiver.statuses)
 * ``ytarchive:progress:{channel}`` hash of counts (total and one per state), kept in
   step with ``vstate`` by one Lua script, so a poll is one HGETALL, not a count.
 * ``ytarchive:lock:{channel}:{video}`` the per-video download lock (``SET NX PX``),
@@ -13,7 +13,7 @@ Live state that is cheap to read and rebuildable from the database:
 * ``ytarchive:deleted-channels`` set of channels deleted while downloads may
   still be queued for them: workers drop those tasks instead of recreating
   the folders a user just deleted.
-* ``ytarchive:outcomes`` hash video-pk -> outcome JSON: the outbox of reported
+* ``ytarchive:outcomes`` hash video-pk -> ``DownloadReport`` JSON: the outbox of reported
   outcomes, kept until the control side has applied them, so an outcome
   message stuck in the broker (a worker that died holding it) is still applied.
 """
@@ -25,8 +25,10 @@ import time
 
 import redis
 
+from archiver.statuses import VideoStatus
+
 PREFIX = "ytarchive"
-STATES = ("pending", "processing", "completed", "failed")
+STATES = tuple(str(s) for s in VideoStatus)
 DOWNLOADS_QUEUE = "downloads"
 # kombu's Redis transport keeps one list per priority step beside the plain one.
 _PRIORITY_SEP = "\x06\x16"
@@ -35,7 +37,7 @@ _PRIORITY_STEPS = (3, 6, 9)
 _TRANSITION = """
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 if old == ARGV[2] then return 0 end
-if old == 'completed' and ARGV[3] ~= 'force' then return 0 end
+if old == 'archived' and ARGV[3] ~= 'force' then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 if old then
   redis.call('HINCRBY', KEYS[2], old, -1)
@@ -86,7 +88,7 @@ def progress_key(channel_id: str) -> str:
 
 
 def set_state(r: redis.Redis, channel_id: str, video_id: str, state: str, force: bool = False) -> bool:
-    """Move one video to ``state``; counts follow. A completed video only moves when forced."""
+    """Move one video to ``state``; counts follow. An archived video only moves when forced."""
     if state not in STATES:
         raise ValueError(f"unknown state {state!r}")
     script = r.register_script(_TRANSITION)
@@ -101,6 +103,27 @@ def set_states(r: redis.Redis, channel_id: str, video_ids, state: str, force: bo
     for video_id in video_ids:
         script(keys=[vstate_key(channel_id), progress_key(channel_id)],
                args=[video_id, state, "force" if force else ""], client=pipe)
+    pipe.execute()
+
+
+_ADD_IF_ABSENT = """
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+  redis.call('HINCRBY', KEYS[2], 'total', 1)
+  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+  return 1
+end
+return 0
+"""
+
+
+def add_states(r: redis.Redis, channel_id: str, video_ids, state: str) -> None:
+    """Count newly listed videos in ``state``, leaving any video Redis already knows alone."""
+    if state not in STATES:
+        raise ValueError(f"unknown state {state!r}")
+    script = r.register_script(_ADD_IF_ABSENT)
+    pipe = r.pipeline(transaction=False)
+    for video_id in video_ids:
+        script(keys=[vstate_key(channel_id), progress_key(channel_id)], args=[video_id, state], client=pipe)
     pipe.execute()
 
 
@@ -215,11 +238,12 @@ def outcomes_key() -> str:
 
 
 def save_outcome(r: redis.Redis, video_pk: int, outcome: dict) -> None:
-    r.hset(outcomes_key(), str(video_pk), json.dumps(outcome))
+    r.hset(outcomes_key(), str(video_pk), json.dumps(outcome, sort_keys=True))
 
 
-def pending_outcomes(r: redis.Redis) -> dict[int, dict]:
-    return {int(pk): json.loads(raw) for pk, raw in r.hgetall(outcomes_key()).items()}
+def pending_outcomes(r: redis.Redis) -> list[dict]:
+    """Every report still in the outbox, as the dicts the workers saved."""
+    return [json.loads(raw) for raw in r.hvals(outcomes_key())]
 
 
 def clear_outcome(r: redis.Redis, video_pk: int, outcome: dict | None = None) -> None:
@@ -228,7 +252,7 @@ def clear_outcome(r: redis.Redis, video_pk: int, outcome: dict | None = None) ->
         r.hdel(outcomes_key(), str(video_pk))
         return
     script = r.register_script(_DELETE_IF_EQUAL)
-    script(keys=[outcomes_key()], args=[str(video_pk), json.dumps(outcome)])
+    script(keys=[outcomes_key()], args=[str(video_pk), json.dumps(outcome, sort_keys=True)])
 
 
 _DELETE_IF_EQUAL = """

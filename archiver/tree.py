@@ -122,8 +122,26 @@ def uploads_playlist_path(root: Path, channel_id: str) -> Path:
     return channel_dir(root, channel_id) / "playlists" / "uploads.json"
 
 
+# Where this module ever puts a temporary name: a channel folder (metadata.json),
+# its playlists/ and its videos/ (a video's temp folder, which holds yt-dlp's partials).
+TEMP_GLOBS = (f"*/{TEMP_PREFIX}*", f"*/playlists/{TEMP_PREFIX}*", f"*/videos/{TEMP_PREFIX}*")
+
+
+def find_temp_paths(root: Path) -> list[Path]:
+    """Every temporary name this module can have left, found by three globs.
+
+    Cheap on a big archive (one listing per channel folder and its videos/,
+    not a stat of every file), which matters on NFS with 100k videos.
+    """
+    root = Path(root)
+    return sorted(path for pattern in TEMP_GLOBS for path in root.glob(pattern))
+
+
 def find_partial_files(root: Path) -> list[Path]:
-    """Everything under ``root`` that is not a finished file: temp folders and yt-dlp partials."""
+    """Everything under ``root`` that is not a finished file: temp folders and yt-dlp partials.
+
+    Walks the whole tree: for tests and audits, not for periodic housekeeping.
+    """
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         for name in dirnames + filenames:

@@ -44,9 +44,10 @@ class Options:
     rate_limit: int = 0  # bytes/s, 0 = unlimited
 
     @classmethod
-    def from_dict(cls, data: dict | None) -> Options:
-        known = {k: v for k, v in (data or {}).items() if k in cls.__dataclass_fields__}
-        return cls(**known)
+    def from_request(cls, options) -> Options:
+        """From a message's ``DownloadOptions`` (already parsed strictly)."""
+        return cls(format=options.format, socket_timeout=options.socket_timeout,
+                   http_retries=options.http_retries, rate_limit=options.rate_limit)
 
 
 @dataclass(frozen=True)

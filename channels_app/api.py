@@ -5,21 +5,23 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from archiver.statuses import VideoStatus
+from channels_app import progress as live_progress
 from channels_app import services
 from channels_app.models import Channel, SyncJob
-from downloads_app import services as download_services
 
 
 class SyncJobSerializer(serializers.ModelSerializer):
     class Meta:
         model = SyncJob
-        fields = ["id", "channel", "full", "status", "trigger", "created_at", "started_at",
-                  "finished_at", "videos_seen", "videos_new", "videos_queued", "error"]
+        fields = ["id", "channel", "full", "status", "trigger", "attempts", "created_at", "started_at",
+                  "heartbeat_at", "finished_at", "videos_seen", "videos_new", "videos_queued", "error"]
         read_only_fields = fields
 
 
 class ChannelSerializer(serializers.ModelSerializer):
     url = serializers.CharField(max_length=2000, help_text="Any channel or playlist URL yt-dlp can list.")
+    sync_interval_hours = serializers.FloatField(required=False, help_text="Hours between scheduled syncs.")
     video_count = serializers.IntegerField(read_only=True, required=False)
     archived_count = serializers.IntegerField(read_only=True, required=False)
 
@@ -49,20 +51,21 @@ class ChannelSerializer(serializers.ModelSerializer):
         return instance
 
 
-class DownloadingSerializer(serializers.Serializer):
+class InFlightSerializer(serializers.Serializer):
     video_id = serializers.CharField()
     downloaded_bytes = serializers.IntegerField()
     total_bytes = serializers.IntegerField(allow_null=True)
     speed = serializers.FloatField(allow_null=True, help_text="bytes per second")
+    eta = serializers.FloatField(allow_null=True, help_text="seconds left, as yt-dlp estimates")
 
 
-class ProgressSerializer(serializers.Serializer):
-    downloading = DownloadingSerializer(many=True)
-    total = serializers.IntegerField()
-    pending = serializers.IntegerField()
-    processing = serializers.IntegerField()
-    completed = serializers.IntegerField()
-    failed = serializers.IntegerField()
+# Counts per video status (archiver.statuses.VideoStatus), and the downloads running now.
+ProgressSerializer = type("ProgressSerializer", (serializers.Serializer,), {
+    "total": serializers.IntegerField(),
+    **{str(status): serializers.IntegerField() for status in VideoStatus},
+    "in_flight": InFlightSerializer(many=True),
+    "sync": SyncJobSerializer(allow_null=True),
+})
 
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -103,18 +106,10 @@ class ChannelViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["get"])
     def progress(self, request, pk=None):
         channel = self.get_object()
-        body = download_services.progress(channel)
+        body = live_progress.progress(channel.id)
         latest = channel.syncs.first()
         body["sync"] = SyncJobSerializer(latest).data if latest else None
         return Response(body)
-
-    @extend_schema(request=None, parameters=[
-        OpenApiParameter("dead_letter", bool, description="Only videos whose retries ran out.")])
-    @action(detail=True, methods=["post"], url_path="retry-failed")
-    def retry_failed(self, request, pk=None):
-        dead_only = request.query_params.get("dead_letter", "").lower() in _TRUE
-        count = download_services.retry_failed(self.get_object(), dead_letter_only=dead_only)
-        return Response({"requeued": count}, status=status.HTTP_202_ACCEPTED)
 
     @action(detail=True, methods=["get"])
     def syncs(self, request, pk=None):

@@ -1,11 +1,23 @@
-"""Channels and their syncs."""
+"""The catalog: channels, their syncs, and the videos a sync found.
+
+Everything else (downloads, outcomes, retries, scaling) lives in downloads_app,
+which depends on this app and never the other way round.
+"""
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+
+from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS
+from archiver.statuses import ACTIVE_SYNC, STORED_VIDEO_STATUSES, FailureKind, SyncStatus, VideoStatus
 
 
 def default_sync_interval_hours() -> float:
     return settings.YTARCHIVE["SYNC_INTERVAL_HOURS"]
+
+
+def _choices(enum_values) -> list[tuple[str, str]]:
+    return [(str(v), str(v).capitalize() or "None") for v in enum_values]
 
 
 class Channel(models.Model):
@@ -21,7 +33,10 @@ class Channel(models.Model):
     uploader = models.CharField(max_length=500, blank=True)
     thumbnail_url = models.URLField(max_length=2000, blank=True)
     enabled = models.BooleanField(default=True, help_text="Scheduled syncs run only when enabled.")
-    sync_interval_hours = models.FloatField(default=default_sync_interval_hours)
+    sync_interval_hours = models.FloatField(
+        default=default_sync_interval_hours,
+        validators=[MinValueValidator(MIN_SYNC_INTERVAL_HOURS), MaxValueValidator(MAX_SYNC_INTERVAL_HOURS)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
@@ -38,23 +53,23 @@ class Channel(models.Model):
 
 
 class SyncJob(models.Model):
-    """One sync of one channel: requested, run on the control queue, its outcome kept."""
+    """One sync of one channel: requested, run on the control queue under a lease, its outcome kept."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued"
-        RUNNING = "running"
-        SUCCEEDED = "succeeded"
-        FAILED = "failed"
-
-    ACTIVE = (Status.QUEUED, Status.RUNNING)
+    Status = SyncStatus
+    ACTIVE = ACTIVE_SYNC
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="syncs")
     full = models.BooleanField(default=False)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=16, choices=_choices(SyncStatus), default=SyncStatus.QUEUED)
     trigger = models.CharField(max_length=16, default="api")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its message was last sent; resent if nobody claims it.")
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Renewed while it runs; a stale one means its worker died.")
+    attempts = models.PositiveIntegerField(default=0, help_text="How many times a worker started it.")
     videos_seen = models.PositiveIntegerField(default=0)
     videos_new = models.PositiveIntegerField(default=0)
     videos_queued = models.PositiveIntegerField(default=0)
@@ -72,3 +87,49 @@ class SyncJob(models.Model):
 
     def __str__(self):
         return f"sync {self.pk} of {self.channel_id} ({self.status})"
+
+
+class Video(models.Model):
+    """A video a sync listed, and what became of its download (the control side writes it)."""
+
+    Status = VideoStatus
+    FailureKind = FailureKind
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="videos")
+    video_id = models.CharField(max_length=64, help_text="Path-safe id: the video's folder name.")
+    raw_id = models.CharField(max_length=500)
+    url = models.CharField(max_length=2000)
+    title = models.CharField(max_length=1000, blank=True)
+    tab = models.CharField(max_length=32, blank=True)
+    duration = models.FloatField(null=True, blank=True)
+    upload_date = models.CharField(max_length=8, blank=True)
+    status = models.CharField(max_length=16, choices=_choices(STORED_VIDEO_STATUSES), default=VideoStatus.NEW)
+    failure_kind = models.CharField(max_length=16, choices=_choices(FailureKind), blank=True, default="")
+    last_error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0, help_text="Download attempts that ended (either way).")
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="When a retrying video goes again.")
+    video_file = models.CharField(max_length=64, blank=True)
+    size_bytes = models.BigIntegerField(null=True, blank=True)
+    subtitles = models.JSONField(default=list, blank=True)
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "downloads_app_video"  # created by downloads_app before the catalog took it over
+        ordering = ["-upload_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "video_id"], name="unique_video_per_channel")
+        ]
+        indexes = [
+            models.Index(fields=["channel", "status"], name="downloads_a_channel_2d23fe_idx"),
+            models.Index(fields=["status", "next_attempt_at"], name="video_due_retry_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.channel_id}/{self.video_id}"
+
+    @property
+    def dead_letter(self) -> bool:
+        return self.status == VideoStatus.FAILED and self.failure_kind == FailureKind.TRANSIENT

@@ -4,12 +4,18 @@ from __future__ import annotations
 import logging
 import shutil
 
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from archiver import state, tree, urls, ytdlp
 from archiver.errors import ConflictError, UserError
+from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS
 from channels_app.models import Channel, SyncJob
+
+SYNC_TASK = "channels_app.tasks.sync_channel"
 
 log = logging.getLogger(__name__)
 
@@ -66,21 +72,32 @@ def request_sync(channel: Channel, full: bool = False, trigger: str = "api") -> 
     """Create a SyncJob and send it to the control queue; ConflictError if one is active.
 
     The partial unique constraint on SyncJob makes the check and the insert one
-    atomic step: two requests at once cannot both start a sync.
+    atomic step: two requests at once cannot both start a sync. The message is
+    sent after the commit; if sending fails (Redis away), the job stays queued
+    and the sync reconciler sends it again (channels_app.sync_leases).
     """
-    from channels_app.tasks import sync_channel
-
     try:
         with transaction.atomic():
-            job = SyncJob.objects.create(channel=channel, full=full, trigger=trigger)
+            job = SyncJob.objects.create(channel=channel, full=full, trigger=trigger, enqueued_at=timezone.now())
     except IntegrityError as exc:
         active = SyncJob.objects.filter(channel=channel, status__in=SyncJob.ACTIVE).first()
         raise ConflictError(
             f"A sync of {channel.id} is already {active.status if active else 'running'}.",
             sync_job=active.pk if active else None,
         ) from exc
-    transaction.on_commit(lambda: sync_channel.delay(job.pk))
+    transaction.on_commit(lambda: publish_sync(job.pk))
     return job
+
+
+def publish_sync(job_id: int) -> bool:
+    """Send a sync job's message; False (logged, not raised) when the broker cannot take it now."""
+    try:
+        current_app.send_task(SYNC_TASK, args=[job_id], queue="control", retry=True,
+                              retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5})
+    except (OperationalError, OSError) as exc:
+        log.warning("sync job=%s not sent (%s); the reconciler will send it", job_id, exc)
+        return False
+    return True
 
 
 def validate_interval(hours) -> float:
@@ -88,6 +105,7 @@ def validate_interval(hours) -> float:
         value = float(hours)
     except (TypeError, ValueError) as exc:
         raise UserError("sync_interval_hours must be a number of hours.") from exc
-    if not 0.02 <= value <= 24 * 365:
-        raise UserError("sync_interval_hours must be between 0.02 (72 s) and 8760 (a year).")
+    if not MIN_SYNC_INTERVAL_HOURS <= value <= MAX_SYNC_INTERVAL_HOURS:
+        raise UserError(f"sync_interval_hours must be between {MIN_SYNC_INTERVAL_HOURS} "
+                        f"({MIN_SYNC_INTERVAL_HOURS * 3600:.0f} s) and {MAX_SYNC_INTERVAL_HOURS} (a year).")
     return value

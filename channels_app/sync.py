@@ -1,36 +1,82 @@
-"""A channel sync: refresh metadata, stream the listing into the database, queue downloads.
+"""A channel sync: refresh metadata, stream the listing into the database, then ask for downloads.
 
 Memory stays flat whatever the channel's size: entries arrive lazily from
 yt-dlp and are upserted in batches of YTARCHIVE_LISTING_BATCH; nothing holds
 the whole listing. An incremental sync stops reading a tab at its first
-known video, but only once a full listing of the channel has completed, so an
-interrupted first index is finished by the next sync.
+known video (reading in small, growing batches, so a fully indexed channel
+costs a handful of entries), but only once a full listing of the channel has
+completed, so an interrupted first index is finished by the next sync.
+
+A running sync holds a lease: ``SyncHeartbeat`` renews ``heartbeat_at`` while
+it works. When its worker dies the heartbeat goes stale and
+channels_app.sync_leases requeues the job; the listing is idempotent, so the
+next attempt simply resumes. Downloads are asked for by sending
+``downloads_app.tasks.queue_downloads`` by name: the catalog never imports the
+download side.
 """
 from __future__ import annotations
 
-import itertools
 import json
 import logging
+import threading
 
+from celery import current_app
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from archiver import tree, urls, ytdlp
+from archiver import state, tree, urls, ytdlp
 from archiver.errors import UserError
-from channels_app.models import Channel, SyncJob
+from archiver.statuses import SyncStatus, VideoStatus
+from channels_app.models import Channel, SyncJob, Video
 from channels_app.services import listing_options
-from downloads_app.models import Video
-from downloads_app.services import queue_new_videos
 
 log = logging.getLogger(__name__)
 _UPDATE_FIELDS = ["raw_id", "url", "title", "tab", "duration", "upload_date"]
+QUEUE_DOWNLOADS_TASK = "downloads_app.tasks.queue_downloads"
+FIRST_INCREMENTAL_BATCH = 4
+
+
+class LeaseLost(Exception):
+    """Another attempt took this sync over (ours was presumed dead): stop without writing."""
+
+
+class SyncHeartbeat(threading.Thread):
+    """Renews the job's ``heartbeat_at`` every third of the lease while the sync runs.
+
+    The update is conditional on the attempt number, so a sync that was given
+    up for dead (and restarted elsewhere) learns it lost the lease and stops.
+    """
+
+    def __init__(self, job_id: int, attempt: int, lease_seconds: float):
+        super().__init__(daemon=True, name=f"sync-heartbeat-{job_id}")
+        self.job_id, self.attempt, self.interval = job_id, attempt, lease_seconds / 3
+        self.stopped = threading.Event()
+        self.lost = False
+
+    def run(self):
+        try:
+            while not self.stopped.wait(self.interval):
+                try:
+                    renewed = SyncJob.objects.filter(
+                        pk=self.job_id, status=SyncStatus.RUNNING, attempts=self.attempt,
+                    ).update(heartbeat_at=timezone.now())
+                except Exception as exc:  # a busy database: try again next beat
+                    log.info("sync heartbeat job=%s not renewed: %s", self.job_id, exc)
+                    continue
+                if not renewed:
+                    self.lost = True
+                    return
+        finally:
+            connections.close_all()  # this thread's own connection
 
 
 def claim(job_id: int) -> SyncJob | None:
     """Move a queued job to running atomically; None if another worker has it (or it is gone)."""
-    claimed = SyncJob.objects.filter(pk=job_id, status=SyncJob.Status.QUEUED).update(
-        status=SyncJob.Status.RUNNING, started_at=timezone.now()
+    now = timezone.now()
+    claimed = SyncJob.objects.filter(pk=job_id, status=SyncStatus.QUEUED).update(
+        status=SyncStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1,
     )
     return SyncJob.objects.select_related("channel").get(pk=job_id) if claimed == 1 else None
 
@@ -41,30 +87,39 @@ def run_sync(job_id: int) -> SyncJob | None:
         log.info("sync %s not claimed (already taken or gone)", job_id)
         return None
     channel = job.channel
-    log.info("sync started job=%s channel=%s full=%s", job.pk, channel.id, job.full)
+    log.info("sync started job=%s channel=%s full=%s attempt=%s", job.pk, channel.id, job.full, job.attempts)
+    heartbeat = SyncHeartbeat(job.pk, job.attempts, settings.YTARCHIVE["LEASE_SECONDS"])
+    heartbeat.start()
+    mine = SyncJob.objects.filter(pk=job.pk, status=SyncStatus.RUNNING, attempts=job.attempts)
     try:
         _refresh_metadata(channel)
         incremental = not job.full and channel.last_full_index_at is not None
-        seen, new = _index(channel, job, incremental)
+        seen, new = _index(channel, job, incremental, heartbeat)
         write_uploads_playlist(channel)
-        queued = queue_new_videos(channel)
+        to_queue = Video.objects.filter(channel=channel, status=VideoStatus.NEW).count()
+    except LeaseLost:
+        log.warning("sync job=%s channel=%s: lease lost to a newer attempt; stopping", job.pk, channel.id)
+        return None
     except Exception as exc:  # the job row must say what happened, whatever it was
         reason = str(exc) if isinstance(exc, UserError) else f"{exc.__class__.__name__}: {exc}"
         log.warning("sync failed job=%s channel=%s: %s", job.pk, channel.id, reason)
-        SyncJob.objects.filter(pk=job.pk).update(
-            status=SyncJob.Status.FAILED, finished_at=timezone.now(), error=reason[:5000]
-        )
+        mine.update(status=SyncStatus.FAILED, finished_at=timezone.now(), error=reason[:5000])
         return SyncJob.objects.get(pk=job.pk)
+    finally:
+        heartbeat.stopped.set()
     now = timezone.now()
-    channel_updates = {"last_synced_at": now}
+    channel_updates = {"last_synced_at": now, "updated_at": now}
     if not incremental:
         channel_updates["last_full_index_at"] = now
-    Channel.objects.filter(pk=channel.pk).update(**channel_updates)
-    SyncJob.objects.filter(pk=job.pk).update(
-        status=SyncJob.Status.SUCCEEDED, finished_at=now,
-        videos_seen=seen, videos_new=new, videos_queued=queued,
-    )
-    log.info("sync done job=%s channel=%s seen=%s new=%s queued=%s", job.pk, channel.id, seen, new, queued)
+    with transaction.atomic():
+        if not mine.update(status=SyncStatus.SUCCEEDED, finished_at=now, videos_seen=seen, videos_new=new,
+                           videos_queued=to_queue):
+            log.warning("sync job=%s finished after losing its lease; result dropped", job.pk)
+            return None
+        Channel.objects.filter(pk=channel.pk).update(**channel_updates)
+    if to_queue:
+        current_app.send_task(QUEUE_DOWNLOADS_TASK, args=[channel.id], queue="control", retry=True)
+    log.info("sync done job=%s channel=%s seen=%s new=%s to_queue=%s", job.pk, channel.id, seen, new, to_queue)
     return SyncJob.objects.get(pk=job.pk)
 
 
@@ -92,22 +147,49 @@ def _refresh_metadata(channel: Channel) -> None:
     })
 
 
-def _index(channel: Channel, job: SyncJob, incremental: bool) -> tuple[int, int]:
+def _batches(entries, incremental: bool, batch_size: int):
+    """Full syncs read big batches; incremental ones start small and double, to stop early."""
+    size = min(FIRST_INCREMENTAL_BATCH, batch_size) if incremental else batch_size
+    while True:
+        batch = []
+        for entry in entries:
+            batch.append(entry)
+            if len(batch) >= size:
+                break
+        if not batch:
+            return
+        yield batch
+        size = min(batch_size, size * 2)
+
+
+def _index(channel: Channel, job: SyncJob, incremental: bool, heartbeat: SyncHeartbeat) -> tuple[int, int]:
     batch_size = settings.YTARCHIVE["LISTING_BATCH"]
     seen = new = 0
     for tab, entries in ytdlp.iter_tabs(channel.url, listing_options()):
-        while True:
-            batch = list(itertools.islice(entries, batch_size))
-            if not batch:
-                break
-            batch_new, known = _upsert(channel, tab, batch)
+        for batch in _batches(entries, incremental, batch_size):
+            if heartbeat.lost:
+                raise LeaseLost()
+            if incremental:
+                batch = _until_first_known(channel, batch)
+            batch_new, reached_known = _upsert(channel, tab, batch)
             seen += len(batch)
             new += batch_new
-            SyncJob.objects.filter(pk=job.pk).update(videos_seen=seen, videos_new=new)
-            if incremental and known:
+            SyncJob.objects.filter(pk=job.pk, attempts=job.attempts).update(
+                videos_seen=seen, videos_new=new, heartbeat_at=timezone.now())
+            if incremental and reached_known:
                 log.info("sync job=%s channel=%s tab=%s reached a known video", job.pk, channel.id, tab)
                 break
     return seen, new
+
+
+def _until_first_known(channel: Channel, batch: list[ytdlp.Entry]) -> list[ytdlp.Entry]:
+    """The batch up to and including its first already-listed video (the rest is known)."""
+    known = set(Video.objects.filter(channel=channel, video_id__in=[e.video_id for e in batch])
+                .values_list("video_id", flat=True))
+    for n, entry in enumerate(batch):
+        if entry.video_id in known:
+            return batch[:n + 1]
+    return batch
 
 
 def _upsert(channel: Channel, tab: str, batch: list[ytdlp.Entry]) -> tuple[int, bool]:
@@ -127,7 +209,10 @@ def _upsert(channel: Channel, tab: str, batch: list[ytdlp.Entry]) -> tuple[int, 
             unique_fields=["channel", "video_id"],
             update_fields=_UPDATE_FIELDS,
         )
-    return len(unique) - len(existing), bool(existing)
+    fresh = [vid for vid in unique if vid not in existing]
+    if fresh:
+        state.add_states(state.connect(settings.REDIS_URL), channel.id, fresh, VideoStatus.NEW)
+    return len(fresh), bool(existing)
 
 
 def write_uploads_playlist(channel: Channel) -> None:

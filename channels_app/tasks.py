@@ -1,4 +1,4 @@
-"""Control-queue tasks for channels: thin wrappers around channels_app services."""
+"""Control-queue tasks for the catalog: thin wrappers around channels_app services."""
 from celery import shared_task
 
 from archiver.errors import ConflictError
@@ -13,7 +13,7 @@ def sync_channel(job_id: int) -> None:
 
 @shared_task(ignore_result=True)
 def scheduled_sync(channel_id: str) -> None:
-    """Beat's periodic sync: incremental, skipped while another sync runs."""
+    """Beat's periodic sync: incremental, skipped while another sync runs (a dead one is reconciled)."""
     from channels_app.models import Channel
     from channels_app.services import request_sync
 
@@ -24,3 +24,10 @@ def scheduled_sync(channel_id: str) -> None:
         request_sync(channel, full=False, trigger="schedule")
     except ConflictError:
         pass
+
+
+@shared_task(ignore_result=True)
+def reconcile_syncs() -> dict:
+    from channels_app.sync_leases import reconcile_syncs as run
+
+    return run()

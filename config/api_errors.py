@@ -1,9 +1,12 @@
-"""One shape for API errors: ``{"detail": "..."}`` plus field errors, never a 500 page.
+"""One shape for API errors: ``{"detail": "..."}``, never a 500 page.
 
 DRF already answers its own exceptions; this adds the archiver's domain errors
-(``archiver.errors.UserError``) as 400/409 with their message.
+(``archiver.errors.UserError``) as 400/409 with their message, and folds DRF's
+field errors (``{"url": ["..."]}``) into the same shape: ``detail`` is one
+readable sentence, and ``errors`` keeps the per-field lists for forms.
 """
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -17,4 +20,18 @@ def exception_handler(exc, context):
         return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, UserError):
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, ValidationError):
+        response.data = {"detail": describe(exc.detail), "errors": exc.detail}
+    return response
+
+
+def describe(detail, field: str = "") -> str:
+    """``{"url": ["Enter a valid URL."]}`` -> ``"url: Enter a valid URL."`` (fields joined by '; ')."""
+    if isinstance(detail, dict):
+        parts = [describe(value, key if key != "non_field_errors" else "") for key, value in detail.items()]
+        return "; ".join(p for p in parts if p)
+    if isinstance(detail, list):
+        return " ".join(describe(item, field) for item in detail if item)
+    text = str(detail)
+    return f"{field}: {text}" if field and not text.startswith(f"{field}:") else text

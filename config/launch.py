@@ -1,27 +1,32 @@
-"""``make run``: the whole app in the foreground, one honcho process manager.
+"""``make run``: the whole app in the foreground under supervisord.
 
 Starts Redis (AOF on, data under DATA_DIR/redis) unless REDIS_URL points at a
 Redis that answers, then the web server (gunicorn), the control worker, beat,
 Flower and, with YTARCHIVE_SCALER=local, the scaler that runs download
-workers. SIGTERM or Ctrl-C stops all of it. Run ``migrate`` and
-``ensure_admin`` first (the Makefile does). ``python -m config.launch web beat``
-starts only the processes named.
+workers. supervisord (PyPI ``supervisor``) restarts a process that crashes,
+with back-off when it keeps failing to start; every output line reaches the
+terminal prefixed by its process name (config.log_relay); Ctrl-C or SIGTERM
+stops every process, each within a bounded wait, then SIGKILLs its group.
+
+Run ``migrate`` and ``ensure_admin`` first (the Makefile does).
+``python -m config.launch web beat`` starts only the processes named; while it
+runs, ``supervisorctl -c DATA_DIR/supervisor/supervisord.conf status`` shows
+and controls them.
 """
 from __future__ import annotations
 
-import functools
 import os
+import secrets
 import shlex
 import shutil
-import signal
 import socket
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import django
-from honcho.compat import ProcessManager
-from honcho.process import Popen as HonchoPopen
-from honcho.process import Process
+
+from config.startup import load_settings_or_exit
 
 
 def _free_port() -> int:
@@ -61,8 +66,8 @@ def plan_redis(env: dict, data_dir) -> tuple[str, list[str] | None]:
     return url, command
 
 
-def processes(env: dict) -> dict[str, str]:
-    """The Procfile, as a dict: name -> shell command."""
+def processes(env: dict, data_dir: Path) -> dict[str, str]:
+    """The process table: name -> command line (no shell: supervisord splits it)."""
     from django.conf import settings
 
     py = sys.executable
@@ -71,9 +76,11 @@ def processes(env: dict) -> dict[str, str]:
     port = env.get("PORT", "8000")
     flower_port = env.get("FLOWER_PORT", "5555")
     procs = {
+        # Each gunicorn keeps its control socket under DATA_DIR, not in ~/.gunicorn shared by every app.
         "web": f"{py} -m gunicorn config.wsgi --bind {host}:{port} "
-               f"--workers {env.get('WEB_CONCURRENCY', '2')} --timeout 120 --access-logfile -",
-        "control": f"{celery} worker -Q control -c 2 -n control@%h -l INFO --without-gossip",
+               f"--workers {env.get('WEB_CONCURRENCY', '2')} --timeout 120 --access-logfile - "
+               f"--control-socket {shlex.quote(str(data_dir / 'gunicorn.ctl'))}",
+        "control": f"{celery} worker -Q control -c 2 -n control@%%h -l INFO --without-gossip",
         "beat": f"{celery} beat -l INFO --pidfile= "
                 "--scheduler django_celery_beat.schedulers:DatabaseScheduler",
         "flower": f"{celery} flower --address={env.get('FLOWER_ADDRESS', '127.0.0.1')} --port={flower_port}",
@@ -83,71 +90,68 @@ def processes(env: dict) -> dict[str, str]:
     return procs
 
 
-class _InGroupProcess:
-    """A honcho process started without a new session (honcho's default is a session each)."""
-
-    def __new__(cls, *args, **kwargs):
-        proc = Process(*args, **kwargs)
-        proc._child_ctor = functools.partial(HonchoPopen, start_new_session=False)
-        return proc
-
-
-class _GroupOrPid(ProcessManager):
-    """honcho signals each process's group; a process in our own group gets the signal itself."""
-
-    def terminate(self, pid):
-        self._signal(pid, signal.SIGTERM)
-
-    def kill(self, pid):
-        self._signal(pid, signal.SIGKILL)
-
-    @staticmethod
-    def _signal(pid, sig):
-        try:
-            if os.getpgid(pid) == pid:
-                os.killpg(pid, sig)
-            else:
-                os.kill(pid, sig)
-        except ProcessLookupError:
-            pass
+def supervisord_conf(procs: dict[str, str], workdir: Path, cwd: Path, grace_seconds: float) -> str:
+    """supervisord's configuration for ``procs`` (redis first; stopped in reverse)."""
+    sock = workdir / "supervisor.sock"
+    # supervisorctl's socket is private to this user (0700) and needs this run's own password,
+    # kept in the 0600 config file beside it.
+    password = secrets.token_urlsafe(24)
+    lines = [
+        "[supervisord]", "nodaemon=true", f"logfile={workdir / 'supervisord.log'}", "logfile_maxbytes=10MB",
+        f"pidfile={workdir / 'supervisord.pid'}", f"childlogdir={workdir}", "loglevel=info",
+        *(["user=root"] if os.geteuid() == 0 else []), "",
+        "[unix_http_server]", f"file={sock}", "chmod=0700", "username=ytarchive", f"password={password}", "",
+        "[rpcinterface:supervisor]",
+        "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface", "",
+        "[supervisorctl]", f"serverurl=unix://{sock}", "username=ytarchive", f"password={password}", "",
+        "[eventlistener:logs]", f"command={sys.executable} -m config.log_relay", "events=PROCESS_LOG",
+        "buffer_size=10000", "stderr_logfile=/dev/stdout", "stderr_logfile_maxbytes=0",
+        "stdout_logfile=NONE", "autorestart=true", "priority=1", f"directory={cwd}", "",
+    ]
+    for name, command in procs.items():
+        # The scaler stops its own download workers (a warm shutdown hands work back), so
+        # supervisord signals it alone and waits the workers' grace; SIGKILL takes the group.
+        scaler = name == "scaler"
+        lines += [
+            f"[program:{name}]", f"command={command}", f"directory={cwd}",
+            f"priority={5 if name == 'redis' else 20}", "autostart=true", "autorestart=true",
+            "startsecs=2", "startretries=10", "redirect_stderr=true", "stdout_logfile=NONE",
+            "stdout_events_enabled=true", f"stopasgroup={'false' if scaler else 'true'}", "killasgroup=true",
+            f"stopwaitsecs={int(grace_seconds + 15) if scaler else 20}", "",
+        ]
+    return "\n".join(lines)
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    load_settings_or_exit()
     django.setup()
     from django.conf import settings
-    from honcho.manager import Manager
 
     env = dict(os.environ)
     redis_url, redis_cmd = plan_redis(env, settings.DATA_DIR)
     env["REDIS_URL"] = redis_url
     settings.ARCHIVE_ROOT.mkdir(parents=True, exist_ok=True)
-    procs = processes(env)
-    wanted = sys.argv[1:] or ["redis", *procs]
-    unknown = set(wanted) - {"redis", *procs}
+    workdir = settings.DATA_DIR / "supervisor"
+    workdir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    procs = processes(env, settings.DATA_DIR)
+    if redis_cmd:
+        procs = {"redis": shlex.join(redis_cmd), **procs}
+    wanted = sys.argv[1:] or list(procs)
+    unknown = set(wanted) - set(procs) - {"redis"}
     if unknown:
-        sys.exit(f"unknown process name(s): {', '.join(sorted(unknown))}; known: redis, {', '.join(procs)}")
-    manager = Manager()
-    manager._procmgr = _GroupOrPid()
-    respawn = f"{sys.executable} -m config.respawn --"  # a crashed process comes back alone
-    if redis_cmd and "redis" in wanted:
-        manager.add_process("redis", f"{respawn} {shlex.join(redis_cmd)}", env=env, cwd=str(settings.BASE_DIR))
-    for name, command in procs.items():
-        if name not in wanted:
-            continue
-        if name == "scaler":
-            # The scaler stays in make run's own process group, and so do the download
-            # workers it starts: SIGTERM to that group reaches each worker directly.
-            manager._process_ctor = _InGroupProcess
-            manager.add_process(name, f"exec {command}", env=env, cwd=str(settings.BASE_DIR))
-            manager._process_ctor = Process
-        else:
-            manager.add_process(name, f"{respawn} {command}", env=env, cwd=str(settings.BASE_DIR))
+        sys.exit(f"unknown process name(s): {', '.join(sorted(unknown))}; known: {', '.join(procs)}")
+    chosen = {name: command for name, command in procs.items() if name in wanted or name == "redis"}
+    conf = workdir / "supervisord.conf"
+    conf.touch(mode=0o600)
+    conf.chmod(0o600)
+    conf.write_text(supervisord_conf(chosen, workdir, settings.BASE_DIR,
+                                     settings.YTARCHIVE["SHUTDOWN_GRACE_SECONDS"]))
     print(f"ytarchive: web on http://{env.get('HOST', '127.0.0.1')}:{env.get('PORT', '8000')}/ , "
           f"Flower on port {env.get('FLOWER_PORT', '5555')}, Redis at {redis_url}, "
-          f"archive in {settings.ARCHIVE_ROOT}", flush=True)
-    manager.loop()
-    sys.exit(manager.returncode)
+          f"archive in {settings.ARCHIVE_ROOT}; processes: {', '.join(chosen)}", flush=True)
+    supervisord = Path(sys.executable).with_name("supervisord")
+    os.chdir(settings.BASE_DIR)
+    os.execve(str(supervisord), [str(supervisord), "-c", str(conf)], env)  # noqa: S606 (our own argv)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from archiver.limits import MIN_SYNC_INTERVAL_HOURS
 from config.env import (
     env,
     env_bool,
@@ -81,8 +82,17 @@ TEMPLATES = [
 # through DATABASE_URL. SQLite runs in WAL mode with a busy timeout and
 # IMMEDIATE transactions so a read-then-write transaction waits for the lock
 # instead of failing at once with "database is locked".
+#
+# A download worker (YTARCHIVE_ROLE=download) has no database at all: Django's
+# dummy backend, on which any query fails loudly. Workers take everything
+# from their task message and report through the control queue, so they hold
+# no database credentials and SQLite stays correct with any number of them.
+ROLE = env_choice("YTARCHIVE_ROLE", "all", ("all", "download"))
 _default_db = f"sqlite:///{DATA_DIR / 'ytarchive.sqlite3'}"
-DATABASES = {"default": env.db_url("DATABASE_URL", default=_default_db)}
+if ROLE == "download":
+    DATABASES = {"default": {"ENGINE": "django.db.backends.dummy"}}
+else:
+    DATABASES = {"default": env.db_url("DATABASE_URL", default=_default_db)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
@@ -160,7 +170,8 @@ YTARCHIVE = {
     "SCALE_INTERVAL_SECONDS": env_float("YTARCHIVE_SCALE_INTERVAL_SECONDS", 5.0, minimum=0.2),
     "DOWNLOAD_RETRIES": env_int("YTARCHIVE_DOWNLOAD_RETRIES", 3, minimum=0, maximum=20),
     "RETRY_BASE_SECONDS": env_float("YTARCHIVE_RETRY_BASE_SECONDS", 300.0, minimum=0),
-    "SYNC_INTERVAL_HOURS": env_float("YTARCHIVE_SYNC_INTERVAL_HOURS", 24.0, minimum=0.01),
+    "SYNC_INTERVAL_HOURS": env_float("YTARCHIVE_SYNC_INTERVAL_HOURS", 24.0, minimum=MIN_SYNC_INTERVAL_HOURS),
+    "SYNC_ATTEMPTS": env_int("YTARCHIVE_SYNC_ATTEMPTS", 3, minimum=1, maximum=20),
     "ALLOW_PRIVATE_URLS": env_bool("YTARCHIVE_ALLOW_PRIVATE_URLS", False),
     "LISTING_BATCH": env_int("YTARCHIVE_LISTING_BATCH", 500, minimum=1, maximum=10000),
     "FORMAT": env_str("YTARCHIVE_FORMAT", "bestvideo*+bestaudio/best") or "bestvideo*+bestaudio/best",
@@ -176,14 +187,15 @@ YTARCHIVE = {
 }
 
 # A message a worker took but never acknowledged (the worker died) goes back to
-# the queue after this long. Longer than the longest retry countdown, or a
-# waiting retry would be delivered twice; dead downloads are found much sooner
-# through their leases (downloads_app.reliability).
-_LONGEST_RETRY_WAIT = YTARCHIVE["RETRY_BASE_SECONDS"] * 2 ** max(0, YTARCHIVE["DOWNLOAD_RETRIES"] - 1)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(max(3600, 2 * _LONGEST_RETRY_WAIT))}
+# the queue after one hour (Redis transport's visibility timeout). Nothing
+# waits for that: dead downloads and dead syncs are found within a lease by
+# the reconcilers, and no worker holds delayed retries (the control side owns
+# them), so the timeout only has to outlast the longest single download.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE = {
     "reconcile-leases": {"task": "downloads_app.tasks.reconcile_leases",
                          "schedule": YTARCHIVE["RECONCILE_SECONDS"]},
+    "reconcile-syncs": {"task": "channels_app.tasks.reconcile_syncs", "schedule": YTARCHIVE["RECONCILE_SECONDS"]},
     "housekeeping": {"task": "downloads_app.tasks.housekeeping", "schedule": YTARCHIVE["HOUSEKEEPING_SECONDS"]},
     "reconcile-workers": {"task": "downloads_app.tasks.reconcile_workers", "schedule": 15.0},
 }

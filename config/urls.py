@@ -8,7 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from channels_app.api import ChannelViewSet, SyncJobViewSet
 from config import health
-from downloads_app.api import VideoViewSet
+from downloads_app.api import ChannelRetryFailedView, VideoViewSet
 
 router = DefaultRouter()
 router.register("channels", ChannelViewSet, basename="channel")
@@ -21,8 +21,12 @@ urlpatterns = [
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/channels/<str:pk>/retry-failed/", ChannelRetryFailedView.as_view(), name="channel-retry-failed"),
     path("api/", include(router.urls)),
     path("health", health.health, name="health"),
     path("ready", health.ready, name="ready"),
     path("", include("django_prometheus.urls")),
 ]
+
+handler404 = "config.error_pages.not_found"
+handler500 = "config.error_pages.server_error"

@@ -1,34 +1,43 @@
-"""REST API for videos: list and filter, inspect, retry."""
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+"""REST API for videos (list, filter, inspect, retry) and a channel's retry-failed action."""
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from archiver.errors import UserError
-from downloads_app import services
-from downloads_app.models import Video
+from archiver.statuses import STORED_VIDEO_STATUSES, FailureKind, VideoStatus
+from channels_app.models import Channel, Video
+from downloads_app import queueing
 
 
 class VideoSerializer(serializers.ModelSerializer):
     dead_letter = serializers.BooleanField(read_only=True)
     channel = serializers.CharField(source="channel_id", read_only=True)
+    max_attempts = serializers.SerializerMethodField(help_text="Attempts allowed before the dead-letter list.")
 
     class Meta:
         model = Video
         fields = ["id", "channel", "video_id", "raw_id", "url", "title", "tab", "duration",
                   "upload_date", "status", "failure_kind", "dead_letter", "last_error", "attempts",
-                  "video_file", "size_bytes", "subtitles", "first_seen_at", "queued_at",
-                  "archived_at", "updated_at"]
+                  "max_attempts", "next_attempt_at", "video_file", "size_bytes", "subtitles",
+                  "first_seen_at", "queued_at", "archived_at", "updated_at"]
         read_only_fields = fields
+
+    def get_max_attempts(self, obj) -> int:
+        return queueing.max_attempts()
 
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
+_STATUS_VALUES = [str(s) for s in STORED_VIDEO_STATUSES]
 
 
 @extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("channel", str, description="A channel id."),
-    OpenApiParameter("status", str, enum=[s.value for s in Video.Status]),
+    OpenApiParameter("video_id", str, description="A video id (the folder name)."),
+    OpenApiParameter("status", str, enum=_STATUS_VALUES),
     OpenApiParameter("dead_letter", bool, description="Failed after all retries."),
 ]))
 class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -39,13 +48,15 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         params = self.request.query_params
         if params.get("channel"):
             videos = videos.filter(channel_id=params["channel"])
+        if params.get("video_id"):
+            videos = videos.filter(video_id=params["video_id"])
         if params.get("status"):
-            if params["status"] not in Video.Status.values:
-                raise UserError(f"status must be one of: {', '.join(Video.Status.values)}")
+            if params["status"] not in _STATUS_VALUES:
+                raise UserError(f"status must be one of: {', '.join(_STATUS_VALUES)}")
             videos = videos.filter(status=params["status"])
         dead = params.get("dead_letter", "").lower()
         if dead in _TRUE:
-            videos = videos.filter(status=Video.Status.FAILED, failure_kind=Video.FailureKind.TRANSIENT)
+            videos = videos.filter(status=VideoStatus.FAILED, failure_kind=FailureKind.TRANSIENT)
         elif dead and dead not in _FALSE:
             raise UserError("dead_letter must be true or false")
         return videos.order_by("-upload_date", "-id")
@@ -53,5 +64,19 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(request=None, responses={202: VideoSerializer})
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
-        video = services.retry_video(self.get_object())
+        video = queueing.retry_video(self.get_object())
         return Response(VideoSerializer(video).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ChannelRetryFailedView(APIView):
+    """POST /api/channels/{id}/retry-failed/: requeue every failed video of a channel at once."""
+
+    @extend_schema(request=None, operation_id="channels_retry_failed",
+                   responses={202: inline_serializer("Requeued", {"requeued": serializers.IntegerField()})},
+                   parameters=[OpenApiParameter("dead_letter", bool,
+                                                description="Only videos whose retries ran out.")])
+    def post(self, request, pk):
+        channel = get_object_or_404(Channel, pk=pk)
+        dead_only = request.query_params.get("dead_letter", "").lower() in _TRUE
+        count = queueing.retry_failed(channel.id, dead_letter_only=dead_only)
+        return Response({"requeued": count}, status=status.HTTP_202_ACCEPTED)

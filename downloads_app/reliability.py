@@ -1,11 +1,12 @@
-"""The control side's safety nets: requeue downloads whose worker died, sweep what dead ones left.
+"""The control side's safety nets for downloads: nothing waits forever, nothing is lost.
 
-A download holds a lease in Redis that its worker renews. When a worker dies
-(SIGKILL, OOM, an evicted pod) the lease runs out within
-YTARCHIVE_LEASE_SECONDS, and ``reconcile_leases`` (every
-YTARCHIVE_RECONCILE_SECONDS) requeues the video, long before Redis's own
-redelivery of the unacknowledged message would. A duplicate that arrives later
-is harmless: the per-video lock and the "already archived" check stop it.
+* ``reconcile`` (every YTARCHIVE_RECONCILE_SECONDS): applies outcomes stranded
+  in the Redis outbox, requeues videos whose lease expired with their worker
+  (long before Redis's own redelivery of the unacknowledged message), and
+  queues retrying videos whose time has come. A duplicate that arrives later is
+  harmless: the per-video lock and the "already archived" check stop it.
+* ``housekeeping`` (every YTARCHIVE_HOUSEKEEPING_SECONDS): removes temp
+  folders no live download owns, and rebuilds live counts that drifted.
 """
 from __future__ import annotations
 
@@ -16,9 +17,12 @@ import time
 from django.conf import settings
 
 from archiver import state, tree
-from channels_app.models import Channel, SyncJob
-from downloads_app import services
-from downloads_app.models import Video
+from archiver.messages import DownloadReport, MessageError
+from archiver.statuses import ACTIVE_SYNC, OutcomeStatus, VideoStatus
+from channels_app import progress, schedules
+from channels_app.models import Channel, SyncJob, Video
+from downloads_app import queueing
+from downloads_app.outcomes import record_outcome
 
 log = logging.getLogger(__name__)
 
@@ -26,19 +30,22 @@ log = logging.getLogger(__name__)
 def apply_pending_outcomes() -> int:
     """Apply outcomes still in the Redis outbox (their message was lost or is stuck)."""
     applied = 0
-    for video_pk, outcome in state.pending_outcomes(services.redis()).items():
-        services.record_outcome(video_pk, outcome)
+    r = queueing.redis()
+    for raw in state.pending_outcomes(r):
+        try:
+            report = DownloadReport.from_dict(raw)
+        except MessageError as exc:
+            log.error("dropping a malformed outcome from the outbox: %s (%s)", exc, raw)
+            state.clear_outcome(r, raw.get("video_pk", -1), raw)
+            continue
+        record_outcome(report)
         applied += 1
     return applied
 
 
-def reconcile_leases() -> int:
-    """Apply stranded outcomes, then requeue videos whose lease expired with their worker.
-
-    Returns how many videos were requeued.
-    """
-    r = services.redis()
-    apply_pending_outcomes()
+def requeue_expired_leases() -> int:
+    """Requeue videos whose download lease ran out with their worker; returns how many."""
+    r = queueing.redis()
     requeued = 0
     for channel_id, video_id in state.expired_leases(r):
         state.drop_lease(r, channel_id, video_id)
@@ -47,26 +54,32 @@ def reconcile_leases() -> int:
             continue
         if tree.is_archived(settings.ARCHIVE_ROOT, channel_id, video_id):
             # The worker died after publishing the folder but before reporting it.
-            services.record_outcome(video.pk, {"status": "archived", "attempts": video.attempts})
+            record_outcome(DownloadReport(video_pk=video.pk, channel_id=channel_id, video_id=video_id,
+                                          attempt=video.attempts + 1, status=OutcomeStatus.ARCHIVED))
             continue
-        if video.status == Video.Status.QUEUED:
+        if video.status == VideoStatus.QUEUED:
             log.info("lease expired: requeue channel=%s video=%s", channel_id, video_id)
-            services.requeue_queued(video)
+            queueing.requeue_queued(video)
             requeued += 1
     return requeued
+
+
+def reconcile() -> dict:
+    return {
+        "outcomes_applied": apply_pending_outcomes(),
+        "requeued": requeue_expired_leases(),
+        "retries_queued": queueing.queue_due_retries(),
+    }
 
 
 def sweep_temp_dirs(min_age_seconds: float | None = None) -> list[str]:
     """Remove temp folders (and temp files) that no live download owns."""
     lease = settings.YTARCHIVE["LEASE_SECONDS"]
     min_age = 2 * lease if min_age_seconds is None else min_age_seconds
-    r = services.redis()
-    root = settings.ARCHIVE_ROOT
+    r = queueing.redis()
     removed = []
     cutoff = time.time() - min_age
-    for path in tree.find_partial_files(root):
-        if not path.name.startswith(tree.TEMP_PREFIX):
-            continue  # yt-dlp's .part files live inside temp folders and go with them
+    for path in tree.find_temp_paths(settings.ARCHIVE_ROOT):
         try:
             if path.stat().st_mtime > cutoff:
                 continue
@@ -87,22 +100,16 @@ def sweep_temp_dirs(min_age_seconds: float | None = None) -> list[str]:
 
 def repair_progress() -> list[str]:
     """Rebuild the live counts of channels whose Redis state disagrees with the database."""
-    repaired = []
-    r = services.redis()
-    busy = set(SyncJob.objects.filter(status__in=SyncJob.ACTIVE).values_list("channel_id", flat=True))
-    for channel in Channel.objects.exclude(pk__in=busy):
-        live = state.progress(r, channel.pk)
-        counts = services.status_counts(channel)
-        total = sum(counts.values())
-        expected = {"total": total, "completed": counts.get(Video.Status.ARCHIVED, 0),
-                    "failed": counts.get(Video.Status.FAILED, 0)}
-        if live is None or any(live[k] != v for k, v in expected.items()):
-            services.rebuild_progress(channel)
-            repaired.append(channel.pk)
+    busy = set(SyncJob.objects.filter(status__in=ACTIVE_SYNC).values_list("channel_id", flat=True))
+    channel_ids = Video.objects.exclude(channel_id__in=busy).values_list("channel_id", flat=True).distinct()
+    repaired = [cid for cid in channel_ids.order_by("channel_id") if progress.drifted(cid)]
+    for channel_id in repaired:
+        progress.rebuild_progress(channel_id)
     if repaired:
         log.info("progress rebuilt from the database for %s", ", ".join(repaired))
     return repaired
 
 
 def housekeeping() -> dict:
-    return {"swept": len(sweep_temp_dirs()), "progress_repaired": len(repair_progress())}
+    return {"swept": len(sweep_temp_dirs()), "progress_repaired": len(repair_progress()),
+            "schedules": schedules.ensure_all(Channel.objects.all())}

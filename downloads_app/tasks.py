@@ -1,8 +1,10 @@
 """Download-side Celery tasks: thin wrappers that parse arguments and call one service.
 
 ``download_video`` runs on the ``downloads`` queue, in workers that have no
-database: it reports its outcome by sending ``record_download_outcome`` to the
-``control`` queue, where the database is.
+database (YTARCHIVE_ROLE=download): it reports its outcome by sending
+``record_download_outcome`` to the ``control`` queue, where the database is.
+It never retries by itself: a transient failure is an outcome like any other,
+and the control side decides when to try again (downloads_app.outcomes).
 """
 from __future__ import annotations
 
@@ -13,45 +15,39 @@ from celery.exceptions import Reject
 from django.conf import settings
 
 from archiver import state
-from archiver.download import archive_video
+from archiver.download import Action, action_for, archive_video
+from archiver.messages import DownloadReport, DownloadRequest, MessageError
+from archiver.statuses import VideoStatus
 from downloads_app.worker_lifecycle import STOP
 
 log = logging.getLogger(__name__)
-_CONF = settings.YTARCHIVE
 
 
-def retry_countdown(retries_so_far: int) -> float:
-    """Exponential backoff: base * 2^n (5 min, 10 min, 20 min by default)."""
-    return _CONF["RETRY_BASE_SECONDS"] * (2 ** retries_so_far)
-
-
-@shared_task(
-    bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True,
-    max_retries=_CONF["DOWNLOAD_RETRIES"],
-)
-def download_video(self, message: dict) -> str:
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def download_video(message: dict) -> str:
+    try:
+        request = DownloadRequest.from_dict(message)
+    except MessageError as exc:
+        log.error("download message refused: %s", exc)
+        raise Reject(str(exc), requeue=False) from exc
     r = state.connect(settings.REDIS_URL)
-    outcome = archive_video(message, settings.ARCHIVE_ROOT, r, _CONF["LEASE_SECONDS"], should_stop=STOP.is_set)
-    if outcome.status in ("busy", "cancelled"):
-        return outcome.status
-    if outcome.status == "interrupted":
-        _best_effort(state.set_state, r, message["channel_id"], message["video_id"], "pending")
+    outcome = archive_video(request, settings.ARCHIVE_ROOT, r, settings.YTARCHIVE["LEASE_SECONDS"],
+                            should_stop=STOP.is_set)
+    action = action_for(outcome)
+    if action is Action.DROP:
+        return str(outcome.status)
+    if action is Action.HAND_BACK:
+        _best_effort(state.set_state, r, request.channel_id, request.video_id, VideoStatus.QUEUED)
         raise Reject("worker stopping: download handed back", requeue=True)
-    if outcome.status == "failed" and outcome.kind == "transient" and self.request.retries < self.max_retries:
-        _best_effort(state.set_state, r, message["channel_id"], message["video_id"], "pending")
-        countdown = retry_countdown(self.request.retries)
-        log.info("channel=%s video=%s retry %s/%s in %.0fs", message["channel_id"], message["video_id"],
-                 self.request.retries + 1, self.max_retries, countdown)
-        raise self.retry(countdown=countdown)
-    report = outcome.as_dict()
-    report["attempts"] = self.request.retries + 1
-    live = "failed" if outcome.status == "failed" else "completed"
-    _best_effort(state.set_state, r, message["channel_id"], message["video_id"], live)
-    # The outcome is the record that counts: kept in the Redis outbox until applied (the
+    report = outcome.report(request)
+    # Until the control side decides (retrying or failed), a failed attempt waits as queued.
+    live = VideoStatus.ARCHIVED if outcome.status == "archived" else VideoStatus.QUEUED
+    _best_effort(state.set_state, r, request.channel_id, request.video_id, live)
+    # The report is the record that counts: kept in the Redis outbox until applied (the
     # reconciler applies it even if this message is lost), and sent retrying through a restart.
-    _best_effort(state.save_outcome, r, message["video_pk"], report)
-    record_download_outcome.apply_async((message["video_pk"], report), queue="control", retry=True)
-    return outcome.status
+    _best_effort(state.save_outcome, r, request.video_pk, report.as_dict())
+    record_download_outcome.apply_async((report.as_dict(),), queue="control", retry=True)
+    return str(outcome.status)
 
 
 def _best_effort(func, *args) -> None:
@@ -63,10 +59,18 @@ def _best_effort(func, *args) -> None:
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def record_download_outcome(video_pk: int, outcome: dict) -> None:
-    from downloads_app.services import record_outcome
+def record_download_outcome(report: dict) -> None:
+    from downloads_app.outcomes import record_outcome
 
-    record_outcome(video_pk, outcome)
+    record_outcome(DownloadReport.from_dict(report))
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def queue_downloads(channel_id: str) -> int:
+    """Sent by a finished sync (by name): queue the channel's new videos."""
+    from downloads_app.queueing import queue_new_videos
+
+    return queue_new_videos(channel_id)
 
 
 @shared_task(ignore_result=True)
@@ -78,10 +82,11 @@ def reconcile_workers() -> int:
 
 
 @shared_task(ignore_result=True)
-def reconcile_leases() -> int:
-    from downloads_app.reliability import reconcile_leases as run
+def reconcile_leases() -> dict:
+    """Outbox, dead workers' leases, due retries (downloads_app.reliability.reconcile)."""
+    from downloads_app.reliability import reconcile
 
-    return run()
+    return reconcile()
 
 
 @shared_task(ignore_result=True)

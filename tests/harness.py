@@ -94,23 +94,60 @@ class Process:
         return self.proc.returncode if self.proc else None
 
 
-class AppStack:
-    """The app as `make run` starts it (config.launch), in its own process group.
+class Supervised:
+    """One program of the stack's supervisord, stopped and started through supervisorctl."""
 
-    The control worker runs beside it as its own process, so fault tests can
-    stop and start it without stopping everything (honcho stops all processes
-    when one exits).
+    def __init__(self, stack: AppStack, name: str):
+        self.stack, self.name = stack, name
+        self.log_path = stack.log_path  # supervisord relays every program's lines there
+
+    def stop(self) -> None:
+        self.stack.supervisorctl("stop", self.name)
+
+    def start(self) -> None:
+        self.stack.supervisorctl("start", self.name)
+
+    def pids(self) -> set[int]:
+        """The program's process and everything below it (a Celery worker's pool children)."""
+        main = int(self.stack.supervisorctl("pid", self.name).strip() or 0)
+        return {main, *descendants(main)} if main else set()
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+class AppStack:
+    """The app as `make run` starts it (config.launch under supervisord), in its own process group.
+
+    Fault tests stop, start or kill single programs (``stack.control``) through
+    supervisorctl and /proc, while supervisord keeps the rest running.
     """
+
+    PROGRAMS = ("web", "beat", "scaler", "control")
 
     def __init__(self, env: dict, log_path: Path):
         self.env = env
         self.log_path = log_path
         self.proc: subprocess.Popen | None = None
         self.base_url = f"http://127.0.0.1:{env['PORT']}"
-        self.control = Process([sys.executable, "-m", "config.respawn", "--",
-                                sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "control",
-                                "-c", "2", "-n", "control@%h", "-l", "INFO", "--without-gossip"],
-                               env, log_path.with_name("control.log"))
+        self.conf = Path(env["DATA_DIR"]) / "supervisor" / "supervisord.conf"
+        self.control = Supervised(self, "control")
 
     def manage(self, *args: str) -> str:
         result = subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=self.env,
@@ -118,23 +155,28 @@ class AppStack:
         assert result.returncode == 0, result.stderr
         return result.stdout
 
+    def supervisorctl(self, *args: str) -> str:
+        result = subprocess.run([str(Path(sys.executable).with_name("supervisorctl")), "-c", str(self.conf),
+                                 *args], cwd=REPO, env=self.env, capture_output=True, text=True, timeout=90)
+        return result.stdout
+
     def start(self) -> AppStack:
         self.manage("migrate", "--noinput")
         self.manage("ensure_admin")
         self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([sys.executable, "-m", "config.launch", "web", "beat", "scaler"],
+        self.proc = subprocess.Popen([sys.executable, "-m", "config.launch", *self.PROGRAMS],
                                      cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
-        self.control.start()
         wait_for(lambda: requests.get(f"{self.base_url}/health", timeout=2).ok, 60, "the web server")
+        wait_for(lambda: self.supervisorctl("status").count("RUNNING") >= len(self.PROGRAMS) + 1, 60,
+                 "every program to run")
         return self
 
     def stop(self) -> None:
-        self.control.stop()
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
-                self.proc.wait(timeout=40)
+                self.proc.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
@@ -175,11 +217,12 @@ class Api:
         return items
 
     def wait_settled(self, channel_id: str, timeout: float = 240) -> dict:
-        """Wait until no sync runs and nothing is pending or downloading; returns the progress."""
+        """Wait until no sync runs and nothing waits, downloads or retries; returns the progress."""
         def settled():
             p = self.get(f"/api/channels/{channel_id}/progress/")
             sync = p.get("sync") or {}
             if sync.get("status") in ("queued", "running"):
                 return None
-            return p if p["total"] and p["pending"] == 0 and p["processing"] == 0 else None
+            busy = p["new"] + p["queued"] + p["downloading"] + p["retrying"]
+            return p if p["total"] and busy == 0 else None
         return wait_for(settled, timeout, f"channel {channel_id} to settle", poll=0.5)

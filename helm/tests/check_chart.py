@@ -102,6 +102,7 @@ def common_checks(objs: dict, job: dict | None) -> None:
         container = spec["containers"][0]
         env = env_of(container)
         assert "DATA_DIR" not in env and "DATABASE_URL" not in env, sorted(env)
+        assert env["YTARCHIVE_ROLE"]["value"] == "download", env.get("YTARCHIVE_ROLE")
         assert {"REDIS_URL", "ARCHIVE_ROOT", "DJANGO_SECRET_KEY", "YTARCHIVE_WORKER_IDLE_SECONDS"} <= set(env)
         assert "envFrom" not in container
         assert spec["restartPolicy"] == "Never"

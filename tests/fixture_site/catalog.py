@@ -12,6 +12,7 @@ Channels:
   and ``vid-weird`` (hostile 300-character title).
 * ``chan-slow`` (handle ``fixtureslow``): tab ``videos`` with ``vid-slow`` (served rate-limited)
   and two normal videos.
+* ``chan-retry`` (handle ``fixtureretry``): tab ``videos`` with ``vid-retry-flaky`` (flaky) and ``vid-retry-01``
 * ``chan-big-N`` (handle ``fixturebigN``) for any N: tab ``videos`` with N listing-only entries
   ``big-N-00001``... generated on the fly (their metadata answers 404).
 """
@@ -31,6 +32,8 @@ FLAKY_ID = "vid-flaky"
 WEBP_ID = "vid-webp"
 WEIRD_ID = "vid-weird"
 SLOW_ID = "vid-slow"
+RETRY_CHANNEL_ID = "chan-retry"
+RETRY_FLAKY_ID = "vid-retry-flaky"
 
 #: How many times ``vid-flaky``'s metadata answers 503 before it answers 200.
 FLAKY_FAILURES = 2
@@ -174,6 +177,18 @@ def _build_static() -> tuple[dict[str, Channel], dict[str, Video]]:
         title="Fixture Slow Channel",
         description="A channel whose first video downloads slowly.",
         tabs={"videos": tuple(slow_videos)},
+        page_size=4,
+    )
+    retry_videos = add([
+        (RETRY_FLAKY_ID, {"title": "Flaky video of the retry channel", "status": FLAKY}),
+        ("vid-retry-01", {}),
+    ], RETRY_CHANNEL_ID, "videos", dt.date(2024, 3, 31))
+    channels[RETRY_CHANNEL_ID] = Channel(
+        id=RETRY_CHANNEL_ID,
+        handle="fixtureretry",
+        title="Fixture Retry Channel",
+        description="A channel with one flaky video, for retry tests.",
+        tabs={"videos": tuple(retry_videos)},
         page_size=4,
     )
     return channels, videos

@@ -67,6 +67,8 @@ class FixtureSite:
         self.slow_rate = DEFAULT_SLOW_RATE
         #: How many metadata requests of a flaky video answer 503 before one succeeds.
         self.flaky_failures = catalog.FLAKY_FAILURES
+        #: Seconds each channel-tab listing page waits before answering (a slow listing); may change any time.
+        self.listing_delay = 0.0
         self._lock = threading.Lock()
         self._counts: collections.Counter[str] = collections.Counter()
         self._flaky_hits: collections.Counter[str] = collections.Counter()
@@ -305,6 +307,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._json({"channel_id": cid})
 
     def _route_api_tab(self, cid: str, tab: str) -> None:
+        if self.site.listing_delay:
+            time.sleep(self.site.listing_delay)
         channel = catalog.get_channel(cid)
         if channel is None or tab not in channel.tabs:
             self._error(HTTPStatus.NOT_FOUND, "no such channel tab")

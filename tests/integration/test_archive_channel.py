@@ -54,9 +54,9 @@ def main_channel(api: Api, fixture_site):
 
 def test_first_sync_archives_every_video(main_channel, api: Api, archive_root: Path, fixture_media):
     progress = api.get(f"/api/channels/{CHANNEL_ID}/progress/")
-    assert {k: progress[k] for k in ("total", "pending", "processing", "completed", "failed")} == {
-        "total": len(MAIN_IDS), "pending": 0, "processing": 0,
-        "completed": len(DOWNLOADABLE), "failed": len(FAILING),
+    assert {k: progress[k] for k in ("total", "new", "queued", "downloading", "retrying", "archived", "failed")} == {
+        "total": len(MAIN_IDS), "new": 0, "queued": 0, "downloading": 0, "retrying": 0,
+        "archived": len(DOWNLOADABLE), "failed": len(FAILING),
     }
     assert progress["sync"]["status"] == "succeeded"
     assert progress["sync"]["videos_seen"] == len(MAIN_IDS)
@@ -154,16 +154,16 @@ def test_generic_extractor_feed_is_archived(api: Api, fixture_site, fixture_medi
     assert channel["id"].startswith("generic-")
     api.post(f"/api/channels/{channel['id']}/sync/", expect=202)
     progress = api.wait_settled(channel["id"])
-    assert progress["completed"] == 3 and progress["failed"] == 0
+    assert progress["archived"] == 3 and progress["failed"] == 0
     for video in api.videos(channel["id"]):
         folder = archive_root / channel["id"] / "videos" / video["video_id"]
         mp4 = next(folder.glob("video.*"))
         assert mp4.read_bytes() == mp4_path(Path(fixture_media["media_dir"]), video["video_id"]).read_bytes()
 
 
-def test_local_scaler_runs_download_workers_in_the_apps_process_group(main_channel, stack, fixture_site,
-                                                                       api: Api):
-    """The workers are `celery -A config worker -Q downloads` children in make run's process group."""
+def test_local_scaler_runs_download_workers_in_its_process_group(main_channel, stack, fixture_site, api: Api):
+    """The workers are `celery -A config worker -Q downloads` children in the scaler's process group,
+    with no database (YTARCHIVE_ROLE=download): supervisord's SIGKILL of that group takes them all."""
     log = stack.log_path.read_text(errors="replace")
     assert "started download worker pid=" in log
     pids = [int(m) for m in re.findall(r"started download worker pid=(\d+)", log)]
@@ -180,10 +180,13 @@ def test_local_scaler_runs_download_workers_in_the_apps_process_group(main_chann
     for pid in alive:
         try:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
             group = os.getpgid(pid)
         except (FileNotFoundError, ProcessLookupError):
             continue  # it just left after its idle time
         assert "celery -A config worker -Q downloads" in cmdline
-        assert group == stack.proc.pid  # the launcher leads the group, as make run does
+        assert b"YTARCHIVE_ROLE=download" in environ
+        scaler = int(stack.supervisorctl("pid", "scaler"))
+        assert group == scaler  # the scaler leads the group that supervisord stops
         checked += 1
     assert checked

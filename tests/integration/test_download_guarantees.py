@@ -15,6 +15,7 @@ from django.test import override_settings
 
 from archiver import state, tree
 from archiver.download import archive_video
+from archiver.messages import DownloadOptions, DownloadRequest
 from tests.fixture_site import catalog
 from tests.fixture_site.media import mp4_path
 from tests.harness import wait_for
@@ -22,9 +23,11 @@ from tests.harness import wait_for
 pytestmark = pytest.mark.integration
 
 
-def message(site, video_id: str, channel_id: str = "fixturesite-chan-main", pk: int = 1) -> dict:
-    return {"video_pk": pk, "channel_id": channel_id, "video_id": video_id,
-            "url": f"{site.base_url}/watch/{video_id}", "options": {"http_retries": 0, "socket_timeout": 5}}
+def message(site, video_id: str, channel_id: str = "fixturesite-chan-main", pk: int = 1) -> DownloadRequest:
+    return DownloadRequest(video_pk=pk, channel_id=channel_id, video_id=video_id, attempt=1,
+                           url=f"{site.base_url}/watch/{video_id}",
+                           options=DownloadOptions(format="bestvideo*+bestaudio/best", socket_timeout=5,
+                                                   http_retries=0, rate_limit=0))
 
 
 def test_two_workers_never_download_one_video_at_once(fixture_site, redis_client, tmp_path):
@@ -118,9 +121,9 @@ def test_ready_says_when_the_archive_is_missing(tmp_path):
 
 @pytest.mark.django_db
 def test_expired_lease_is_requeued_and_leftovers_swept(fixture_site, redis_client, tmp_path, settings):
+    from channels_app.models import Video
     from channels_app.services import add_channel
     from downloads_app import reliability
-    from downloads_app.models import Video
 
     settings.ARCHIVE_ROOT = tmp_path
     channel = add_channel(f"{fixture_site.base_url}/@fixtureslow")
@@ -131,12 +134,12 @@ def test_expired_lease_is_requeued_and_leftovers_swept(fixture_site, redis_clien
     orphan = tree.make_temp_video_dir(tmp_path, channel.id, "vid-slow")
     (orphan / "video.mp4.part").write_bytes(b"half")
     queued_before = state.queue_length(redis_client)
-    assert reliability.reconcile_leases() == 0  # the lease is still live
+    assert reliability.requeue_expired_leases() == 0  # the lease is still live
     wait_for(lambda: state.expired_leases(redis_client), 5, "the lease to expire")
-    assert reliability.reconcile_leases() == 1
+    assert reliability.requeue_expired_leases() == 1
     assert state.queue_length(redis_client) == queued_before + 1
-    assert state.video_states(redis_client, channel.id)["vid-slow"] == "pending"
-    assert reliability.reconcile_leases() == 0  # requeued once, not on every pass
+    assert state.video_states(redis_client, channel.id)["vid-slow"] == "queued"
+    assert reliability.requeue_expired_leases() == 0  # requeued once, not on every pass
     # A live download's temp folder is kept; the dead one's goes once it is old enough.
     live = tree.make_temp_video_dir(tmp_path, channel.id, "vid-slowchan-01")
     assert state.acquire_lock(redis_client, channel.id, "vid-slowchan-01", "live-worker", lease_seconds=30)
@@ -153,10 +156,9 @@ def test_expired_lease_is_requeued_and_leftovers_swept(fixture_site, redis_clien
 @pytest.mark.django_db
 def test_interrupted_first_index_is_finished_by_the_next_incremental_sync(fixture_site, redis_client, tmp_path,
                                                                           settings):
-    from channels_app.models import Channel
+    from channels_app.models import Channel, Video
     from channels_app.services import add_channel, request_sync
     from channels_app.sync import run_sync
-    from downloads_app.models import Video
 
     settings.ARCHIVE_ROOT = tmp_path
     settings.YTARCHIVE = {**settings.YTARCHIVE, "LISTING_BATCH": 50}
@@ -168,29 +170,38 @@ def test_interrupted_first_index_is_finished_by_the_next_incremental_sync(fixtur
     assert job.status == "succeeded" and job.videos_seen == 300 and job.videos_new == 250
     channel.refresh_from_db()
     assert channel.last_full_index_at is not None
-    # Now a full index has completed: the next incremental sync stops at the first known page.
+    # Now a full index has completed: the next incremental sync stops at the first known video,
+    # reading a handful of entries, not a whole batch.
     job = run_sync(request_sync(Channel.objects.get(pk=channel.pk), full=False).pk)
-    assert job.status == "succeeded" and job.videos_seen == 50 and job.videos_new == 0
+    assert job.status == "succeeded" and job.videos_seen == 1 and job.videos_new == 0
 
 
 @pytest.mark.django_db
 def test_outcome_in_the_outbox_is_applied_even_if_its_message_is_lost(fixture_site, redis_client):
+    from archiver.messages import DownloadReport
+    from archiver.statuses import FailureKind, OutcomeStatus
+    from channels_app.models import Video
     from channels_app.services import add_channel
     from downloads_app import reliability
-    from downloads_app.models import Video
 
     channel = add_channel(f"{fixture_site.base_url}/@fixtureslow")
     done = Video.objects.create(channel=channel, video_id="a", raw_id="a", url="x", status=Video.Status.QUEUED)
     broken = Video.objects.create(channel=channel, video_id="b", raw_id="b", url="x", status=Video.Status.QUEUED)
     # Workers reported these, but the control worker died holding the messages.
-    state.save_outcome(redis_client, done.pk, {"status": "archived", "video_file": "video.mp4", "attempts": 1})
-    state.save_outcome(redis_client, broken.pk, {"status": "failed", "kind": "permanent", "reason": "HTTP Error 404"})
-    reliability.reconcile_leases()
+    reports = [
+        DownloadReport(video_pk=done.pk, channel_id=channel.id, video_id="a", attempt=1,
+                       status=OutcomeStatus.ARCHIVED, video_file="video.mp4"),
+        DownloadReport(video_pk=broken.pk, channel_id=channel.id, video_id="b", attempt=1,
+                       status=OutcomeStatus.FAILED, kind=FailureKind.PERMANENT, reason="HTTP Error 404"),
+    ]
+    for report in reports:
+        state.save_outcome(redis_client, report.video_pk, report.as_dict())
+    reliability.reconcile()
     done.refresh_from_db()
     broken.refresh_from_db()
     assert done.status == "archived" and done.video_file == "video.mp4"
-    assert broken.status == "failed" and broken.last_error == "HTTP Error 404"
-    assert state.pending_outcomes(redis_client) == {}
+    assert broken.status == "failed" and broken.last_error == "HTTP Error 404" and broken.attempts == 1
+    assert state.pending_outcomes(redis_client) == []
 
 
 @pytest.mark.django_db

@@ -85,7 +85,7 @@ def start_slow_download(api: Api, site, live) -> dict:
     site.reset()
     sync_and_wait_listed(api, channel["id"])
     wait_for(lambda: in_flight(live, channel["id"], catalog.SLOW_ID), 60, "the slow download to be in flight")
-    flights = api.get(f"/api/channels/{channel['id']}/progress/")["downloading"]
+    flights = api.get(f"/api/channels/{channel['id']}/progress/")["in_flight"]
     slow = next(f for f in flights if f["video_id"] == catalog.SLOW_ID)
     assert slow["downloaded_bytes"] > 0 and slow["total_bytes"] > slow["downloaded_bytes"]
     return channel
@@ -180,8 +180,8 @@ def test_redis_restart_mid_run(api, redis_server, fixture_site):
     wait_for(lambda: (p := api.get(f"/api/channels/{channel['id']}/progress/"))["failed"] == 150 and p, 60,
              "the counts to be right again")
     progress = api.get(f"/api/channels/{channel['id']}/progress/")
-    assert {k: progress[k] for k in ("total", "pending", "processing", "completed", "failed")} == {
-        "total": 150, "pending": 0, "processing": 0, "completed": 0, "failed": 150}
+    assert {k: progress[k] for k in ("total", "new", "queued", "downloading", "archived", "failed")} == {
+        "total": 150, "new": 0, "queued": 0, "downloading": 0, "archived": 0, "failed": 150}
     failed = api.get(f"/api/videos/?channel={channel['id']}&status=failed")
     assert failed["count"] == 150
     assert "404" in failed["results"][0]["last_error"]
@@ -197,11 +197,11 @@ def test_thousand_video_sync_never_hits_database_is_locked(api, stack, fixture_s
         api.get(f"/api/videos/?channel={channel['id']}&status=queued&page_size=100")
         progress = api.get(f"/api/channels/{channel['id']}/progress/")
         reads += 2
-        if progress["pending"] == 0 and progress["processing"] == 0:
+        if progress["new"] == 0 and progress["queued"] == 0 and progress["downloading"] == 0:
             break
     assert progress["failed"] == 1000, progress
     assert api.get(f"/api/videos/?channel={channel['id']}&status=failed")["count"] == 1000
-    logs = stack.log_path.read_text(errors="replace") + stack.control.log_path.read_text(errors="replace")
+    logs = stack.log_path.read_text(errors="replace")
     assert "database is locked" not in logs
     database = Path(stack.env["DATA_DIR"]) / "ytarchive.sqlite3"
     with sqlite3.connect(database) as db:

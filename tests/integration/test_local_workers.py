@@ -7,6 +7,7 @@ import signal
 
 import pytest
 
+from archiver import state
 from archiver.scaling import LocalWorkers
 from tests.fixture_site.pytest_plugin import plugin_env
 from tests.harness import REPO, wait_for
@@ -40,18 +41,23 @@ def test_dead_worker_is_replaced_and_idle_workers_leave(redis_server, tmp_path):
         pool.stop(grace_seconds=10)
 
 
-def test_worker_holding_a_retry_countdown_does_not_leave_as_idle(redis_server, fixture_site, tmp_path):
-    """A retry waits inside the worker until its countdown ends: that worker is busy, not idle."""
+def test_worker_holding_a_countdown_does_not_leave_as_idle(redis_server, fixture_site, tmp_path):
+    """A task with a countdown waits inside the worker until it is due: that worker is busy, not idle.
+
+    The worker runs in the download role, without a database, and still archives the video
+    and reports it (the report lands in the outbox; no control worker applies it here).
+    """
     from config.celery import app
     from downloads_app.tasks import download_video
 
     url = redis_server.url.rsplit("/", 1)[0] + "/5"
     env = plugin_env()
     env.update({"REDIS_URL": url, "YTARCHIVE_WORKER_IDLE_SECONDS": "2", "DATA_DIR": str(tmp_path),
-                "ARCHIVE_ROOT": str(tmp_path / "archive")})
+                "ARCHIVE_ROOT": str(tmp_path / "archive"), "YTARCHIVE_ROLE": "download"})
     pool = LocalWorkers(env=env, cwd=str(REPO))
     message = {"video_pk": 1, "channel_id": "fixturesite-chan-main", "video_id": "vid-main-05",
-               "url": f"{fixture_site.base_url}/watch/vid-main-05", "options": {}}
+               "url": f"{fixture_site.base_url}/watch/vid-main-05", "attempt": 1,
+               "options": {"format": "best", "socket_timeout": 10.0, "http_retries": 1, "rate_limit": 0}}
     try:
         assert pool.reconcile(1) == 1
         with app.connection_for_write(url) as connection:
@@ -60,6 +66,8 @@ def test_worker_holding_a_retry_countdown_does_not_leave_as_idle(redis_server, f
         folder = tmp_path / "archive" / "fixturesite-chan-main" / "videos" / "vid-main-05"
         wait_for(folder.is_dir, 40, "the counted-down task to run in the same worker")
         assert pool.reap() == 1 or (folder / "video.mp4").is_file()
+        reports = wait_for(lambda: state.pending_outcomes(state.connect(url)), 20, "the report in the outbox")
+        assert [(r["video_id"], r["status"], r["attempt"]) for r in reports] == [("vid-main-05", "archived", 1)]
         wait_for(lambda: pool.reap() == 0, 30, "the worker to leave once really idle")
     finally:
         pool.stop(grace_seconds=10)

@@ -6,6 +6,7 @@ ones, and replaces any that died while work is queued. On SIGTERM/SIGINT it
 stops its workers (a warm shutdown) and exits. Needs Redis, not the database.
 """
 import logging
+import os
 import signal
 import threading
 
@@ -27,7 +28,8 @@ class Command(BaseCommand):
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
-        workers = LocalWorkers()
+        # Download workers run without a database, by construction (config.settings, ROLE).
+        workers = LocalWorkers(env={**os.environ, "YTARCHIVE_ROLE": "download"})
         interval = settings.YTARCHIVE["SCALE_INTERVAL_SECONDS"]
         log.info("local scaler started (max %s workers)", settings.YTARCHIVE["MAX_WORKERS"])
         last = None

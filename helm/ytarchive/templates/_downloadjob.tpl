@@ -3,7 +3,8 @@ The download-worker Job manifest, rendered into ConfigMap <fullname>-job-templat
 (key job.yaml). The control worker's scaler loads it, may add/override fields
 (e.g. more labels), and creates it with the batch/v1 API; `generateName` gives
 every Job a unique name. It has Redis, the archive and the app knobs, but no
-database settings (no DATA_DIR, no DATABASE_URL).
+database settings (no DATA_DIR, no DATABASE_URL), and YTARCHIVE_ROLE=download
+gives it Django's dummy database backend.
 */}}
 {{- define "ytarchive.downloadJob" -}}
 {{- $fullname := include "ytarchive.fullname" . -}}
@@ -90,6 +91,9 @@ spec:
             - --without-gossip
             - --without-mingle
           env:
+            # No database in this role, by construction: any query fails loudly.
+            - name: YTARCHIVE_ROLE
+              value: "download"
             {{- range $k, $v := (include "ytarchive.baseConfig" . | fromYaml) }}
             - name: {{ $k }}
               value: {{ $v | toString | quote }}

@@ -1,0 +1,56 @@
+"""One vocabulary for a video's life and a sync's, shared by the database, Redis, messages and the API.
+
+The seed spoke of worker states (pending, running, completed, failed, timeout,
+retry); the archiver keeps one set of names everywhere instead, and this is the
+mapping (``SEED_STATES``). The database stores every status but
+``downloading``: only a worker knows that a download runs, and workers never
+write to the database, so it lives in Redis (the live state) alone.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class VideoStatus(StrEnum):
+    NEW = "new"  # listed by a sync, no download asked for yet
+    QUEUED = "queued"  # a download message waits in the queue (or a worker just took it)
+    DOWNLOADING = "downloading"  # a worker holds the video's lease (live state only)
+    RETRYING = "retrying"  # failed transiently; the control side requeues it at next_attempt_at
+    ARCHIVED = "archived"  # its folder is in the archive, complete
+    FAILED = "failed"  # permanent failure, or transient with no retries left (the dead-letter list)
+
+
+class FailureKind(StrEnum):
+    NONE = ""
+    PERMANENT = "permanent"  # private, removed, members-only, copyright, refused address: never retried
+    TRANSIENT = "transient"  # network, 5xx, disk full: retried with backoff, then dead-lettered
+
+
+class OutcomeStatus(StrEnum):
+    """What a worker reports to the control side. Only these two ever leave a worker."""
+
+    ARCHIVED = "archived"
+    FAILED = "failed"
+
+
+class SyncStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+ACTIVE_SYNC = (SyncStatus.QUEUED, SyncStatus.RUNNING)
+# Statuses the database can hold (``downloading`` is live state only).
+STORED_VIDEO_STATUSES = tuple(s for s in VideoStatus if s is not VideoStatus.DOWNLOADING)
+# Counted in a channel's progress, in display order.
+PROGRESS_STATUSES = tuple(VideoStatus)
+
+SEED_STATES = {
+    "pending": (VideoStatus.NEW, VideoStatus.QUEUED),
+    "running": (VideoStatus.DOWNLOADING,),
+    "completed": (VideoStatus.ARCHIVED,),
+    "failed": (VideoStatus.FAILED,),
+    "timeout": (VideoStatus.RETRYING,),  # a timeout is a transient failure
+    "retry": (VideoStatus.RETRYING,),
+}

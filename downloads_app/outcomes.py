@@ -1,0 +1,58 @@
+"""Applying a worker's report to its video: the control side's half of every download.
+
+The decision (archived, failed, or retrying at a time with jitter) is the pure
+``archiver.retry_policy.next_step``; this module only writes it down, once.
+Reports can arrive twice (the message and the Redis outbox, or a redelivered
+task): a failure is applied only to the attempt it reports, from ``queued``,
+and an archived video never goes back.
+"""
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.utils import timezone
+
+from archiver import state
+from archiver.messages import DownloadReport
+from archiver.retry_policy import next_step
+from archiver.statuses import FailureKind, VideoStatus
+from channels_app.models import Video
+from downloads_app.queueing import max_attempts, redis
+
+log = logging.getLogger(__name__)
+
+
+def record_outcome(report: DownloadReport) -> Video | None:
+    r = redis()
+    video = Video.objects.filter(pk=report.video_pk).first()
+    if video is None:
+        log.info("outcome for a video no longer known pk=%s", report.video_pk)
+        state.clear_outcome(r, report.video_pk, report.as_dict())
+        return None
+    now = timezone.now()
+    step = next_step(report.status, report.kind, report.attempt, max_attempts(),
+                     settings.YTARCHIVE["RETRY_BASE_SECONDS"], now)
+    rows = Video.objects.filter(pk=video.pk)
+    if step.status is VideoStatus.ARCHIVED:
+        changed = rows.exclude(status=VideoStatus.ARCHIVED).update(
+            status=VideoStatus.ARCHIVED, failure_kind=FailureKind.NONE, last_error="", next_attempt_at=None,
+            archived_at=now, updated_at=now, attempts=max(video.attempts, report.attempt),
+            video_file=report.video_file or video.video_file, size_bytes=report.size_bytes or video.size_bytes,
+            subtitles=list(report.subtitles) or video.subtitles, title=(report.title or video.title)[:1000],
+        )
+    else:
+        changed = rows.filter(status=VideoStatus.QUEUED, attempts__lt=report.attempt).update(
+            status=step.status, failure_kind=step.failure_kind, last_error=report.reason[:5000],
+            attempts=report.attempt, next_attempt_at=step.next_attempt_at, updated_at=now,
+        )
+    if changed:
+        state.set_state(r, video.channel_id, video.video_id, step.status)
+        log.info("outcome recorded channel=%s video=%s attempt=%s/%s -> %s%s", video.channel_id,
+                 video.video_id, report.attempt, max_attempts(), step.status,
+                 f" at {step.next_attempt_at:%H:%M:%S}" if step.next_attempt_at else "")
+    else:
+        log.info("outcome already applied channel=%s video=%s attempt=%s", video.channel_id, video.video_id,
+                 report.attempt)
+    state.clear_outcome(r, report.video_pk, report.as_dict())
+    return Video.objects.get(pk=video.pk)
