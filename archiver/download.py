@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from archiver import state, tree, ytdlp
 from archiver.ids import require_safe_id
@@ -80,13 +81,14 @@ def action_for(outcome: Outcome) -> Action:
 
 
 class _LeaseKeeper(threading.Thread):
-    """Renews the video's lock every third of the lease while the download runs."""
+    """Renews the video's lock (and its site slot, once held) every third of the lease while it runs."""
 
     def __init__(self, r, channel_id: str, video_id: str, token: str, lease_seconds: float):
         super().__init__(daemon=True, name=f"lease-{video_id}")
         self.args = (r, channel_id, video_id, token, lease_seconds)
         self.stopped = threading.Event()
         self.lost = False
+        self.site: str | None = None  # set once a site slot is held
 
     def run(self):
         r, channel_id, video_id, token, lease_seconds = self.args
@@ -96,12 +98,33 @@ class _LeaseKeeper(threading.Thread):
                     self.lost = True
                     log.warning("lease lost channel=%s video=%s", channel_id, video_id)
                     return
+                if self.site:
+                    state.renew_site_slot(r, self.site, token, lease_seconds)
             except Exception as exc:  # Redis restarting: keep trying until the lease runs out
                 log.info("lease renewal failed channel=%s video=%s: %s", channel_id, video_id, exc)
 
 
+SLOT_POLL_SECONDS = 0.25
+
+
+def site_of(url: str) -> str:
+    """The host a download's requests go to: what per-site politeness counts by."""
+    return (urlsplit(url).hostname or "unknown").lower()
+
+
+def _wait_for_site_slot(r, keeper: _LeaseKeeper, site: str, token: str, limit: int, lease_seconds: float,
+                        should_stop: Callable[[], bool]) -> None:
+    """Block until one of the site's ``limit`` slots is ours; Interrupted if told to stop meanwhile."""
+    while not state.take_site_slot(r, site, token, limit, lease_seconds):
+        if should_stop() or keeper.lost:
+            raise Interrupted()
+        time.sleep(SLOT_POLL_SECONDS)
+    keeper.site = site
+
+
 def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
-                  should_stop: Callable[[], bool] = lambda: False) -> Outcome:
+                  should_stop: Callable[[], bool] = lambda: False, site_limit: int = 0) -> Outcome:
+    """Archive one video; ``site_limit`` > 0 caps downloads at once from its site, across all workers."""
     channel_id = require_safe_id(request.channel_id)
     video_id = require_safe_id(request.video_id)
     context = request.context + " "
@@ -120,7 +143,10 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
     keeper.start()
     started = time.monotonic()
     temp_dir = None
+    site = site_of(request.url)
     try:
+        if site_limit > 0:
+            _wait_for_site_slot(r, keeper, site, token, site_limit, lease_seconds, should_stop)
         state.set_state(r, channel_id, video_id, VideoStatus.DOWNLOADING)
         temp_dir = tree.make_temp_video_dir(root, channel_id, video_id)
         result = ytdlp.download(
@@ -147,6 +173,8 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
         if temp_dir is not None:
             shutil.rmtree(temp_dir, ignore_errors=True)
         try:
+            if keeper.site:
+                state.release_site_slot(r, site, token)
             state.release_lock(r, channel_id, video_id, token)
             state.clear_download_progress(r, channel_id, video_id)
         except Exception as exc:  # the lock expires with its lease anyway

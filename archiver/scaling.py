@@ -25,17 +25,22 @@ def desired_workers(queue_length: int, per_worker: int, max_workers: int) -> int
     return max(1, min(max_workers, queue_length // max(1, per_worker)))
 
 
-def worker_command(name: str) -> list[str]:
-    """``celery -A config worker -Q downloads …``: one task at a time, no gossip.
+def worker_command(name: str, concurrency: int = 1) -> list[str]:
+    """``celery -A config worker -Q downloads …``: ``concurrency`` downloads at once, no gossip.
 
-    The threads pool keeps the download in the worker's main process, so a
-    shutdown request reaches it (see downloads_app.worker_lifecycle).
+    The threads pool keeps every download in the worker's main process, so a
+    shutdown request reaches them all (see downloads_app.worker_lifecycle), and
+    N downloads cost one interpreter, not N. Downloads wait on the network, not
+    the CPU: threads are the right pool. Prefetch stays 1 per thread, so the
+    worker reserves only what it can start now and the Redis list stays the
+    true backlog.
     """
     celery = Path(sys.executable).with_name("celery")
     head = [str(celery)] if celery.exists() else [sys.executable, "-m", "celery"]
     return [
         *head,
-        "-A", "config", "worker", "-Q", "downloads", "-c", "1", "--pool", "threads", "--prefetch-multiplier", "1",
+        "-A", "config", "worker", "-Q", "downloads", "-c", str(concurrency), "--pool", "threads",
+        "--prefetch-multiplier", "1",
         "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "-l", "INFO",
     ]
 
@@ -43,9 +48,10 @@ def worker_command(name: str) -> list[str]:
 class LocalWorkers:
     """Download workers as child processes of this one (``make run``'s ``scaler`` process)."""
 
-    def __init__(self, env: dict | None = None, cwd: str | None = None):
+    def __init__(self, env: dict | None = None, cwd: str | None = None, concurrency: int = 1):
         self.env = env
         self.cwd = cwd
+        self.concurrency = concurrency
         self.children: dict[int, subprocess.Popen] = {}
         self.started = 0
 
@@ -62,7 +68,7 @@ class LocalWorkers:
         alive = self.reap()
         for _ in range(max(0, desired - alive)):
             self.started += 1
-            proc = subprocess.Popen(worker_command(f"download-{os.getpid()}-{self.started}"),
+            proc = subprocess.Popen(worker_command(f"download-{os.getpid()}-{self.started}", self.concurrency),
                                     env=self.env, cwd=self.cwd)
             self.children[proc.pid] = proc
             log.info("started download worker pid=%s (%s wanted)", proc.pid, desired)

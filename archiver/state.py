@@ -13,6 +13,9 @@ Live state that is cheap to read and rebuildable from the database:
 * ``ytarchive:deleted-channels`` set of channels deleted while downloads may
   still be queued for them: workers drop those tasks instead of recreating
   the folders a user just deleted.
+* ``ytarchive:site:{host}`` sorted set token -> slot expiry: the per-site download
+  slots (a semaphore with leases), so parallel downloads stay polite to a site
+  across every worker; a dead worker's slot expires with its lease.
 * ``ytarchive:outcomes`` hash video-pk -> ``DownloadReport`` JSON: the outbox of reported
   outcomes, kept until the control side has applied them, so an outcome
   message stuck in the broker (a worker that died holding it) is still applied.
@@ -216,6 +219,48 @@ def locked_videos(r: redis.Redis, channel_id: str) -> list[str]:
 
 def drop_lease(r: redis.Redis, channel_id: str, video_id: str) -> None:
     r.zrem(leases_key(), lease_member(channel_id, video_id))
+
+
+def site_key(site: str) -> str:
+    return _k("site", site)
+
+
+_TAKE_SLOT = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZSCORE', KEYS[1], ARGV[3]) then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+  return 1
+end
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[4]) then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+  return 1
+end
+return 0
+"""
+
+
+def take_site_slot(r: redis.Redis, site: str, token: str, limit: int, lease_seconds: float) -> bool:
+    """Take (or renew) one of ``limit`` download slots of ``site``; False when all are taken.
+
+    Slots of dead workers expire with their lease, so a crash never shrinks a site's share.
+    """
+    now = time.time()
+    script = r.register_script(_TAKE_SLOT)
+    return bool(script(keys=[site_key(site)],
+                       args=[now, now + lease_seconds, token, limit, int(lease_seconds * 2000)]))
+
+
+def renew_site_slot(r: redis.Redis, site: str, token: str, lease_seconds: float) -> None:
+    r.zadd(site_key(site), {token: time.time() + lease_seconds}, xx=True)
+
+
+def release_site_slot(r: redis.Redis, site: str, token: str) -> None:
+    r.zrem(site_key(site), token)
+
+
+def site_slots_in_use(r: redis.Redis, site: str) -> int:
+    return r.zcount(site_key(site), time.time(), "+inf")
 
 
 def deleted_channels_key() -> str:

@@ -166,6 +166,8 @@ YTARCHIVE = {
     "SCALER": env_choice("YTARCHIVE_SCALER", "local", ("local", "kubernetes", "none")),
     "WORKERS_PER_QUEUE": env_int("YTARCHIVE_WORKERS_PER_QUEUE", 50, minimum=1),
     "MAX_WORKERS": env_int("YTARCHIVE_MAX_WORKERS", 2, minimum=0, maximum=500),
+    "DOWNLOADS_PER_WORKER": env_int("YTARCHIVE_DOWNLOADS_PER_WORKER", 6, minimum=1, maximum=64),
+    "DOWNLOADS_PER_SITE": env_int("YTARCHIVE_DOWNLOADS_PER_SITE", 8, minimum=0, maximum=1000),
     "WORKER_IDLE_SECONDS": env_int("YTARCHIVE_WORKER_IDLE_SECONDS", 60, minimum=1),
     "SCALE_INTERVAL_SECONDS": env_float("YTARCHIVE_SCALE_INTERVAL_SECONDS", 5.0, minimum=0.2),
     "DOWNLOAD_RETRIES": env_int("YTARCHIVE_DOWNLOAD_RETRIES", 3, minimum=0, maximum=20),

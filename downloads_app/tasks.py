@@ -32,7 +32,7 @@ def download_video(message: dict) -> str:
         raise Reject(str(exc), requeue=False) from exc
     r = state.connect(settings.REDIS_URL)
     outcome = archive_video(request, settings.ARCHIVE_ROOT, r, settings.YTARCHIVE["LEASE_SECONDS"],
-                            should_stop=STOP.is_set)
+                            should_stop=STOP.is_set, site_limit=settings.YTARCHIVE["DOWNLOADS_PER_SITE"])
     action = action_for(outcome)
     if action is Action.DROP:
         return str(outcome.status)

@@ -103,6 +103,8 @@ def common_checks(objs: dict, job: dict | None) -> None:
         env = env_of(container)
         assert "DATA_DIR" not in env and "DATABASE_URL" not in env, sorted(env)
         assert env["YTARCHIVE_ROLE"]["value"] == "download", env.get("YTARCHIVE_ROLE")
+        args = container["args"]
+        assert args[args.index("-c") + 1] == env["YTARCHIVE_DOWNLOADS_PER_WORKER"]["value"]
         assert {"REDIS_URL", "ARCHIVE_ROOT", "DJANGO_SECRET_KEY", "YTARCHIVE_WORKER_IDLE_SECONDS"} <= set(env)
         assert "envFrom" not in container
         assert spec["restartPolicy"] == "Never"

@@ -29,9 +29,11 @@ class Command(BaseCommand):
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
         # Download workers run without a database, by construction (config.settings, ROLE).
-        workers = LocalWorkers(env={**os.environ, "YTARCHIVE_ROLE": "download"})
+        workers = LocalWorkers(env={**os.environ, "YTARCHIVE_ROLE": "download"},
+                               concurrency=settings.YTARCHIVE["DOWNLOADS_PER_WORKER"])
         interval = settings.YTARCHIVE["SCALE_INTERVAL_SECONDS"]
-        log.info("local scaler started (max %s workers)", settings.YTARCHIVE["MAX_WORKERS"])
+        log.info("local scaler started (max %s workers, %s downloads each)", settings.YTARCHIVE["MAX_WORKERS"],
+                 settings.YTARCHIVE["DOWNLOADS_PER_WORKER"])
         last = None
         while not stop.is_set():
             try:

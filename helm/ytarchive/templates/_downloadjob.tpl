@@ -79,7 +79,7 @@ spec:
             - -Q
             - downloads
             - -c
-            - "1"
+            - {{ .Values.config.downloadsPerWorker | int64 | toString | quote }}
             - --pool
             - threads
             - --prefetch-multiplier

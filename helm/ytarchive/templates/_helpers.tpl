@@ -275,6 +275,8 @@ which print as 1e+06; whole numbers are printed as integers instead.
 YTARCHIVE_SCALER: {{ $c.scaler | toString | quote }}
 YTARCHIVE_WORKERS_PER_QUEUE: {{ $c.workersPerQueue | int64 | toString | quote }}
 YTARCHIVE_MAX_WORKERS: {{ $c.maxWorkers | int64 | toString | quote }}
+YTARCHIVE_DOWNLOADS_PER_WORKER: {{ $c.downloadsPerWorker | int64 | toString | quote }}
+YTARCHIVE_DOWNLOADS_PER_SITE: {{ $c.downloadsPerSite | int64 | toString | quote }}
 YTARCHIVE_WORKER_IDLE_SECONDS: {{ $c.workerIdleSeconds | int64 | toString | quote }}
 YTARCHIVE_SCALE_INTERVAL_SECONDS: {{ include "ytarchive.str" $c.scaleIntervalSeconds | quote }}
 YTARCHIVE_DOWNLOAD_RETRIES: {{ $c.downloadRetries | int64 | toString | quote }}
