@@ -4,13 +4,13 @@
 PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements/base.txt requirements/test.txt | md5sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements/base.txt requirements/test.txt pyproject.toml | md5sum | cut -c1-12)
 APT_PACKAGES_RUN := redis-server ffmpeg
 APT_PACKAGES_TEST := redis-server ffmpeg
 
 .PHONY: run test lint bench system-deps system-deps-test venv clean
 
-$(STAMP): requirements/base.txt requirements/test.txt
+$(STAMP): requirements/base.txt requirements/test.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed"; exit 1; }
 	@$(PYTHON) -c "import ensurepip" 2>/dev/null || { \
 	  echo "installing python3-venv (Debian ships venv apart from Python)"; \
@@ -18,6 +18,7 @@ $(STAMP): requirements/base.txt requirements/test.txt
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-venv; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/test.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	rm -f $(VENV)/.installed-* && touch $@
 
 venv: $(STAMP)

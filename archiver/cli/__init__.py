@@ -1,0 +1,1 @@
+"""``ytarchive``: the command line, an HTTP client of the REST API (it imports nothing from Django)."""

@@ -1,0 +1,245 @@
+"""``ytarchive COMMAND``: add, list, sync, watch, browse and retry through the REST API.
+
+Exit codes: 0 done, 1 the server refused (its message is printed), 2 bad
+usage or not logged in, 3 the server could not be reached, 130 interrupted.
+Every error is one line on stderr, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+import time
+from importlib.metadata import PackageNotFoundError, version
+
+from archiver.cli import config, output
+from archiver.cli.client import EXIT_USAGE, Client, CliError
+
+POLL_SECONDS = 1.0
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one line and exit code 2."""
+
+    def error(self, message):
+        raise CliError(f"{message} (see `ytarchive --help`)", EXIT_USAGE)
+
+
+def _common(defaults: bool) -> argparse.ArgumentParser:
+    """--url and --json, before or after the command (a subcommand must not reset them: SUPPRESS)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--url", default=None if defaults else argparse.SUPPRESS,
+                        help=f"the ytarchive server (default: YTARCHIVE_URL, the saved one, or {config.DEFAULT_URL})")
+    common.add_argument("--json", action="store_true", default=False if defaults else argparse.SUPPRESS,
+                        help="machine-readable output")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common(defaults=False)
+    parser = _Parser(prog="ytarchive", description="Archive whole video channels: the ytarchive command line.",
+                     parents=[_common(defaults=True)])
+    parser.add_argument("--version", action="version", version=f"ytarchive {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    p = sub.add_parser("login", parents=[common], help="get a token and save it (0600)")
+    p.add_argument("--username", "-u")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p = sub.add_parser("add", parents=[common], help="add a channel by URL")
+    p.add_argument("channel_url", metavar="URL")
+    p.add_argument("--interval", type=float, metavar="HOURS", help="hours between scheduled syncs")
+    p.add_argument("--paused", action="store_true", help="no scheduled syncs until resumed")
+    sub.add_parser("list", parents=[common], help="list channels")
+    p = sub.add_parser("sync", parents=[common], help="sync a channel now")
+    p.add_argument("channel")
+    p.add_argument("--full", action="store_true", help="rescan everything, not just what is new")
+    p = sub.add_parser("progress", parents=[common], help="a channel's progress")
+    p.add_argument("channel")
+    p.add_argument("--watch", action="store_true", help="a live progress bar until the channel settles")
+    p = sub.add_parser("videos", parents=[common], help="a channel's videos")
+    p.add_argument("channel")
+    p.add_argument("--status", choices=[s for s in output.STATUSES if s != "downloading"])
+    p.add_argument("--dead-letter", action="store_true", help="only videos whose retries ran out")
+    p = sub.add_parser("retry", parents=[common], help="retry a failed video, or every failed video of a channel")
+    p.add_argument("video", nargs="?", metavar="VIDEO", help="a video id, or CHANNEL/VIDEO")
+    p.add_argument("--all-failed", metavar="CHANNEL", help="retry every failed video of CHANNEL")
+    p = sub.add_parser("remove", parents=[common], help="remove a channel (files stay unless --delete-files)")
+    p.add_argument("channel")
+    p.add_argument("--delete-files", action="store_true", help="also delete its folder in the archive")
+    p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    return parser
+
+
+def _version() -> str:
+    try:
+        return version("ytarchive")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def cmd_login(args, client: Client) -> int:
+    username = args.username or (input("Username: ") if sys.stdin.isatty() else None)
+    if not username:
+        raise CliError("give --username (standard input is not a terminal)", EXIT_USAGE)
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
+    body = client.post("/api/auth/token/", json={"username": username, "password": password})
+    path = config.save(client.url, body["token"])
+    _out(output.as_json({"url": client.url, "token_file": str(path)}) if args.json
+         else f"logged in to {client.url} as {username}; token saved in {path}")
+    return 0
+
+
+def cmd_add(args, client: Client) -> int:
+    payload = {"url": args.channel_url, "enabled": not args.paused}
+    if args.interval is not None:
+        payload["sync_interval_hours"] = args.interval
+    channel = client.post("/api/channels/", json=payload)
+    _out(output.as_json(channel) if args.json else f"added {channel['id']}: {channel.get('title') or ''}".rstrip())
+    return 0
+
+
+def cmd_list(args, client: Client) -> int:
+    channels = list(client.pages("/api/channels/"))
+    if args.json:
+        _out(output.as_json(channels))
+        return 0
+    rows = [[c["id"], c.get("title") or "", f"{c.get('archived_count', 0)}/{c.get('video_count', 0)}",
+             output.when(c.get("last_synced_at")),
+             f"every {c['sync_interval_hours']:g} h" if c.get("enabled") else "paused"] for c in channels]
+    _out(output.table(rows, ["ID", "TITLE", "ARCHIVED", "LAST SYNC", "SCHEDULE"]) if rows else "no channels yet")
+    return 0
+
+
+def cmd_sync(args, client: Client) -> int:
+    job = client.post(f"/api/channels/{args.channel}/sync/", full="true" if args.full else None)
+    _out(output.as_json(job) if args.json else
+         f"{'full ' if job.get('full') else ''}sync {job['id']} of {args.channel} {job['status']}")
+    return 0
+
+
+def _progress(client: Client, channel: str) -> dict:
+    return output.normalise_progress(client.get(f"/api/channels/{channel}/progress/"))
+
+
+def cmd_progress(args, client: Client) -> int:
+    if args.watch:
+        return _watch(client, args.channel)
+    progress = _progress(client, args.channel)
+    if args.json:
+        _out(output.as_json(progress))
+        return 0
+    counts = ", ".join(f"{progress[s]} {s}" for s in output.STATUSES if progress[s])
+    sync = progress.get("sync") or {}
+    _out(f"{args.channel}: {progress['total']} videos: {counts or 'none yet'}"
+         + (f"; sync {sync.get('status')}" if sync else ""))
+    for flight in progress["in_flight"]:
+        _out(f"  downloading {flight['video_id']}: {output.size(flight.get('downloaded_bytes'))}"
+             f" of {output.size(flight.get('total_bytes'))}")
+    return 0
+
+
+def _watch(client: Client, channel: str) -> int:
+    """A rich progress bar of done (archived + failed) over total, until nothing is left to do."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[note]}"),
+               TimeElapsedColumn())
+    with Progress(*columns, transient=False) as bar:
+        task = bar.add_task(channel, total=None, note="")
+        while True:
+            progress = _progress(client, channel)
+            sync = (progress.get("sync") or {}).get("status", "")
+            note = ", ".join(f"{progress[s]} {s}" for s in ("downloading", "queued", "retrying", "failed")
+                             if progress[s])
+            if sync in ("queued", "running"):
+                note = f"sync {sync}" + (f"; {note}" if note else "")
+            bar.update(task, total=progress["total"] or None, completed=progress["archived"] + progress["failed"],
+                       note=note)
+            if progress["total"] and output.settled(progress):
+                break
+            time.sleep(POLL_SECONDS)
+    return 0
+
+
+def cmd_videos(args, client: Client) -> int:
+    videos = list(client.pages("/api/videos/", channel=args.channel, status=args.status,
+                               dead_letter="true" if args.dead_letter else None))
+    if args.json:
+        _out(output.as_json(videos))
+        return 0
+    rows = [[v["video_id"], v["status"], output.date(v.get("upload_date")), output.size(v.get("size_bytes")),
+             (v.get("title") or "")[:60], output.video_note(v)] for v in videos]
+    _out(output.table(rows, ["VIDEO", "STATUS", "DATE", "SIZE", "TITLE", "NOTE"]) if rows else "no videos")
+    return 0
+
+
+def _find_video(client: Client, ref: str) -> dict:
+    channel, _, video_id = ref.rpartition("/")
+    found = [v for v in client.pages("/api/videos/", video_id=video_id, channel=channel or None)
+             if v["video_id"] == video_id and (not channel or v["channel"] == channel)]
+    if not found:
+        raise CliError(f"no video {ref}")
+    if len(found) > 1:
+        raise CliError(f"{video_id} is in several channels ({', '.join(v['channel'] for v in found)}): "
+                       "say CHANNEL/VIDEO", EXIT_USAGE)
+    return found[0]
+
+
+def cmd_retry(args, client: Client) -> int:
+    if bool(args.video) == bool(args.all_failed):
+        raise CliError("give a VIDEO or --all-failed CHANNEL (one of them)", EXIT_USAGE)
+    if args.all_failed:
+        body = client.post(f"/api/channels/{args.all_failed}/retry-failed/")
+        _out(output.as_json(body) if args.json else f"{body['requeued']} video(s) of {args.all_failed} requeued")
+        return 0
+    video = client.post(f"/api/videos/{_find_video(client, args.video)['id']}/retry/")
+    _out(output.as_json(video) if args.json else f"{video['channel']}/{video['video_id']} {video['status']}")
+    return 0
+
+
+def cmd_remove(args, client: Client) -> int:
+    what = "and DELETE its files" if args.delete_files else "(its files stay in the archive)"
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CliError("refusing to remove without --yes (standard input is not a terminal)", EXIT_USAGE)
+        if input(f"Remove {args.channel} {what}? [y/N] ").strip().lower() not in ("y", "yes"):
+            _out("nothing removed")
+            return 1
+    client.call("DELETE", f"/api/channels/{args.channel}/", params={"delete_files": "true"} if args.delete_files
+                else None)
+    _out(output.as_json({"removed": args.channel, "files_deleted": args.delete_files}) if args.json
+         else f"removed {args.channel} {what}")
+    return 0
+
+
+COMMANDS = {"login": cmd_login, "add": cmd_add, "list": cmd_list, "sync": cmd_sync, "progress": cmd_progress,
+            "videos": cmd_videos, "retry": cmd_retry, "remove": cmd_remove}
+
+
+def run(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_USAGE
+    url, token = config.resolve(args.url, None)
+    return COMMANDS[args.command](args, Client(url, token))
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        code = run(argv)
+    except CliError as exc:
+        sys.stderr.write(f"ytarchive: {exc}\n")
+        code = exc.code
+    except KeyboardInterrupt:
+        sys.stderr.write("ytarchive: interrupted\n")
+        code = 130
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""What the CLI prints: plain aligned tables for people, JSON with ``--json``. Pure functions."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+STATUSES = ("new", "queued", "downloading", "retrying", "archived", "failed")
+_OLD_NAMES = {"pending": "queued", "processing": "downloading", "completed": "archived"}
+
+
+def size(n: int | None) -> str:
+    if n is None:
+        return "-"
+    value = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if value < 1024 or unit == "TiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TiB"
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    seconds = round(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def date(yyyymmdd: str | None) -> str:
+    if not yyyymmdd or len(yyyymmdd) != 8:
+        return "-"
+    return f"{yyyymmdd[:4]}-{yyyymmdd[4:6]}-{yyyymmdd[6:]}"
+
+
+def when(iso: str | None) -> str:
+    if not iso:
+        return "never"
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
+
+
+def normalise_progress(body: dict) -> dict:
+    """Progress with the status vocabulary, from this server or an older one (pending -> queued...)."""
+    counts = {name: 0 for name in STATUSES}
+    for key, value in body.items():
+        name = _OLD_NAMES.get(key, key)
+        if name in counts and isinstance(value, int):
+            counts[name] += value
+    in_flight = body.get("in_flight", body.get("downloading") if isinstance(body.get("downloading"), list) else [])
+    return {"total": body.get("total", 0), **counts, "in_flight": in_flight or [], "sync": body.get("sync")}
+
+
+def settled(progress: dict) -> bool:
+    sync = progress.get("sync") or {}
+    busy = progress["new"] + progress["queued"] + progress["downloading"] + progress["retrying"]
+    return sync.get("status") not in ("queued", "running") and busy == 0
+
+
+def table(rows: list[list[str]], headers: list[str]) -> str:
+    """Left-aligned columns, two spaces apart; the last column is never padded."""
+    cells = [headers, *rows]
+    widths = [max(len(str(row[i])) for row in cells) for i in range(len(headers))]
+    lines = ["  ".join(str(c).ljust(w) if i < len(headers) - 1 else str(c)
+                       for i, (c, w) in enumerate(zip(row, widths, strict=True))).rstrip() for row in cells]
+    return "\n".join(lines)
+
+
+def video_note(video: dict) -> str:
+    """Why a video failed or when it is tried next: "retrying at 14:05, attempt 2 of 4: HTTP Error 503"."""
+    if video.get("status") == "retrying":
+        at = when(video.get("next_attempt_at"))[-5:]
+        return (f"retrying at {at}, attempt {video.get('attempts', 0) + 1} of {video.get('max_attempts', '?')}: "
+                f"{video.get('last_error', '')}")
+    if video.get("status") == "failed":
+        kind = "dead letter" if video.get("dead_letter") else video.get("failure_kind") or "failed"
+        return f"{kind}: {video.get('last_error', '')}"
+    return ""
+
+
+def as_json(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)

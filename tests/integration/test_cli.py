@@ -1,0 +1,109 @@
+"""The installed ``ytarchive`` console script against the running app: every command, bad input included."""
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ADMIN
+from tests.harness import Api, wait_for
+
+pytestmark = pytest.mark.integration
+
+YTARCHIVE = Path(sys.executable).with_name("ytarchive")
+CHANNEL = "fixturesite-chan-big-7"
+
+
+@pytest.fixture(scope="module")
+def cli_env(stack, tmp_path_factory):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YTARCHIVE_")}
+    env.update({"YTARCHIVE_CONFIG_DIR": str(tmp_path_factory.mktemp("cli-config")),
+                "YTARCHIVE_URL": stack.base_url})
+    return env
+
+
+def cli(env: dict, *args: str, stdin: str = "", expect: int = 0) -> subprocess.CompletedProcess:
+    result = subprocess.run([str(YTARCHIVE), *args], env=env, input=stdin, capture_output=True, text=True,
+                            timeout=120)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == expect, (args, result.returncode, result.stdout, result.stderr)
+    if expect:
+        assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("ytarchive: "), result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def logged_in(cli_env):
+    out = cli(cli_env, "login", "--username", ADMIN["username"], "--password-stdin", stdin=ADMIN["password"] + "\n")
+    token_file = Path(cli_env["YTARCHIVE_CONFIG_DIR"]) / "token"
+    assert "logged in" in out.stdout
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(token_file.parent.stat().st_mode) == 0o700
+    return cli_env
+
+
+def test_the_installed_command_archives_a_channel_end_to_end(logged_in, api: Api, fixture_site):
+    env = logged_in
+    api.call("DELETE", f"/api/channels/{CHANNEL}/?delete_files=true", expect=(204, 404))
+    added = json.loads(cli(env, "--json", "add", f"{fixture_site.base_url}/channel/chan-big-7", "--interval", "12")
+                       .stdout)
+    assert added["id"] == CHANNEL and added["sync_interval_hours"] == 12
+    again = cli(env, "add", f"{fixture_site.base_url}/@fixturebig7", expect=1)
+    assert "already archived" in again.stderr
+    listed = cli(env, "list").stdout
+    assert CHANNEL in listed and "every 12 h" in listed.splitlines()[[CHANNEL in line for line in
+                                                                      listed.splitlines()].index(True)]
+    assert CHANNEL in [c["id"] for c in json.loads(cli(env, "list", "--json").stdout)]
+    assert "sync" in cli(env, "sync", CHANNEL).stdout
+    watched = cli(env, "progress", CHANNEL, "--watch")
+    assert "7/7" in watched.stdout
+    progress = json.loads(cli(env, "progress", CHANNEL, "--json").stdout)
+    assert progress["total"] == 7 and progress["failed"] == 7  # listing-only entries: their pages are 404
+    failed = json.loads(cli(env, "videos", CHANNEL, "--status", "failed", "--json").stdout)
+    assert len(failed) == 7 and all(v["failure_kind"] == "permanent" for v in failed)
+    human = cli(env, "videos", CHANNEL, "--status", "failed").stdout
+    assert "permanent: " in human and failed[0]["video_id"] in human
+    one = json.loads(cli(env, "--json", "retry", f"{CHANNEL}/{failed[0]['video_id']}").stdout)
+    assert one["video_id"] == failed[0]["video_id"] and one["status"] in ("new", "queued", "failed")
+    wait_for(lambda: json.loads(cli(env, "progress", CHANNEL, "--json").stdout)["failed"] == 7, 60,
+             "the retried video to fail again")
+    assert "requeued" in cli(env, "retry", "--all-failed", CHANNEL).stdout
+    cli(env, "progress", CHANNEL, "--watch")
+    assert "files stay" in cli(env, "remove", CHANNEL, "--yes").stdout
+    assert CHANNEL not in cli(env, "list").stdout
+
+
+def test_bad_input_is_one_line_and_a_non_zero_exit(logged_in, cli_env, stack):
+    env = logged_in
+    assert "invalid choice" in cli(env, "frobnicate", expect=2).stderr
+    assert "unrecognized arguments" in cli(env, "list", "--bogus", expect=2).stderr
+    assert cli(env, "add", "not a url", expect=1).stderr.startswith("ytarchive: ")
+    assert "sync_interval_hours" in cli(env, "add", "https://example.org/@x", "--interval", "0", expect=1).stderr
+    assert "No Channel matches" in cli(env, "sync", "no-such-channel", expect=1).stderr or \
+        "Not found" in cli(env, "sync", "no-such-channel", expect=1).stderr
+    assert "VIDEO or --all-failed" in cli(env, "retry", expect=2).stderr
+    assert "without --yes" in cli(env, "remove", "anything", expect=2).stderr
+    unreachable = cli(env, "--url", "http://127.0.0.1:1", "list", expect=3)
+    assert "cannot reach http://127.0.0.1:1" in unreachable.stderr
+    anonymous = {**cli_env, "YTARCHIVE_CONFIG_DIR": cli_env["YTARCHIVE_CONFIG_DIR"] + "-none"}
+    assert "ytarchive login" in cli(anonymous, "list", expect=2).stderr
+    wrong = cli(anonymous, "login", "-u", ADMIN["username"], "--password-stdin", stdin="wrong\n", expect=1)
+    assert "Unable to log in" in wrong.stderr
+    bad_token = {**anonymous, "YTARCHIVE_TOKEN": "not-a-token"}
+    assert "Invalid token" in cli(bad_token, "list", expect=1).stderr
+
+
+def test_a_read_only_user_reads_but_cannot_change(cli_env, stack, fixture_site):
+    stack.manage("shell", "-c", "from django.contrib.auth.models import User; "
+                 "User.objects.filter(username='reader').delete(); "
+                 "User.objects.create_user('reader', password='reader-pass-12345')")
+    env = {**cli_env, "YTARCHIVE_CONFIG_DIR": cli_env["YTARCHIVE_CONFIG_DIR"] + "-reader"}
+    cli(env, "login", "-u", "reader", "--password-stdin", stdin="reader-pass-12345\n")
+    cli(env, "list")
+    refused = cli(env, "add", f"{fixture_site.base_url}/channel/chan-big-3", expect=1)
+    assert "staff account" in refused.stderr
