@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements/base.txt requirements/test.txt pyproject.toml | md5sum | cut -c1-12)
 APT_PACKAGES_RUN := redis-server ffmpeg
-APT_PACKAGES_TEST := redis-server ffmpeg
+APT_PACKAGES_TEST := redis-server ffmpeg chromium
 
 .PHONY: run test lint bench system-deps system-deps-test venv clean
 

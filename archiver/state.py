@@ -263,6 +263,26 @@ def site_slots_in_use(r: redis.Redis, site: str) -> int:
     return r.zcount(site_key(site), time.time(), "+inf")
 
 
+def login_failures_key(who: str) -> str:
+    return _k("login-failures", who)
+
+
+def count_login_failure(r: redis.Redis, who: str, window_seconds: int) -> int:
+    """One more failed login for ``who`` (an address and user name); the count expires with the window."""
+    pipe = r.pipeline(transaction=True)
+    pipe.incr(login_failures_key(who))
+    pipe.expire(login_failures_key(who), window_seconds, nx=True)
+    return int(pipe.execute()[0])
+
+
+def login_failures(r: redis.Redis, who: str) -> int:
+    return int(r.get(login_failures_key(who)) or 0)
+
+
+def clear_login_failures(r: redis.Redis, who: str) -> None:
+    r.delete(login_failures_key(who))
+
+
 def deleted_channels_key() -> str:
     return _k("deleted-channels")
 

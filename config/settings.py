@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_prometheus",
     "channels_app",
@@ -57,10 +58,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -136,6 +141,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "ytarchive API",
     "DESCRIPTION": "Archive whole video channels: add, sync, watch progress, retry.",
     "VERSION": "0.1.0",
+    # Swagger UI and ReDoc from the sidecar package's static files: nothing from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Redis: Celery broker and the live state (progress, locks, leases).
@@ -186,6 +195,8 @@ YTARCHIVE = {
     "HOUSEKEEPING_SECONDS": env_float("YTARCHIVE_HOUSEKEEPING_SECONDS", 600.0, minimum=1),
     "K8S_JOB_TEMPLATE": env_str("YTARCHIVE_K8S_JOB_TEMPLATE", "/etc/ytarchive/job.yaml"),
     "K8S_NAMESPACE": env_str("YTARCHIVE_K8S_NAMESPACE", "default") or "default",
+    "MEDIA_ACCEL_REDIRECT": env_str("YTARCHIVE_MEDIA_ACCEL_REDIRECT", ""),
+    "LOGIN_ATTEMPTS": env_int("YTARCHIVE_LOGIN_ATTEMPTS", 5, minimum=1),
 }
 
 # A message a worker took but never acknowledged (the worker died) goes back to

@@ -1,13 +1,15 @@
-"""URL map: admin, the REST API under /api/, its OpenAPI docs, health, readiness, metrics."""
+"""URL map: the web app, admin, the REST API under /api/, its OpenAPI docs, health, readiness, metrics."""
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from channels_app import web
 from channels_app.api import ChannelViewSet, SyncJobViewSet
 from config import health
+from downloads_app import web as downloads_web
 from downloads_app.api import ChannelRetryFailedView, VideoViewSet
 
 router = DefaultRouter()
@@ -16,7 +18,18 @@ router.register("syncs", SyncJobViewSet, basename="syncjob")
 router.register("videos", VideoViewSet, basename="video")
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/api/docs/", permanent=False)),
+    path("", web.channel_list, name="web-channels"),
+    path("login/", web.ThrottledLoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("channels/add/", web.channel_add, name="web-channel-add"),
+    path("channels/<str:channel_id>/", web.channel_page, name="web-channel"),
+    path("channels/<str:channel_id>/remove/", web.channel_remove, name="web-channel-remove"),
+    path("channels/<str:channel_id>/do/<str:action>/", web.channel_action, name="web-channel-action"),
+    path("channels/<str:channel_id>/videos/<str:video_id>/", web.video_page, name="web-video"),
+    path("media/<str:channel_id>/<str:video_id>/<path:name>", web.media_file, name="web-media"),
+    path("queue/", downloads_web.queue_page, name="web-queue"),
+    path("queue/retry/<int:pk>/", downloads_web.retry_one, name="web-retry"),
+    path("queue/retry-dead-letters/", downloads_web.retry_all_dead, name="web-retry-dead"),
     path("admin/", admin.site.urls),
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,56 @@
+"""The web app's queue page and retry buttons: what downloads now, what waits, retries, dead letters."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from archiver.errors import ConflictError
+from archiver.statuses import FailureKind, VideoStatus
+from channels_app.models import Video
+from channels_app.web import _safe_next, staff_only
+from downloads_app import queueing
+
+SHOWN = 100
+
+
+@login_required
+def queue_page(request):
+    videos = Video.objects.select_related("channel")
+    waiting = (Video.objects.filter(status=VideoStatus.QUEUED).values("channel_id", "channel__title")
+               .annotate(n=Count("id")).order_by("-n"))
+    return render(request, "web/queue.html", {
+        "waiting": waiting,
+        "retrying": videos.filter(status=VideoStatus.RETRYING).order_by("next_attempt_at")[:SHOWN],
+        "dead": videos.filter(status=VideoStatus.FAILED, failure_kind=FailureKind.TRANSIENT)
+                      .order_by("-updated_at")[:SHOWN],
+        "dead_total": Video.objects.filter(status=VideoStatus.FAILED, failure_kind=FailureKind.TRANSIENT).count(),
+        "channel_ids": list(Video.objects.filter(status__in=(VideoStatus.QUEUED,)).values_list(
+            "channel_id", flat=True).distinct()),
+        "max_attempts": settings.YTARCHIVE["DOWNLOAD_RETRIES"] + 1,
+    })
+
+
+@login_required
+@require_POST
+def retry_one(request, pk: int):
+    staff_only(request)
+    video = get_object_or_404(Video, pk=pk)
+    try:
+        queueing.retry_video(video)
+        messages.success(request, f"{video.title or video.video_id} requeued.")
+    except ConflictError as exc:
+        messages.error(request, str(exc))
+    return redirect(_safe_next(request.POST.get("next", "/queue/")))
+
+
+@login_required
+@require_POST
+def retry_all_dead(request):
+    staff_only(request)
+    count = queueing.retry_failed(dead_letter_only=True)
+    messages.success(request, f"{count} video(s) requeued.")
+    return redirect("/queue/")

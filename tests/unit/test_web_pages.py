@@ -1,0 +1,138 @@
+"""The web app with Django's test client: personas, bad input, login throttling, media with Range."""
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from archiver import tree
+from channels_app.media import Unsatisfiable, parse_range
+from channels_app.models import Channel, Video
+
+pytestmark = pytest.mark.django_db
+
+
+def login(username: str, staff: bool) -> Client:
+    User.objects.create_user(username, password=f"pw-{username}-12345", is_staff=staff)
+    client = Client()
+    assert client.login(username=username, password=f"pw-{username}-12345")
+    return client
+
+
+@pytest.fixture
+def owner():
+    return login("owner", True)
+
+
+@pytest.fixture
+def reader():
+    return login("reader", False)
+
+
+@pytest.fixture
+def archived(settings, tmp_path):
+    settings.ARCHIVE_ROOT = tmp_path
+    channel = Channel.objects.create(id="site-chan", url="https://example.org/c", source_url="x", extractor="x",
+                                     raw_id="chan", title="A channel")
+    folder = tree.video_dir(tmp_path, channel.id, "vid1")
+    (folder / "subtitles").mkdir(parents=True)
+    (folder / "video.mp4").write_bytes(bytes(range(256)) * 40)  # 10,240 bytes
+    (folder / "thumbnail.jpg").write_bytes(b"\xff\xd8\xff")
+    (folder / "subtitles" / "en.vtt").write_text("WEBVTT\n")
+    (folder / "video.info.json").write_text('{"description": "About <b>this</b>"}')
+    Video.objects.create(channel=channel, video_id="vid1", raw_id="vid1", url="https://example.org/v", title="T",
+                         status="archived", video_file="video.mp4", subtitles=["en"], size_bytes=10240)
+    Video.objects.create(channel=channel, video_id="vid2", raw_id="vid2", url="https://example.org/w",
+                         title="Broken", status="failed", failure_kind="transient", attempts=4,
+                         last_error="HTTP Error 503: Service Unavailable")
+    return channel
+
+
+@pytest.mark.parametrize("header, size, expected", [
+    (None, 100, None), ("bytes=0-", 100, (0, 99)), ("bytes=10-19", 100, (10, 19)), ("bytes=-30", 100, (70, 99)),
+    ("bytes=90-500", 100, (90, 99)), ("items=1-2", 100, None), ("bytes=1-2,5-6", 100, None), ("bytes=-", 100, None),
+])
+def test_parse_range(header, size, expected):
+    assert parse_range(header, size) == expected
+
+
+@pytest.mark.parametrize("header", ["bytes=100-", "bytes=50-10", "bytes=-0"])
+def test_unsatisfiable_ranges(header):
+    with pytest.raises(Unsatisfiable):
+        parse_range(header, 100)
+
+
+def test_anonymous_is_sent_to_the_login_form_and_gets_no_media(archived):
+    client = Client()
+    assert client.get("/").url.startswith("/login/")
+    assert client.get("/media/site-chan/vid1/video.mp4").status_code == 302
+    assert "Log in" in client.get("/login/").content.decode()
+
+
+def test_media_serves_ranges_and_only_the_archive_contract(owner, archived):
+    whole = owner.get("/media/site-chan/vid1/video.mp4")
+    assert whole.status_code == 200 and whole["Accept-Ranges"] == "bytes"
+    assert b"".join(whole.streaming_content) == bytes(range(256)) * 40
+    part = owner.get("/media/site-chan/vid1/video.mp4", HTTP_RANGE="bytes=5120-5129")
+    assert part.status_code == 206 and part["Content-Range"] == "bytes 5120-5129/10240"
+    assert b"".join(part.streaming_content) == bytes(range(0, 10))
+    assert owner.get("/media/site-chan/vid1/video.mp4", HTTP_RANGE="bytes=99999-").status_code == 416
+    assert owner.get("/media/site-chan/vid1/subtitles/en.vtt")["Content-Type"].startswith("text/vtt")
+    for bad in ("/media/site-chan/vid1/video.info.json", "/media/site-chan/vid1/../vid2/video.mp4",
+                "/media/site-chan/vid1/subtitles/../../x.mp4", "/media/..%2F..%2Fetc/vid1/video.mp4",
+                "/media/site-chan/nope/video.mp4"):
+        assert owner.get(bad).status_code == 404, bad
+
+
+def test_media_can_be_handed_to_the_web_server(owner, archived, settings):
+    settings.YTARCHIVE = {**settings.YTARCHIVE, "MEDIA_ACCEL_REDIRECT": "/protected/"}
+    response = owner.get("/media/site-chan/vid1/video.mp4")
+    assert response["X-Accel-Redirect"] == "/protected/site-chan/videos/vid1/video.mp4" and not response.content
+
+
+def test_pages_render_for_a_reader_without_write_controls(reader, archived):
+    home = reader.get("/").content.decode()
+    assert "A channel" in home and "Add channel" not in home and ">Sync<" not in home
+    page = reader.get("/channels/site-chan/").content.decode()
+    assert "Retries used up after 4 attempts: HTTP Error 503" in page and "Retry now" not in page
+    video = reader.get("/channels/site-chan/videos/vid1/").content.decode()
+    assert '<track kind="subtitles" src="/media/site-chan/vid1/subtitles/en.vtt"' in video
+    assert "About &lt;b&gt;this&lt;/b&gt;" in video  # the description is text, never markup
+    assert reader.get("/queue/").status_code == 200
+    assert reader.post("/channels/site-chan/do/sync/").status_code == 403
+    assert reader.post("/queue/retry-dead-letters/").status_code == 403
+    assert reader.post("/channels/site-chan/remove/").status_code == 403
+    assert Channel.objects.filter(pk="site-chan").exists()
+
+
+def test_owner_gets_the_apis_messages_for_bad_input(owner, archived):
+    response = owner.post("/channels/add/", {"url": "not a url"}, follow=True)
+    assert response.status_code == 200 and 'class="msg error"' in response.content.decode()
+    response = owner.post("/channels/site-chan/do/interval/", {"sync_interval_hours": "0"}, follow=True)
+    assert "sync_interval_hours must be between" in response.content.decode()
+    assert owner.post("/channels/site-chan/do/explode/", follow=True).status_code == 200
+    assert owner.get("/channels/nope/").status_code == 404
+
+
+def test_owner_retries_dead_letters_and_removes_keeping_files(owner, archived, settings):
+    response = owner.post("/queue/retry-dead-letters/", follow=True)
+    assert "1 video(s) requeued." in response.content.decode()
+    assert Video.objects.get(video_id="vid2").status == "queued"
+    confirm = owner.get("/channels/site-chan/remove/").content.decode()
+    assert "Its files stay in the archive" in confirm
+    owner.post("/channels/site-chan/remove/")
+    assert not Channel.objects.filter(pk="site-chan").exists()
+    assert (settings.ARCHIVE_ROOT / "site-chan" / "videos" / "vid1" / "video.mp4").is_file()
+
+
+def test_login_is_throttled_after_repeated_failures(redis_client):
+    User.objects.create_user("victim", password="right-password-123")
+    client = Client()
+    for _ in range(5):
+        assert client.post("/login/", {"username": "victim", "password": "wrong"}).status_code == 200
+    refused = client.post("/login/", {"username": "victim", "password": "right-password-123"})
+    assert refused.status_code == 429 and "Too many failed attempts" in refused.content.decode()
+    assert not client.get("/").wsgi_request.user.is_authenticated
+
+
+def test_pages_forbid_other_hosts(owner, archived):
+    csp = owner.get("/")["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
