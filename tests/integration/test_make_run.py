@@ -13,28 +13,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.harness import REPO, free_port, wait_for
+from tests.harness import REPO, descendants, free_port, wait_for
 
 pytestmark = pytest.mark.integration
-
-
-def descendants(pid: int) -> set[int]:
-    """Every process below ``pid`` (from /proc), so none can escape the check."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
 
 
 def alive(pid: int) -> bool:
