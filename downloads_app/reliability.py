@@ -13,8 +13,10 @@ from __future__ import annotations
 import logging
 import shutil
 import time
+from datetime import timedelta
 
 from django.conf import settings
+from django.utils import timezone
 
 from archiver import state, tree
 from archiver.messages import DownloadReport, MessageError
@@ -64,11 +66,38 @@ def requeue_expired_leases() -> int:
     return requeued
 
 
+def requeue_lost_messages(limit: int = 500) -> int:
+    """Send again the downloads of videos still queued whose message is gone.
+
+    A Redis restart (or a worker that died holding prefetched messages) can
+    lose a message that no lease ever covered. When the download queue is
+    empty, a video queued for two leases that no worker has locked has no
+    message left anywhere that will run soon: it is sent again. A duplicate
+    is harmless (the lock and the "already archived" check stop it).
+    """
+    r = queueing.redis()
+    if state.queue_length(r) > 0:
+        return 0
+    now = timezone.now()
+    stale = now - timedelta(seconds=2 * settings.YTARCHIVE["LEASE_SECONDS"])
+    sent = 0
+    for video in Video.objects.filter(status=VideoStatus.QUEUED, queued_at__lt=stale)[:limit]:
+        if r.exists(state.lock_key(video.channel_id, video.video_id)):
+            continue
+        if Video.objects.filter(pk=video.pk, status=VideoStatus.QUEUED, queued_at=video.queued_at).update(
+                queued_at=now):
+            log.info("queued without a message: sent again channel=%s video=%s", video.channel_id, video.video_id)
+            queueing.requeue_queued(video)
+            sent += 1
+    return sent
+
+
 def reconcile() -> dict:
     return {
         "outcomes_applied": apply_pending_outcomes(),
         "requeued": requeue_expired_leases(),
         "retries_queued": queueing.queue_due_retries(),
+        "lost_messages_resent": requeue_lost_messages(),
     }
 
 

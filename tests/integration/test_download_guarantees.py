@@ -218,3 +218,26 @@ def test_downloads_queued_for_a_deleted_channel_are_dropped(fixture_site, redis_
     assert fixture_site.request_counts() == {}
     add_channel(f"{fixture_site.base_url}/channel/chan-main")  # added again: downloads run again
     assert archive_video(message(fixture_site, "vid-main-04"), tmp_path, redis_client, 10).status == "archived"
+
+
+@pytest.mark.django_db
+def test_a_queued_video_whose_message_was_lost_is_sent_again(fixture_site, redis_client, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from channels_app.models import Video
+    from channels_app.services import add_channel
+    from downloads_app import reliability
+
+    channel = add_channel(f"{fixture_site.base_url}/@fixtureslow")
+    old = timezone.now() - timedelta(hours=1)
+    lost = Video.objects.create(channel=channel, video_id="lost", raw_id="lost", url="x", status="queued",
+                                queued_at=old)
+    Video.objects.create(channel=channel, video_id="busy", raw_id="busy", url="x", status="queued", queued_at=old)
+    assert state.acquire_lock(redis_client, channel.id, "busy", "live-worker", lease_seconds=30)
+    assert reliability.requeue_lost_messages() == 1  # the locked one is running, not lost
+    assert state.queue_length(redis_client) == 1
+    assert reliability.requeue_lost_messages() == 0  # the queue holds work again: nothing is presumed lost
+    lost.refresh_from_db()
+    assert lost.status == "queued" and lost.queued_at > old
