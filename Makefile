@@ -7,6 +7,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements/base.txt requirements/test.txt | md5sum | cut -c1-12)
 APT_PACKAGES_RUN := redis-server ffmpeg
 APT_PACKAGES_TEST := redis-server ffmpeg
+# ytdl-sub pins another yt-dlp than ours: it gets a venv of its own, for `make bench` only.
+BENCH_VENV := .cache/bench-venv
+BENCH_STAMP := $(BENCH_VENV)/.installed-$(shell cat requirements/bench.txt | md5sum | cut -c1-12)
 
 .PHONY: run test lint bench system-deps system-deps-test venv clean
 
@@ -21,6 +24,11 @@ $(STAMP): requirements/base.txt requirements/test.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
 venv: $(STAMP)
+
+$(BENCH_STAMP): requirements/bench.txt $(STAMP)
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements/bench.txt
+	rm -f $(BENCH_VENV)/.installed-* && touch $@
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES_RUN); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -46,7 +54,7 @@ test: venv system-deps-test
 lint: venv
 	$(PY) -m ruff check .
 
-bench: venv system-deps-test
+bench: venv system-deps-test $(BENCH_STAMP)
 	$(PY) -m pytest tests/bench -s -p no:cacheprovider --no-header -q -o addopts=""
 
 clean:
