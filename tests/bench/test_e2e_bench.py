@@ -197,6 +197,7 @@ def measure_ytdlsub(site, work_dir: Path) -> float | str:
     return seconds
 
 
+@pytest.mark.timeout(2 * TIMEOUT)
 def test_archive_a_channel_end_to_end_against_ytdlp_and_ytdlsub(site, work_dir):
     size = len(site.mp4_bytes(video_ids()[0]))
     human(f"chan-bench-{BENCH_VIDEOS}: {BENCH_VIDEOS} videos of {size / MIB:.2f} MiB, served at "

@@ -15,6 +15,7 @@ from tests.harness import REPO
 
 BIG = 20_000
 # Runs a command, passes its stdout through, and reports its peak RSS (KiB) on stderr's last line.
+# (A small wrapper of its own, as ru_maxrss survives exec: yt-dlp spawned by pytest would inherit its peak.)
 _MEASURE = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)")
 
