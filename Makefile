@@ -7,6 +7,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements/base.txt requirements/test.txt pyproject.toml | md5sum | cut -c1-12)
 APT_PACKAGES_RUN := redis-server ffmpeg
 APT_PACKAGES_TEST := redis-server ffmpeg chromium
+# ytdl-sub pins another yt-dlp than ours: it gets a venv of its own, for `make bench` only.
+BENCH_VENV := .cache/bench-venv
+BENCH_STAMP := $(BENCH_VENV)/.installed-$(shell cat requirements/bench.txt | md5sum | cut -c1-12)
 
 .PHONY: run test lint bench system-deps system-deps-test venv clean
 
@@ -22,6 +25,11 @@ $(STAMP): requirements/base.txt requirements/test.txt pyproject.toml
 	rm -f $(VENV)/.installed-* && touch $@
 
 venv: $(STAMP)
+
+$(BENCH_STAMP): requirements/bench.txt $(STAMP)
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements/bench.txt
+	rm -f $(BENCH_VENV)/.installed-* && touch $@
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES_RUN); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -47,7 +55,7 @@ test: venv system-deps-test
 lint: venv
 	$(PY) -m ruff check .
 
-bench: venv system-deps-test
+bench: venv system-deps-test $(BENCH_STAMP)
 	$(PY) -m pytest tests/bench -s -p no:cacheprovider --no-header -q -o addopts=""
 
 clean:

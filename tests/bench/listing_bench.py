@@ -4,16 +4,26 @@ Run as ``python -m tests.bench.listing_bench N``: a fresh SQLite database (WAL,
 as in production), a private redis-server, the fixture site serving
 ``chan-big-N``, and the real sync service with real yt-dlp. Prints one JSON
 line: seconds, videos per second, and peak RSS of this process.
+
+Peak RSS is the process's own VmHWM, not ``getrusage``'s ``ru_maxrss``: Linux carries
+``ru_maxrss`` across exec, so a child of a big pytest process would report its parent's peak.
 """
 from __future__ import annotations
 
 import json
 import os
-import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+
+def peak_rss_kib() -> int:
+    """This process's peak resident set (VmHWM), in KiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 def main(n: int) -> dict:
@@ -44,11 +54,11 @@ def main(n: int) -> dict:
     try:
         channel = add_channel(f"{site.base_url}/channel/chan-big-{n}")
         job = request_sync(channel, full=True)
-        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        rss_before = peak_rss_kib()
         started = time.perf_counter()
         job = run_sync(job.pk)
         seconds = time.perf_counter() - started
-        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        rss_after = peak_rss_kib()
     finally:
         site.stop()
         redis_server.stop()

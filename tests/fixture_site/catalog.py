@@ -15,6 +15,10 @@ Channels:
 * ``chan-retry`` (handle ``fixtureretry``): tab ``videos`` with ``vid-retry-flaky`` (flaky) and ``vid-retry-01``
 * ``chan-big-N`` (handle ``fixturebigN``) for any N: tab ``videos`` with N listing-only entries
   ``big-N-00001``... generated on the fly (their metadata answers 404).
+* ``chan-bench-N`` (handle ``fixturebenchN``) for any N: tab ``videos`` with N downloadable
+  entries ``bench-N-00001``... with real media of about ``YTARCHIVE_BENCH_MB`` MB each (see
+  ``media.bench_mp4``): bench video i reuses the thumbnail of static video
+  ``BENCH_SOURCES[(i - 1) % len(BENCH_SOURCES)]`` and one of a few big generated mp4s.
 """
 
 from __future__ import annotations
@@ -78,6 +82,7 @@ class Video:
     width: int = 160
     height: int = 120
     fps: int = 10
+    media_of: str = ""  # bench videos: the static video whose thumbnail they reuse
     pattern: str = "testsrc"  # ffmpeg lavfi video source
     frequency: int = 440  # sine tone in Hz
     noise: int = 0  # ffmpeg noise strength; makes the file big (poorly compressible)
@@ -101,8 +106,8 @@ class Channel:
 
     @property
     def avatar_key(self) -> str:
-        """Name of the avatar image in the media dir (big channels share one)."""
-        return "chan-big" if self.id.startswith("chan-big-") else self.id
+        """Name of the avatar image in the media dir (big and bench channels share one)."""
+        return "chan-big" if self.id.startswith(("chan-big-", "chan-bench-")) else self.id
 
 
 def _dates(start: dt.date, count: int) -> list[str]:
@@ -267,6 +272,73 @@ def _big_video(n: int, index: int) -> Video:
     )
 
 
+# --- synthetic bench channels (real media) ---------------------------------------------------
+
+_BENCH_CHANNEL_RE = re.compile(r"chan-bench-(\d+)")
+_BENCH_HANDLE_RE = re.compile(r"fixturebench(\d+)")
+_BENCH_VIDEO_RE = re.compile(r"bench-(\d+)-(\d+)")
+#: Upper bound for ``chan-bench-N`` (every entry is downloadable, so keep it sane).
+BENCH_MAX = 10_000
+#: Seconds of every bench video (their mp4s are a few big generated files, see media.py).
+BENCH_DURATION = 8
+#: Static videos whose (JPEG) thumbnails bench videos reuse, in turn.
+BENCH_SOURCES: tuple[str, ...] = tuple(
+    v.id for v in VIDEOS.values()
+    if v.status == PUBLIC and v.thumbnail_ext == "jpg" and not v.slow and v.id != WEIRD_ID)
+
+
+class _BenchIds(_BigIds):
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.n))]
+        return "bench-" + super().__getitem__(index).removeprefix("big-")
+
+
+def _bench_n(match: re.Match | None) -> int | None:
+    if match is None:
+        return None
+    n = int(match.group(1))
+    return n if 1 <= n <= BENCH_MAX else None
+
+
+def bench_channel(n: int) -> Channel:
+    """The synthetic channel ``chan-bench-{n}``: n downloadable videos with real media."""
+    return Channel(
+        id=f"chan-bench-{n}",
+        handle=f"fixturebench{n}",
+        title=f"Fixture Bench Channel {n}",
+        description=f"A synthetic channel with {n} downloadable videos, for end-to-end benchmarks.",
+        tabs={"videos": _BenchIds(n)},
+        page_size=BIG_PAGE_SIZE,
+    )
+
+
+def bench_index(video_id: str) -> int | None:
+    """1-based position of a ``bench-N-i`` video in its channel, else None."""
+    match = _BENCH_VIDEO_RE.fullmatch(video_id)
+    return int(match.group(2)) if match and _bench_n(match) is not None else None
+
+
+def _bench_video(n: int, index: int) -> Video:
+    vid = _BenchIds(n)[index - 1]
+    source = VIDEOS[BENCH_SOURCES[(index - 1) % len(BENCH_SOURCES)]]
+    return Video(
+        id=vid,
+        title=f"Bench channel {n} video {index}",
+        description=f"Synthetic downloadable entry {index} of chan-bench-{n}.",
+        upload_date=(_BIG_NEWEST - dt.timedelta(days=index - 1)).strftime("%Y%m%d"),
+        duration=BENCH_DURATION,
+        channel_id=f"chan-bench-{n}",
+        tab="videos",
+        media_of=source.id,
+        width=320,
+        height=240,
+        fps=25,
+        pattern=source.pattern,
+        frequency=source.frequency,
+    )
+
+
 # --- lookups ----------------------------------------------------------------------------------
 
 
@@ -275,7 +347,10 @@ def get_channel(channel_id: str) -> Channel | None:
     if channel_id in CHANNELS:
         return CHANNELS[channel_id]
     n = _big_n(_BIG_CHANNEL_RE.fullmatch(channel_id))
-    return big_channel(n) if n is not None else None
+    if n is not None:
+        return big_channel(n)
+    n = _bench_n(_BENCH_CHANNEL_RE.fullmatch(channel_id))
+    return bench_channel(n) if n is not None else None
 
 
 def resolve_handle(handle: str) -> str | None:
@@ -285,13 +360,22 @@ def resolve_handle(handle: str) -> str | None:
         if channel.handle == handle:
             return channel.id
     n = _big_n(_BIG_HANDLE_RE.fullmatch(handle))
-    return f"chan-big-{n}" if n is not None else None
+    if n is not None:
+        return f"chan-big-{n}"
+    n = _bench_n(_BENCH_HANDLE_RE.fullmatch(handle))
+    return f"chan-bench-{n}" if n is not None else None
 
 
 def get_video(video_id: str) -> Video | None:
-    """The video with this id (static or a synthetic ``big-N-i``), else None."""
+    """The video with this id (static, a synthetic ``big-N-i`` or ``bench-N-i``), else None."""
     if video_id in VIDEOS:
         return VIDEOS[video_id]
+    match = _BENCH_VIDEO_RE.fullmatch(video_id)
+    if match:
+        n, index = _bench_n(match), int(match.group(2))
+        if n is None or not 1 <= index <= n or _BenchIds(n)[index - 1] != video_id:
+            return None
+        return _bench_video(n, index)
     match = _BIG_VIDEO_RE.fullmatch(video_id)
     n = _big_n(match)
     if n is None:

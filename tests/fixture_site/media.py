@@ -9,6 +9,12 @@ crashed or concurrent run (e.g. pytest-xdist workers) never leaves a half-writte
 Layout of the media dir (flat)::
 
     {vid}.mp4  {vid}.jpg | {vid}.webp  {vid}.en.vtt  {vid}.de.vtt  avatar-{key}.jpg
+    bench-src-{j}-{kib}k.mp4   (only once a bench channel was served or ``build_bench_media`` ran)
+
+Bench videos (``catalog.bench_channel``) are served as one of ``BENCH_SOURCE_COUNT`` big mp4s
+generated for the size asked (``YTARCHIVE_BENCH_MB``, default 3), followed by an ISO-BMFF
+``free`` box that names the video and pads the file to exactly that size: every bench file is a
+valid, distinct mp4, so byte-identity checks catch a mix-up between two videos.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import struct
 import subprocess
 import tempfile
 import threading
@@ -33,6 +40,10 @@ MANIFEST = ".recipes.json"
 SUBTITLE_LANGS = ("en", "de")
 AVATARS = {"chan-main": "0x3366cc", "chan-slow": "0xcc6633", "chan-big": "0x33aa55"}
 _GREETING = {"en": "Hello from", "de": "Hallo von"}
+BENCH_MB_ENV = "YTARCHIVE_BENCH_MB"
+DEFAULT_BENCH_MB = 3.0
+#: How many distinct big mp4s the bench videos take turns with.
+BENCH_SOURCE_COUNT = 4
 
 
 def mp4_path(media_dir: Path, video_id: str) -> Path:
@@ -50,6 +61,64 @@ def subtitle_path(media_dir: Path, video_id: str, lang: str) -> Path:
 def avatar_path(media_dir: Path, key: str) -> Path:
     """Avatar image for an avatar key (``Channel.avatar_key``)."""
     return media_dir / f"avatar-{key}.jpg"
+
+
+def bench_mb() -> float:
+    """Size of each bench video in MB (MiB): ``$YTARCHIVE_BENCH_MB``, default 3."""
+    try:
+        value = float(os.environ.get(BENCH_MB_ENV) or DEFAULT_BENCH_MB)
+    except ValueError:
+        value = DEFAULT_BENCH_MB
+    return min(max(value, 0.05), 200.0)
+
+
+def bench_target_bytes(mb: float) -> int:
+    return int(mb * 1024 * 1024)
+
+
+def bench_source_path(media_dir: Path, index: int, mb: float) -> Path:
+    """The ``index``-th big mp4 (0-based) of the bench videos of ``mb`` MB."""
+    return media_dir / f"bench-src-{index}-{bench_target_bytes(mb) // 1024}k.mp4"
+
+
+def _bench_source_command(index: int, mb: float, out: Path) -> list[str]:
+    """A noisy 320x240 mp4 of about 85 % of the target size (the ``free`` box pads the rest)."""
+    duration = catalog.BENCH_DURATION
+    audio_bits = 48_000
+    video_bits = max(50_000, int(bench_target_bytes(mb) * 8 * 0.85 / duration) - audio_bits)
+    pattern = catalog._PATTERNS[index % len(catalog._PATTERNS)]
+    return _ffmpeg(
+        "-f", "lavfi", "-i", f"{pattern}=size=320x240:rate=25:duration={duration}",
+        "-f", "lavfi", "-i", f"sine=frequency={330 + 110 * index}:duration={duration}",
+        "-vf", "noise=alls=60:allf=t",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+        "-b:v", str(video_bits), "-maxrate", str(video_bits), "-bufsize", str(video_bits),
+        "-c:a", "aac", "-b:a", str(audio_bits), "-shortest",
+        "-metadata", f"comment=ytarchive bench source {index}",
+        "-movflags", "+faststart", "-f", "mp4", str(out),
+    )
+
+
+def bench_padding(video_id: str, base_size: int, mb: float) -> bytes:
+    """The ``free`` box that follows a bench video's source mp4: names the video, pads to size."""
+    text = f"ytarchive bench video {video_id}\n".encode()
+    size = max(bench_target_bytes(mb) - base_size, 8 + len(text))
+    return struct.pack(">I", size) + b"free" + text + bytes(size - 8 - len(text))
+
+
+def bench_mp4(media_dir: Path, video: catalog.Video, mb: float) -> tuple[Path, bytes]:
+    """``(source mp4, bytes that follow it)``: what the site serves for a bench video."""
+    index = (catalog.bench_index(video.id) or 1) - 1
+    source = bench_source_path(media_dir, index % BENCH_SOURCE_COUNT, mb)
+    return source, bench_padding(video.id, source.stat().st_size, mb)
+
+
+def bench_mp4_bytes(media_dir: Path, video_id: str, mb: float | None = None) -> bytes:
+    """The whole mp4 the site serves for bench video ``video_id`` (for byte-identity checks)."""
+    mb = bench_mb() if mb is None else mb
+    build_bench_media(media_dir, mb)
+    source, tail = bench_mp4(media_dir, catalog.get_video(video_id), mb)
+    return source.read_bytes() + tail
 
 
 def _ffmpeg(*args: str) -> list[str]:
@@ -164,17 +233,9 @@ def _load_manifest(media_dir: Path) -> dict[str, str]:
         return {}
 
 
-def build_media(cache_dir: Path) -> dict:
-    """Make sure every media file of the catalog exists in ``cache_dir``; return their paths.
-
-    Returns ``{"media_dir": Path, "videos": {vid: {"mp4", "thumbnail", "subtitles": {lang}}},
-    "avatars": {key: Path}}``. Only videos with media (see ``Video.has_media``) are listed.
-    """
-    media_dir = Path(cache_dir)
-    media_dir.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
+def _build(media_dir: Path, jobs: dict[Path, tuple[str, Callable[[Path], None]]]) -> int:
+    """Make every target of ``jobs`` whose recipe changed or that is missing; returns how many."""
     manifest = _load_manifest(media_dir)
-    jobs = _jobs(media_dir)
     todo = [
         (target, maker) for target, (recipe, maker) in jobs.items()
         if not target.exists() or manifest.get(target.name) != recipe
@@ -193,8 +254,42 @@ def build_media(cache_dir: Path) -> dict:
         # Merge with what a concurrent builder may have recorded meanwhile.
         merged = {**_load_manifest(media_dir), **manifest}
         _atomic(media_dir / MANIFEST, _write_text(json.dumps(merged, indent=1, sort_keys=True)))
+    return len(todo)
+
+
+_bench_lock = threading.Lock()
+
+
+def build_bench_media(cache_dir: Path, mb: float | None = None) -> list[Path]:
+    """Make sure the big mp4s of bench videos of ``mb`` MB (default ``bench_mb()``) exist."""
+    media_dir = Path(cache_dir)
+    mb = bench_mb() if mb is None else mb
+    jobs = {}
+    for index in range(BENCH_SOURCE_COUNT):
+        target = bench_source_path(media_dir, index, mb)
+        command = _bench_source_command(index, mb, target)
+        jobs[target] = (" ".join(command[:-1]), _run(command))
+    with _bench_lock:  # the site builds them on a first request: one builder per process
+        media_dir.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        if _build(media_dir, jobs):
+            logger.info("built bench media of %s MB in %.1fs", mb, time.monotonic() - started)
+    return list(jobs)
+
+
+def build_media(cache_dir: Path) -> dict:
+    """Make sure every media file of the catalog exists in ``cache_dir``; return their paths.
+
+    Returns ``{"media_dir": Path, "videos": {vid: {"mp4", "thumbnail", "subtitles": {lang}}},
+    "avatars": {key: Path}}``. Only videos with media (see ``Video.has_media``) are listed.
+    """
+    media_dir = Path(cache_dir)
+    media_dir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    built = _build(media_dir, _jobs(media_dir))
+    if built:
         logger.info("built %d fixture media files in %s in %.1fs",
-                    len(todo), media_dir, time.monotonic() - started)
+                    built, media_dir, time.monotonic() - started)
     return {
         "media_dir": media_dir,
         "videos": {

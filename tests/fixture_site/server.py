@@ -16,8 +16,13 @@ Routes (all GET/HEAD)::
     /api/channel/{cid}/{tab}.json?page=N  {"entries": [{"id","title","duration"}], "next_page"}
     /api/video/{vid}.json                 video metadata with absolute media URLs
     /media/{vid}.mp4                      Range requests supported; ``vid-slow`` is throttled
+                                          (``bench-N-i``: a big generated mp4, see media.py)
     /thumbs/{vid}.jpg|.webp  /subs/{vid}.{lang}.vtt  /avatars/{cid}.jpg
     /feeds/podcast.xml                    RSS 2.0 feed of direct mp4 links (yt-dlp's generic IE)
+
+Like a real video site, the fixture can cap the bandwidth of each connection for every file it
+serves (``media_rate`` bytes/s; ``slow`` videos keep their own ``slow_rate``) and hold every
+answer back before its first byte (``first_byte_delay`` seconds); both may change at any time.
 
 Manual demo: ``python -m tests.fixture_site.server --port 8765 --media-dir DIR``.
 """
@@ -29,6 +34,7 @@ import collections
 import datetime as dt
 import email.utils
 import html
+import io
 import json
 import logging
 import re
@@ -69,6 +75,14 @@ class FixtureSite:
         self.flaky_failures = catalog.FLAKY_FAILURES
         #: Seconds each channel-tab listing page waits before answering (a slow listing); may change any time.
         self.listing_delay = 0.0
+        #: Bytes/second per connection for every file served (media, thumbnails, subtitles), 0 = no cap;
+        #: ``slow`` videos get the lower of this and ``slow_rate``. May be changed at any time.
+        self.media_rate = 0
+        #: Seconds every request waits before its first byte (a real site's latency); may change any time.
+        self.first_byte_delay = 0.0
+        #: Size in MB of each ``chan-bench-N`` video (default ``$YTARCHIVE_BENCH_MB`` or 3).
+        self.bench_mb = media.bench_mb()
+        self._bench_built: set[float] = set()
         self._lock = threading.Lock()
         self._counts: collections.Counter[str] = collections.Counter()
         self._flaky_hits: collections.Counter[str] = collections.Counter()
@@ -130,6 +144,22 @@ class FixtureSite:
         with self._lock:
             self._counts[path] += 1
 
+    def bench_mp4(self, video: catalog.Video) -> tuple[Path, bytes]:
+        """``(source mp4, tail)`` served for a bench video at the current ``bench_mb``."""
+        mb = self.bench_mb
+        if mb not in self._bench_built:
+            media.build_bench_media(self.media_dir, mb)
+            self._bench_built.add(mb)
+        return media.bench_mp4(self.media_dir, video, mb)
+
+    def mp4_bytes(self, video_id: str) -> bytes:
+        """Exactly the bytes ``/media/{video_id}.mp4`` serves (static or bench video)."""
+        video = catalog.get_video(video_id)
+        if video is not None and video.media_of:
+            path, tail = self.bench_mp4(video)
+            return path.read_bytes() + tail
+        return media.mp4_path(self.media_dir, video_id).read_bytes()
+
     def _flaky_should_fail(self, video_id: str) -> bool:
         with self._lock:
             self._flaky_hits[video_id] += 1
@@ -188,6 +218,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.site._count(split.path)
         self.query = urllib.parse.parse_qs(split.query)
         path = urllib.parse.unquote(split.path)
+        if self.site.first_byte_delay > 0:
+            time.sleep(self.site.first_byte_delay)
         try:
             for pattern, name in _ROUTES:
                 match = pattern.fullmatch(path)
@@ -231,19 +263,23 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._html(f"{int(status)} {message}", f"<h1>{html.escape(message)}</h1>", status)
 
-    def _file(self, path: Path, content_type: str, throttled: bool = False) -> None:
-        """Send a file, honouring a single ``Range: bytes=`` request.
+    def _file(self, path: Path | None, content_type: str, throttled: bool = False, tail: bytes = b"") -> None:
+        """Send a file followed by ``tail`` (or ``tail`` alone), honouring a single ``Range: bytes=``.
 
-        ``throttled`` files are sent at ``site.slow_rate`` bytes/s (re-read for every chunk, so
-        a test may change the rate while a download is running).
+        Every file is sent at ``site.media_rate`` bytes/s, ``throttled`` ones at ``site.slow_rate``
+        (or the lower of the two); both are re-read for every chunk, so a test may change the
+        rate while a download is running.
         """
         try:
-            handle = path.open("rb")
+            handle = path.open("rb") if path is not None else io.BytesIO(b"")
         except OSError:
             self._error(HTTPStatus.NOT_FOUND, "file not found")
             return
         with handle:
-            size = path.stat().st_size
+            head_size = path.stat().st_size if path is not None else 0
+            if tail:
+                handle = _Concat(handle, head_size, tail)
+            size = head_size + len(tail)
             byte_range = _parse_range(self.headers.get("Range"), size)
             if byte_range == "unsatisfiable":
                 self._send(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE, b"", "text/plain",
@@ -265,7 +301,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _stream(self, handle, remaining: int, throttled: bool) -> None:
         started, sent = time.monotonic(), 0
         while remaining > 0:
-            current_rate = self.site.slow_rate if throttled else 0
+            rates = [r for r in (self.site.media_rate, self.site.slow_rate if throttled else 0) if r > 0]
+            current_rate = min(rates) if rates else 0
             chunk_size = min(_CHUNK, max(1024, current_rate // 10)) if current_rate else _CHUNK
             chunk = handle.read(min(chunk_size, remaining))
             if not chunk:
@@ -345,7 +382,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _video_json(self, video: catalog.Video) -> dict:
         channel = catalog.get_channel(video.channel_id)
-        mp4 = media.mp4_path(self.site.media_dir, video.id)
+        if video.media_of:
+            source, tail = self.site.bench_mp4(video)
+            filesize = source.stat().st_size + len(tail)
+        else:
+            mp4 = media.mp4_path(self.site.media_dir, video.id)
+            filesize = mp4.stat().st_size if mp4.exists() else None
         return {
             "id": video.id,
             "title": video.title,
@@ -361,7 +403,7 @@ class _Handler(BaseHTTPRequestHandler):
             "width": video.width,
             "height": video.height,
             "fps": video.fps,
-            "filesize": mp4.stat().st_size if mp4.exists() else None,
+            "filesize": filesize,
             "thumbnail_url": f"{self.origin}/thumbs/{video.id}.{video.thumbnail_ext}",
             "subtitles": {lang: f"{self.origin}/subs/{video.id}.{lang}.vtt"
                           for lang in media.SUBTITLE_LANGS},
@@ -378,6 +420,10 @@ class _Handler(BaseHTTPRequestHandler):
         if video is None:
             self._error(HTTPStatus.NOT_FOUND, "no such media")
             return
+        if video.media_of:
+            source, tail = self.site.bench_mp4(video)
+            self._file(source, _CONTENT_TYPES["mp4"], video.slow, tail)
+            return
         self._file(media.mp4_path(self.site.media_dir, vid), _CONTENT_TYPES["mp4"], video.slow)
 
     def _route_thumb(self, vid: str, ext: str) -> None:
@@ -385,11 +431,16 @@ class _Handler(BaseHTTPRequestHandler):
         if video is None or video.thumbnail_ext != ext:
             self._error(HTTPStatus.NOT_FOUND, "no such thumbnail")
             return
-        self._file(media.thumbnail_path(self.site.media_dir, video), _CONTENT_TYPES[ext])
+        source = catalog.VIDEOS[video.media_of] if video.media_of else video
+        self._file(media.thumbnail_path(self.site.media_dir, source), _CONTENT_TYPES[ext])
 
     def _route_subs(self, vid: str, lang: str) -> None:
-        if self._media_video(vid) is None or lang not in media.SUBTITLE_LANGS:
+        video = self._media_video(vid)
+        if video is None or lang not in media.SUBTITLE_LANGS:
             self._error(HTTPStatus.NOT_FOUND, "no such subtitles")
+            return
+        if video.media_of:  # bench videos: made on the fly, like the cached ones
+            self._file(None, _CONTENT_TYPES["vtt"], tail=media.subtitle_text(video, lang).encode())
             return
         self._file(media.subtitle_path(self.site.media_dir, vid, lang), _CONTENT_TYPES["vtt"])
 
@@ -462,6 +513,27 @@ class _Handler(BaseHTTPRequestHandler):
                 f"<p><a href='/channel/{video.channel_id}'>channel</a></p>"))
 
 
+class _Concat:
+    """A read-only file of ``head`` (an open file of ``head_size`` bytes) followed by ``tail``."""
+
+    def __init__(self, head, head_size: int, tail: bytes) -> None:
+        self.head, self.head_size, self.tail, self.pos = head, head_size, tail, 0
+
+    def seek(self, pos: int) -> None:
+        self.pos = pos
+        if pos < self.head_size:
+            self.head.seek(pos)
+
+    def read(self, n: int) -> bytes:
+        if self.pos < self.head_size:
+            data = self.head.read(min(n, self.head_size - self.pos))
+        else:
+            offset = self.pos - self.head_size
+            data = self.tail[offset:offset + n]
+        self.pos += len(data)
+        return data
+
+
 def _parse_range(header: str | None, size: int):
     """``(start, end)`` for a single satisfiable byte range, ``None`` to send the whole file,
     or ``"unsatisfiable"``. Multi-range and malformed headers are ignored (RFC 9110 allows it).
@@ -517,11 +589,17 @@ def main(argv: list[str] | None = None) -> None:
                         help="cache dir for generated media (created and filled if needed)")
     parser.add_argument("--slow-rate", type=int, default=DEFAULT_SLOW_RATE,
                         help="bytes/s for rate-limited videos (default %(default)s)")
+    parser.add_argument("--media-rate", type=int, default=0,
+                        help="bytes/s per connection for every file, 0 = no cap (default %(default)s)")
+    parser.add_argument("--first-byte-delay", type=float, default=0.0,
+                        help="seconds before every answer's first byte (default %(default)s)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     media.build_media(args.media_dir)
     site = FixtureSite(args.media_dir, host=args.host, port=args.port)
     site.slow_rate = args.slow_rate
+    site.media_rate = args.media_rate
+    site.first_byte_delay = args.first_byte_delay
     site.start()
     print(f"Fixture site at {site.base_url}/  (channel: {site.base_url}/channel/chan-main)",
           flush=True)

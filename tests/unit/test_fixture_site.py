@@ -19,7 +19,7 @@ import requests
 import yt_dlp
 from yt_dlp.utils import DownloadError, unsmuggle_url
 
-from tests.fixture_site import catalog
+from tests.fixture_site import catalog, media
 from tests.fixture_site.media import build_media
 from tests.fixture_site.pytest_plugin import plugin_dir
 from tests.fixture_site.server import DEFAULT_SLOW_RATE
@@ -224,3 +224,44 @@ def test_media_ranges_and_throttling(site, fixture_media):
         site.slow_rate = DEFAULT_SLOW_RATE
     assert len(response.content) == 50_000
     assert 0.4 < elapsed < 3
+
+
+def test_media_rate_and_first_byte_delay_apply_to_every_file(site, fixture_media):
+    data = fixture_media["videos"]["vid-main-03"]["mp4"].read_bytes()
+    rate = len(data) * 2  # half a second for the whole file
+    site.media_rate, site.first_byte_delay = rate, 0.2
+    try:
+        started = time.monotonic()
+        requests.get(f"{site.base_url}/api/channel/chan-main.json", timeout=5).raise_for_status()
+        answered = time.monotonic() - started
+        started = time.monotonic()
+        response = requests.get(f"{site.base_url}/media/vid-main-03.mp4", timeout=10)
+        elapsed = time.monotonic() - started
+    finally:
+        site.media_rate, site.first_byte_delay = 0, 0.0
+    assert response.content == data
+    assert 0.2 <= answered < 1.5
+    assert 0.2 + 0.4 < elapsed < 3  # the delay, then the file at its capped rate
+
+
+def test_bench_channel_has_real_distinct_media_of_the_asked_size(site, tmp_path):
+    assert catalog.resolve_handle("@fixturebench3") == "chan-bench-3"
+    assert flat_ids(f"{site.base_url}/@fixturebench3/videos") == [
+        "bench-3-00001", "bench-3-00002", "bench-3-00003"]
+    assert catalog.get_video("bench-3-00004") is None
+    site.bench_mb = 0.25
+    try:
+        params = {"paths": {"home": str(tmp_path)}, "outtmpl": "%(id)s.%(ext)s", "writethumbnail": True,
+                  "writesubtitles": True, "subtitleslangs": ["all"]}
+        with make_ydl(**params) as ydl:
+            for vid in ("bench-3-00001", "bench-3-00002"):
+                ydl.extract_info(f"{site.base_url}/watch/{vid}")
+        first, second = (site.mp4_bytes(f"bench-3-0000{i}") for i in (1, 2))
+    finally:
+        site.bench_mb = media.bench_mb()
+    assert len(first) == len(second) == int(0.25 * 1024 * 1024) and first != second
+    assert first[4:8] == b"ftyp" and b"free" + b"ytarchive bench video bench-3-00001" in first
+    assert (tmp_path / "bench-3-00001.mp4").read_bytes() == first
+    assert (tmp_path / "bench-3-00002.mp4").read_bytes() == second
+    assert (tmp_path / "bench-3-00001.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
+    assert (tmp_path / "bench-3-00001.en.vtt").read_text().startswith("WEBVTT")
