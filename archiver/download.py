@@ -59,6 +59,7 @@ class Outcome:
     size_bytes: int = 0
     subtitles: tuple[str, ...] = field(default_factory=tuple)
     seconds: float = 0.0
+    disk_bytes: int = 0
 
     def report(self, request: DownloadRequest) -> DownloadReport:
         if self.status not in (Result.ARCHIVED, Result.FAILED):
@@ -68,6 +69,7 @@ class Outcome:
             attempt=request.attempt, status=OutcomeStatus(self.status), kind=self.kind,
             reason=self.reason, video_file=self.video_file, title=self.title,
             size_bytes=self.size_bytes, subtitles=tuple(self.subtitles), seconds=round(self.seconds, 3),
+            disk_bytes=self.disk_bytes,
         )
 
 
@@ -134,7 +136,7 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
         return Outcome(Result.CANCELLED)
     if final_dir.is_dir():
         log.info("%salready archived, nothing to do", context)
-        return Outcome(Result.ARCHIVED, already=True)
+        return Outcome(Result.ARCHIVED, already=True, disk_bytes=tree.disk_usage(final_dir))
     token = uuid.uuid4().hex
     if not state.acquire_lock(r, channel_id, video_id, token, lease_seconds):
         log.info("%sanother worker holds it", context)
@@ -160,7 +162,8 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
         seconds = time.monotonic() - started
         log.info("%sarchived in %.1fs (%s bytes)", context, seconds, result.size_bytes)
         return Outcome(Result.ARCHIVED, video_file=result.video_file, title=result.title,
-                       size_bytes=result.size_bytes, subtitles=tuple(result.subtitles), seconds=seconds)
+                       size_bytes=result.size_bytes, subtitles=tuple(result.subtitles), seconds=seconds,
+                       disk_bytes=tree.disk_usage(final_dir))
     except Interrupted:
         log.info("%sinterrupted: handing it back", context)
         return Outcome(Result.INTERRUPTED, seconds=time.monotonic() - started)

@@ -54,10 +54,12 @@ def _parse(cls, data):
     unknown = set(data) - names
     if unknown:
         raise MessageError(f"{cls.__name__}: unknown key(s) {sorted(unknown)}")
-    missing = names - set(data)
+    # A key added later has a default, so a message from a worker one release older still parses.
+    missing = {f.name for f in dataclasses.fields(cls)
+               if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING} - set(data)
     if missing:
         raise MessageError(f"{cls.__name__}: missing key(s) {sorted(missing)}")
-    return cls(**{name: _check(data[name], hints[name], f"{cls.__name__}.{name}") for name in names})
+    return cls(**{name: _check(data[name], hints[name], f"{cls.__name__}.{name}") for name in names if name in data})
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ class DownloadReport:
     size_bytes: int = 0
     subtitles: tuple[str, ...] = field(default_factory=tuple)
     seconds: float = 0.0
+    disk_bytes: int = 0  # what the video's folder takes on disk (du), for the storage gauge
 
     @classmethod
     def from_dict(cls, data) -> DownloadReport:

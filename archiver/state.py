@@ -361,3 +361,40 @@ def ping(r: redis.Redis) -> bool:
         return bool(r.ping())
     except redis.RedisError:
         return False
+
+
+def workers_key() -> str:
+    return _k("workers")
+
+
+def mark_worker_alive(r: redis.Redis, name: str, ttl_seconds: float) -> None:
+    """A download worker says it is alive for the next ``ttl_seconds`` (a sorted set: name -> until)."""
+    r.zadd(workers_key(), {name: time.time() + ttl_seconds})
+
+
+def mark_worker_gone(r: redis.Redis, name: str) -> None:
+    r.zrem(workers_key(), name)
+
+
+def live_workers(r: redis.Redis, now: float | None = None) -> int:
+    """Download workers whose last word is still fresh; ones that died unheard drop out by themselves."""
+    now = time.time() if now is None else now
+    pipe = r.pipeline(transaction=False)
+    pipe.zremrangebyscore(workers_key(), "-inf", now)
+    pipe.zcard(workers_key())
+    return int(pipe.execute()[1])
+
+
+def leases_held(r: redis.Redis) -> int:
+    """Downloads in flight across all workers (one lease each)."""
+    return int(r.zcard(leases_key()))
+
+
+def in_flight_bytes(r: redis.Redis) -> int:
+    """Bytes the downloads in flight have written so far (into their temp folders)."""
+    members = r.zrange(leases_key(), 0, -1)
+    pipe = r.pipeline(transaction=False)
+    for member in members:
+        channel_id, _, video_id = member.partition("/")
+        pipe.hget(download_progress_key(channel_id, video_id), "downloaded_bytes")
+    return sum(int(float(v)) for v in pipe.execute() if v)

@@ -160,3 +160,39 @@ def temp_dir_owner(path: Path) -> tuple[str, str] | None:
 
 def dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
+
+
+def _allocated(path: Path) -> int:
+    try:
+        return os.lstat(path).st_blocks * 512
+    except OSError:  # gone meanwhile
+        return 0
+
+
+def disk_usage(path: Path) -> int:
+    """Bytes ``path`` and everything under it take on disk, as ``du -s -B1`` counts them.
+
+    The storage gauge adds these up as videos land, so it agrees with ``du`` on
+    small files too (a 200-byte subtitle takes a 4 KiB block).
+    """
+    path = Path(path)
+    if not path.exists():
+        return 0
+    total = _allocated(path)
+    for dirpath, dirnames, filenames in os.walk(path):
+        total += sum(_allocated(Path(dirpath, name)) for name in (*dirnames, *filenames))
+    return total
+
+
+def channel_own_disk_usage(root: Path, channel_id: str) -> int:
+    """Bytes of a channel's own files: its folder, metadata.json, playlists/, and the ``videos`` folder itself.
+
+    The videos inside are counted as each one lands; this is the rest, rewritten by every sync.
+    """
+    base = channel_dir(root, channel_id)
+    if not base.is_dir():
+        return 0
+    total = _allocated(base)
+    for entry in base.iterdir():
+        total += _allocated(entry) if entry.name == "videos" else disk_usage(entry)
+    return total

@@ -44,6 +44,8 @@ class Channel(models.Model):
         null=True, blank=True,
         help_text="When a full listing last completed; incremental syncs stop early only after one.",
     )
+    own_disk_bytes = models.BigIntegerField(
+        default=0, help_text="What the channel's own files (metadata.json, playlists/) take on disk, last measured.")
 
     class Meta:
         ordering = ["title", "id"]
@@ -133,3 +135,16 @@ class Video(models.Model):
     @property
     def dead_letter(self) -> bool:
         return self.status == VideoStatus.FAILED and self.failure_kind == FailureKind.TRANSIENT
+
+
+class Tally(models.Model):
+    """A named running total behind /metrics (channels_app.tallies): changed only with the fact it counts."""
+
+    name = models.CharField(max_length=200, primary_key=True)
+    value = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name_plural = "tallies"
+
+    def __str__(self):
+        return f"{self.name} = {self.value:g}"

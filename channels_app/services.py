@@ -13,6 +13,7 @@ from kombu.exceptions import OperationalError
 from archiver import state, tree, urls, ytdlp
 from archiver.errors import ConflictError, UserError
 from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS
+from channels_app import tallies
 from channels_app.models import Channel, SyncJob
 
 SYNC_TASK = "channels_app.tasks.sync_channel"
@@ -41,9 +42,13 @@ def add_channel(source_url: str, sync_interval_hours: float | None = None, enabl
     )
     if sync_interval_hours is not None:
         channel.sync_interval_hours = sync_interval_hours
+    # Files of a channel deleted earlier without its files were counted then; its syncs and
+    # downloads count them again as they adopt them, so they leave the total now.
+    left_behind = tree.disk_usage(tree.channel_dir(settings.ARCHIVE_ROOT, channel.id))
     try:
         with transaction.atomic():
             channel.save(force_insert=True)
+            tallies.add_storage(-left_behind)
     except IntegrityError as exc:
         raise ConflictError(f"Channel {probe.key} is already archived.", channel=probe.key) from exc
     state.mark_channel_deleted(state.connect(settings.REDIS_URL), channel.id, deleted=False)
@@ -64,7 +69,10 @@ def delete_channel(channel: Channel, delete_files: bool = False) -> None:
     channel.delete()
     state.forget_channel(r, channel_id)
     if delete_files:
-        shutil.rmtree(tree.channel_dir(settings.ARCHIVE_ROOT, channel_id), ignore_errors=True)
+        folder = tree.channel_dir(settings.ARCHIVE_ROOT, channel_id)
+        freed = tree.disk_usage(folder)  # one channel's walk, on an explicit delete only
+        shutil.rmtree(folder, ignore_errors=True)
+        tallies.add_storage(-(freed - tree.disk_usage(folder)))
     log.info("channel deleted channel=%s files_deleted=%s", channel_id, delete_files)
 
 

@@ -29,6 +29,7 @@ from django.utils import timezone
 from archiver import state, tree, urls, ytdlp
 from archiver.errors import UserError
 from archiver.statuses import SyncStatus, VideoStatus
+from channels_app import tallies
 from channels_app.models import Channel, SyncJob, Video
 from channels_app.services import listing_options
 
@@ -96,6 +97,7 @@ def run_sync(job_id: int) -> SyncJob | None:
         incremental = not job.full and channel.last_full_index_at is not None
         seen, new = _index(channel, job, incremental, heartbeat)
         write_uploads_playlist(channel)
+        account_own_files(channel.pk)
         to_queue = Video.objects.filter(channel=channel, status=VideoStatus.NEW).count()
     except LeaseLost:
         log.warning("sync job=%s channel=%s: lease lost to a newer attempt; stopping", job.pk, channel.id)
@@ -213,6 +215,17 @@ def _upsert(channel: Channel, tab: str, batch: list[ytdlp.Entry]) -> tuple[int, 
     if fresh:
         state.add_states(state.connect(settings.REDIS_URL), channel.id, fresh, VideoStatus.NEW)
     return len(fresh), bool(existing)
+
+
+def account_own_files(channel_id: str) -> None:
+    """Measure the channel's own files after a sync rewrote them, and move the storage total by the change."""
+    now_bytes = tree.channel_own_disk_usage(settings.ARCHIVE_ROOT, channel_id)
+    with transaction.atomic():
+        before = Channel.objects.select_for_update().filter(pk=channel_id).values_list("own_disk_bytes", flat=True)
+        if not before:
+            return
+        Channel.objects.filter(pk=channel_id).update(own_disk_bytes=now_bytes)
+        tallies.add_storage(now_bytes - before[0])
 
 
 def write_uploads_playlist(channel: Channel) -> None:

@@ -7,6 +7,7 @@ in a traceback), checks ranges, and lets every secret come from ``NAME_FILE``
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -71,6 +72,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str, default: str) -> tuple:
+    """Comma-separated addresses and CIDR networks (``10.0.0.7,192.168.1.0/24,::1``) as ip_network objects."""
+    networks = []
+    for item in env_list(name, [item for item in default.split(",") if item]):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an address or CIDR network ({exc})") from exc
+    return tuple(networks)
 
 
 def env_secret(name: str) -> str:

@@ -8,6 +8,11 @@ with back-off when it keeps failing to start; every output line reaches the
 terminal prefixed by its process name (config.log_relay); Ctrl-C or SIGTERM
 stops every process, each within a bounded wait, then SIGKILLs its group.
 
+Flower asks for a login: FLOWER_BASIC_AUTH (``user:password``), or a password
+generated once into DATA_DIR/.flower_password and printed the first time.
+The web program alone gets PROMETHEUS_MULTIPROC_DIR (DATA_DIR/metrics, emptied
+at each start) so /metrics adds up its gunicorn workers.
+
 Run ``migrate`` and ``ensure_admin`` first (the Makefile does).
 ``python -m config.launch web beat`` starts only the processes named; while it
 runs, ``supervisorctl -c DATA_DIR/supervisor/supervisord.conf status`` shows
@@ -26,7 +31,10 @@ from urllib.parse import urlsplit
 
 import django
 
+from config.env import persistent_secret
 from config.startup import load_settings_or_exit
+
+FLOWER_USER = "admin"
 
 
 def _free_port() -> int:
@@ -90,7 +98,33 @@ def processes(env: dict, data_dir: Path) -> dict[str, str]:
     return procs
 
 
-def supervisord_conf(procs: dict[str, str], workdir: Path, cwd: Path, grace_seconds: float) -> str:
+def flower_login(env: dict, data_dir: Path) -> str | None:
+    """Put Flower's ``user:password`` in ``env``; the line to print when a password was just generated."""
+    if env.get("FLOWER_BASIC_AUTH"):
+        return None
+    first_time = not (data_dir / ".flower_password").exists()
+    password = persistent_secret("FLOWER_PASSWORD", data_dir)
+    env["FLOWER_BASIC_AUTH"] = f"{FLOWER_USER}:{password}"
+    if first_time:
+        return (f"Flower login: user '{FLOWER_USER}', password {password} (shown only this once; kept in "
+                f"{data_dir / '.flower_password'}, or set FLOWER_BASIC_AUTH=user:password)")
+    return None
+
+
+def metrics_dir(data_dir: Path) -> Path:
+    """A fresh folder for the web workers' multiprocess metrics (files of an earlier run would add up)."""
+    path = data_dir / "metrics"
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True, mode=0o700)
+    return path
+
+
+def _supervisor_quote(value: str) -> str:
+    return '"' + value.replace("%", "%%").replace('"', '\\"') + '"'
+
+
+def supervisord_conf(procs: dict[str, str], workdir: Path, cwd: Path, grace_seconds: float,
+                     program_env: dict[str, dict[str, str]] | None = None) -> str:
     """supervisord's configuration for ``procs`` (redis first; stopped in reverse)."""
     sock = workdir / "supervisor.sock"
     # supervisorctl's socket is private to this user (0700) and needs this run's own password,
@@ -117,7 +151,10 @@ def supervisord_conf(procs: dict[str, str], workdir: Path, cwd: Path, grace_seco
             f"priority={5 if name == 'redis' else 20}", "autostart=true", "autorestart=true",
             "startsecs=2", "startretries=10", "redirect_stderr=true", "stdout_logfile=NONE",
             "stdout_events_enabled=true", f"stopasgroup={'false' if scaler else 'true'}", "killasgroup=true",
-            f"stopwaitsecs={int(grace_seconds + 15) if scaler else 20}", "",
+            f"stopwaitsecs={int(grace_seconds + 15) if scaler else 20}",
+            *([f"environment={','.join(f'{k}={_supervisor_quote(v)}' for k, v in extra.items())}"]
+              if (extra := (program_env or {}).get(name)) else []),
+            "",
         ]
     return "\n".join(lines)
 
@@ -144,11 +181,15 @@ def main() -> None:
     conf = workdir / "supervisord.conf"
     conf.touch(mode=0o600)
     conf.chmod(0o600)
+    flower_note = flower_login(env, settings.DATA_DIR) if "flower" in chosen else None
+    program_env = {"web": {"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir(settings.DATA_DIR))}}
     conf.write_text(supervisord_conf(chosen, workdir, settings.BASE_DIR,
-                                     settings.YTARCHIVE["SHUTDOWN_GRACE_SECONDS"]))
+                                     settings.YTARCHIVE["SHUTDOWN_GRACE_SECONDS"], program_env))
     print(f"ytarchive: web on http://{env.get('HOST', '127.0.0.1')}:{env.get('PORT', '8000')}/ , "
           f"Flower on port {env.get('FLOWER_PORT', '5555')}, Redis at {redis_url}, "
           f"archive in {settings.ARCHIVE_ROOT}; processes: {', '.join(chosen)}", flush=True)
+    if flower_note:
+        print(flower_note, flush=True)
     supervisord = Path(sys.executable).with_name("supervisord")
     os.chdir(settings.BASE_DIR)
     os.execve(str(supervisord), [str(supervisord), "-c", str(conf)], env)  # noqa: S606 (our own argv)

@@ -16,6 +16,7 @@ from config.env import (
     env_float,
     env_int,
     env_list,
+    env_networks,
     env_secret,
     env_str,
     persistent_secret,
@@ -197,7 +198,12 @@ YTARCHIVE = {
     "K8S_NAMESPACE": env_str("YTARCHIVE_K8S_NAMESPACE", "default") or "default",
     "MEDIA_ACCEL_REDIRECT": env_str("YTARCHIVE_MEDIA_ACCEL_REDIRECT", ""),
     "LOGIN_ATTEMPTS": env_int("YTARCHIVE_LOGIN_ATTEMPTS", 5, minimum=1),
+    # /metrics: a scrape sends the token as a Bearer token, or comes from one of the networks
+    # (loopback by default, none once a token is set: then the token is required).
+    "METRICS_TOKEN": env_secret("YTARCHIVE_METRICS_TOKEN"),
 }
+YTARCHIVE["METRICS_ALLOW_NETWORKS"] = env_networks(
+    "YTARCHIVE_METRICS_ALLOW_NETWORKS", "" if YTARCHIVE["METRICS_TOKEN"] else "127.0.0.1/32,::1/128")
 
 # A message a worker took but never acknowledged (the worker died) goes back to
 # the queue after one hour (Redis transport's visibility timeout). Nothing

@@ -8,7 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from channels_app import web
 from channels_app.api import ChannelViewSet, SyncJobViewSet
-from config import health
+from config import health, metrics_view
 from downloads_app import web as downloads_web
 from downloads_app.api import ChannelRetryFailedView, VideoViewSet
 
@@ -38,7 +38,7 @@ urlpatterns = [
     path("api/", include(router.urls)),
     path("health", health.health, name="health"),
     path("ready", health.ready, name="ready"),
-    path("", include("django_prometheus.urls")),
+    path("metrics", metrics_view.metrics, name="metrics"),
 ]
 
 handler404 = "config.error_pages.not_found"

@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from archiver import state
 from archiver.messages import DownloadReport
 from archiver.retry_policy import next_step
 from archiver.statuses import FailureKind, VideoStatus
+from channels_app import tallies
 from channels_app.models import Video
 from downloads_app.queueing import max_attempts, redis
 
@@ -33,6 +35,25 @@ def record_outcome(report: DownloadReport) -> Video | None:
     now = timezone.now()
     step = next_step(report.status, report.kind, report.attempt, max_attempts(),
                      settings.YTARCHIVE["RETRY_BASE_SECONDS"], now)
+    with transaction.atomic():
+        changed = _apply(video, report, step, now)
+        if changed:  # counted once, with the fact it counts (/metrics)
+            tallies.record_download(step.status, report.seconds,
+                                    report.disk_bytes if step.status is VideoStatus.ARCHIVED else 0)
+    if changed:
+        state.set_state(r, video.channel_id, video.video_id, step.status)
+        log.info("outcome recorded channel=%s video=%s attempt=%s/%s -> %s%s", video.channel_id,
+                 video.video_id, report.attempt, max_attempts(), step.status,
+                 f" at {step.next_attempt_at:%H:%M:%S}" if step.next_attempt_at else "")
+    else:
+        log.info("outcome already applied channel=%s video=%s attempt=%s", video.channel_id, video.video_id,
+                 report.attempt)
+    state.clear_outcome(r, report.video_pk, report.as_dict())
+    return Video.objects.get(pk=video.pk)
+
+
+def _apply(video: Video, report: DownloadReport, step, now) -> int:
+    """Write the step down if it still applies; the number of rows changed (0 or 1)."""
     rows = Video.objects.filter(pk=video.pk)
     if step.status is VideoStatus.ARCHIVED:
         changed = rows.exclude(status=VideoStatus.ARCHIVED).update(
@@ -46,13 +67,4 @@ def record_outcome(report: DownloadReport) -> Video | None:
             status=step.status, failure_kind=step.failure_kind, last_error=report.reason[:5000],
             attempts=report.attempt, next_attempt_at=step.next_attempt_at, updated_at=now,
         )
-    if changed:
-        state.set_state(r, video.channel_id, video.video_id, step.status)
-        log.info("outcome recorded channel=%s video=%s attempt=%s/%s -> %s%s", video.channel_id,
-                 video.video_id, report.attempt, max_attempts(), step.status,
-                 f" at {step.next_attempt_at:%H:%M:%S}" if step.next_attempt_at else "")
-    else:
-        log.info("outcome already applied channel=%s video=%s attempt=%s", video.channel_id, video.video_id,
-                 report.attempt)
-    state.clear_outcome(r, report.video_pk, report.as_dict())
-    return Video.objects.get(pk=video.pk)
+    return changed

@@ -10,6 +10,11 @@
   does a cold shutdown; the lease then expires and the control side requeues
   the video. Either way no half-written file is ever under a final name.
 
+* Roll call: every few seconds the worker marks itself alive in Redis
+  (``state.mark_worker_alive``), and leaves the roll when it shuts down, so
+  ``ytarchive_active_workers`` counts local workers and Jobs alike; one that
+  dies unheard drops out when its mark expires.
+
 Only workers that consume the ``downloads`` queue do this; the control worker stays.
 """
 from __future__ import annotations
@@ -17,10 +22,11 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import threading
 import time
 
-from celery.signals import worker_ready, worker_shutting_down
+from celery.signals import worker_ready, worker_shutdown, worker_shutting_down
 from celery.worker import state as worker_state
 from django.conf import settings
 
@@ -30,6 +36,9 @@ log = logging.getLogger(__name__)
 
 STOP = threading.Event()  # set when this download worker is shutting down
 _IS_DOWNLOAD_WORKER = threading.Event()
+_GONE = threading.Event()  # set once the worker has left the roll
+ROLL_CALL_SECONDS = 5.0
+WORKER_NAME = f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _consumes_downloads(consumer) -> bool:
@@ -63,11 +72,37 @@ def _watch_idle(idle_seconds: float, poll: float) -> None:
             return
 
 
+def _answer_roll_call(period: float) -> None:
+    r = state.connect(settings.REDIS_URL)
+    while not _GONE.is_set():
+        try:
+            state.mark_worker_alive(r, WORKER_NAME, ttl_seconds=period * 4)
+        except Exception as exc:  # Redis away: the mark expires, the count is briefly low
+            log.debug("roll call not answered: %s", exc)
+        _GONE.wait(period)
+    try:  # a mark written just as the worker left the roll goes too
+        state.mark_worker_gone(r, WORKER_NAME)
+    except Exception as exc:
+        log.debug("roll call: leaving failed (the mark expires): %s", exc)
+
+
+@worker_shutdown.connect
+def _leave_roll(**kwargs):
+    if not _IS_DOWNLOAD_WORKER.is_set():
+        return
+    _GONE.set()
+    try:
+        state.mark_worker_gone(state.connect(settings.REDIS_URL), WORKER_NAME)
+    except Exception as exc:
+        log.info("could not leave the roll (the mark expires): %s", exc)
+
+
 @worker_ready.connect
 def _start_idle_watch(sender=None, **kwargs):
     if not _consumes_downloads(sender):
         return
     _IS_DOWNLOAD_WORKER.set()
+    threading.Thread(target=_answer_roll_call, args=(ROLL_CALL_SECONDS,), daemon=True, name="roll-call").start()
     idle = float(settings.YTARCHIVE["WORKER_IDLE_SECONDS"])
     threading.Thread(target=_watch_idle, args=(idle, min(5.0, idle / 3)), daemon=True,
                      name="idle-exit").start()

@@ -98,7 +98,7 @@ def test_full_disk_is_a_transient_failure_that_damages_nothing(fixture_site, red
         from django.test import Client
 
         response = Client().get("/ready")
-    assert response.status_code == 503 and "bytes free" in response.json()["checks"]["archive"]
+    assert response.status_code == 503 and response.json()["checks"]["archive"] == "error: low on space"
     # Read-only (a volume remounted after an error): the same clear, transient failure.
     filler.unlink()
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
@@ -110,13 +110,23 @@ def test_full_disk_is_a_transient_failure_that_damages_nothing(fixture_site, red
     assert response.status_code == 503 and "not writable" in response.json()["checks"]["archive"]
 
 
-def test_ready_says_when_the_archive_is_missing(tmp_path):
+@pytest.mark.django_db
+def test_ready_names_the_failing_part_and_keeps_details_for_staff(tmp_path):
+    from django.contrib.auth.models import User
     from django.test import Client
 
-    with override_settings(ARCHIVE_ROOT=tmp_path / "nowhere"):
-        response = Client().get("/ready")
-    assert response.status_code == 503
-    assert "does not exist" in response.json()["checks"]["archive"]
+    with override_settings(ARCHIVE_ROOT=tmp_path / "nowhere", REDIS_URL="redis://127.0.0.1:1/0"):
+        anonymous = Client().get("/ready")
+        staff = Client()
+        staff.force_login(User.objects.create_user("ops", is_staff=True))
+        detailed = staff.get("/ready")
+    assert anonymous.status_code == 503
+    assert anonymous.json()["checks"] == {"database": "ok", "redis": "error: unreachable",
+                                          "archive": "error: missing"}
+    assert str(tmp_path) not in anonymous.content.decode() and "127.0.0.1" not in anonymous.content.decode()
+    assert detailed.status_code == 503
+    assert "does not exist" in detailed.json()["checks"]["archive"]
+    assert "ConnectionError" in detailed.json()["checks"]["redis"]
 
 
 @pytest.mark.django_db

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from config.launch import supervisord_conf
+from config.launch import flower_login, supervisord_conf
 from config.log_relay import prefix
 from tests.harness import REPO
 
@@ -52,6 +52,26 @@ def test_supervisord_conf_restarts_stops_in_groups_and_relays_logs(tmp_path):
     assert "stopasgroup=false" in sections["[program:scaler]"] and "stopwaitsecs=35" in sections["[program:scaler]"]
     assert "priority=5" in sections["[program:redis]"] and "priority=20" in sections["[program:web]"]
     assert "chmod=0700" in sections["[unix_http_server]"] and "password=" in sections["[unix_http_server]"]
+
+
+def test_only_the_web_program_gets_the_multiprocess_metrics_folder(tmp_path):
+    conf = supervisord_conf({"web": "gunicorn x", "control": "celery y"}, tmp_path, REPO, grace_seconds=20,
+                            program_env={"web": {"PROMETHEUS_MULTIPROC_DIR": "/data/50%/metrics"}})
+    sections = {block.split("\n", 1)[0]: block for block in conf.split("\n\n")}
+    assert 'environment=PROMETHEUS_MULTIPROC_DIR="/data/50%%/metrics"' in sections["[program:web]"]
+    assert "environment=" not in sections["[program:control]"]
+
+
+def test_flower_gets_a_login_generated_once(tmp_path):
+    env: dict = {}
+    note = flower_login(env, tmp_path)
+    user, password = env["FLOWER_BASIC_AUTH"].split(":", 1)
+    assert user == "admin" and len(password) > 30 and password in note
+    assert (tmp_path / ".flower_password").stat().st_mode & 0o777 == 0o600
+    again: dict = {}
+    assert flower_login(again, tmp_path) is None and again == env  # printed once, kept
+    given = {"FLOWER_BASIC_AUTH": "me:mine"}
+    assert flower_login(given, tmp_path) is None and given["FLOWER_BASIC_AUTH"] == "me:mine"
 
 
 def test_log_relay_prefixes_whole_lines_even_when_split_across_events():

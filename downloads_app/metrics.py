@@ -1,0 +1,121 @@
+"""The archive's own Prometheus series, computed at scrape time from the database and Redis.
+
+Nothing here is a process-local counter: totals come from channels_app.tallies
+(changed with the facts they count), live numbers from the broker and the
+workers' roll call. So every web process answers a scrape with the same
+values, before and after any restart, for local workers and Jobs alike.
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+import redis as redis_lib
+from django.conf import settings
+from django.db.models import Count
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
+
+from archiver import state
+from archiver.statuses import FailureKind, VideoStatus
+from channels_app import tallies
+from channels_app.models import Channel, Video
+
+log = logging.getLogger(__name__)
+
+OUTCOMES = (str(VideoStatus.ARCHIVED), str(VideoStatus.RETRYING), str(VideoStatus.FAILED))
+
+
+def _histogram(totals: dict[str, float]) -> HistogramMetricFamily:
+    family = HistogramMetricFamily("ytarchive_download_duration_seconds",
+                                   "Time from a download's start to its outcome, by outcome.", labels=["status"])
+    for status in OUTCOMES:
+        running, buckets = 0.0, []
+        for le in (*tallies.DURATION_BUCKETS, "+Inf"):
+            running += totals.get(f"duration_bucket:{status}:{le}", 0.0)
+            buckets.append((str(le) if le == "+Inf" else f"{float(le):g}", running))
+        family.add_metric([status], buckets, totals.get(f"duration_sum:{status}", 0.0))
+    return family
+
+
+def _database_series(totals: dict[str, float]):
+    downloads = CounterMetricFamily("ytarchive_downloads", "Download attempts that ended, by outcome "
+                                    "(retrying: transient, retried later; failed: permanent or out of retries).",
+                                    labels=["status"])
+    for status in OUTCOMES:
+        downloads.add_metric([status], totals.get(tallies.downloads_name(status), 0.0))
+    yield downloads
+    yield _histogram(totals)
+    counts = {str(s): 0 for s in VideoStatus if s is not VideoStatus.DOWNLOADING}
+    counts.update(dict(Video.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")))
+    videos = GaugeMetricFamily("ytarchive_videos", "Videos in the catalog by stored status.", labels=["status"])
+    for status, n in counts.items():
+        videos.add_metric([status], n)
+    yield videos
+    yield GaugeMetricFamily("ytarchive_dead_letters", "Videos that failed transiently until out of retries.",
+                            value=Video.objects.filter(status=VideoStatus.FAILED,
+                                                       failure_kind=FailureKind.TRANSIENT).count())
+    yield GaugeMetricFamily("ytarchive_channels", "Channels in the archive.", value=Channel.objects.count())
+    queue = GaugeMetricFamily("ytarchive_queue_length", "Downloads waiting: in the broker (queued) and for "
+                              "their backoff to end (retrying).", labels=["state"])
+    queue.add_metric(["retrying"], counts[str(VideoStatus.RETRYING)])
+    yield queue
+
+
+def _redis_series(r, stored_bytes: float | None):
+    queue = GaugeMetricFamily("ytarchive_queue_length", "", labels=["state"])
+    queue.add_metric(["queued"], state.queue_length(r))
+    yield queue
+    yield GaugeMetricFamily("ytarchive_active_workers", "Download workers alive now (local processes or Jobs).",
+                            value=state.live_workers(r))
+    yield GaugeMetricFamily("ytarchive_downloads_in_flight", "Downloads running now, across all workers.",
+                            value=state.leases_held(r))
+    if stored_bytes is None:  # the database did not answer: no storage figure rather than a wrong one
+        return
+    yield GaugeMetricFamily("ytarchive_storage_bytes", "Bytes under the archive root, as du counts them "
+                            "(finished videos, channel files, and downloads in flight).",
+                            value=stored_bytes + state.in_flight_bytes(r))
+
+
+class ArchiveCollector:
+    """A prometheus_client collector: ``collect`` runs on every scrape."""
+
+    def collect(self):
+        up = GaugeMetricFamily("ytarchive_component_up", "Whether /metrics could read each part "
+                               "(1) or not (0) on this scrape.", labels=["component"])
+        families: dict[str, object] = {}
+        totals: dict[str, float] | None = None
+        try:
+            snapshot = tallies.snapshot()
+            for family in _database_series(snapshot):
+                families[family.name] = family
+            totals = snapshot
+            up.add_metric(["database"], 1)
+        except Exception as exc:  # a scrape reports what it can and says what it could not
+            log.warning("metrics: database unreadable: %s", exc)
+            up.add_metric(["database"], 0)
+        try:
+            r = state.connect(settings.REDIS_URL)
+            stored = None if totals is None else totals.get(tallies.STORAGE, 0.0)
+            for family in _redis_series(r, stored):
+                if family.name in families:
+                    families[family.name].samples += family.samples
+                else:
+                    families[family.name] = family
+            up.add_metric(["redis"], 1)
+        except redis_lib.RedisError as exc:
+            log.warning("metrics: redis unreadable: %s", exc)
+            up.add_metric(["redis"], 0)
+        yield from families.values()
+        yield from _filesystem_series()
+        yield up
+
+
+def _filesystem_series():
+    try:
+        stats = os.statvfs(settings.ARCHIVE_ROOT)
+    except OSError:
+        return
+    yield GaugeMetricFamily("ytarchive_storage_free_bytes", "Free bytes on the filesystem holding the archive.",
+                            value=stats.f_bavail * stats.f_frsize)
+    yield GaugeMetricFamily("ytarchive_storage_size_bytes", "Size of the filesystem holding the archive.",
+                            value=stats.f_blocks * stats.f_frsize)

@@ -1,0 +1,157 @@
+"""/metrics tells the truth: after a real run against the fixture site, each series equals what happened.
+
+A stack of its own (its own database, Redis db, archive and a metrics token),
+as `make run` starts it with Flower: the channel is archived by real download
+workers, then /metrics is scraped over fresh connections (so both gunicorn
+workers answer) and after a restart of the web program. Flower and /metrics
+refuse anonymous callers.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.conftest import ADMIN
+from tests.env_setup import RUN_DIR
+from tests.harness import Api, AppStack, free_port, wait_for
+
+pytestmark = pytest.mark.integration
+
+TOKEN = "scrape-token-for-tests"
+CHANNEL_ID = "fixturesite-chan-main"
+
+
+class StackWithFlower(AppStack):
+    PROGRAMS = ("web", "beat", "scaler", "control", "flower")
+
+
+@pytest.fixture(scope="module")
+def metered(stack_env):
+    env = {k: v for k, v in stack_env.items() if k != "FLOWER_BASIC_AUTH"}
+    run = RUN_DIR / "metrics-stack"
+    env.update({
+        "PORT": str(free_port()), "FLOWER_PORT": str(free_port()),
+        "DATA_DIR": str(run / "data"), "ARCHIVE_ROOT": str(run / "archive"),
+        "REDIS_URL": stack_env["REDIS_URL"].rsplit("/", 1)[0] + "/3",
+        "YTARCHIVE_METRICS_TOKEN": TOKEN, "YTARCHIVE_WORKER_IDLE_SECONDS": "3",
+    })
+    app = StackWithFlower(env, run / "stack.log").start()
+    try:
+        yield app
+    finally:
+        app.stop()
+        shutil.rmtree(run, ignore_errors=True)
+
+
+def scrape(base_url: str, token: str | None = TOKEN) -> requests.Response:
+    headers = {"Connection": "close", **({"Authorization": f"Bearer {token}"} if token else {})}
+    return requests.get(f"{base_url}/metrics", headers=headers, timeout=30)
+
+
+def samples(base_url: str) -> dict[tuple, float]:
+    """``{(sample name, sorted labels...): value}`` of one authorised scrape."""
+    response = scrape(base_url)
+    assert response.status_code == 200, response.text[:500]
+    found = {}
+    for family in text_string_to_metric_families(response.text):
+        for s in family.samples:
+            found[(s.name, *sorted(s.labels.items()))] = s.value
+    return found
+
+
+def ours(found: dict) -> dict:
+    return {k: v for k, v in found.items() if k[0].startswith("ytarchive_") and "free" not in k[0]
+            and "size_bytes" not in k[0]}
+
+
+def metrics_requests(found: dict) -> float:
+    return sum(v for k, v in found.items()
+               if k[0] == "django_http_requests_total_by_view_transport_method_total" and ("view", "metrics") in k)
+
+
+def du_bytes(path: Path) -> int:
+    return int(subprocess.run(["du", "-s", "-B1", str(path)], capture_output=True, text=True,
+                              check=True).stdout.split()[0])
+
+
+def test_each_series_equals_what_happened(metered, fixture_site):
+    api = Api(metered.base_url, Api(metered.base_url).post("/api/auth/token/", json=ADMIN)["token"])
+    fixture_site.reset()
+    channel = api.post("/api/channels/", expect=201, json={"url": f"{fixture_site.base_url}/@fixturemain"})
+    api.post(f"/api/channels/{channel['id']}/sync/", expect=202)
+    busy = wait_for(lambda: samples(metered.base_url).get(("ytarchive_active_workers",), 0) >= 1 or None, 60,
+                    "a download worker on the roll")
+    assert busy
+    api.wait_settled(CHANNEL_ID)
+    wait_for(lambda: samples(metered.base_url)[("ytarchive_active_workers",)] == 0, 60,
+             "the workers to leave after their idle exit")
+
+    videos = api.videos(CHANNEL_ID)
+    archived = sum(v["status"] == "archived" for v in videos)
+    failed = sum(v["status"] == "failed" for v in videos)
+    attempts = sum(v["attempts"] for v in videos)
+    first = samples(metered.base_url)
+    assert first[("ytarchive_downloads_total", ("status", "archived"))] == archived > 0
+    assert first[("ytarchive_downloads_total", ("status", "failed"))] == failed > 0
+    assert first[("ytarchive_downloads_total", ("status", "retrying"))] == attempts - archived - failed
+    assert first[("ytarchive_download_duration_seconds_count", ("status", "archived"))] == archived
+    assert first[("ytarchive_download_duration_seconds_bucket", ("le", "+Inf"), ("status", "archived"))] == archived
+    assert first[("ytarchive_download_duration_seconds_sum", ("status", "archived"))] > 0
+    assert first[("ytarchive_queue_length", ("state", "queued"))] == 0
+    assert first[("ytarchive_queue_length", ("state", "retrying"))] == 0
+    assert first[("ytarchive_downloads_in_flight",)] == 0
+    assert first[("ytarchive_videos", ("status", "archived"))] == archived
+    assert first[("ytarchive_channels",)] == 1
+    assert first[("ytarchive_component_up", ("component", "redis"))] == 1
+    on_disk = du_bytes(Path(metered.env["ARCHIVE_ROOT"]))
+    stored = first[("ytarchive_storage_bytes",)]
+    print(f"\nSTORAGE: gauge {stored:.0f} B, du {on_disk} B ({(stored - on_disk) / on_disk:+.2%})")
+    assert abs(stored - on_disk) <= 0.05 * on_disk, (stored, on_disk)
+    assert first[("ytarchive_storage_free_bytes",)] > 0
+    # Measured by hand, once: the total becomes exactly what du says is under the root.
+    assert "storage:" in metered.manage("recount_storage")
+    root = Path(metered.env["ARCHIVE_ROOT"])
+    assert samples(metered.base_url)[("ytarchive_storage_bytes",)] == du_bytes(root) - root.stat().st_blocks * 512
+    first = samples(metered.base_url)
+
+    # Scrapes over fresh connections land on both gunicorn workers: the archive's series are the same
+    # from each, and the request counter adds both up, one more per scrape, never going back.
+    counts = [metrics_requests(first)]
+    for _ in range(8):
+        found = samples(metered.base_url)
+        assert ours(found) == ours(first)
+        counts.append(metrics_requests(found))
+    assert counts == sorted(counts) and counts[-1] - counts[0] == 8, counts
+    pids = {p.name.rsplit("_", 1)[1] for p in (Path(metered.env["DATA_DIR"]) / "metrics").glob("counter_*.db")}
+    assert len(pids) >= 2, pids  # more than one process answered
+
+    # A restart of the web program changes nothing the archive reports, and no counter goes back.
+    old_pid = metered.supervisorctl("pid", "web").strip()
+    metered.supervisorctl("restart", "web")
+    wait_for(lambda: metered.supervisorctl("pid", "web").strip() not in ("", "0", old_pid), 60, "web to restart")
+    wait_for(lambda: requests.get(f"{metered.base_url}/health", timeout=2).ok, 60, "web to answer again")
+    after = samples(metered.base_url)
+    assert ours(after) == ours(first)
+    assert metrics_requests(after) > counts[-1]
+
+
+def test_metrics_and_flower_refuse_anonymous_callers(metered):
+    assert scrape(metered.base_url, token=None).status_code == 401  # the token is required once set
+    refused = scrape(metered.base_url, token="wrong")
+    assert refused.status_code == 401 and "YTARCHIVE_METRICS_TOKEN" in refused.json()["detail"]
+    assert scrape(metered.base_url).status_code == 200
+
+    flower = f"http://127.0.0.1:{metered.env['FLOWER_PORT']}"
+    wait_for(lambda: requests.get(f"{flower}/", timeout=2).status_code in (200, 401), 60, "Flower")
+    for path in ("/", "/api/workers", "/workers", "/api/tasks"):
+        assert requests.get(f"{flower}{path}", timeout=10).status_code == 401, path
+    log = metered.log_path.read_text(errors="replace")
+    password = re.search(r"Flower login: user 'admin', password (\S+)", log).group(1)
+    assert requests.get(f"{flower}/api/workers", auth=("admin", password), timeout=10).status_code == 200
+    assert requests.get(f"{flower}/", auth=("admin", "wrong"), timeout=10).status_code == 401
