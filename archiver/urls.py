@@ -8,13 +8,13 @@ Resolving a handle to its stable ``UC…`` id needs the site and is yt-dlp's job
 """
 from __future__ import annotations
 
-import ipaddress
 import re
 import socket
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from archiver.errors import UserError
+from archiver.netguard import AddressPolicy
 
 YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com"}
 SHORT_VIDEO_HOSTS = {"youtu.be", "www.youtu.be"}
@@ -91,13 +91,14 @@ def _normalise_youtube(path: str, query: str) -> ChannelURL:
     raise UserError("That YouTube URL is not a channel (/channel/UC…, /@handle, /c/…, /user/…) or playlist.")
 
 
-def check_public(url: str, allow_private: bool) -> None:
-    """Refuse URLs whose host resolves to a loopback, private or link-local address.
+def check_public(url: str, policy: AddressPolicy | bool) -> None:
+    """Refuse a URL whose host resolves to an address the policy does not allow (UserError says why).
 
-    A user-supplied URL must not make the server fetch from its own network
-    (SSRF) unless the operator said so with YTARCHIVE_ALLOW_PRIVATE_URLS.
+    The early, friendly half of the SSRF guard: a user adding a channel hears
+    at once. archiver.netguard checks every connection again when it is made.
     """
-    if allow_private:
+    policy = policy if isinstance(policy, AddressPolicy) else AddressPolicy.parse(policy)
+    if policy.allow_all:
         return
     host = urlsplit(url).hostname or ""
     try:
@@ -105,9 +106,6 @@ def check_public(url: str, allow_private: bool) -> None:
     except (socket.gaierror, UnicodeError) as exc:
         raise UserError(f"Cannot resolve the host {host!r}: {exc}") from exc
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global:
-            raise UserError(
-                f"{host} resolves to a private address ({address}); "
-                "set YTARCHIVE_ALLOW_PRIVATE_URLS=true to allow it."
-            )
+        reason = policy.refusal(info[4][0])
+        if reason:
+            raise UserError(f"{host}: {reason}.")

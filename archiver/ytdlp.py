@@ -11,6 +11,12 @@ explicitly. Three jobs:
   Each thread keeps one ``YoutubeDL`` for its downloads (building one costs
   ~60 ms, mostly ordering its ~1,750 extractors: half of a small video's CPU),
   as the yt-dlp command line does for a list of URLs.
+
+Every call into yt-dlp runs inside ``netguard.guarded()``: each connection it
+makes (pages, media, fragments, thumbnails, subtitles, redirects) is checked
+at connect time against YTARCHIVE_ALLOW_PRIVATE_URLS (``protect`` installs
+the check once per process). Downloads use yt-dlp's own downloaders only, so
+no ffmpeg child fetches anything outside that check.
 """
 from __future__ import annotations
 
@@ -27,7 +33,7 @@ from urllib.parse import urlsplit
 import yt_dlp
 from yt_dlp.utils import DownloadError, ExtractorError, unsmuggle_url
 
-from archiver import tree
+from archiver import netguard, tree
 from archiver.errors import UserError
 from archiver.ids import channel_key, is_safe_id, safe_id
 
@@ -107,6 +113,24 @@ class _Logger:
         log.info("%syt-dlp error: %s", self.context, msg)
 
 
+def protect(policy: netguard.AddressPolicy) -> None:
+    """Check every connection yt-dlp makes in this process against ``policy`` (from the settings)."""
+    netguard.set_policy(policy)
+    netguard.install()
+
+
+def _guarded_iter(items) -> Iterator:
+    """``items`` advanced inside the guard, handed to the caller outside it (its database, its Redis)."""
+    items = iter(items)
+    while True:
+        with netguard.guarded():
+            try:
+                item = next(items)
+            except StopIteration:
+                return
+        yield item
+
+
 def _base_params(opts: Options, context: str = "") -> dict:
     return {
         "logger": _Logger(context),
@@ -150,7 +174,7 @@ def _extract(ydl, url: str, ie_key: str | None = None) -> dict:
 def probe(url: str, opts: Options | None = None) -> ChannelProbe:
     """What the URL is: a channel or playlist with a stable id, or UserError saying why not."""
     opts = opts or Options()
-    with yt_dlp.YoutubeDL(_listing_params(opts)) as ydl:
+    with yt_dlp.YoutubeDL(_listing_params(opts)) as ydl, netguard.guarded():
         try:
             info = _extract(ydl, url)
         except (DownloadError, ExtractorError) as exc:
@@ -204,6 +228,11 @@ def iter_tabs(url: str, opts: Options | None = None) -> Iterator[tuple[str, Iter
     Entries are fetched page by page as the caller iterates; a caller that stops
     early (an incremental sync reaching a known video) fetches no more pages.
     """
+    for tab, entries in _guarded_iter(_iter_tabs(url, opts)):
+        yield tab, _guarded_iter(entries)
+
+
+def _iter_tabs(url: str, opts: Options | None) -> Iterator[tuple[str, Iterator[Entry]]]:
     opts = opts or Options()
     with yt_dlp.YoutubeDL(_listing_params(opts)) as ydl:
         if _is_youtube_channel(url):
@@ -301,7 +330,8 @@ class _ProgressSlot:
 
     def __call__(self, d: dict) -> None:
         if self.hook is not None:
-            self.hook(d)
+            with netguard.unguarded():  # our hook talks to Redis, the app's own connection
+                self.hook(d)
 
 
 @dataclass
@@ -347,11 +377,21 @@ def download(
     downloader.ydl.params["paths"] = {"home": str(temp_dir), "temp": str(temp_dir)}
     downloader.logger.context = context
     downloader.progress.hook = on_progress
+    netguard.take_refusals()
     try:
-        info = downloader.ydl.extract_info(url, download=True)
+        with netguard.guarded():
+            info = downloader.ydl.extract_info(url, download=True)
+        refused = netguard.take_refusals()
+        if refused:  # a thumbnail yt-dlp only warned about counts as much as the media
+            raise DownloadError(refused[0])
         info = downloader.ydl.sanitize_info(info)
-    except BaseException:
+    except BaseException as exc:
         _forget_downloader()
+        refused = netguard.take_refusals()
+        if refused and not isinstance(exc, DownloadError | KeyboardInterrupt | SystemExit):
+            raise DownloadError(refused[0]) from exc
+        if refused and netguard.SETTING not in str(exc):
+            raise DownloadError(refused[0]) from exc
         raise
     finally:
         downloader.progress.hook = None
@@ -375,6 +415,9 @@ def _download_params(opts: Options, logger: _Logger, progress: _ProgressSlot) ->
         "subtitleslangs": ["all", "-live_chat"],
         "subtitlesformat": "vtt/best",
         "ratelimit": opts.rate_limit or None,
+        # yt-dlp's own downloaders for every protocol: an external one (ffmpeg, aria2c) would
+        # connect from a child process, outside netguard's check.
+        "external_downloader": {"default": "native"},
         "postprocessors": [
             {"key": "FFmpegSubtitlesConvertor", "format": "vtt", "when": "before_dl"},
             {"key": "FFmpegThumbnailsConvertor", "format": "jpg", "when": "before_dl"},
@@ -421,7 +464,8 @@ def _lay_out(temp_dir: Path, info: dict) -> DownloadResult:
 _PERMANENT = re.compile(
     r"HTTP Error (400|401|403|404|410|451)|private video|video is private|members[- ]only"
     r"|join this channel|has been removed|been terminated|copyright|video unavailable"
-    r"|unsupported url|not available in your country|confirm your age|is not a valid url",
+    r"|unsupported url|not available in your country|confirm your age|is not a valid url"
+    rf"|{netguard.SETTING}",
     re.IGNORECASE,
 )
 _TRANSIENT_FIRST = re.compile(r"HTTP Error 5\d\d|timed out|temporar|reset by peer|no space left", re.I)

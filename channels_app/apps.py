@@ -6,4 +6,10 @@ class ChannelsAppConfig(AppConfig):
     verbose_name = "Channels"
 
     def ready(self):
+        from django.conf import settings
+
+        from archiver import ytdlp
         from channels_app import signals  # noqa: F401  (keeps schedules in step with channels)
+
+        # Every process that runs yt-dlp checks each of its connections (archiver.netguard).
+        ytdlp.protect(settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])

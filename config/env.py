@@ -85,6 +85,16 @@ def env_networks(name: str, default: str) -> tuple:
     return tuple(networks)
 
 
+def env_address_policy(name: str):
+    """``true``, ``false`` (default) or addresses and CIDR networks: which private addresses may be fetched."""
+    from archiver.netguard import AddressPolicy
+
+    try:
+        return AddressPolicy.parse(os.environ.get(name, ""))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from exc
+
+
 def env_secret(name: str) -> str:
     """The secret in ``name``, or read from the file named by ``name_FILE``."""
     file_var = f"{name}_FILE"

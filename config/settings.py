@@ -11,6 +11,7 @@ from pathlib import Path
 from archiver.limits import MIN_SYNC_INTERVAL_HOURS
 from config.env import (
     env,
+    env_address_policy,
     env_bool,
     env_choice,
     env_float,
@@ -184,7 +185,7 @@ YTARCHIVE = {
     "RETRY_BASE_SECONDS": env_float("YTARCHIVE_RETRY_BASE_SECONDS", 300.0, minimum=0),
     "SYNC_INTERVAL_HOURS": env_float("YTARCHIVE_SYNC_INTERVAL_HOURS", 24.0, minimum=MIN_SYNC_INTERVAL_HOURS),
     "SYNC_ATTEMPTS": env_int("YTARCHIVE_SYNC_ATTEMPTS", 3, minimum=1, maximum=20),
-    "ALLOW_PRIVATE_URLS": env_bool("YTARCHIVE_ALLOW_PRIVATE_URLS", False),
+    "ALLOW_PRIVATE_URLS": env_address_policy("YTARCHIVE_ALLOW_PRIVATE_URLS"),
     "LISTING_BATCH": env_int("YTARCHIVE_LISTING_BATCH", 500, minimum=1, maximum=10000),
     "FORMAT": env_str("YTARCHIVE_FORMAT", "bestvideo*+bestaudio/best") or "bestvideo*+bestaudio/best",
     "SOCKET_TIMEOUT": env_float("YTARCHIVE_SOCKET_TIMEOUT", 30.0, minimum=1),

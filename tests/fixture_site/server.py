@@ -82,6 +82,8 @@ class FixtureSite:
         self.first_byte_delay = 0.0
         #: Size in MB of each ``chan-bench-N`` video (default ``$YTARCHIVE_BENCH_MB`` or 3).
         self.bench_mb = media.bench_mb()
+        #: A hostile site: per video id, fields of its metadata replaced (e.g. ``{"media_url": "http://..."}``).
+        self.video_overrides: dict[str, dict] = {}
         self._bench_built: set[float] = set()
         self._lock = threading.Lock()
         self._counts: collections.Counter[str] = collections.Counter()
@@ -193,6 +195,7 @@ _ROUTES: list[tuple[re.Pattern, str]] = [
         (r"/subs/(?P<vid>[^/]+)\.(?P<lang>[a-z]{2})\.vtt", "subs"),
         (r"/avatars/(?P<cid>[^/]+)\.jpg", "avatar"),
         (r"/feeds/podcast\.xml", "feed"),
+        (r"/redirect", "redirect"),
     ]
 ]
 
@@ -380,7 +383,14 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._json(self._video_json(video))
 
+    def _route_redirect(self) -> None:
+        """``/redirect?to=URL``: a 302 to anywhere (a hostile site's redirect hop)."""
+        self._send(HTTPStatus.FOUND, b"", "text/plain", {"Location": (self.query.get("to") or ["/"])[0]})
+
     def _video_json(self, video: catalog.Video) -> dict:
+        return {**self._plain_video_json(video), **self.site.video_overrides.get(video.id, {})}
+
+    def _plain_video_json(self, video: catalog.Video) -> dict:
         channel = catalog.get_channel(video.channel_id)
         if video.media_of:
             source, tail = self.site.bench_mp4(video)

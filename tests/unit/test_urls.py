@@ -72,13 +72,15 @@ def test_junk_is_refused_with_a_reason(given, message):
 @pytest.mark.parametrize("url", [
     "http://127.0.0.1:8000/x", "http://localhost/x", "http://10.1.2.3/", "http://192.168.0.1/",
     "http://169.254.169.254/latest/meta-data", "http://[::1]/", "http://172.16.0.1/",
+    "http://127.1/", "http://0x7f000001/", "http://2130706433/", "http://[::ffff:127.0.0.1]/",
+    "http://0.0.0.0/", "http://[::]/", "http://224.0.0.1/", "http://240.0.0.1/", "http://[fe80::1]/",
 ])
 def test_private_addresses_are_refused_unless_allowed(url):
-    with pytest.raises(UserError, match="private address"):
-        urls.check_public(url, allow_private=False)
-    urls.check_public(url, allow_private=True)
+    with pytest.raises(UserError, match="YTARCHIVE_ALLOW_PRIVATE_URLS"):
+        urls.check_public(url, policy=False)
+    urls.check_public(url, policy=True)
 
 
 def test_unresolvable_host_is_a_user_error():
     with pytest.raises(UserError, match="Cannot resolve"):
-        urls.check_public("http://no-such-host.invalid/", allow_private=False)
+        urls.check_public("http://no-such-host.invalid/", policy=False)

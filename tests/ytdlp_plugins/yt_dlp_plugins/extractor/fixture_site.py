@@ -1,6 +1,6 @@
 """yt-dlp extractors for the offline fixture site (``tests/fixture_site``).
 
-They only match ``http://127.0.0.1:PORT/...`` and ``http://localhost:PORT/...`` so they can never
+They only match ``http://127.0.0.N:PORT/...`` and ``http://localhost:PORT/...`` so they can never
 shadow a real site, and they deliberately do NOT match ``/feeds/...`` or ``/media/...``: the
 podcast feed must go through yt-dlp's own generic extractor. The site's JSON API is used instead
 of scraping its HTML. This module imports nothing from the test suite, so it also works inside
@@ -32,7 +32,7 @@ from yt_dlp.utils import ExtractorError, int_or_none, traverse_obj
 
 __all__ = ["FixtureSiteChannelIE", "FixtureSiteIE", "FixtureSiteTabIE"]
 
-_BASE = r"(?P<base>http://(?:127\.0\.0\.1|localhost):\d+)"
+_BASE = r"(?P<base>http://(?:127\.0\.0\.\d{1,3}|localhost):\d+)"
 _CHANNEL = r"(?:channel/(?P<id>[^/?#]+)|@(?P<handle>[^/?#]+))"
 _END = r"/?(?:[?#]|$)"
 
