@@ -15,6 +15,8 @@ from pathlib import Path
 import yaml
 from kubernetes import client, config
 
+from archiver.scaling import SEED_TIERS, ResourceTier, resources_for
+
 log = logging.getLogger(__name__)
 
 _COUNT_LABELS = ("app.kubernetes.io/instance", "app.kubernetes.io/component")
@@ -33,12 +35,31 @@ def _finished(job) -> bool:
     return any(c.type in ("Complete", "Failed") and c.status == "True" for c in conditions)
 
 
+def load_template(template_path: str) -> dict:
+    template = yaml.safe_load(Path(template_path).read_text())
+    if not isinstance(template, dict) or template.get("kind") != "Job":
+        raise ValueError(f"{template_path} is not a Job manifest")
+    return template
+
+
+def job_manifest(template: dict, namespace: str, queue_length: int,
+                 tiers: tuple[ResourceTier, ...] = SEED_TIERS) -> dict:
+    """One Job to create: the template, in ``namespace``, its worker sized for ``queue_length`` by ``tiers``."""
+    body = copy.deepcopy(template)
+    body.setdefault("metadata", {})["namespace"] = namespace
+    containers = body.get("spec", {}).get("template", {}).get("spec", {}).get("containers") or []
+    for container in containers:
+        if container.get("name") == "download-worker" or len(containers) == 1:
+            container["resources"] = resources_for(queue_length, tiers)
+    return body
+
+
 class JobScaler:
-    def __init__(self, namespace: str, template_path: str, api_client: client.ApiClient | None = None):
+    def __init__(self, namespace: str, template_path: str, api_client: client.ApiClient | None = None,
+                 tiers: tuple[ResourceTier, ...] = SEED_TIERS):
         self.namespace = namespace
-        self.template = yaml.safe_load(Path(template_path).read_text())
-        if not isinstance(self.template, dict) or self.template.get("kind") != "Job":
-            raise ValueError(f"{template_path} is not a Job manifest")
+        self.template = load_template(template_path)
+        self.tiers = tiers
         self.batch = client.BatchV1Api(api_client or _default_api_client())
 
     @property
@@ -53,13 +74,24 @@ class JobScaler:
         jobs = self.batch.list_namespaced_job(self.namespace, label_selector=self.selector).items
         return sum(1 for job in jobs if not _finished(job))
 
-    def reconcile(self, desired: int) -> int:
-        """Create Jobs until ``desired`` are unfinished; returns how many are unfinished now."""
-        running = self.running()
+    def reconcile(self, desired: int, queue_length: int = 0) -> int:
+        """Create Jobs until ``desired`` are unfinished; returns how many are unfinished now.
+
+        An API error (403 from RBAC, 409, a 500) is logged and ends this round; the
+        next reconcile tries again, so the control worker never crashes on it.
+        """
+        try:
+            running = self.running()
+        except client.ApiException as exc:
+            log.warning("cannot list download-worker Jobs: %s %s", exc.status, exc.reason)
+            return 0
         for _ in range(max(0, desired - running)):
-            body = copy.deepcopy(self.template)
-            body.setdefault("metadata", {})["namespace"] = self.namespace
-            created = self.batch.create_namespaced_job(self.namespace, body)
-            log.info("created download-worker Job %s", created.metadata.name)
+            body = job_manifest(self.template, self.namespace, queue_length, self.tiers)
+            try:
+                created = self.batch.create_namespaced_job(self.namespace, body)
+            except client.ApiException as exc:
+                log.warning("cannot create a download-worker Job: %s %s", exc.status, exc.reason)
+                break
+            log.info("created download-worker Job %s for a queue of %s", created.metadata.name, queue_length)
             running += 1
         return running

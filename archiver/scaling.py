@@ -8,12 +8,14 @@ downloads_app.worker_lifecycle), so a busy worker is never killed to scale down.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -23,6 +25,47 @@ def desired_workers(queue_length: int, per_worker: int, max_workers: int) -> int
     if queue_length <= 0 or max_workers <= 0:
         return 0
     return max(1, min(max_workers, queue_length // max(1, per_worker)))
+
+
+@dataclass(frozen=True)
+class ResourceTier:
+    """Requests and limits of a download worker's pod while the queue is at most ``up_to`` (None: any)."""
+
+    up_to: int | None
+    requests: dict
+    limits: dict
+
+
+# The seed's table: a bigger queue gets bigger workers.
+SEED_TIERS = (
+    ResourceTier(200, {"cpu": "500m", "memory": "512Mi"}, {"cpu": "2", "memory": "2Gi"}),
+    ResourceTier(500, {"cpu": "1", "memory": "1Gi"}, {"cpu": "2", "memory": "2Gi"}),
+    ResourceTier(None, {"cpu": "2", "memory": "2Gi"}, {"cpu": "2", "memory": "2Gi"}),
+)
+
+
+def parse_tiers(text: str) -> tuple[ResourceTier, ...]:
+    """Tiers from JSON (``[{"up_to": 200, "requests": {...}, "limits": {...}}, ...]``), ValueError if wrong."""
+    try:
+        items = json.loads(text)
+        tiers = tuple(ResourceTier(item.get("up_to"), dict(item["requests"]), dict(item.get("limits") or {}))
+                      for item in items)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise ValueError(f"not a JSON list of {{up_to, requests, limits}} tiers: {exc}") from exc
+    if not tiers or tiers[-1].up_to is not None:
+        raise ValueError("the last tier must have up_to null (it takes every longer queue)")
+    bounds = [t.up_to for t in tiers[:-1]]
+    if any(b is None or b < 0 for b in bounds) or bounds != sorted(bounds):
+        raise ValueError("up_to must rise from tier to tier")
+    return tiers
+
+
+def resources_for(queue_length: int, tiers: tuple[ResourceTier, ...] = SEED_TIERS) -> dict:
+    """The pod resources for a Job started while ``queue_length`` downloads wait."""
+    for tier in tiers:
+        if tier.up_to is None or queue_length <= tier.up_to:
+            return {"requests": dict(tier.requests), **({"limits": dict(tier.limits)} if tier.limits else {})}
+    return {}
 
 
 def worker_command(name: str, concurrency: int = 1) -> list[str]:

@@ -31,3 +31,18 @@ def reconcile_syncs() -> dict:
     from channels_app.sync_leases import reconcile_syncs as run
 
     return run()
+
+
+@shared_task(ignore_result=True)
+def backup_database() -> str:
+    """Beat's daily copy of the SQLite database (channels_app.backups); PostgreSQL is left to pg_dump."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from channels_app.backups import backup_sqlite
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.sqlite3":
+        return "not sqlite: use pg_dump"
+    return str(backup_sqlite(Path(db["NAME"]), settings.DATA_DIR / "backups", settings.YTARCHIVE["BACKUP_KEEP"]))

@@ -95,6 +95,19 @@ def env_address_policy(name: str):
         raise ImproperlyConfigured(f"{name}: {exc}") from exc
 
 
+def env_resource_tiers(name: str):
+    """Download-worker pod resources by queue length (JSON); the seed's table when unset."""
+    from archiver.scaling import SEED_TIERS, parse_tiers
+
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return SEED_TIERS
+    try:
+        return parse_tiers(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from exc
+
+
 def env_secret(name: str) -> str:
     """The secret in ``name``, or read from the file named by ``name_FILE``."""
     file_var = f"{name}_FILE"

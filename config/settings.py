@@ -18,6 +18,7 @@ from config.env import (
     env_int,
     env_list,
     env_networks,
+    env_resource_tiers,
     env_secret,
     env_str,
     persistent_secret,
@@ -197,6 +198,9 @@ YTARCHIVE = {
     "HOUSEKEEPING_SECONDS": env_float("YTARCHIVE_HOUSEKEEPING_SECONDS", 600.0, minimum=1),
     "K8S_JOB_TEMPLATE": env_str("YTARCHIVE_K8S_JOB_TEMPLATE", "/etc/ytarchive/job.yaml"),
     "K8S_NAMESPACE": env_str("YTARCHIVE_K8S_NAMESPACE", "default") or "default",
+    "K8S_RESOURCE_TIERS": env_resource_tiers("YTARCHIVE_K8S_RESOURCE_TIERS"),
+    "BACKUP_HOURS": env_float("YTARCHIVE_BACKUP_HOURS", 24.0, minimum=0),
+    "BACKUP_KEEP": env_int("YTARCHIVE_BACKUP_KEEP", 7, minimum=1),
     "MEDIA_ACCEL_REDIRECT": env_str("YTARCHIVE_MEDIA_ACCEL_REDIRECT", ""),
     "LOGIN_ATTEMPTS": env_int("YTARCHIVE_LOGIN_ATTEMPTS", 5, minimum=1),
     # /metrics: a scrape sends the token as a Bearer token, or comes from one of the networks
@@ -219,6 +223,9 @@ CELERY_BEAT_SCHEDULE = {
     "housekeeping": {"task": "downloads_app.tasks.housekeeping", "schedule": YTARCHIVE["HOUSEKEEPING_SECONDS"]},
     "reconcile-workers": {"task": "downloads_app.tasks.reconcile_workers", "schedule": 15.0},
 }
+if YTARCHIVE["BACKUP_HOURS"] > 0:
+    CELERY_BEAT_SCHEDULE["backup-database"] = {"task": "channels_app.tasks.backup_database",
+                                               "schedule": YTARCHIVE["BACKUP_HOURS"] * 3600}
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 LOGGING = {

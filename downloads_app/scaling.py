@@ -30,6 +30,7 @@ def reconcile() -> int:
         from archiver.kube import JobScaler
 
         conf = settings.YTARCHIVE
-        return JobScaler(conf["K8S_NAMESPACE"], conf["K8S_JOB_TEMPLATE"]).reconcile(desired)
+        scaler = JobScaler(conf["K8S_NAMESPACE"], conf["K8S_JOB_TEMPLATE"], tiers=conf["K8S_RESOURCE_TIERS"])
+        return scaler.reconcile(desired, length)
     log.debug("scaler=%s queue=%s desired=%s (nothing to do here)", backend, length, desired)
     return desired

@@ -16,6 +16,8 @@ class FakeKube:
     def __init__(self):
         self.jobs: dict[str, dict] = {}
         self.requests: list[tuple[str, str]] = []
+        #: Answer the next request of a method with this status (an RBAC 403, a 409, a 500), then recover.
+        self.fail_next: dict[str, int] = {}
         self.lock = threading.Lock()
         fake = self
 
@@ -31,8 +33,16 @@ class FakeKube:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def _failing(self, method) -> bool:
+                code = fake.fail_next.pop(method, None)
+                if code:
+                    self._send(code, {"kind": "Status", "status": "Failure", "code": code, "message": "injected"})
+                return bool(code)
+
             def do_GET(self):
                 fake.requests.append(("GET", self.path))
+                if self._failing("GET"):
+                    return
                 parts = urlsplit(self.path)
                 namespace = parts.path.split("/")[5]
                 selector = parse_qs(parts.query).get("labelSelector", [""])[0]
@@ -44,6 +54,9 @@ class FakeKube:
 
             def do_POST(self):
                 fake.requests.append(("POST", self.path))
+                if self._failing("POST"):
+                    self.rfile.read(int(self.headers["Content-Length"]))
+                    return
                 namespace = urlsplit(self.path).path.split("/")[5]
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 meta = body.setdefault("metadata", {})

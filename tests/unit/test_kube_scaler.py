@@ -59,3 +59,52 @@ def test_bad_template_is_refused(tmp_path, fake):
     path.write_text("kind: Deployment\n")
     with pytest.raises(ValueError, match="not a Job"):
         JobScaler("archive", str(path), client.ApiClient(client.Configuration(host=fake.url)))
+
+
+@pytest.mark.parametrize("method, code", [("POST", 403), ("POST", 409), ("POST", 500), ("GET", 403), ("GET", 500)])
+def test_api_errors_are_logged_and_the_next_round_recovers(fake, scaler, caplog, method, code):
+    fake.fail_next[method] = code
+    assert scaler.reconcile(2) == 0
+    assert f"{code}" in caplog.text and "download-worker Job" in caplog.text
+    assert scaler.reconcile(2) == 2 and len(fake.jobs) == 2  # no duplicates once it answers again
+    assert scaler.reconcile(2) == 2 and len(fake.jobs) == 2
+
+
+@pytest.mark.parametrize("queue, requests, limits", [
+    (10, {"cpu": "500m", "memory": "512Mi"}, {"cpu": "2", "memory": "2Gi"}),
+    (200, {"cpu": "500m", "memory": "512Mi"}, {"cpu": "2", "memory": "2Gi"}),
+    (201, {"cpu": "1", "memory": "1Gi"}, {"cpu": "2", "memory": "2Gi"}),
+    (501, {"cpu": "2", "memory": "2Gi"}, {"cpu": "2", "memory": "2Gi"}),
+])
+def test_jobs_are_sized_by_the_seeds_table(fake, scaler, queue, requests, limits):
+    scaler.reconcile(1, queue_length=queue)
+    job = next(iter(fake.jobs.values()))
+    assert job["spec"]["template"]["spec"]["containers"][0]["resources"] == {"requests": requests, "limits": limits}
+
+
+DRY_RUN = [(0, 0), (30, 1), (99, 1), (120, 2), (300, 6), (1000, 20), (5000, 20)]
+
+
+@pytest.mark.parametrize("queue, jobs", DRY_RUN)
+def test_dry_run_prints_the_jobs_as_yaml_and_nothing_else(queue, jobs, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.harness import REPO
+
+    env = {"PATH": "/usr/bin:/bin", "DATA_DIR": str(tmp_path), "REDIS_URL": "redis://127.0.0.1:1/0",
+           "YTARCHIVE_K8S_JOB_TEMPLATE": str(tmp_path / "absent.yaml")}
+    done = subprocess.run([sys.executable, "manage.py", "reconcile_workers", "--dry-run", "--queue-length",
+                           str(queue), "--max-workers", "20"], cwd=REPO, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    manifests = [m for m in yaml.safe_load_all(done.stdout) if m]
+    assert len(manifests) == jobs and f"wants {jobs} Job(s)" in done.stderr
+    for job in manifests:
+        assert job["kind"] == "Job" and job["spec"]["backoffLimit"] == 3
+        assert job["spec"]["activeDeadlineSeconds"] == 3600 and job["spec"]["ttlSecondsAfterFinished"] == 300
+        pod = job["spec"]["template"]["spec"]
+        assert pod["restartPolicy"] == "Never"
+        want = "500m" if queue <= 200 else "1" if queue <= 500 else "2"
+        assert pod["containers"][0]["resources"]["requests"]["cpu"] == want
+        assert not any("DATABASE" in e["name"] for e in pod["containers"][0].get("env", []))
