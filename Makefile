@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements/base.txt requirements/test.txt pyproject.toml | md5sum | cut -c1-12)
 APT_PACKAGES_RUN := redis-server ffmpeg
-APT_PACKAGES_TEST := redis-server ffmpeg chromium
+APT_PACKAGES_TEST := redis-server ffmpeg chromium postgresql
 # ytdl-sub pins another yt-dlp than ours: it gets a venv of its own, for `make bench` only.
 BENCH_VENV := .cache/bench-venv
 BENCH_STAMP := $(BENCH_VENV)/.installed-$(shell cat requirements/bench.txt | md5sum | cut -c1-12)
@@ -51,6 +51,8 @@ run: venv system-deps
 test: venv system-deps-test
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+	# The integration tests again on a real PostgreSQL server (DATABASE_URL proven, not promised).
+	YTARCHIVE_TEST_DATABASE=postgres $(PY) -m pytest tests/integration
 
 lint: venv
 	$(PY) -m ruff check .

@@ -83,13 +83,20 @@ def archive_root(stack_env) -> Path:
 
 
 def pytest_report_header(config):
-    return [f"ytarchive test run folder: {RUN_DIR}", f"repo: {REPO}"]
+    from django.db import connection
+
+    return [f"ytarchive test run folder: {RUN_DIR}", f"repo: {REPO}", f"database: {connection.vendor}"
+            + (f" ({os.environ['DATABASE_URL']})" if os.environ.get("DATABASE_URL") else "")]
 
 
 def pytest_sessionfinish(session, exitstatus):
     """Keep the run folder (logs, archive, database) only when something failed."""
     import shutil
 
+    from tests import env_setup
+
+    if env_setup.POSTGRES is not None:
+        env_setup.POSTGRES.stop()
     if exitstatus == 0:
         shutil.rmtree(RUN_DIR, ignore_errors=True)
     else:

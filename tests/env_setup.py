@@ -1,8 +1,11 @@
 """Imported first by tests/conftest.py, before pytest-django sets Django up.
 
 Points every setting the app reads at this run's own temporary folders and a
-private Redis port, so no test touches a developer's data or Redis.
+private Redis port, so no test touches a developer's data or Redis. With
+YTARCHIVE_TEST_DATABASE=postgres, a private PostgreSQL server starts here
+(tests/postgres_server.py) and DATABASE_URL points at it.
 """
+import atexit
 import os
 import tempfile
 from pathlib import Path
@@ -25,6 +28,21 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 (RUN_DIR / "static").mkdir()
 for name in ("DATABASE_URL", "DJANGO_SECRET_KEY", "YTARCHIVE_SCALER"):
     os.environ.pop(name, None)
+
+POSTGRES = None
+if os.environ.get("YTARCHIVE_TEST_DATABASE", "sqlite") == "postgres":
+    from tests.postgres_server import PostgresServer
+
+    RUN_DIR.chmod(0o755)  # the postgres user reaches its cluster inside
+    POSTGRES = PostgresServer(RUN_DIR / "postgres", free_port()).start()
+    atexit.register(POSTGRES.stop)
+    os.environ["DATABASE_URL"] = POSTGRES.url()
+
+
+def database_url_for(name: str) -> str | None:
+    """A database of its own for a stack named ``name``: a fresh PostgreSQL database, or None for SQLite
+    (the stack's DATA_DIR holds it)."""
+    return POSTGRES.create_database(name) if POSTGRES else None
 
 import django  # noqa: E402  (only after the environment above is in place)
 

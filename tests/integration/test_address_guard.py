@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from tests.conftest import ADMIN
-from tests.env_setup import RUN_DIR
+from tests.env_setup import RUN_DIR, database_url_for
 from tests.fixture_site.server import FixtureSite
 from tests.harness import Api, AppStack, free_port
 
@@ -68,6 +68,9 @@ def guarded_api(stack_env):
            "DATA_DIR": str(run / "data"), "ARCHIVE_ROOT": str(run / "archive"),
            "REDIS_URL": stack_env["REDIS_URL"].rsplit("/", 1)[0] + "/4",
            "YTARCHIVE_ALLOW_PRIVATE_URLS": "127.0.0.2"}
+    env.pop("DATABASE_URL", None)
+    if url := database_url_for("guard_stack"):
+        env["DATABASE_URL"] = url
     app = AppStack(env, run / "stack.log").start()
     try:
         yield Api(app.base_url, Api(app.base_url).post("/api/auth/token/", json=ADMIN)["token"])

@@ -6,6 +6,7 @@ as beat does daily. Only the newest N copies stay.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from tests.integration.test_faults import add_fresh
 pytestmark = pytest.mark.integration
 
 
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="backup_db copies SQLite; PostgreSQL has pg_dump")
 def test_backups_while_outcomes_are_recorded_are_sound(api, stack, stack_env, fixture_site):
     channel = add_fresh(api, f"{fixture_site.base_url}/channel/chan-big-150")
     api.post(f"/api/channels/{channel['id']}/sync/", expect=202)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.env_setup import database_url_for
 from tests.harness import REPO, descendants, free_port, wait_for
 
 pytestmark = pytest.mark.integration
@@ -32,6 +33,9 @@ def test_make_run_starts_everything_and_stops_on_sigterm(tmp_path):
     env.update({"DATA_DIR": str(tmp_path / "data"), "ARCHIVE_ROOT": str(tmp_path / "archive"),
                 "PORT": str(port), "FLOWER_PORT": str(flower_port), "YTARCHIVE_SCALER": "local",
                 "STATIC_ROOT": str(tmp_path / "static")})
+    env.pop("DATABASE_URL", None)
+    if url := database_url_for("make_run"):  # a database of its own: the first admin is created here
+        env["DATABASE_URL"] = url
     log_path = tmp_path / "make-run.log"
     with open(log_path, "wb") as log:
         make = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=REPO, env=env, stdout=log,

@@ -18,7 +18,7 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import ADMIN
-from tests.env_setup import RUN_DIR
+from tests.env_setup import RUN_DIR, database_url_for
 from tests.harness import Api, AppStack, free_port, wait_for
 
 pytestmark = pytest.mark.integration
@@ -41,6 +41,9 @@ def metered(stack_env):
         "REDIS_URL": stack_env["REDIS_URL"].rsplit("/", 1)[0] + "/3",
         "YTARCHIVE_METRICS_TOKEN": TOKEN, "YTARCHIVE_WORKER_IDLE_SECONDS": "3",
     })
+    env.pop("DATABASE_URL", None)
+    if url := database_url_for("metrics_stack"):
+        env["DATABASE_URL"] = url
     app = StackWithFlower(env, run / "stack.log").start()
     try:
         yield app
