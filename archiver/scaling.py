@@ -68,7 +68,7 @@ def resources_for(queue_length: int, tiers: tuple[ResourceTier, ...] = SEED_TIER
     return {}
 
 
-def worker_command(name: str, concurrency: int = 1) -> list[str]:
+def worker_command(name: str, concurrency: int = 1, quiet: bool = False) -> list[str]:
     """``celery -A config worker -Q downloads …``: ``concurrency`` downloads at once, no gossip.
 
     The threads pool keeps every download in the worker's main process, so a
@@ -81,7 +81,7 @@ def worker_command(name: str, concurrency: int = 1) -> list[str]:
     celery = Path(sys.executable).with_name("celery")
     head = [str(celery)] if celery.exists() else [sys.executable, "-m", "celery"]
     return [
-        *head,
+        *head, *(["--quiet"] if quiet else []),
         "-A", "config", "worker", "-Q", "downloads", "-c", str(concurrency), "--pool", "threads",
         "--prefetch-multiplier", "1",
         "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "-l", "INFO",
@@ -111,8 +111,10 @@ class LocalWorkers:
         alive = self.reap()
         for _ in range(max(0, desired - alive)):
             self.started += 1
-            proc = subprocess.Popen(worker_command(f"download-{os.getpid()}-{self.started}", self.concurrency),
-                                    env=self.env, cwd=self.cwd)
+            name = f"download-{os.getpid()}-{self.started}"
+            env = {**(self.env if self.env is not None else os.environ), "YTARCHIVE_PROCESS_NAME": name}
+            proc = subprocess.Popen(worker_command(name, self.concurrency, env.get("LOG_FORMAT") == "json"),
+                                    env=env, cwd=self.cwd)
             self.children[proc.pid] = proc
             log.info("started download worker pid=%s (%s wanted)", proc.pid, desired)
         return len(self.children)

@@ -26,7 +26,7 @@ from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from archiver import state, tree, urls, ytdlp
+from archiver import log_context, state, tree, urls, ytdlp
 from archiver.errors import UserError
 from archiver.statuses import SyncStatus, VideoStatus
 from channels_app import tallies
@@ -88,6 +88,11 @@ def run_sync(job_id: int) -> SyncJob | None:
         log.info("sync %s not claimed (already taken or gone)", job_id)
         return None
     channel = job.channel
+    with log_context.bound(channel_id=channel.id):
+        return _run_claimed(job, channel)
+
+
+def _run_claimed(job: SyncJob, channel: Channel) -> SyncJob | None:
     log.info("sync started job=%s channel=%s full=%s attempt=%s", job.pk, channel.id, job.full, job.attempts)
     heartbeat = SyncHeartbeat(job.pk, job.attempts, settings.YTARCHIVE["LEASE_SECONDS"])
     heartbeat.start()

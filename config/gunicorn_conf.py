@@ -9,6 +9,30 @@ from __future__ import annotations
 
 import os
 
+if os.environ.get("LOG_FORMAT") == "json":
+    # gunicorn's own error and access lines as JSON too (config.log_format), the access log kept.
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "config.log_format.json_formatter"}},
+        "filters": {"context": {"()": "archiver.log_context.ContextFilter"}},
+        "handlers": {
+            # gunicorn merges these over its defaults, whose root logger uses "console".
+            "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["context"],
+                        "stream": "ext://sys.stdout"},
+            "error_console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["context"],
+                              "stream": "ext://sys.stderr"},
+            "error": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["context"],
+                      "stream": "ext://sys.stderr"},
+            "access": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["context"],
+                       "stream": "ext://sys.stdout"},
+        },
+        "loggers": {
+            "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        },
+    }
+
 
 def child_exit(server, worker) -> None:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

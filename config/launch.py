@@ -79,7 +79,8 @@ def processes(env: dict, data_dir: Path) -> dict[str, str]:
     from django.conf import settings
 
     py = sys.executable
-    celery = f"{py} -m celery -A config"
+    quiet = "--quiet " if env.get("LOG_FORMAT") == "json" else ""  # no banner: every line JSON
+    celery = f"{py} -m celery {quiet}-A config"
     host = env.get("HOST", "127.0.0.1")
     port = env.get("PORT", "8000")
     flower_port = env.get("FLOWER_PORT", "5555")
@@ -96,6 +97,15 @@ def processes(env: dict, data_dir: Path) -> dict[str, str]:
     if settings.YTARCHIVE["SCALER"] == "local":
         procs["scaler"] = f"{py} manage.py run_scaler"
     return procs
+
+
+def say(env: dict, message: str) -> None:
+    """The launcher's own lines: JSON like every process's under LOG_FORMAT=json."""
+    if env.get("LOG_FORMAT") == "json":
+        from config.log_relay import as_json
+
+        message = as_json("launch", message)
+    print(message, flush=True)
 
 
 def flower_login(env: dict, data_dir: Path) -> str | None:
@@ -131,7 +141,9 @@ def supervisord_conf(procs: dict[str, str], workdir: Path, cwd: Path, grace_seco
     # kept in the 0600 config file beside it.
     password = secrets.token_urlsafe(24)
     lines = [
-        "[supervisord]", "nodaemon=true", f"logfile={workdir / 'supervisord.log'}", "logfile_maxbytes=10MB",
+        # LOG_FORMAT=json: supervisord's own lines stay in its log file (silent), so the terminal is all JSON.
+        "[supervisord]", "nodaemon=true", *(["silent=true"] if os.environ.get("LOG_FORMAT") == "json" else []),
+        f"logfile={workdir / 'supervisord.log'}", "logfile_maxbytes=10MB",
         f"pidfile={workdir / 'supervisord.pid'}", f"childlogdir={workdir}", "loglevel=info",
         *(["user=root"] if os.geteuid() == 0 else []), "",
         "[unix_http_server]", f"file={sock}", "chmod=0700", "username=ytarchive", f"password={password}", "",
@@ -185,11 +197,11 @@ def main() -> None:
     program_env = {"web": {"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir(settings.DATA_DIR))}}
     conf.write_text(supervisord_conf(chosen, workdir, settings.BASE_DIR,
                                      settings.YTARCHIVE["SHUTDOWN_GRACE_SECONDS"], program_env))
-    print(f"ytarchive: web on http://{env.get('HOST', '127.0.0.1')}:{env.get('PORT', '8000')}/ , "
+    say(env, f"ytarchive: web on http://{env.get('HOST', '127.0.0.1')}:{env.get('PORT', '8000')}/ , "
           f"Flower on port {env.get('FLOWER_PORT', '5555')}, Redis at {redis_url}, "
-          f"archive in {settings.ARCHIVE_ROOT}; processes: {', '.join(chosen)}", flush=True)
+          f"archive in {settings.ARCHIVE_ROOT}; processes: {', '.join(chosen)}")
     if flower_note:
-        print(flower_note, flush=True)
+        say(env, flower_note)
     supervisord = Path(sys.executable).with_name("supervisord")
     os.chdir(settings.BASE_DIR)
     os.execve(str(supervisord), [str(supervisord), "-c", str(conf)], env)  # noqa: S606 (our own argv)

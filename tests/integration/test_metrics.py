@@ -4,7 +4,8 @@ A stack of its own (its own database, Redis db, archive and a metrics token),
 as `make run` starts it with Flower: the channel is archived by real download
 workers, then /metrics is scraped over fresh connections (so both gunicorn
 workers answer) and after a restart of the web program. Flower and /metrics
-refuse anonymous callers.
+refuse anonymous callers. The stack runs with LOG_FORMAT=json: every line of
+every process is a JSON object, and a download's lines carry its ids.
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def metered(stack_env):
         "PORT": str(free_port()), "FLOWER_PORT": str(free_port()),
         "DATA_DIR": str(run / "data"), "ARCHIVE_ROOT": str(run / "archive"),
         "REDIS_URL": stack_env["REDIS_URL"].rsplit("/", 1)[0] + "/3",
-        "YTARCHIVE_METRICS_TOKEN": TOKEN, "YTARCHIVE_WORKER_IDLE_SECONDS": "3",
+        "YTARCHIVE_METRICS_TOKEN": TOKEN, "YTARCHIVE_WORKER_IDLE_SECONDS": "3", "LOG_FORMAT": "json",
     })
     env.pop("DATABASE_URL", None)
     if url := database_url_for("metrics_stack"):
@@ -158,3 +159,26 @@ def test_metrics_and_flower_refuse_anonymous_callers(metered):
     password = re.search(r"Flower login: user 'admin', password (\S+)", log).group(1)
     assert requests.get(f"{flower}/api/workers", auth=("admin", password), timeout=10).status_code == 200
     assert requests.get(f"{flower}/", auth=("admin", "wrong"), timeout=10).status_code == 401
+
+
+def test_json_logs_from_every_process_with_the_ids_of_each_download(metered):
+    import json
+
+    lines = [line for line in metered.log_path.read_text(errors="replace").splitlines() if line.strip()]
+    records = []
+    for line in lines:
+        try:
+            record = json.loads(line)  # every line, from every process, is one JSON object
+        except ValueError:
+            record = None
+        assert isinstance(record, dict) and record.get("process") and "message" in record, line
+        records.append(record)
+    processes = {r["process"] for r in records}
+    assert {"web", "control", "beat", "scaler", "flower"} <= processes, processes
+    assert any(p.startswith("download-") for p in processes), processes
+    archived = [r for r in records if "archived in" in r["message"] and r["process"].startswith("download-")]
+    assert archived and all(r.get("video_id") and r.get("channel_id") == CHANNEL_ID for r in archived)
+    for r in archived:
+        assert r["video_id"] in r["message"]  # the ids are this download's, not a neighbour thread's
+    access = [r for r in records if r["process"] == "web" and "/metrics" in r["message"]]
+    assert access  # gunicorn's access log too

@@ -1,0 +1,49 @@
+"""Which process, channel and video a log line is about, on every line.
+
+``bound(channel_id=..., video_id=...)`` sets context variables for the code
+inside it (a download task runs inside one on its own pool thread; a sync
+inside another), and ``ContextFilter`` (on the log handler) copies them onto
+every record emitted there, yt-dlp's own messages included. Leaving the block
+restores what was there before, so nothing leaks into the thread's next task.
+The process name comes from YTARCHIVE_PROCESS_NAME, or supervisord's
+SUPERVISOR_PROCESS_NAME under ``make run``.
+"""
+from __future__ import annotations
+
+import contextvars
+import logging
+import os
+from contextlib import contextmanager
+
+FIELDS = ("channel_id", "video_id", "attempt")
+_vars = {name: contextvars.ContextVar(f"ytarchive_{name}", default=None) for name in FIELDS}
+
+
+def process_name() -> str:
+    return os.environ.get("YTARCHIVE_PROCESS_NAME") or os.environ.get("SUPERVISOR_PROCESS_NAME") or "ytarchive"
+
+
+@contextmanager
+def bound(**values):
+    tokens = [(_vars[name], _vars[name].set(value)) for name, value in values.items() if name in _vars]
+    try:
+        yield
+    finally:
+        for var, token in reversed(tokens):
+            var.reset(token)
+
+
+def current() -> dict:
+    return {name: var.get() for name, var in _vars.items() if var.get() is not None}
+
+
+class ContextFilter(logging.Filter):
+    """Adds ``process_name`` and the bound ids to each record (never drops one)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.process_name = process_name()
+        for name in FIELDS:
+            value = _vars[name].get()
+            if value is not None and not hasattr(record, name):
+                setattr(record, name, value)
+        return True
