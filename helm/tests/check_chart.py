@@ -6,7 +6,7 @@
 Renders the chart for a matrix of values with Helm v4's engine (helm-python-sdk),
 runs `helm lint --strict` on each, validates every object and the download-worker
 Job template (ConfigMap key job.yaml) against the Kubernetes 1.30 OpenAPI schema
-in strict mode (kubernetes-validate; ServiceMonitor, a CRD, is skipped), and checks
+in strict mode (kubernetes-validate; the CRDs ServiceMonitor and PrometheusRule are skipped), and checks
 the contract the Python side relies on. `lookup` returns nothing offline, so the
 keep-across-upgrades logic is tested separately on a simulated lookup result.
 Prints "N passed, N failed" and exits non-zero on any failure.
@@ -14,6 +14,7 @@ Prints "N passed, N failed" and exits non-zero on any failure.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import shutil
@@ -63,7 +64,7 @@ def validate(objs: dict, job: dict | None, workdir: str) -> None:
         docs.append({**job, "metadata": {**job["metadata"], "name": "job-template"}})
     files = []
     for i, doc in enumerate(docs):
-        if doc["kind"] == "ServiceMonitor":
+        if doc["kind"] in ("ServiceMonitor", "PrometheusRule"):  # CRDs: checked by hand below
             continue
         files.append(os.path.join(workdir, f"{i:02d}.yaml"))
         with open(files[-1], "w") as fh:
@@ -139,7 +140,21 @@ def check_default(o: dict, job: dict | None, notes: str) -> None:
     assert cm["YTARCHIVE_K8S_JOB_TEMPLATE"] == "/etc/ytarchive/job.yaml" and cm["YTARCHIVE_MAX_WORKERS"] == "10"
     assert cm["DJANGO_DEBUG"] == "false" and cm["ARCHIVE_ROOT"] == "/archive"
     sec = o["Secret/ytarchive"]["data"]
-    assert set(sec) == {"DJANGO_SECRET_KEY", "DJANGO_SUPERUSER_PASSWORD", "FLOWER_PASSWORD", "FLOWER_BASIC_AUTH"}
+    assert set(sec) == {"DJANGO_SECRET_KEY", "DJANGO_SUPERUSER_PASSWORD", "FLOWER_PASSWORD", "FLOWER_BASIC_AUTH",
+                        "YTARCHIVE_METRICS_TOKEN"}
+    assert len(b64(sec["YTARCHIVE_METRICS_TOKEN"])) == 40
+    webc = web["containers"][0]
+    assert webc["args"][:4] == ["gunicorn", "config.wsgi", "-c", "python:config.gunicorn_conf"]
+    assert wenv["PROMETHEUS_MULTIPROC_DIR"]["value"] == "/var/run/ytarchive-metrics"
+    assert "/var/run/ytarchive-metrics" in {m["mountPath"] for m in webc["volumeMounts"]}
+    assert {"name": "metrics", "emptyDir": {}} in web["volumes"]
+    assert ref(wenv, "YTARCHIVE_METRICS_TOKEN") == {"name": "ytarchive", "key": "YTARCHIVE_METRICS_TOKEN"}
+    for key, spec in pod_specs(o, job).items():
+        for c in spec["containers"]:
+            has = "PROMETHEUS_MULTIPROC_DIR" in env_of(c)
+            assert has == (key == "Deployment/ytarchive-web"), key  # the web workers' only
+            if key != "Deployment/ytarchive-redis" and not key.startswith("StatefulSet"):
+                assert env_of(c).get("YTARCHIVE_PROCESS_NAME"), key
     assert len(b64(sec["DJANGO_SECRET_KEY"])) == 50
     assert b64(sec["FLOWER_BASIC_AUTH"]) == "admin:" + b64(sec["FLOWER_PASSWORD"])
     rs = o["Secret/ytarchive-redis"]["data"]
@@ -215,10 +230,13 @@ EXT = {
     "config": {"scaler": "none"},
     "persistence": {"data": {"existingClaim": "mydata"}, "archive": {"existingClaim": "myarchive"}},
     "serviceAccount": {"create": False},
+    "metrics": {"existingSecret": "scrape", "existingSecretKey": "token"},
 }
 
 
 def check_ext(o: dict, job: dict | None, notes: str) -> None:
+    web = o["Deployment/ytarchive-web"]["spec"]["template"]["spec"]["containers"][0]
+    assert ref(env_of(web), "YTARCHIVE_METRICS_TOKEN") == {"name": "scrape", "key": "token"}
     assert job is None
     kinds = {k.split("/")[0] for k in o}
     assert not kinds & {"Secret", "PersistentVolumeClaim", "Role"}, kinds
@@ -275,7 +293,45 @@ def check_own_rbac(o: dict, job: dict | None, notes: str) -> None:
     assert ctl["serviceAccountName"] == "my-scaler" and ctl["automountServiceAccountToken"] is True
 
 
+METRIC_NAMES = {"ytarchive_queue_length", "ytarchive_downloads_total", "ytarchive_download_duration_seconds_bucket",
+                "ytarchive_storage_bytes", "ytarchive_storage_free_bytes", "ytarchive_storage_size_bytes",
+                "ytarchive_active_workers", "ytarchive_downloads_in_flight", "ytarchive_dead_letters",
+                "ytarchive_videos", "ytarchive_channels", "ytarchive_component_up"}
+
+
+def metric_names(expr: str) -> set[str]:
+    return set(re.findall(r"\b((?:ytarchive|django)_[a-z_]+)\b", expr))
+
+
+def check_monitoring(o: dict, job: dict | None, notes: str) -> None:
+    sm = o["ServiceMonitor/ytarchive-web"]["spec"]["endpoints"][0]
+    assert sm["authorization"] == {"type": "Bearer", "credentials": {"name": "ytarchive",
+                                                                     "key": "YTARCHIVE_METRICS_TOKEN"}}
+    board = o["ConfigMap/ytarchive-dashboard"]
+    assert board["metadata"]["labels"]["grafana_dashboard"] == "1"
+    dashboard = json.loads(board["data"]["ytarchive.json"])
+    exprs = [t["expr"] for p in dashboard["panels"] for t in p["targets"]]
+    used = set().union(*map(metric_names, exprs))
+    assert used - {n for n in used if n.startswith("django_")} <= METRIC_NAMES, used
+    assert {"ytarchive_queue_length", "ytarchive_downloads_total", "ytarchive_download_duration_seconds_bucket",
+            "ytarchive_storage_bytes", "ytarchive_active_workers", "ytarchive_dead_letters"} <= used
+    assert all("://" not in json.dumps(p) for p in dashboard["panels"])  # nothing from another host
+    rules = o["PrometheusRule/ytarchive"]["spec"]["groups"][0]["rules"]
+    assert {r["alert"] for r in rules} == {"YtarchiveQueueNotDraining", "YtarchiveDeadLettersGrowing",
+                                           "YtarchiveNoWorkersWhileWorkWaits", "YtarchiveDiskNearlyFull"}
+    for rule in rules:
+        assert metric_names(rule["expr"]) <= METRIC_NAMES, rule["expr"]
+        assert rule["annotations"]["summary"] and rule["annotations"]["description"]
+    assert "< 0.1" in next(r for r in rules if r["alert"] == "YtarchiveDiskNearlyFull")["expr"]
+
+
+MONITORING = {"metrics": {"serviceMonitor": {"enabled": True}, "grafanaDashboard": {"enabled": True},
+                          "prometheusRule": {"enabled": True}}, "django": {"logFormat": "json"}}
+
 CASES = [
+    ("monitoring", MONITORING, check_monitoring, "ytarchive", None),
+    ("servicemonitor-elsewhere-fails", {"metrics": {"serviceMonitor": {"enabled": True, "namespace": "monitoring"}}},
+     None, "ytarchive", "release namespace"),
     ("default", {}, check_default, "ytarchive", None),
     ("postgres-rwx-external-redis-ingress", PG, check_pg, "ytarchive", None),
     ("existing-secrets-no-scaler", EXT, check_ext, "ytarchive", None),

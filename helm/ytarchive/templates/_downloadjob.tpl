@@ -91,6 +91,8 @@ spec:
             - --without-gossip
             - --without-mingle
           env:
+            - name: YTARCHIVE_PROCESS_NAME
+              value: download-worker
             # No database in this role, by construction: any query fails loudly.
             - name: YTARCHIVE_ROLE
               value: "download"

@@ -97,6 +97,14 @@ app.kubernetes.io/component: {{ .component }}
      ================================================================ */}}
 
 {{/* Secret holding the chart-managed app secrets (generated ones too). */}}
+{{- define "ytarchive.metricsSecretName" -}}
+{{- .Values.metrics.existingSecret | default (include "ytarchive.secretName" .) -}}
+{{- end }}
+
+{{- define "ytarchive.metricsSecretKey" -}}
+{{- if .Values.metrics.existingSecret -}}{{ .Values.metrics.existingSecretKey | default "YTARCHIVE_METRICS_TOKEN" }}{{- else -}}YTARCHIVE_METRICS_TOKEN{{- end -}}
+{{- end }}
+
 {{- define "ytarchive.secretName" -}}
 {{- include "ytarchive.fullname" . }}
 {{- end }}
@@ -297,6 +305,7 @@ YTARCHIVE_HOUSEKEEPING_SECONDS: {{ include "ytarchive.str" $c.housekeepingSecond
 DJANGO_SETTINGS_MODULE: config.settings
 DJANGO_DEBUG: {{ .Values.django.debug | toString | quote }}
 LOG_LEVEL: {{ .Values.django.logLevel | quote }}
+LOG_FORMAT: {{ .Values.django.logFormat | default "plain" | quote }}
 TZ: {{ .Values.django.timeZone | quote }}
 ARCHIVE_ROOT: /archive
 HOME: /tmp
