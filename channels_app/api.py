@@ -5,10 +5,12 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS
 from archiver.statuses import VideoStatus
 from channels_app import progress as live_progress
 from channels_app import services
 from channels_app.models import Channel, SyncJob
+from config.flags import flag
 
 
 class SyncJobSerializer(serializers.ModelSerializer):
@@ -19,9 +21,15 @@ class SyncJobSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+_INTERVAL_RANGE = (f"must be between {MIN_SYNC_INTERVAL_HOURS} (72 s) and {MAX_SYNC_INTERVAL_HOURS} (a year).")
+
+
 class ChannelSerializer(serializers.ModelSerializer):
     url = serializers.CharField(max_length=2000, help_text="Any channel or playlist URL yt-dlp can list.")
-    sync_interval_hours = serializers.FloatField(required=False, help_text="Hours between scheduled syncs.")
+    sync_interval_hours = serializers.FloatField(
+        required=False, min_value=MIN_SYNC_INTERVAL_HOURS, max_value=MAX_SYNC_INTERVAL_HOURS,
+        error_messages={"min_value": _INTERVAL_RANGE, "max_value": _INTERVAL_RANGE},
+        help_text="Hours between scheduled syncs.")
     video_count = serializers.IntegerField(read_only=True, required=False)
     archived_count = serializers.IntegerField(read_only=True, required=False)
 
@@ -68,7 +76,6 @@ ProgressSerializer = type("ProgressSerializer", (serializers.Serializer,), {
 })
 
 
-_TRUE = {"1", "true", "yes", "on"}
 
 
 class ChannelViewSet(viewsets.ModelViewSet):
@@ -90,7 +97,7 @@ class ChannelViewSet(viewsets.ModelViewSet):
 
     @extend_schema(parameters=[OpenApiParameter("delete_files", bool, description="Also remove the files.")])
     def destroy(self, request, *args, **kwargs):
-        delete_files = request.query_params.get("delete_files", "").lower() in _TRUE
+        delete_files = flag(request.query_params, "delete_files")
         services.delete_channel(self.get_object(), delete_files=delete_files)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -98,7 +105,7 @@ class ChannelViewSet(viewsets.ModelViewSet):
                    parameters=[OpenApiParameter("full", bool, description="Rescan everything.")])
     @action(detail=True, methods=["post"])
     def sync(self, request, pk=None):
-        full = request.query_params.get("full", "").lower() in _TRUE
+        full = flag(request.query_params, "full")
         job = services.request_sync(self.get_object(), full=full)
         return Response(SyncJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 

@@ -5,6 +5,8 @@ DRF already answers its own exceptions; this adds the archiver's domain errors
 field errors (``{"url": ["..."]}``) into the same shape: ``detail`` is one
 readable sentence, and ``errors`` keeps the per-field lists for forms.
 """
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -14,6 +16,10 @@ from archiver.errors import ConflictError, UserError
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):  # a chunked body over the limit, found while reading it
+        return Response({"detail": f"The request body is larger than the limit of "
+                                   f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes (YTARCHIVE_MAX_REQUEST_BYTES)."},
+                        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, ConflictError):
         body = {"detail": str(exc)}
         body.update(exc.extra)

@@ -108,6 +108,16 @@ def env_resource_tiers(name: str):
         raise ImproperlyConfigured(f"{name}: {exc}") from exc
 
 
+def env_rate(name: str, default: str) -> str:
+    """A DRF throttle rate such as ``10/minute`` (number/second|minute|hour|day)."""
+    import re
+
+    value = env_str(name, default) or default
+    if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f"{name}={value!r} must look like 10/minute (per second, minute, hour or day)")
+    return value
+
+
 def env_secret(name: str) -> str:
     """The secret in ``name``, or read from the file named by ``name_FILE``."""
     file_var = f"{name}_FILE"

@@ -18,6 +18,7 @@ from config.env import (
     env_int,
     env_list,
     env_networks,
+    env_rate,
     env_resource_tiers,
     env_secret,
     env_str,
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "config.body_limit.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -139,7 +141,16 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.SafeJSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttles.WriteThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_rate("YTARCHIVE_THROTTLE_TOKEN", "10/minute"),
+        "writes": env_rate("YTARCHIVE_THROTTLE_WRITES", "120/minute"),
+    },
 }
+# Bodies over this get a 413 (config.body_limit), also ones sent without Content-Length.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("YTARCHIVE_MAX_REQUEST_BYTES", 2_621_440, minimum=1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "ytarchive API",
     "DESCRIPTION": "Archive whole video channels: add, sync, watch progress, retry.",
@@ -148,10 +159,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema and the docs page follow /api/'s rule: a signed-in user (token or session) reads them.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.api_schema.add_error_responses"],
 }
 
 # Redis: Celery broker and the live state (progress, locks, leases).
 REDIS_URL = env_secret("REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+# The DRF throttles count in Redis, shared by every web worker; everything else uses a local cache.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                 "KEY_PREFIX": "ytarchive-throttle"},
+}
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None

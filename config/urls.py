@@ -2,13 +2,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from channels_app import web
 from channels_app.api import ChannelViewSet, SyncJobViewSet
 from config import health, metrics_view
+from config.schema_view import SchemaView
+from config.token_view import TokenView
 from downloads_app import web as downloads_web
 from downloads_app.api import ChannelRetryFailedView, VideoViewSet
 
@@ -31,8 +32,8 @@ urlpatterns = [
     path("queue/retry/<int:pk>/", downloads_web.retry_one, name="web-retry"),
     path("queue/retry-dead-letters/", downloads_web.retry_all_dead, name="web-retry-dead"),
     path("admin/", admin.site.urls),
-    path("api/auth/token/", obtain_auth_token, name="api-token"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/auth/token/", TokenView.as_view(), name="api-token"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/channels/<str:pk>/retry-failed/", ChannelRetryFailedView.as_view(), name="channel-retry-failed"),
     path("api/", include(router.urls)),
@@ -41,5 +42,7 @@ urlpatterns = [
     path("metrics", metrics_view.metrics, name="metrics"),
 ]
 
+handler400 = "config.error_pages.bad_request"
+handler403 = "config.error_pages.forbidden"
 handler404 = "config.error_pages.not_found"
 handler500 = "config.error_pages.server_error"

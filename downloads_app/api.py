@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from archiver.errors import UserError
 from archiver.statuses import STORED_VIDEO_STATUSES, FailureKind, VideoStatus
 from channels_app.models import Channel, Video
+from config.flags import flag
 from downloads_app import queueing
 
 
@@ -29,8 +30,6 @@ class VideoSerializer(serializers.ModelSerializer):
         return queueing.max_attempts()
 
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
 _STATUS_VALUES = [str(s) for s in STORED_VIDEO_STATUSES]
 
 
@@ -54,11 +53,8 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             if params["status"] not in _STATUS_VALUES:
                 raise UserError(f"status must be one of: {', '.join(_STATUS_VALUES)}")
             videos = videos.filter(status=params["status"])
-        dead = params.get("dead_letter", "").lower()
-        if dead in _TRUE:
+        if flag(params, "dead_letter"):
             videos = videos.filter(status=VideoStatus.FAILED, failure_kind=FailureKind.TRANSIENT)
-        elif dead and dead not in _FALSE:
-            raise UserError("dead_letter must be true or false")
         return videos.order_by("-upload_date", "-id")
 
     @extend_schema(request=None, responses={202: VideoSerializer})
@@ -77,6 +73,6 @@ class ChannelRetryFailedView(APIView):
                                                 description="Only videos whose retries ran out.")])
     def post(self, request, pk):
         channel = get_object_or_404(Channel, pk=pk)
-        dead_only = request.query_params.get("dead_letter", "").lower() in _TRUE
+        dead_only = flag(request.query_params, "dead_letter")
         count = queueing.retry_failed(channel.id, dead_letter_only=dead_only)
         return Response({"requeued": count}, status=status.HTTP_202_ACCEPTED)

@@ -23,6 +23,9 @@ os.environ.update({
     "YTARCHIVE_RETRY_BASE_SECONDS": "1",
     "YTARCHIVE_SOCKET_TIMEOUT": "10",
     "YTARCHIVE_HTTP_RETRIES": "2",
+    # The suite's own clients write a lot; tests/unit/test_hostile_input.py checks the throttles at low rates.
+    "YTARCHIVE_THROTTLE_TOKEN": "1000/minute",
+    "YTARCHIVE_THROTTLE_WRITES": "100000/minute",
 })
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 (RUN_DIR / "static").mkdir()
