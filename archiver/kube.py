@@ -95,3 +95,43 @@ class JobScaler:
             log.info("created download-worker Job %s for a queue of %s", created.metadata.name, queue_length)
             running += 1
         return running
+
+
+SNAPSHOT_API = ("snapshot.storage.k8s.io", "v1", "volumesnapshots")
+SNAPSHOT_LABEL = "ytarchive.io/snapshot-of"
+
+
+class ArchiveSnapshots:
+    """CSI VolumeSnapshots of the archive PVC: take one, keep the newest N (the chart's CronJob)."""
+
+    def __init__(self, namespace: str, claim: str, snapshot_class: str = "",
+                 api_client: client.ApiClient | None = None):
+        self.namespace = namespace
+        self.claim = claim
+        self.snapshot_class = snapshot_class
+        self.api = client.CustomObjectsApi(api_client or _default_api_client())
+
+    def take(self) -> str:
+        spec = {"source": {"persistentVolumeClaimName": self.claim}}
+        if self.snapshot_class:
+            spec["volumeSnapshotClassName"] = self.snapshot_class
+        body = {"apiVersion": "snapshot.storage.k8s.io/v1", "kind": "VolumeSnapshot",
+                "metadata": {"generateName": f"{self.claim}-", "labels": {SNAPSHOT_LABEL: self.claim}},
+                "spec": spec}
+        created = self.api.create_namespaced_custom_object(*SNAPSHOT_API[:2], self.namespace, SNAPSHOT_API[2], body)
+        name = created["metadata"]["name"]
+        log.info("snapshot %s of PVC %s requested", name, self.claim)
+        return name
+
+    def prune(self, keep: int) -> list[str]:
+        """Delete this claim's snapshots beyond the newest ``keep``; returns the names deleted."""
+        listed = self.api.list_namespaced_custom_object(*SNAPSHOT_API[:2], self.namespace, SNAPSHOT_API[2],
+                                                        label_selector=f"{SNAPSHOT_LABEL}={self.claim}")
+        items = sorted(listed.get("items", []), key=lambda o: (o["metadata"].get("creationTimestamp") or "",
+                                                               o["metadata"]["name"]))
+        doomed = items[:-keep] if keep > 0 else []
+        for item in doomed:
+            self.api.delete_namespaced_custom_object(*SNAPSHOT_API[:2], self.namespace, SNAPSHOT_API[2],
+                                                     item["metadata"]["name"])
+            log.info("snapshot %s deleted (keeping %s)", item["metadata"]["name"], keep)
+        return [item["metadata"]["name"] for item in doomed]

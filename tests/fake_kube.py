@@ -15,6 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 class FakeKube:
     def __init__(self):
         self.jobs: dict[str, dict] = {}
+        self.snapshots: dict[str, dict] = {}
+        self.created = 0
         self.requests: list[tuple[str, str]] = []
         #: Answer the next request of a method with this status (an RBAC 403, a 409, a 500), then recover.
         self.fail_next: dict[str, int] = {}
@@ -39,6 +41,16 @@ class FakeKube:
                     self._send(code, {"kind": "Status", "status": "Failure", "code": code, "message": "injected"})
                 return bool(code)
 
+            def _store(self):
+                return fake.snapshots if "/volumesnapshots" in self.path else fake.jobs
+
+            def do_DELETE(self):
+                fake.requests.append(("DELETE", self.path))
+                name = urlsplit(self.path).path.rsplit("/", 1)[1]
+                with fake.lock:
+                    gone = self._store().pop(name, None)
+                self._send(200 if gone else 404, {"kind": "Status", "status": "Success" if gone else "Failure"})
+
             def do_GET(self):
                 fake.requests.append(("GET", self.path))
                 if self._failing("GET"):
@@ -48,7 +60,7 @@ class FakeKube:
                 selector = parse_qs(parts.query).get("labelSelector", [""])[0]
                 wanted = dict(pair.split("=", 1) for pair in selector.split(",") if pair)
                 with fake.lock:
-                    items = [job for job in fake.jobs.values() if job["metadata"]["namespace"] == namespace
+                    items = [job for job in self._store().values() if job["metadata"]["namespace"] == namespace
                              and all(job["metadata"].get("labels", {}).get(k) == v for k, v in wanted.items())]
                 self._send(200, {"apiVersion": "batch/v1", "kind": "JobList", "metadata": {}, "items": items})
 
@@ -64,10 +76,12 @@ class FakeKube:
                     self._send(400, {"kind": "Status", "message": "namespace mismatch"})
                     return
                 meta["name"] = meta.get("name") or meta.pop("generateName", "job-") + uuid.uuid4().hex[:5]
-                meta.update(namespace=namespace, uid=str(uuid.uuid4()))
-                body["status"] = {"active": 1}
                 with fake.lock:
-                    fake.jobs[meta["name"]] = body
+                    fake.created += 1
+                    meta.update(namespace=namespace, uid=str(uuid.uuid4()),
+                                creationTimestamp=f"2026-01-01T00:00:{fake.created:02d}Z")
+                    body["status"] = {"active": 1}
+                    self._store()[meta["name"]] = body
                 self._send(201, body)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -64,8 +64,8 @@ def validate(objs: dict, job: dict | None, workdir: str) -> None:
         docs.append({**job, "metadata": {**job["metadata"], "name": "job-template"}})
     files = []
     for i, doc in enumerate(docs):
-        if doc["kind"] in ("ServiceMonitor", "PrometheusRule"):  # CRDs: checked by hand below
-            continue
+        if doc["kind"] in ("ServiceMonitor", "PrometheusRule", "ScaledJob", "TriggerAuthentication"):
+            continue  # CRDs: checked by hand below
         files.append(os.path.join(workdir, f"{i:02d}.yaml"))
         with open(files[-1], "w") as fh:
             yaml.safe_dump(doc, fh)
@@ -169,7 +169,60 @@ def check_default(o: dict, job: dict | None, notes: str) -> None:
     flower = o["Deployment/ytarchive-flower"]["spec"]["template"]["spec"]["containers"][0]
     assert "DATA_DIR" not in env_of(flower) and "FLOWER_BASIC_AUTH" in env_of(flower)
     assert "DJANGO_SUPERUSER_PASSWORD" in notes
-    assert job["spec"]["template"]["spec"]["affinity"]["podAffinity"]
+    # The seed's Job: a shared RWX archive (workers on any node), its limits, evictions not counted.
+    assert o["PersistentVolumeClaim/ytarchive-archive"]["spec"]["accessModes"] == ["ReadWriteMany"]
+    assert "affinity" not in job["spec"]["template"]["spec"]
+    assert job["metadata"]["generateName"] == "ytarchive-download-"
+    assert (job["spec"]["backoffLimit"], job["spec"]["activeDeadlineSeconds"],
+            job["spec"]["ttlSecondsAfterFinished"]) == (3, 3600, 300)
+    assert job["spec"]["podFailurePolicy"]["rules"][0] == {
+        "action": "Ignore", "onPodConditions": [{"type": "DisruptionTarget", "status": "True"}]}
+    assert job["spec"]["template"]["spec"]["containers"][0]["resources"] == {
+        "requests": {"cpu": "500m", "memory": "512Mi"}, "limits": {"cpu": "2", "memory": "2Gi"}}
+    tiers = json.loads(cm["YTARCHIVE_K8S_RESOURCE_TIERS"])
+    assert [t["up_to"] for t in tiers] == [200, 500, None] and tiers[1]["requests"] == {"cpu": "1", "memory": "1Gi"}
+    assert "ScaledJob/ytarchive-download" not in o and "CronJob/ytarchive-snapshots" not in o
+
+
+def check_rwo(o: dict, job: dict | None, notes: str) -> None:
+    assert job["spec"]["template"]["spec"]["affinity"]["podAffinity"]  # pinned beside the volume
+    assert "ReadWriteMany" in notes or "same node" in notes
+
+
+def check_keda(o: dict, job: dict | None, notes: str) -> None:
+    assert job is None and "Role/ytarchive-scaler" not in o  # our scaler is off
+    assert o["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_SCALER"] == "none"
+    sj = o["ScaledJob/ytarchive-download"]["spec"]
+    trigger = sj["triggers"][0]
+    assert trigger["type"] == "redis" and trigger["metadata"]["listName"] == "downloads"
+    assert trigger["metadata"]["listLength"] == "50" and sj["maxReplicaCount"] == 10
+    assert trigger["metadata"]["address"] == f"ytarchive-redis.{NS}.svc:6379"
+    auth = o["TriggerAuthentication/ytarchive-redis"]["spec"]["secretTargetRef"][0]
+    assert auth == {"parameter": "password", "name": "ytarchive-redis", "key": "redis-password"}
+    pod = sj["jobTargetRef"]["template"]["spec"]
+    assert env_of(pod["containers"][0])["YTARCHIVE_ROLE"]["value"] == "download"
+    assert sj["jobTargetRef"]["backoffLimit"] == 3
+
+
+def check_snapshots(o: dict, job: dict | None, notes: str) -> None:
+    cron = o["CronJob/ytarchive-snapshots"]["spec"]
+    args = cron["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["args"]
+    assert args == ["python", "manage.py", "snapshot_archive", "--claim", "ytarchive-archive", "--keep", "7",
+                    "--class", "csi-snapclass"]
+    rules = o["Role/ytarchive-snapshots"]["rules"]
+    assert rules == [{"apiGroups": ["snapshot.storage.k8s.io"], "resources": ["volumesnapshots"],
+                      "verbs": ["create", "list", "delete"]}]
+    assert o["RoleBinding/ytarchive-snapshots"]["subjects"][0]["name"] == "ytarchive-snapshots"
+
+
+def check_argocd_example_renders_the_same_twice(o: dict, job: dict | None, notes: str) -> None:
+    again, _, _ = render(ARGO)
+    assert yaml.safe_dump(o) == yaml.safe_dump(again)  # no generated value: Argo CD shows no drift
+    assert not any(k.startswith("Secret/") for k in o), [k for k in o if k.startswith("Secret/")]
+
+
+ARGO = yaml.safe_load(open(os.path.join(os.path.dirname(CHART), "argocd-application.yaml")))[
+    "spec"]["source"]["helm"]["valuesObject"]
 
 
 PG = {
@@ -329,6 +382,17 @@ MONITORING = {"metrics": {"serviceMonitor": {"enabled": True}, "grafanaDashboard
                           "prometheusRule": {"enabled": True}}, "django": {"logFormat": "json"}}
 
 CASES = [
+    ("rwo-archive", {"persistence": {"archive": {"accessModes": ["ReadWriteOnce"]}}}, check_rwo, "ytarchive", None),
+    ("rwo-colocate-false-fails", {"persistence": {"archive": {"accessModes": ["ReadWriteOnce"]}, "colocate": False}},
+     None, "ytarchive", "cannot mount a ReadWriteOnce volume"),
+    ("keda", {"config": {"scaler": "keda"}}, check_keda, "ytarchive", None),
+    ("keda-external-redis-needs-address", {"config": {"scaler": "keda"},
+                                          "redis": {"external": {"url": "redis://r:6379/0"}}},
+     None, "ytarchive", "keda.redis.address"),
+    ("snapshots-servicemonitor", {"snapshots": {"enabled": True, "volumeSnapshotClassName": "csi-snapclass"},
+                                  "metrics": {"serviceMonitor": {"enabled": True}}}, check_snapshots, "ytarchive",
+     None),
+    ("argocd-example", ARGO, check_argocd_example_renders_the_same_twice, "ytarchive", None),
     ("monitoring", MONITORING, check_monitoring, "ytarchive", None),
     ("servicemonitor-elsewhere-fails", {"metrics": {"serviceMonitor": {"enabled": True, "namespace": "monitoring"}}},
      None, "ytarchive", "release namespace"),

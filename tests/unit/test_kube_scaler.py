@@ -108,3 +108,19 @@ def test_dry_run_prints_the_jobs_as_yaml_and_nothing_else(queue, jobs, tmp_path)
         want = "500m" if queue <= 200 else "1" if queue <= 500 else "2"
         assert pod["containers"][0]["resources"]["requests"]["cpu"] == want
         assert not any("DATABASE" in e["name"] for e in pod["containers"][0].get("env", []))
+
+
+def test_archive_snapshots_are_taken_and_only_the_newest_kept(fake):
+    from archiver.kube import ArchiveSnapshots
+
+    snaps = ArchiveSnapshots("archive", "yta-archive", "csi-snapclass",
+                             client.ApiClient(client.Configuration(host=fake.url)))
+    names = []
+    for _ in range(5):
+        names.append(snaps.take())
+        snaps.prune(3)
+    assert sorted(fake.snapshots) == sorted(names[-3:])
+    snap = fake.snapshots[names[-1]]
+    assert snap["spec"] == {"source": {"persistentVolumeClaimName": "yta-archive"},
+                            "volumeSnapshotClassName": "csi-snapclass"}
+    assert snap["metadata"]["labels"]["ytarchive.io/snapshot-of"] == "yta-archive"

@@ -31,6 +31,15 @@ spec:
   {{- if $w.activeDeadlineSeconds }}
   activeDeadlineSeconds: {{ $w.activeDeadlineSeconds | int64 }}
   {{- end }}
+  # A pod evicted or preempted (a node drain, a spot node going away) hands its
+  # downloads back and does not count against backoffLimit; restartPolicy Never
+  # (not the seed's OnFailure) is what podFailurePolicy requires.
+  podFailurePolicy:
+    rules:
+      - action: Ignore
+        onPodConditions:
+          - type: DisruptionTarget
+            status: "True"
   template:
     metadata:
       labels:
@@ -111,8 +120,16 @@ spec:
             {{- end }}
           securityContext:
             {{- toYaml .Values.securityContext | nindent 12 }}
+          # The scaler replaces these with the tier of downloadWorker.resourceTiers that fits
+          # the queue when it creates the Job; this is the first tier.
           resources:
-            {{- toYaml $w.resources | nindent 12 }}
+            {{- $tier := first $w.resourceTiers }}
+            requests:
+              {{- toYaml $tier.requests | nindent 14 }}
+            {{- with $tier.limits }}
+            limits:
+              {{- toYaml . | nindent 14 }}
+            {{- end }}
           volumeMounts:
             {{- include "ytarchive.volumeMounts" (dict "archive" true) | nindent 12 }}
       volumes:

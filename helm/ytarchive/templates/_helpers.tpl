@@ -92,6 +92,11 @@ app.kubernetes.io/component: {{ .component }}
 {{- if eq (toString .Values.config.scaler) "kubernetes" -}}true{{- end -}}
 {{- end }}
 
+{{/* "true" when download workers run as Jobs on any node: our scaler or KEDA's ScaledJob. */}}
+{{- define "ytarchive.jobWorkers" -}}
+{{- if has (toString .Values.config.scaler) (list "kubernetes" "keda") -}}true{{- end -}}
+{{- end }}
+
 {{/* ================================================================
      Secrets: names and keys
      ================================================================ */}}
@@ -174,6 +179,10 @@ $existingData is the .data map of the Secret found by `lookup` (or an empty dict
 
 {{- define "ytarchive.archiveNodeLocal" -}}
 {{- $c := toString .Values.persistence.colocate -}}
+{{- $rwx := has "ReadWriteMany" .Values.persistence.archive.accessModes -}}
+{{- if and (eq $c "false") (not $rwx) (eq (include "ytarchive.jobWorkers" .) "true") -}}
+{{- fail "persistence.archive is not ReadWriteMany but persistence.colocate=false: download-worker Jobs on other nodes cannot mount a ReadWriteOnce volume. Use a ReadWriteMany class (e.g. Trident ontap-nas, NFS, CephFS, EFS) or colocate auto/true on a single node." -}}
+{{- end -}}
 {{- if eq $c "true" -}}true
 {{- else if eq $c "false" -}}
 {{- else if not (has "ReadWriteMany" .Values.persistence.archive.accessModes) -}}true
@@ -280,7 +289,8 @@ which print as 1e+06; whole numbers are printed as integers instead.
 {{/* YTARCHIVE_* knobs as a YAML map of strings (ConfigMap and Job template). */}}
 {{- define "ytarchive.knobs" -}}
 {{- $c := .Values.config -}}
-YTARCHIVE_SCALER: {{ $c.scaler | toString | quote }}
+{{- /* With KEDA, its ScaledJob starts the workers: the app's own scaler stays off. */}}
+YTARCHIVE_SCALER: {{ ternary "none" ($c.scaler | toString) (eq (toString $c.scaler) "keda") | quote }}
 YTARCHIVE_WORKERS_PER_QUEUE: {{ $c.workersPerQueue | int64 | toString | quote }}
 YTARCHIVE_MAX_WORKERS: {{ $c.maxWorkers | int64 | toString | quote }}
 YTARCHIVE_DOWNLOADS_PER_WORKER: {{ $c.downloadsPerWorker | int64 | toString | quote }}
@@ -295,6 +305,7 @@ YTARCHIVE_LEASE_SECONDS: {{ include "ytarchive.str" $c.leaseSeconds | quote }}
 YTARCHIVE_RECONCILE_SECONDS: {{ include "ytarchive.str" $c.reconcileSeconds | quote }}
 YTARCHIVE_SHUTDOWN_GRACE_SECONDS: {{ include "ytarchive.str" $c.shutdownGraceSeconds | quote }}
 YTARCHIVE_HOUSEKEEPING_SECONDS: {{ include "ytarchive.str" $c.housekeepingSeconds | quote }}
+YTARCHIVE_K8S_RESOURCE_TIERS: {{ $.Values.downloadWorker.resourceTiers | toJson | quote }}
 {{- range $k, $v := $c.extra }}
 {{ $k }}: {{ include "ytarchive.str" $v | quote }}
 {{- end }}
