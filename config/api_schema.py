@@ -12,8 +12,8 @@ ERROR = {
     "type": "object",
     "properties": {
         "detail": {"type": "string", "description": "What went wrong, in one sentence."},
-        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {}},
-                   "description": "Per-field messages, for bad input (400)."},
+        "errors": {"description": "The messages behind a 400: per field (`{\"url\": [\"...\"]}`), "
+                                  "or a list when the input as a whole is wrong."},
     },
     "required": ["detail"],
 }

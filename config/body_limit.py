@@ -3,8 +3,10 @@
 Django refuses a large form body only once a view reads it, as an HTML 400
 with a traceback in the log; a 20 MB JSON body to the API should get a
 clear, short JSON answer instead. A body sent without Content-Length
-(chunked) is capped by Django's own DATA_UPLOAD_MAX_MEMORY_SIZE, set to the
-same limit, and config.api_errors turns that into the same 413.
+(chunked) is never read at all: Django's WSGIRequest reads CONTENT_LENGTH
+bytes, so such a request is handled as if it had no body. Should a view read
+more than DATA_UPLOAD_MAX_MEMORY_SIZE (set to the same limit) some other way,
+config.api_errors answers that with the same 413.
 """
 from __future__ import annotations
 

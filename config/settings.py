@@ -144,6 +144,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["config.parsers.SafeJSONParser", "rest_framework.parsers.FormParser",
                                "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_THROTTLE_CLASSES": ["config.throttles.WriteThrottle"],
+    # Throttles identify a client by REMOTE_ADDR, or by X-Forwarded-For behind this many proxies
+    # of yours; 0 (the default) ignores that header, which a client could otherwise set to anything.
+    "NUM_PROXIES": env_int("YTARCHIVE_NUM_PROXIES", 0, minimum=0, maximum=10),
     "DEFAULT_THROTTLE_RATES": {
         "token": env_rate("YTARCHIVE_THROTTLE_TOKEN", "10/minute"),
         "writes": env_rate("YTARCHIVE_THROTTLE_WRITES", "120/minute"),

@@ -145,3 +145,10 @@ def test_the_schema_needs_an_account_and_documents_errors_and_progress(staff, vi
     documented = set(doc["components"]["schemas"][ref]["properties"])
     actual = staff.get(f"/api/channels/{video.channel_id}/progress/").json()
     assert set(actual) == documented, (set(actual) ^ documented)
+
+
+def test_a_forged_forwarded_for_does_not_reset_the_token_throttle():
+    with throttled({"token": "2/minute", "writes": "100/minute"}):
+        answers = [Client(HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").post("/api/auth/token/", {"username": "x"})
+                   for n in range(3)]
+    assert [a.status_code for a in answers] == [400, 400, 429]
