@@ -167,9 +167,13 @@ class AppStack:
         self.proc = subprocess.Popen([sys.executable, "-m", "config.launch", *self.PROGRAMS],
                                      cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
-        wait_for(lambda: requests.get(f"{self.base_url}/health", timeout=2).ok, 60, "the web server")
-        wait_for(lambda: self.supervisorctl("status").count("RUNNING") >= len(self.PROGRAMS) + 1, 60,
-                 "every program to run")
+        try:
+            wait_for(lambda: requests.get(f"{self.base_url}/health", timeout=2).ok, 60, "the web server")
+            wait_for(lambda: self.supervisorctl("status").count("RUNNING") >= len(self.PROGRAMS) + 1, 60,
+                     "every program to run")
+        except BaseException:
+            self.stop()  # a stack that failed to start leaves no process behind
+            raise
         return self
 
     def stop(self) -> None:
