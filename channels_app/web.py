@@ -53,7 +53,9 @@ class ThrottledLoginView(auth_views.LoginView):
         if state.login_failures(_redis(), self._who()) >= settings.YTARCHIVE["LOGIN_ATTEMPTS"]:
             form = self.get_form()
             form.add_error(None, "Too many failed attempts: wait five minutes and try again.")
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(LOGIN_WINDOW_SECONDS)
+            return response
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):

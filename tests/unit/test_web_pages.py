@@ -130,6 +130,7 @@ def test_login_is_throttled_after_repeated_failures(redis_client):
         assert client.post("/login/", {"username": "victim", "password": "wrong"}).status_code == 200
     refused = client.post("/login/", {"username": "victim", "password": "right-password-123"})
     assert refused.status_code == 429 and "Too many failed attempts" in refused.content.decode()
+    assert int(refused["Retry-After"]) > 0
     assert not client.get("/").wsgi_request.user.is_authenticated
 
 
