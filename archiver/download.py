@@ -124,8 +124,14 @@ def _wait_for_site_slot(r, keeper: _LeaseKeeper, site: str, token: str, limit: i
     keeper.site = site
 
 
+def _paused_reason(site: str, paused: dict) -> str:
+    until = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(paused["until"]))
+    return f"site {site} paused until {until} after a bot check: {paused['reason'][:300]}"
+
+
 def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
-                  should_stop: Callable[[], bool] = lambda: False, site_limit: int = 0) -> Outcome:
+                  should_stop: Callable[[], bool] = lambda: False, site_limit: int = 0,
+                  pause_seconds: float = 1800.0) -> Outcome:
     """Archive one video; ``site_limit`` > 0 caps downloads at once from its site, across all workers."""
     channel_id = require_safe_id(request.channel_id)
     video_id = require_safe_id(request.video_id)
@@ -146,6 +152,12 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
     started = time.monotonic()
     temp_dir = None
     site = site_of(request.url)
+    paused = state.site_pause(r, site)
+    if paused:  # the site asked for a bot check: do not even ask it (the control side requeues after)
+        keeper.stopped.set()
+        state.release_lock(r, channel_id, video_id, token)
+        log.info("%ssite %s paused: not asked", context, site)
+        return Outcome(Result.FAILED, kind=FailureKind.BLOCKED, reason=_paused_reason(site, paused))
     try:
         if site_limit > 0:
             _wait_for_site_slot(r, keeper, site, token, site_limit, lease_seconds, should_stop)
@@ -169,6 +181,10 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
         return Outcome(Result.INTERRUPTED, seconds=time.monotonic() - started)
     except Exception as exc:  # every failure becomes an outcome with a reason
         kind, reason = ytdlp.classify(exc)
+        if kind == FailureKind.BLOCKED:
+            until = state.pause_site(r, site, reason, pause_seconds)
+            log.warning("%ssite %s refused us (%s): every download from it pauses until %s", context, site,
+                        reason[:200], time.strftime("%H:%M:%S", time.gmtime(until)))
         log.info("%sfailed (%s): %s", context, kind, reason)
         return Outcome(Result.FAILED, kind=FailureKind(kind), reason=reason, seconds=time.monotonic() - started)
     finally:

@@ -38,11 +38,25 @@ class Step:
     next_attempt_at: datetime | None
 
 
+def site_pause_seconds(strikes: int, base: float, cap: float = 86400.0) -> float:
+    """How long a site pauses after its ``strikes``-th bot check in a row: base, doubling, at most ``cap``."""
+    if strikes < 1:
+        raise ValueError("strikes starts at 1")
+    return min(cap, base * 2 ** min(strikes - 1, 30))
+
+
 def next_step(status: OutcomeStatus, kind: FailureKind, attempt: int, max_attempts: int,
-              base_seconds: float, now: datetime, rand: float | None = None) -> Step:
-    """Archived stays archived; permanent fails; transient retries until ``max_attempts`` ran."""
+              base_seconds: float, now: datetime, rand: float | None = None,
+              paused_until: datetime | None = None) -> Step:
+    """Archived stays archived; permanent fails; transient retries until ``max_attempts`` ran.
+
+    A blocked video (its site paused for a bot check) waits for the pause to end,
+    and the attempt does not count: the video was not at fault.
+    """
     if status is OutcomeStatus.ARCHIVED:
         return Step(VideoStatus.ARCHIVED, FailureKind.NONE, None)
+    if kind is FailureKind.BLOCKED:
+        return Step(VideoStatus.RETRYING, FailureKind.BLOCKED, max(paused_until or now, now))
     if kind is FailureKind.PERMANENT:
         return Step(VideoStatus.FAILED, FailureKind.PERMANENT, None)
     if attempt < max_attempts:

@@ -24,6 +24,7 @@ class FailureKind(StrEnum):
     NONE = ""
     PERMANENT = "permanent"  # private, removed, members-only, copyright, refused address: never retried
     TRANSIENT = "transient"  # network, 5xx, disk full: retried with backoff, then dead-lettered
+    BLOCKED = "blocked"  # the site asked for a bot check or answered 429: the whole site pauses, not counted
 
 
 class OutcomeStatus(StrEnum):

@@ -469,11 +469,15 @@ _PERMANENT = re.compile(
     re.IGNORECASE,
 )
 _TRANSIENT_FIRST = re.compile(r"HTTP Error 5\d\d|timed out|temporar|reset by peer|no space left", re.I)
+# The site refuses us, not the video: a bot check or a rate limit. The whole site pauses.
+_BLOCKED = re.compile(r"not a bot|not a robot|HTTP Error 429|Too Many Requests", re.IGNORECASE)
 
 
 def classify(exc: BaseException) -> tuple[str, str]:
-    """``("permanent" | "transient", reason)``: only transient failures are worth a retry."""
+    """``("permanent" | "transient" | "blocked", reason)``: only transient failures are worth a retry."""
     reason = _clean(exc)
+    if _BLOCKED.search(reason):
+        return "blocked", reason
     if _TRANSIENT_FIRST.search(reason):
         return "transient", reason
     if _PERMANENT.search(reason):

@@ -227,6 +227,8 @@ YTARCHIVE = {
     "BACKUP_KEEP": env_int("YTARCHIVE_BACKUP_KEEP", 7, minimum=1),
     "MEDIA_ACCEL_REDIRECT": env_str("YTARCHIVE_MEDIA_ACCEL_REDIRECT", ""),
     "LOGIN_ATTEMPTS": env_int("YTARCHIVE_LOGIN_ATTEMPTS", 5, minimum=1),
+    # A bot check or 429 pauses the whole site this long, doubling while it repeats, at most a day.
+    "BOTCHECK_BACKOFF_SECONDS": env_float("YTARCHIVE_BOTCHECK_BACKOFF_SECONDS", 1800.0, minimum=1),
     # /metrics: a scrape sends the token as a Bearer token, or comes from one of the networks
     # (loopback by default, none once a token is set: then the token is required).
     "METRICS_TOKEN": env_secret("YTARCHIVE_METRICS_TOKEN"),

@@ -11,7 +11,7 @@ from config import health, metrics_view
 from config.schema_view import SchemaView
 from config.token_view import TokenView
 from downloads_app import web as downloads_web
-from downloads_app.api import ChannelRetryFailedView, VideoViewSet
+from downloads_app.api import ChannelRetryFailedView, PausedSitesView, ResumeSiteView, VideoViewSet
 
 router = DefaultRouter()
 router.register("channels", ChannelViewSet, basename="channel")
@@ -31,11 +31,14 @@ urlpatterns = [
     path("queue/", downloads_web.queue_page, name="web-queue"),
     path("queue/retry/<int:pk>/", downloads_web.retry_one, name="web-retry"),
     path("queue/retry-dead-letters/", downloads_web.retry_all_dead, name="web-retry-dead"),
+    path("queue/resume-site/<str:site>/", downloads_web.resume_site, name="web-resume-site"),
     path("admin/", admin.site.urls),
     path("api/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/channels/<str:pk>/retry-failed/", ChannelRetryFailedView.as_view(), name="channel-retry-failed"),
+    path("api/sites/", PausedSitesView.as_view(), name="sites-paused"),
+    path("api/sites/<str:site>/resume/", ResumeSiteView.as_view(), name="site-resume"),
     path("api/", include(router.urls)),
     path("health", health.health, name="health"),
     path("ready", health.ready, name="ready"),

@@ -10,7 +10,7 @@ from archiver.errors import UserError
 from archiver.statuses import STORED_VIDEO_STATUSES, FailureKind, VideoStatus
 from channels_app.models import Channel, Video
 from config.flags import flag
-from downloads_app import queueing
+from downloads_app import queueing, site_pauses
 
 
 class VideoSerializer(serializers.ModelSerializer):
@@ -76,3 +76,28 @@ class ChannelRetryFailedView(APIView):
         dead_only = flag(request.query_params, "dead_letter")
         count = queueing.retry_failed(channel.id, dead_letter_only=dead_only)
         return Response({"requeued": count}, status=status.HTTP_202_ACCEPTED)
+
+
+class PausedSiteSerializer(serializers.Serializer):
+    site = serializers.CharField()
+    until = serializers.DateTimeField(help_text="When downloads from it resume by themselves.")
+    reason = serializers.CharField(help_text="What the site answered (a bot check, HTTP 429).")
+    strikes = serializers.IntegerField(help_text="Pauses in a row; each doubles the wait, up to a day.")
+    waiting = serializers.IntegerField(help_text="Videos waiting for it (retrying, not counted as attempts).")
+
+
+class PausedSitesView(APIView):
+    """GET /api/sites/: sites paused after a bot check or a 429."""
+
+    @extend_schema(responses=PausedSiteSerializer(many=True), operation_id="sites_paused")
+    def get(self, request):
+        return Response(PausedSiteSerializer(site_pauses.paused(), many=True).data)
+
+
+class ResumeSiteView(APIView):
+    """POST /api/sites/{site}/resume/: end a site's pause now."""
+
+    @extend_schema(request=None, operation_id="sites_resume",
+                   responses={202: inline_serializer("Resumed", {"resumed": serializers.IntegerField()})})
+    def post(self, request, site):
+        return Response({"resumed": site_pauses.resume(site)}, status=status.HTTP_202_ACCEPTED)

@@ -22,7 +22,7 @@ from channels_app.models import Channel, Video
 
 log = logging.getLogger(__name__)
 
-OUTCOMES = (str(VideoStatus.ARCHIVED), str(VideoStatus.RETRYING), str(VideoStatus.FAILED))
+OUTCOMES = (str(VideoStatus.ARCHIVED), str(VideoStatus.RETRYING), str(VideoStatus.FAILED), tallies.PAUSED)
 
 
 def _histogram(totals: dict[str, float]) -> HistogramMetricFamily:
@@ -65,6 +65,11 @@ def _redis_series(r, stored_bytes: float | None):
     queue = GaugeMetricFamily("ytarchive_queue_length", "", labels=["state"])
     queue.add_metric(["queued"], state.queue_length(r))
     yield queue
+    paused = GaugeMetricFamily("ytarchive_site_paused_until_seconds", "Sites paused after a bot check or 429, "
+                               "with the epoch time their pause ends.", labels=["site"])
+    for pause in state.paused_sites(r):
+        paused.add_metric([pause["site"]], pause["until"])
+    yield paused
     yield GaugeMetricFamily("ytarchive_active_workers", "Download workers alive now (local processes or Jobs).",
                             value=state.live_workers(r))
     yield GaugeMetricFamily("ytarchive_downloads_in_flight", "Downloads running now, across all workers.",

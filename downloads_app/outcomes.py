@@ -34,11 +34,12 @@ def record_outcome(report: DownloadReport) -> Video | None:
         return None
     now = timezone.now()
     step = next_step(report.status, report.kind, report.attempt, max_attempts(),
-                     settings.YTARCHIVE["RETRY_BASE_SECONDS"], now)
+                     settings.YTARCHIVE["RETRY_BASE_SECONDS"], now, paused_until=_pause_end(r, video, now))
     with transaction.atomic():
         changed = _apply(video, report, step, now)
         if changed:  # counted once, with the fact it counts (/metrics)
-            tallies.record_download(step.status, report.seconds,
+            label = tallies.PAUSED if step.failure_kind is FailureKind.BLOCKED else step.status
+            tallies.record_download(label, report.seconds,
                                     report.disk_bytes if step.status is VideoStatus.ARCHIVED else 0)
     if changed:
         state.set_state(r, video.channel_id, video.video_id, step.status)
@@ -52,6 +53,19 @@ def record_outcome(report: DownloadReport) -> Video | None:
     return Video.objects.get(pk=video.pk)
 
 
+def _pause_end(r, video: Video, now):
+    """When the video's site pause ends (a blocked outcome waits for it); None when not paused."""
+    from datetime import UTC, datetime
+
+    from archiver.download import site_of
+
+    try:
+        paused = state.site_pause(r, site_of(video.url))
+    except Exception:  # Redis away: retry soon, the worker will find out again
+        paused = None
+    return datetime.fromtimestamp(paused["until"], UTC) if paused else None
+
+
 def _apply(video: Video, report: DownloadReport, step, now) -> int:
     """Write the step down if it still applies; the number of rows changed (0 or 1)."""
     rows = Video.objects.filter(pk=video.pk)
@@ -61,6 +75,11 @@ def _apply(video: Video, report: DownloadReport, step, now) -> int:
             archived_at=now, updated_at=now, attempts=max(video.attempts, report.attempt),
             video_file=report.video_file or video.video_file, size_bytes=report.size_bytes or video.size_bytes,
             subtitles=list(report.subtitles) or video.subtitles, title=(report.title or video.title)[:1000],
+        )
+    elif step.failure_kind is FailureKind.BLOCKED:  # its site paused: waits, the attempt not counted
+        changed = rows.filter(status=VideoStatus.QUEUED, attempts__lt=report.attempt).update(
+            status=step.status, failure_kind=step.failure_kind, last_error=report.reason[:5000],
+            next_attempt_at=step.next_attempt_at, updated_at=now,
         )
     else:
         changed = rows.filter(status=VideoStatus.QUEUED, attempts__lt=report.attempt).update(

@@ -37,7 +37,8 @@ def download_video(message: dict) -> str:
 def _download(request: DownloadRequest) -> str:
     r = state.connect(settings.REDIS_URL)
     outcome = archive_video(request, settings.ARCHIVE_ROOT, r, settings.YTARCHIVE["LEASE_SECONDS"],
-                            should_stop=STOP.is_set, site_limit=settings.YTARCHIVE["DOWNLOADS_PER_SITE"])
+                            should_stop=STOP.is_set, site_limit=settings.YTARCHIVE["DOWNLOADS_PER_SITE"],
+                            pause_seconds=settings.YTARCHIVE["BOTCHECK_BACKOFF_SECONDS"])
     action = action_for(outcome)
     if action is Action.DROP:
         return str(outcome.status)

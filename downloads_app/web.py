@@ -8,11 +8,11 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from archiver.errors import ConflictError
+from archiver.errors import ConflictError, UserError
 from archiver.statuses import FailureKind, VideoStatus
 from channels_app.models import Video
 from channels_app.web import _safe_next, staff_only
-from downloads_app import queueing
+from downloads_app import queueing, site_pauses
 
 SHOWN = 100
 
@@ -23,6 +23,7 @@ def queue_page(request):
     waiting = (Video.objects.filter(status=VideoStatus.QUEUED).values("channel_id", "channel__title")
                .annotate(n=Count("id")).order_by("-n"))
     return render(request, "web/queue.html", {
+        "paused_sites": site_pauses.paused(),
         "waiting": waiting,
         "retrying": videos.filter(status=VideoStatus.RETRYING).order_by("next_attempt_at")[:SHOWN],
         "dead": videos.filter(status=VideoStatus.FAILED, failure_kind=FailureKind.TRANSIENT)
@@ -53,4 +54,16 @@ def retry_all_dead(request):
     staff_only(request)
     count = queueing.retry_failed(dead_letter_only=True)
     messages.success(request, f"{count} video(s) requeued.")
+    return redirect("/queue/")
+
+
+@login_required
+@require_POST
+def resume_site(request, site: str):
+    staff_only(request)
+    try:
+        count = site_pauses.resume(site)
+        messages.success(request, f"{site} resumed: {count} video(s) go now.")
+    except UserError as exc:
+        messages.error(request, str(exc))
     return redirect("/queue/")

@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("retry", parents=[common], help="retry a failed video, or every failed video of a channel")
     p.add_argument("video", nargs="?", metavar="VIDEO", help="a video id, or CHANNEL/VIDEO")
     p.add_argument("--all-failed", metavar="CHANNEL", help="retry every failed video of CHANNEL")
+    sub.add_parser("sites", parents=[common], help="sites paused after a bot check or a 429")
+    p = sub.add_parser("resume", parents=[common], help="end a site's pause now")
+    p.add_argument("site", help="the site's host name, e.g. www.youtube.com")
     p = sub.add_parser("remove", parents=[common], help="remove a channel (files stay unless --delete-files)")
     p.add_argument("channel")
     p.add_argument("--delete-files", action="store_true", help="also delete its folder in the archive")
@@ -215,7 +218,25 @@ def cmd_remove(args, client: Client) -> int:
     return 0
 
 
-COMMANDS = {"login": cmd_login, "add": cmd_add, "list": cmd_list, "sync": cmd_sync, "progress": cmd_progress,
+def cmd_sites(args, client: Client) -> int:
+    sites = client.get("/api/sites/")
+    if args.json:
+        _out(output.as_json(sites))
+        return 0
+    rows = [[s["site"], output.when(s["until"]), str(s["waiting"]), str(s["strikes"]), s["reason"][:60]]
+            for s in sites]
+    _out(output.table(rows, ["SITE", "PAUSED UNTIL", "WAITING", "STRIKES", "WHY"]) if rows else "no site is paused")
+    return 0
+
+
+def cmd_resume(args, client: Client) -> int:
+    body = client.post(f"/api/sites/{args.site}/resume/")
+    _out(output.as_json(body) if args.json else f"{args.site} resumed: {body['resumed']} video(s) go now")
+    return 0
+
+
+COMMANDS = {"sites": cmd_sites, "resume": cmd_resume,
+            "login": cmd_login, "add": cmd_add, "list": cmd_list, "sync": cmd_sync, "progress": cmd_progress,
             "videos": cmd_videos, "retry": cmd_retry, "remove": cmd_remove}
 
 

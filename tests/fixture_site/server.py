@@ -82,6 +82,8 @@ class FixtureSite:
         self.first_byte_delay = 0.0
         #: Size in MB of each ``chan-bench-N`` video (default ``$YTARCHIVE_BENCH_MB`` or 3).
         self.bench_mb = media.bench_mb()
+        #: A site rate-limiting us: video metadata and media answer 429 Too Many Requests while True.
+        self.answer_429 = False
         #: A hostile site: per video id, fields of its metadata replaced (e.g. ``{"media_url": "http://..."}``).
         self.video_overrides: dict[str, dict] = {}
         self._bench_built: set[float] = set()
@@ -374,7 +376,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route_api_video(self, vid: str) -> None:
         video = catalog.get_video(vid)
-        if video is None or video.status in (catalog.REMOVED, catalog.LISTING_ONLY):
+        if self.site.answer_429:
+            self._error(HTTPStatus.TOO_MANY_REQUESTS, "Too Many Requests")
+        elif video is None or video.status in (catalog.REMOVED, catalog.LISTING_ONLY):
             self._error(HTTPStatus.NOT_FOUND, "video not found")
         elif video.status == catalog.PRIVATE:
             self._json({"error": "private"}, HTTPStatus.FORBIDDEN)

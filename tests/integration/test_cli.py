@@ -88,6 +88,9 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(logged_in, cli_env, stack):
         "Not found" in cli(env, "sync", "no-such-channel", expect=1).stderr
     assert "VIDEO or --all-failed" in cli(env, "retry", expect=2).stderr
     assert "without --yes" in cli(env, "remove", "anything", expect=2).stderr
+    assert cli(env, "sites").stdout.strip() == "no site is paused"
+    assert "host name" in cli(env, "resume", "not a host", expect=1).stderr
+    assert "0 video(s) go now" in cli(env, "resume", "www.example.org").stdout
     unreachable = cli(env, "--url", "http://127.0.0.1:1", "list", expect=3)
     assert "cannot reach http://127.0.0.1:1" in unreachable.stderr
     anonymous = {**cli_env, "YTARCHIVE_CONFIG_DIR": cli_env["YTARCHIVE_CONFIG_DIR"] + "-none"}

@@ -57,3 +57,46 @@ def test_the_download_task_reports_what_ended_and_hands_back_what_stopped(result
 def test_every_seed_state_maps_to_our_statuses():
     assert set(SEED_STATES) == {"pending", "running", "completed", "failed", "timeout", "retry"}
     assert {s for group in SEED_STATES.values() for s in group} == set(VideoStatus)
+
+
+def test_bot_checks_and_429_are_their_own_class():
+    from yt_dlp.utils import DownloadError
+
+    from archiver.ytdlp import classify
+
+    for text in ("Sign in to confirm you're not a bot", "HTTP Error 429: Too Many Requests"):
+        assert classify(DownloadError(f"ERROR: [youtube] x: {text}"))[0] == "blocked"
+    assert classify(DownloadError("ERROR: This video is members-only"))[0] == "permanent"
+
+
+def test_a_site_pause_doubles_while_it_repeats_and_caps_at_a_day():
+    from archiver.retry_policy import site_pause_seconds
+
+    assert [site_pause_seconds(n, 1800) for n in (1, 2, 3)] == [1800, 3600, 7200]
+    assert site_pause_seconds(10, 1800) == 86400
+
+
+def test_a_blocked_video_waits_for_the_pause_and_keeps_its_attempts():
+    from datetime import UTC, datetime, timedelta
+
+    from archiver.retry_policy import next_step
+    from archiver.statuses import FailureKind, OutcomeStatus, VideoStatus
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    step = next_step(OutcomeStatus.FAILED, FailureKind.BLOCKED, 4, 4, 300, now, paused_until=now + timedelta(hours=1))
+    assert (step.status, step.failure_kind, step.next_attempt_at) == (
+        VideoStatus.RETRYING, FailureKind.BLOCKED, now + timedelta(hours=1))  # even on the last attempt
+
+
+def test_site_pause_strikes(redis_client):
+    from archiver import state
+
+    until = state.pause_site(redis_client, "s.example", "429", 100, now=1000)
+    assert until == 1100 and state.site_pause(redis_client, "s.example", now=1050)["strikes"] == 1
+    assert state.pause_site(redis_client, "s.example", "429", 100, now=1050) == 1100  # already paused
+    assert state.pause_site(redis_client, "s.example", "429", 100, now=1150) == 1150 + 200  # soon again: doubles
+    assert state.site_pause(redis_client, "s.example", now=1400) is None
+    assert [p["site"] for p in state.paused_sites(redis_client, now=1200)] == ["s.example"]
+    assert state.resume_site(redis_client, "s.example")
+    assert state.site_pause(redis_client, "s.example", now=1200) is None
+    assert state.pause_site(redis_client, "s.example", "429", 100, now=5000) == 5100  # long after: strike 1 again
