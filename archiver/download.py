@@ -60,6 +60,8 @@ class Outcome:
     subtitles: tuple[str, ...] = field(default_factory=tuple)
     seconds: float = 0.0
     disk_bytes: int = 0
+    format_id: str = ""
+    height: int = 0
 
     def report(self, request: DownloadRequest) -> DownloadReport:
         if self.status not in (Result.ARCHIVED, Result.FAILED):
@@ -69,7 +71,7 @@ class Outcome:
             attempt=request.attempt, status=OutcomeStatus(self.status), kind=self.kind,
             reason=self.reason, video_file=self.video_file, title=self.title,
             size_bytes=self.size_bytes, subtitles=tuple(self.subtitles), seconds=round(self.seconds, 3),
-            disk_bytes=self.disk_bytes,
+            disk_bytes=self.disk_bytes, format_id=self.format_id, height=self.height,
         )
 
 
@@ -175,7 +177,7 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
         log.info("%sarchived in %.1fs (%s bytes)", context, seconds, result.size_bytes)
         return Outcome(Result.ARCHIVED, video_file=result.video_file, title=result.title,
                        size_bytes=result.size_bytes, subtitles=tuple(result.subtitles), seconds=seconds,
-                       disk_bytes=tree.disk_usage(final_dir))
+                       disk_bytes=tree.disk_usage(final_dir), format_id=result.format_id, height=result.height)
     except Interrupted:
         log.info("%sinterrupted: handing it back", context)
         return Outcome(Result.INTERRUPTED, seconds=time.monotonic() - started)

@@ -68,6 +68,12 @@ class DownloadOptions:
     socket_timeout: float
     http_retries: int
     rate_limit: int
+    # The channel's download profile (archiver.download_profile); defaults keep older messages valid.
+    max_height: int = 0
+    container: str = ""
+    audio_only: str = ""
+    sleep_min: float = 0.0
+    sleep_max: float = 0.0
 
     @classmethod
     def from_dict(cls, data) -> DownloadOptions:
@@ -116,6 +122,8 @@ class DownloadReport:
     subtitles: tuple[str, ...] = field(default_factory=tuple)
     seconds: float = 0.0
     disk_bytes: int = 0  # what the video's folder takes on disk (du), for the storage gauge
+    format_id: str = ""  # the format yt-dlp chose (e.g. "137+140")
+    height: int = 0  # its height in pixels, 0 for audio
 
     @classmethod
     def from_dict(cls, data) -> DownloadReport:

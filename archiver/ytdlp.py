@@ -34,6 +34,7 @@ import yt_dlp
 from yt_dlp.utils import DownloadError, ExtractorError, unsmuggle_url
 
 from archiver import netguard, tree
+from archiver.download_profile import Profile, ytdlp_format
 from archiver.errors import UserError
 from archiver.ids import channel_key, is_safe_id, safe_id
 
@@ -52,12 +53,16 @@ class Options:
     socket_timeout: float = 30.0
     http_retries: int = 10
     rate_limit: int = 0  # bytes/s, 0 = unlimited
+    profile: Profile = field(default_factory=Profile)  # the channel's quality, container, audio, pacing
 
     @classmethod
     def from_request(cls, options) -> Options:
         """From a message's ``DownloadOptions`` (already parsed strictly)."""
         return cls(format=options.format, socket_timeout=options.socket_timeout,
-                   http_retries=options.http_retries, rate_limit=options.rate_limit)
+                   http_retries=options.http_retries, rate_limit=options.rate_limit,
+                   profile=Profile(max_height=options.max_height, container=options.container,
+                                   audio_only=options.audio_only, sleep_min=options.sleep_min,
+                                   sleep_max=options.sleep_max))
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,8 @@ class DownloadResult:
     title: str
     size_bytes: int
     subtitles: list[str] = field(default_factory=list)
+    format_id: str = ""
+    height: int = 0
     duration: float | None = None
     upload_date: str | None = None
 
@@ -400,11 +407,20 @@ def download(
 
 
 def _download_params(opts: Options, logger: _Logger, progress: _ProgressSlot) -> dict:
+    chosen = ytdlp_format(opts.profile, opts.format)
+    extra = [{"key": "FFmpegExtractAudio", "preferredcodec": chosen["audio"]}] if chosen["audio"] else []
+    if opts.profile.container and not chosen["audio"]:  # the container asked for, whatever the site served
+        extra.append({"key": "FFmpegVideoRemuxer", "preferedformat": opts.profile.container})
+    pacing = ({"sleep_interval": opts.profile.sleep_min, "max_sleep_interval": opts.profile.sleep_max}
+              if opts.profile.sleep_max > 0 else {})
     return {
         **_base_params(opts),
+        **pacing,
         "logger": logger,
         "noplaylist": True,
-        "format": opts.format,
+        "format": chosen["format"],
+        "format_sort": chosen["format_sort"],
+        "merge_output_format": chosen["merge_output_format"],
         "outtmpl": {"default": f"{tree.VIDEO_FILE_STEM}.%(ext)s"},
         "overwrites": True,
         "continuedl": False,
@@ -421,6 +437,7 @@ def _download_params(opts: Options, logger: _Logger, progress: _ProgressSlot) ->
         "postprocessors": [
             {"key": "FFmpegSubtitlesConvertor", "format": "vtt", "when": "before_dl"},
             {"key": "FFmpegThumbnailsConvertor", "format": "jpg", "when": "before_dl"},
+            *extra,
         ],
         "progress_hooks": [progress],
     }
@@ -458,6 +475,8 @@ def _lay_out(temp_dir: Path, info: dict) -> DownloadResult:
         subtitles=subtitles,
         duration=float(duration) if isinstance(duration, (int, float)) else None,
         upload_date=str(info["upload_date"]) if info.get("upload_date") else None,
+        format_id=str(info.get("format_id") or "")[:100],
+        height=int(info["height"]) if isinstance(info.get("height"), int) else 0,
     )
 
 

@@ -5,11 +5,13 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from archiver import download_profile
 from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS
 from archiver.statuses import VideoStatus
 from channels_app import progress as live_progress
 from channels_app import services
 from channels_app.models import Channel, SyncJob
+from channels_app.options import channel_profile
 from config.flags import flag
 
 
@@ -21,6 +23,7 @@ class SyncJobSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+OPTION_FIELDS = ("max_height", "container", "audio_only", "tabs", "sleep_min", "sleep_max", "rate_limit")
 _INTERVAL_RANGE = (f"must be between {MIN_SYNC_INTERVAL_HOURS} (72 s) and {MAX_SYNC_INTERVAL_HOURS} (a year).")
 
 
@@ -32,12 +35,29 @@ class ChannelSerializer(serializers.ModelSerializer):
         help_text="Hours between scheduled syncs.")
     video_count = serializers.IntegerField(read_only=True, required=False)
     archived_count = serializers.IntegerField(read_only=True, required=False)
+    max_height = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=8640,
+                                          help_text="Highest video height kept; null: the global default.")
+    container = serializers.ChoiceField(choices=["", "mp4", "mkv", "webm"], required=False,
+                                        help_text="Preferred container; empty: the global default.")
+    audio_only = serializers.ChoiceField(choices=["", "m4a", "opus"], required=False,
+                                         help_text="Keep only the audio in this format; empty: the global default.")
+    tabs = serializers.CharField(required=False, allow_blank=True, max_length=40,
+                                 help_text="Tabs to archive, comma-separated (videos, shorts, streams); "
+                                           "empty: the global default.")
+    sleep_min = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=3600,
+                                       help_text="Least seconds to wait before each download.")
+    sleep_max = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=3600,
+                                       help_text="Most seconds to wait before each download.")
+    rate_limit = serializers.IntegerField(required=False, allow_null=True, min_value=0,
+                                          help_text="Bytes per second per download; null: the global default.")
+    effective = serializers.SerializerMethodField(help_text="The options in force: the channel's over the defaults.")
 
     class Meta:
         model = Channel
         fields = ["id", "url", "source_url", "extractor", "title", "description", "uploader",
                   "thumbnail_url", "enabled", "sync_interval_hours", "created_at", "updated_at",
-                  "last_synced_at", "last_full_index_at", "video_count", "archived_count"]
+                  "last_synced_at", "last_full_index_at", "video_count", "archived_count",
+                  *OPTION_FIELDS, "effective"]
         read_only_fields = ["id", "source_url", "extractor", "title", "description", "uploader",
                             "thumbnail_url", "created_at", "updated_at", "last_synced_at",
                             "last_full_index_at"]
@@ -45,14 +65,38 @@ class ChannelSerializer(serializers.ModelSerializer):
     def validate_sync_interval_hours(self, value):
         return services.validate_interval(value)
 
+    def validate_tabs(self, value):
+        try:
+            return ",".join(download_profile.parse_tabs(value))
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+    def validate(self, attrs):
+        low = attrs.get("sleep_min", getattr(self.instance, "sleep_min", None))
+        high = attrs.get("sleep_max", getattr(self.instance, "sleep_max", None))
+        if low is not None and high is not None and high < low:
+            raise serializers.ValidationError({"sleep_max": "must be at least sleep_min."})
+        return attrs
+
+    def get_effective(self, obj) -> dict:
+        profile = channel_profile(obj)
+        return {"max_height": profile.max_height, "container": profile.container, "audio_only": profile.audio_only,
+                "tabs": list(profile.tabs), "sleep_min": profile.sleep_min, "sleep_max": profile.sleep_max}
+
     def create(self, validated):
-        return services.add_channel(validated["url"], validated.get("sync_interval_hours"),
-                                    validated.get("enabled", True))
+        channel = services.add_channel(validated["url"], validated.get("sync_interval_hours"),
+                                       validated.get("enabled", True))
+        options = {k: v for k, v in validated.items() if k in OPTION_FIELDS}
+        if options:
+            for name, value in options.items():
+                setattr(channel, name, value)
+            channel.save(update_fields=[*options, "updated_at"])
+        return channel
 
     def update(self, instance, validated):
         if "url" in validated and validated["url"] not in (instance.url, instance.source_url):
             raise serializers.ValidationError({"url": "The URL of a channel cannot change; add a new one."})
-        for field in ("enabled", "sync_interval_hours"):
+        for field in ("enabled", "sync_interval_hours", *OPTION_FIELDS):
             if field in validated:
                 setattr(instance, field, validated[field])
         instance.save()

@@ -44,6 +44,16 @@ class Channel(models.Model):
         null=True, blank=True,
         help_text="When a full listing last completed; incremental syncs stop early only after one.",
     )
+    # Download options; empty means the global default (archiver.download_profile, README "Channel options").
+    max_height = models.PositiveIntegerField(null=True, blank=True, help_text="Highest video height kept (e.g. 720).")
+    container = models.CharField(max_length=8, blank=True, choices=[(c, c) for c in ("mp4", "mkv", "webm")],
+                                 help_text="Preferred container.")
+    audio_only = models.CharField(max_length=8, blank=True, choices=[(c, c) for c in ("m4a", "opus")],
+                                  help_text="Keep only the audio, in this format.")
+    tabs = models.CharField(max_length=40, blank=True, help_text="Tabs to archive, e.g. videos,shorts,streams.")
+    sleep_min = models.FloatField(null=True, blank=True, help_text="Least seconds to wait before each download.")
+    sleep_max = models.FloatField(null=True, blank=True, help_text="Most seconds to wait before each download.")
+    rate_limit = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes per second per download.")
     own_disk_bytes = models.BigIntegerField(
         default=0, help_text="What the channel's own files (metadata.json, playlists/) take on disk, last measured.")
 
@@ -113,6 +123,8 @@ class Video(models.Model):
     video_file = models.CharField(max_length=64, blank=True)
     size_bytes = models.BigIntegerField(null=True, blank=True)
     subtitles = models.JSONField(default=list, blank=True)
+    format_id = models.CharField(max_length=100, blank=True, help_text="The format yt-dlp chose.")
+    height = models.PositiveIntegerField(null=True, blank=True, help_text="Height of the kept video, in pixels.")
     first_seen_at = models.DateTimeField(auto_now_add=True)
     queued_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)

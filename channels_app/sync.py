@@ -31,6 +31,7 @@ from archiver.errors import UserError
 from archiver.statuses import SyncStatus, VideoStatus
 from channels_app import tallies
 from channels_app.models import Channel, SyncJob, Video
+from channels_app.options import wants_tab
 from channels_app.services import listing_options
 
 log = logging.getLogger(__name__)
@@ -173,6 +174,9 @@ def _index(channel: Channel, job: SyncJob, incremental: bool, heartbeat: SyncHea
     batch_size = settings.YTARCHIVE["LISTING_BATCH"]
     seen = new = 0
     for tab, entries in ytdlp.iter_tabs(channel.url, listing_options()):
+        if not wants_tab(channel, tab):
+            log.info("sync job=%s channel=%s tab=%s skipped (channel options)", job.pk, channel.id, tab)
+            continue
         for batch in _batches(entries, incremental, batch_size):
             if heartbeat.lost:
                 raise LeaseLost()

@@ -20,7 +20,7 @@ from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from archiver import state, tree
+from archiver import download_profile, state, tree
 from archiver.errors import UserError
 from archiver.statuses import STORED_VIDEO_STATUSES, VideoStatus
 from channels_app import media, services
@@ -121,6 +121,8 @@ def channel_action(request, channel_id: str, action: str):
             channel.enabled = action == "resume"
             channel.save()
             messages.success(request, f"Scheduled syncs of {channel} {'resumed' if channel.enabled else 'paused'}.")
+        elif action == "options":
+            _save_options(request, channel)
         elif action == "interval":
             channel.sync_interval_hours = services.validate_interval(request.POST.get("sync_interval_hours"))
             channel.save()
@@ -132,6 +134,27 @@ def channel_action(request, channel_id: str, action: str):
     if request.POST.get("next"):
         return redirect(_safe_next(request.POST["next"]))
     return redirect("web-channel", channel_id=channel.id)
+
+
+def _heights(channel: Channel) -> list[int]:
+    """The heights the options form offers, the channel's own among them (the API takes any)."""
+    return sorted({*download_profile.HEIGHTS, *([channel.max_height] if channel.max_height else [])})
+
+
+def _save_options(request, channel: Channel) -> None:
+    """The options form, validated exactly as the API validates a PATCH."""
+    from channels_app.api import OPTION_FIELDS, ChannelSerializer
+    from config.api_errors import describe
+
+    data = {}
+    for name in OPTION_FIELDS:
+        value = request.POST.get(name, "").strip()
+        data[name] = value if name in ("container", "audio_only", "tabs") else (value or None)
+    serializer = ChannelSerializer(channel, data=data, partial=True)
+    if not serializer.is_valid():
+        raise UserError(describe(serializer.errors))
+    serializer.save()
+    messages.success(request, f"Download options of {channel} saved; they apply to downloads queued from now on.")
 
 
 def _safe_next(target: str) -> str:
@@ -166,6 +189,8 @@ def channel_page(request, channel_id: str):
         "channel": channel, "page": page, "q": query, "status": status,
         "statuses": [str(s) for s in STORED_VIDEO_STATUSES],
         "max_attempts": settings.YTARCHIVE["DOWNLOAD_RETRIES"] + 1,
+        "profile": settings.YTARCHIVE["PROFILE"], "heights": _heights(channel),
+        "containers": download_profile.CONTAINERS, "audio_formats": download_profile.AUDIO_FORMATS,
     })
 
 

@@ -118,6 +118,26 @@ def env_rate(name: str, default: str) -> str:
     return value
 
 
+def env_profile():
+    """The global download profile: YTARCHIVE_MAX_HEIGHT, _CONTAINER, _AUDIO_ONLY, _TABS, _SLEEP_MIN/MAX."""
+    from archiver import download_profile as dp
+
+    container = env_str("YTARCHIVE_CONTAINER", "")
+    if container and container not in dp.CONTAINERS:
+        raise ImproperlyConfigured(f"YTARCHIVE_CONTAINER={container!r} must be one of: {', '.join(dp.CONTAINERS)}")
+    audio = env_str("YTARCHIVE_AUDIO_ONLY", "")
+    if audio and audio not in dp.AUDIO_FORMATS:
+        raise ImproperlyConfigured(f"YTARCHIVE_AUDIO_ONLY={audio!r} must be one of: {', '.join(dp.AUDIO_FORMATS)}")
+    try:
+        tabs = dp.parse_tabs(env_str("YTARCHIVE_TABS", ",".join(dp.TABS)))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"YTARCHIVE_TABS: {exc}") from exc
+    sleep_min = env_float("YTARCHIVE_SLEEP_MIN", 0.0, minimum=0)
+    return dp.Profile(max_height=env_int("YTARCHIVE_MAX_HEIGHT", 0, minimum=0), container=container,
+                      audio_only=audio, tabs=tabs or dp.TABS, sleep_min=sleep_min,
+                      sleep_max=max(sleep_min, env_float("YTARCHIVE_SLEEP_MAX", 0.0, minimum=0)))
+
+
 def env_secret(name: str) -> str:
     """The secret in ``name``, or read from the file named by ``name_FILE``."""
     file_var = f"{name}_FILE"

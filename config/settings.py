@@ -18,6 +18,7 @@ from config.env import (
     env_int,
     env_list,
     env_networks,
+    env_profile,
     env_rate,
     env_resource_tiers,
     env_secret,
@@ -213,6 +214,8 @@ YTARCHIVE = {
     "ALLOW_PRIVATE_URLS": env_address_policy("YTARCHIVE_ALLOW_PRIVATE_URLS"),
     "LISTING_BATCH": env_int("YTARCHIVE_LISTING_BATCH", 500, minimum=1, maximum=10000),
     "FORMAT": env_str("YTARCHIVE_FORMAT", "bestvideo*+bestaudio/best") or "bestvideo*+bestaudio/best",
+    # Every channel's download profile unless the channel says otherwise (archiver.download_profile).
+    "PROFILE": env_profile(),
     "SOCKET_TIMEOUT": env_float("YTARCHIVE_SOCKET_TIMEOUT", 30.0, minimum=1),
     "HTTP_RETRIES": env_int("YTARCHIVE_HTTP_RETRIES", 10, minimum=0),
     "RATE_LIMIT": env_int("YTARCHIVE_RATE_LIMIT", 0, minimum=0),

@@ -22,7 +22,7 @@ class VideoSerializer(serializers.ModelSerializer):
         model = Video
         fields = ["id", "channel", "video_id", "raw_id", "url", "title", "tab", "duration",
                   "upload_date", "status", "failure_kind", "dead_letter", "last_error", "attempts",
-                  "max_attempts", "next_attempt_at", "video_file", "size_bytes", "subtitles",
+                  "max_attempts", "next_attempt_at", "video_file", "size_bytes", "format_id", "height", "subtitles",
                   "first_seen_at", "queued_at", "archived_at", "updated_at"]
         read_only_fields = fields
 

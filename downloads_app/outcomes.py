@@ -75,6 +75,7 @@ def _apply(video: Video, report: DownloadReport, step, now) -> int:
             archived_at=now, updated_at=now, attempts=max(video.attempts, report.attempt),
             video_file=report.video_file or video.video_file, size_bytes=report.size_bytes or video.size_bytes,
             subtitles=list(report.subtitles) or video.subtitles, title=(report.title or video.title)[:1000],
+            format_id=report.format_id or video.format_id, height=report.height or video.height,
         )
     elif step.failure_kind is FailureKind.BLOCKED:  # its site paused: waits, the attempt not counted
         changed = rows.filter(status=VideoStatus.QUEUED, attempts__lt=report.attempt).update(

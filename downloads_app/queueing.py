@@ -19,6 +19,7 @@ from archiver.errors import ConflictError
 from archiver.messages import DownloadOptions, DownloadRequest
 from archiver.statuses import FailureKind, VideoStatus
 from channels_app.models import Video
+from channels_app.options import channel_profile
 
 log = logging.getLogger(__name__)
 DOWNLOAD_TASK = "downloads_app.tasks.download_video"
@@ -36,11 +37,17 @@ def max_attempts() -> int:
 def download_request(video: Video) -> DownloadRequest:
     """Everything a download worker needs: workers never read the database."""
     conf = settings.YTARCHIVE
+    channel = video.channel
+    profile = channel_profile(channel)
     return DownloadRequest(
         video_pk=video.pk, channel_id=video.channel_id, video_id=video.video_id, url=video.url,
         attempt=video.attempts + 1,
         options=DownloadOptions(format=conf["FORMAT"], socket_timeout=conf["SOCKET_TIMEOUT"],
-                                http_retries=conf["HTTP_RETRIES"], rate_limit=conf["RATE_LIMIT"]),
+                                http_retries=conf["HTTP_RETRIES"],
+                                rate_limit=channel.rate_limit if channel.rate_limit is not None else conf["RATE_LIMIT"],
+                                max_height=profile.max_height, container=profile.container,
+                                audio_only=profile.audio_only, sleep_min=profile.sleep_min,
+                                sleep_max=profile.sleep_max),
     )
 
 
@@ -66,7 +73,8 @@ def _claim_and_send(videos, from_status: VideoStatus) -> int:
         with transaction.atomic():
             Video.objects.filter(pk__in=batch, status=from_status).update(
                 status=VideoStatus.QUEUED, queued_at=stamp, next_attempt_at=None, updated_at=stamp)
-            rows = list(Video.objects.filter(pk__in=batch, status=VideoStatus.QUEUED, queued_at=stamp))
+            rows = list(Video.objects.filter(pk__in=batch, status=VideoStatus.QUEUED, queued_at=stamp)
+                        .select_related("channel"))
         by_channel: dict[str, list[str]] = {}
         for video in rows:
             by_channel.setdefault(video.channel_id, []).append(video.video_id)

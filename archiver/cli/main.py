@@ -66,6 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("retry", parents=[common], help="retry a failed video, or every failed video of a channel")
     p.add_argument("video", nargs="?", metavar="VIDEO", help="a video id, or CHANNEL/VIDEO")
     p.add_argument("--all-failed", metavar="CHANNEL", help="retry every failed video of CHANNEL")
+    p = sub.add_parser("set", parents=[common], help="a channel's download options (empty value: the default)")
+    p.add_argument("channel")
+    p.add_argument("--max-height", metavar="PIXELS", help="highest video height kept, e.g. 720 ('' = default)")
+    p.add_argument("--container", choices=["", "mp4", "mkv", "webm"])
+    p.add_argument("--audio-only", choices=["", "m4a", "opus"])
+    p.add_argument("--tabs", help="comma-separated: videos,shorts,streams ('' = default)")
+    p.add_argument("--sleep", nargs=2, metavar=("MIN", "MAX"), help="seconds to wait before each download")
+    p.add_argument("--rate-limit", metavar="BYTES_PER_S", help="per download ('' = default)")
+    p.add_argument("--interval", metavar="HOURS", type=float, help="hours between scheduled syncs")
     sub.add_parser("sites", parents=[common], help="sites paused after a bot check or a 429")
     p = sub.add_parser("resume", parents=[common], help="end a site's pause now")
     p.add_argument("site", help="the site's host name, e.g. www.youtube.com")
@@ -218,6 +227,41 @@ def cmd_remove(args, client: Client) -> int:
     return 0
 
 
+def _number_or_default(text: str | None, name: str, kind=int):
+    if text is None or text == "":
+        return None
+    try:
+        return kind(text)
+    except ValueError:
+        raise CliError(f"{name} must be a number, not {text!r}", EXIT_USAGE) from None
+
+
+def cmd_set(args, client: Client) -> int:
+    changes = {}
+    if args.max_height is not None:
+        changes["max_height"] = _number_or_default(args.max_height, "--max-height")
+    for name in ("container", "audio_only", "tabs"):
+        if getattr(args, name) is not None:
+            changes[name] = getattr(args, name)
+    if args.sleep:
+        changes["sleep_min"], changes["sleep_max"] = (_number_or_default(v, "--sleep", float) for v in args.sleep)
+    if args.rate_limit is not None:
+        changes["rate_limit"] = _number_or_default(args.rate_limit, "--rate-limit")
+    if args.interval is not None:
+        changes["sync_interval_hours"] = args.interval
+    if not changes:
+        raise CliError("nothing to set: give at least one option (see ytarchive set --help)", EXIT_USAGE)
+    channel = client.call("PATCH", f"/api/channels/{args.channel}/", json=changes)
+    if args.json:
+        _out(output.as_json(channel))
+        return 0
+    eff = channel["effective"]
+    _out(f"{channel['id']}: max height {eff['max_height'] or 'best'}, container {eff['container'] or 'as served'}, "
+         f"audio only {eff['audio_only'] or 'no'}, tabs {','.join(eff['tabs'])}, "
+         f"sleep {eff['sleep_min']:g}-{eff['sleep_max']:g} s")
+    return 0
+
+
 def cmd_sites(args, client: Client) -> int:
     sites = client.get("/api/sites/")
     if args.json:
@@ -235,7 +279,7 @@ def cmd_resume(args, client: Client) -> int:
     return 0
 
 
-COMMANDS = {"sites": cmd_sites, "resume": cmd_resume,
+COMMANDS = {"set": cmd_set, "sites": cmd_sites, "resume": cmd_resume,
             "login": cmd_login, "add": cmd_add, "list": cmd_list, "sync": cmd_sync, "progress": cmd_progress,
             "videos": cmd_videos, "retry": cmd_retry, "remove": cmd_remove}
 

@@ -143,6 +143,20 @@ def _mp4_command(video: catalog.Video, out: Path) -> list[str]:
     )
 
 
+SMALL_HEIGHT = 60  # every public video is also served as a smaller format, for the quality options
+
+
+def small_mp4(media_dir: Path, video_id: str) -> Path:
+    """The video scaled down to SMALL_HEIGHT pixels (made from its mp4 on first request, then cached)."""
+    target = Path(media_dir) / "small" / f"{video_id}.h{SMALL_HEIGHT}.mp4"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _atomic(target, _run(_ffmpeg("-i", str(mp4_path(media_dir, video_id)), "-vf", f"scale=-2:{SMALL_HEIGHT}",
+                                     "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                                     "-c:a", "copy", "-f", "mp4", str(target))))
+    return target
+
+
 def _thumbnail_command(video: catalog.Video, out: Path) -> list[str]:
     codec = ["-c:v", "libwebp", "-f", "webp"] if video.thumbnail_ext == "webp" else [
         "-c:v", "mjpeg", "-f", "image2"]

@@ -192,6 +192,7 @@ _ROUTES: list[tuple[re.Pattern, str]] = [
         (r"/api/channel/(?P<cid>[^/]+)/(?P<tab>[^/]+)\.json", "api_tab"),
         (r"/api/resolve/(?P<handle>[^/]+)\.json", "api_resolve"),
         (r"/api/video/(?P<vid>[^/]+)\.json", "api_video"),
+        (r"/media/(?P<vid>[^/]+)\.h(?P<height>\d+)\.mp4", "small_media"),
         (r"/media/(?P<vid>[^/]+)\.mp4", "media"),
         (r"/thumbs/(?P<vid>[^/]+)\.(?P<ext>jpg|webp)", "thumb"),
         (r"/subs/(?P<vid>[^/]+)\.(?P<lang>[a-z]{2})\.vtt", "subs"),
@@ -392,7 +393,16 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.FOUND, b"", "text/plain", {"Location": (self.query.get("to") or ["/"])[0]})
 
     def _video_json(self, video: catalog.Video) -> dict:
-        return {**self._plain_video_json(video), **self.site.video_overrides.get(video.id, {})}
+        meta = {**self._plain_video_json(video), **self.site.video_overrides.get(video.id, {})}
+        if not video.media_of:  # two formats: the full size and a smaller one
+            small_width = round(video.width * media.SMALL_HEIGHT / video.height / 2) * 2
+            meta["formats"] = [
+                {"format_id": f"mp4-{video.height}", "url": meta["media_url"], "width": video.width,
+                 "height": video.height, "filesize": meta["filesize"]},
+                {"format_id": f"mp4-{media.SMALL_HEIGHT}", "width": small_width, "height": media.SMALL_HEIGHT,
+                 "url": f"{self.origin}/media/{video.id}.h{media.SMALL_HEIGHT}.mp4"},
+            ]
+        return meta
 
     def _plain_video_json(self, video: catalog.Video) -> dict:
         channel = catalog.get_channel(video.channel_id)
@@ -439,6 +449,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._file(source, _CONTENT_TYPES["mp4"], video.slow, tail)
             return
         self._file(media.mp4_path(self.site.media_dir, vid), _CONTENT_TYPES["mp4"], video.slow)
+
+    def _route_small_media(self, vid: str, height: str) -> None:
+        video = self._media_video(vid)
+        if video is None or video.media_of or int(height) != media.SMALL_HEIGHT:
+            self._error(HTTPStatus.NOT_FOUND, "no such media")
+            return
+        self._file(media.small_mp4(self.site.media_dir, vid), _CONTENT_TYPES["mp4"], video.slow)
 
     def _route_thumb(self, vid: str, ext: str) -> None:
         video = self._media_video(vid)

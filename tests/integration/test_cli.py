@@ -59,6 +59,9 @@ def test_the_installed_command_archives_a_channel_end_to_end(logged_in, api: Api
     assert CHANNEL in listed and "every 12 h" in listed.splitlines()[[CHANNEL in line for line in
                                                                       listed.splitlines()].index(True)]
     assert CHANNEL in [c["id"] for c in json.loads(cli(env, "list", "--json").stdout)]
+    options = cli(env, "set", CHANNEL, "--max-height", "480", "--container", "mkv", "--sleep", "0", "0").stdout
+    assert "max height 480" in options and "container mkv" in options
+    assert "max height best" in cli(env, "set", CHANNEL, "--max-height", "", "--container", "").stdout
     assert "sync" in cli(env, "sync", CHANNEL).stdout
     watched = cli(env, "progress", CHANNEL, "--watch")
     assert "7/7" in watched.stdout
@@ -89,6 +92,8 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(logged_in, cli_env, stack):
     assert "VIDEO or --all-failed" in cli(env, "retry", expect=2).stderr
     assert "without --yes" in cli(env, "remove", "anything", expect=2).stderr
     assert cli(env, "sites").stdout.strip() == "no site is paused"
+    assert "nothing to set" in cli(env, "set", "anything", expect=2).stderr
+    assert "must be a number" in cli(env, "set", "anything", "--max-height", "tall", expect=2).stderr
     assert "host name" in cli(env, "resume", "not a host", expect=1).stderr
     assert "0 video(s) go now" in cli(env, "resume", "www.example.org").stdout
     unreachable = cli(env, "--url", "http://127.0.0.1:1", "list", expect=3)

@@ -150,3 +150,21 @@ def test_the_queue_page_shows_a_paused_site_and_staff_can_resume_it(owner, reade
     assert owner.post("/queue/resume-site/www.example.org/").status_code == 302
     assert state.site_pause(redis_client, "www.example.org") is None
     assert "Paused sites" not in owner.get("/queue/").content.decode()
+
+
+def test_the_channel_page_saves_download_options_as_the_api_validates_them(owner, reader):
+    from channels_app.models import Channel
+
+    Channel.objects.create(id="site-opt", url="https://example.org/opt", title="Opt")
+    page = owner.get("/channels/site-opt/").content.decode()
+    assert "Download options" in page and 'name="max_height"' in page
+    saved = owner.post("/channels/site-opt/do/options/", {"max_height": "720", "container": "mkv", "audio_only": "",
+                                                          "tabs": "videos, shorts", "sleep_min": "1", "sleep_max": "3",
+                                                          "rate_limit": ""})
+    assert saved.status_code == 302
+    channel = Channel.objects.get(pk="site-opt")
+    assert (channel.max_height, channel.container, channel.tabs, channel.sleep_max) == (720, "mkv", "videos,shorts", 3)
+    owner.post("/channels/site-opt/do/options/", {"tabs": "reels", "container": "avi"})
+    channel.refresh_from_db()
+    assert channel.tabs == "videos,shorts" and channel.container == "mkv"  # refused whole, with a message
+    assert reader.post("/channels/site-opt/do/options/", {"max_height": "144"}).status_code == 403

@@ -89,16 +89,16 @@ class FixtureSiteIE(_FixtureSiteBaseIE):
             "webpage_url": meta.get("webpage_url") or f"{base}/watch/{video_id}",
             "availability": "public",
             "formats": [{
-                "format_id": "mp4",
-                "url": meta["media_url"],
+                "format_id": fmt.get("format_id", "mp4"),
+                "url": fmt["url"],
                 "ext": "mp4",
-                "width": int_or_none(meta.get("width")),
-                "height": int_or_none(meta.get("height")),
+                "width": int_or_none(fmt.get("width")),
+                "height": int_or_none(fmt.get("height")),
                 "fps": int_or_none(meta.get("fps")),
-                "filesize": int_or_none(meta.get("filesize")),
+                "filesize": int_or_none(fmt.get("filesize")),
                 "vcodec": "h264",
                 "acodec": "aac",
-            }],
+            } for fmt in (meta.get("formats") or [{**meta, "url": meta["media_url"]}])],
             "thumbnails": [{"url": meta["thumbnail_url"]}] if meta.get("thumbnail_url") else [],
             "subtitles": {
                 lang: [{"url": sub_url, "ext": "vtt"}]

@@ -1,0 +1,59 @@
+"""A channel's download options, set through the API, decide what lands on disk (ffprobe says so).
+
+The fixture site serves every video at two heights (120 and 60 pixels). One copy of the main
+channel keeps 60p, only the videos tab, in mkv; one slow-channel copy keeps the audio alone.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.fixture_site import catalog
+from tests.integration.test_faults import add_fresh
+
+pytestmark = pytest.mark.integration
+
+MAIN = catalog.get_channel(catalog.MAIN_CHANNEL_ID)
+
+
+def probe(path: Path) -> list[dict]:
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_streams", "-of", "json", str(path)],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)["streams"]
+
+
+def test_quality_container_and_tabs(api, fixture_site, archive_root):
+    channel = add_fresh(api, f"{fixture_site.base_url}/@fixturemain")
+    changed = api.call("PATCH", f"/api/channels/{channel['id']}/",
+                       json={"max_height": 100, "container": "mkv", "tabs": "videos"})
+    assert changed["effective"]["tabs"] == ["videos"] and changed["effective"]["container"] == "mkv"
+    assert api.call("PATCH", f"/api/channels/{channel['id']}/", expect=400, json={"tabs": "reels"})["errors"]
+    api.call("PATCH", f"/api/channels/{channel['id']}/", json={"max_height": None})
+    api.call("PATCH", f"/api/channels/{channel['id']}/", json={"max_height": 100})
+    api.post(f"/api/channels/{channel['id']}/sync/", expect=202)
+    api.wait_settled(channel["id"])
+    videos = api.videos(channel["id"])
+    assert {v["tab"] for v in videos} == {"videos"}  # shorts were not listed
+    assert len(videos) == len(MAIN.tabs["videos"])
+    archived = [v for v in videos if v["status"] == "archived"]
+    assert archived
+    for video in archived:
+        assert video["video_file"] == "video.mkv" and video["height"] == 60 and video["format_id"] == "mp4-60"
+        streams = probe(archive_root / channel["id"] / "videos" / video["video_id"] / "video.mkv")
+        assert next(s for s in streams if s["codec_type"] == "video")["height"] == 60
+
+
+def test_audio_only(api, fixture_site, archive_root):
+    fixture_site.slow_rate = 10 * 1024 * 1024
+    channel = add_fresh(api, f"{fixture_site.base_url}/@fixtureslow")
+    api.call("PATCH", f"/api/channels/{channel['id']}/", json={"audio_only": "m4a", "sleep_min": 0.2,
+                                                                "sleep_max": 0.4})
+    api.post(f"/api/channels/{channel['id']}/sync/", expect=202)
+    api.wait_settled(channel["id"])
+    for video in api.videos(channel["id"]):
+        assert video["status"] == "archived" and video["video_file"] == "video.m4a", video
+        streams = probe(archive_root / channel["id"] / "videos" / video["video_id"] / "video.m4a")
+        assert [s["codec_type"] for s in streams] == ["audio"]
