@@ -24,6 +24,29 @@ class Profile:
     tabs: tuple[str, ...] = TABS
     sleep_min: float = 0.0
     sleep_max: float = 0.0
+    newest_n: int = 0  # 0: every video; else only the newest N of each tab
+    skip_keywords: tuple[str, ...] = ()  # a title containing any of these (any case) is not listed
+
+
+def parse_keywords(text: str | None) -> tuple[str, ...]:
+    """``"live, Trailer"`` -> ``("live", "trailer")``: matched case-insensitively inside titles."""
+    return tuple(dict.fromkeys(k.strip().lower() for k in (text or "").split(",") if k.strip()))
+
+
+def listed(entries, profile: Profile):
+    """The entries of one tab a sync keeps: newest first, at most ``newest_n``, none with a skipped keyword.
+
+    Lazy: once ``newest_n`` are kept, no further page of the listing is fetched.
+    """
+    kept = 0
+    for entry in entries:
+        if profile.newest_n and kept >= profile.newest_n:
+            return
+        title = (getattr(entry, "title", "") or "").lower()
+        if any(word in title for word in profile.skip_keywords):
+            continue
+        kept += 1
+        yield entry
 
 
 def parse_tabs(text: str | None) -> tuple[str, ...]:
@@ -42,10 +65,12 @@ def effective(channel: dict, defaults: Profile) -> Profile:
         return getattr(defaults, name) if value in (None, "") else value
     tabs = channel.get("tabs")
     sleep_min, sleep_max = float(pick("sleep_min")), float(pick("sleep_max"))
+    keywords = channel.get("skip_keywords")
     return Profile(max_height=int(pick("max_height")), container=str(pick("container")),
                    audio_only=str(pick("audio_only")),
                    tabs=parse_tabs(tabs) if tabs else defaults.tabs,
-                   sleep_min=sleep_min, sleep_max=max(sleep_min, sleep_max))
+                   sleep_min=sleep_min, sleep_max=max(sleep_min, sleep_max), newest_n=int(pick("newest_n")),
+                   skip_keywords=parse_keywords(keywords) if keywords else defaults.skip_keywords)
 
 
 def ytdlp_format(profile: Profile, fallback: str) -> dict:

@@ -23,7 +23,8 @@ class SyncJobSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-OPTION_FIELDS = ("max_height", "container", "audio_only", "tabs", "sleep_min", "sleep_max", "rate_limit")
+OPTION_FIELDS = ("max_height", "container", "audio_only", "tabs", "sleep_min", "sleep_max", "rate_limit",
+                 "newest_n", "skip_keywords")
 _INTERVAL_RANGE = (f"must be between {MIN_SYNC_INTERVAL_HOURS} (72 s) and {MAX_SYNC_INTERVAL_HOURS} (a year).")
 
 
@@ -50,6 +51,11 @@ class ChannelSerializer(serializers.ModelSerializer):
                                        help_text="Most seconds to wait before each download.")
     rate_limit = serializers.IntegerField(required=False, allow_null=True, min_value=0,
                                           help_text="Bytes per second per download; null: the global default.")
+    newest_n = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                        help_text="Only the newest N videos of each tab; null: the global default.")
+    skip_keywords = serializers.CharField(required=False, allow_blank=True, max_length=500,
+                                          help_text="Comma-separated words; a video whose title has one is not "
+                                                    "listed. Empty: the global default.")
     effective = serializers.SerializerMethodField(help_text="The options in force: the channel's over the defaults.")
 
     class Meta:
@@ -81,7 +87,8 @@ class ChannelSerializer(serializers.ModelSerializer):
     def get_effective(self, obj) -> dict:
         profile = channel_profile(obj)
         return {"max_height": profile.max_height, "container": profile.container, "audio_only": profile.audio_only,
-                "tabs": list(profile.tabs), "sleep_min": profile.sleep_min, "sleep_max": profile.sleep_max}
+                "tabs": list(profile.tabs), "sleep_min": profile.sleep_min, "sleep_max": profile.sleep_max,
+                "newest_n": profile.newest_n, "skip_keywords": list(profile.skip_keywords)}
 
     def create(self, validated):
         channel = services.add_channel(validated["url"], validated.get("sync_interval_hours"),

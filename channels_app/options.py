@@ -5,7 +5,7 @@ from django.conf import settings
 
 from archiver import download_profile
 
-FIELDS = ("max_height", "container", "audio_only", "tabs", "sleep_min", "sleep_max")
+FIELDS = ("max_height", "container", "audio_only", "tabs", "sleep_min", "sleep_max", "newest_n", "skip_keywords")
 
 
 def channel_profile(channel) -> download_profile.Profile:

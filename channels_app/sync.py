@@ -26,12 +26,12 @@ from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from archiver import log_context, state, tree, urls, ytdlp
+from archiver import download_profile, log_context, state, tree, urls, ytdlp
 from archiver.errors import UserError
 from archiver.statuses import SyncStatus, VideoStatus
 from channels_app import tallies
 from channels_app.models import Channel, SyncJob, Video
-from channels_app.options import wants_tab
+from channels_app.options import channel_profile, wants_tab
 from channels_app.services import listing_options
 
 log = logging.getLogger(__name__)
@@ -173,11 +173,12 @@ def _batches(entries, incremental: bool, batch_size: int):
 def _index(channel: Channel, job: SyncJob, incremental: bool, heartbeat: SyncHeartbeat) -> tuple[int, int]:
     batch_size = settings.YTARCHIVE["LISTING_BATCH"]
     seen = new = 0
+    profile = channel_profile(channel)
     for tab, entries in ytdlp.iter_tabs(channel.url, listing_options()):
         if not wants_tab(channel, tab):
             log.info("sync job=%s channel=%s tab=%s skipped (channel options)", job.pk, channel.id, tab)
             continue
-        for batch in _batches(entries, incremental, batch_size):
+        for batch in _batches(download_profile.listed(entries, profile), incremental, batch_size):
             if heartbeat.lost:
                 raise LeaseLost()
             if incremental:

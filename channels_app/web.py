@@ -149,7 +149,7 @@ def _save_options(request, channel: Channel) -> None:
     data = {}
     for name in OPTION_FIELDS:
         value = request.POST.get(name, "").strip()
-        data[name] = value if name in ("container", "audio_only", "tabs") else (value or None)
+        data[name] = value if name in ("container", "audio_only", "tabs", "skip_keywords") else (value or None)
     serializer = ChannelSerializer(channel, data=data, partial=True)
     if not serializer.is_valid():
         raise UserError(describe(serializer.errors))

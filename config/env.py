@@ -135,7 +135,9 @@ def env_profile():
     sleep_min = env_float("YTARCHIVE_SLEEP_MIN", 0.0, minimum=0)
     return dp.Profile(max_height=env_int("YTARCHIVE_MAX_HEIGHT", 0, minimum=0), container=container,
                       audio_only=audio, tabs=tabs or dp.TABS, sleep_min=sleep_min,
-                      sleep_max=max(sleep_min, env_float("YTARCHIVE_SLEEP_MAX", 0.0, minimum=0)))
+                      sleep_max=max(sleep_min, env_float("YTARCHIVE_SLEEP_MAX", 0.0, minimum=0)),
+                      newest_n=env_int("YTARCHIVE_NEWEST_N", 0, minimum=0),
+                      skip_keywords=dp.parse_keywords(env_str("YTARCHIVE_SKIP_KEYWORDS", "")))
 
 
 def env_secret(name: str) -> str:

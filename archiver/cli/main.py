@@ -74,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tabs", help="comma-separated: videos,shorts,streams ('' = default)")
     p.add_argument("--sleep", nargs=2, metavar=("MIN", "MAX"), help="seconds to wait before each download")
     p.add_argument("--rate-limit", metavar="BYTES_PER_S", help="per download ('' = default)")
+    p.add_argument("--newest", metavar="N", help="only the newest N videos of each tab ('' = default)")
+    p.add_argument("--skip-keywords", metavar="WORDS", help="comma-separated; titles with one are not listed")
     p.add_argument("--interval", metavar="HOURS", type=float, help="hours between scheduled syncs")
     sub.add_parser("sites", parents=[common], help="sites paused after a bot check or a 429")
     p = sub.add_parser("resume", parents=[common], help="end a site's pause now")
@@ -247,6 +249,10 @@ def cmd_set(args, client: Client) -> int:
         changes["sleep_min"], changes["sleep_max"] = (_number_or_default(v, "--sleep", float) for v in args.sleep)
     if args.rate_limit is not None:
         changes["rate_limit"] = _number_or_default(args.rate_limit, "--rate-limit")
+    if args.newest is not None:
+        changes["newest_n"] = _number_or_default(args.newest, "--newest")
+    if args.skip_keywords is not None:
+        changes["skip_keywords"] = args.skip_keywords
     if args.interval is not None:
         changes["sync_interval_hours"] = args.interval
     if not changes:

@@ -57,3 +57,17 @@ def test_audio_only(api, fixture_site, archive_root):
         assert video["status"] == "archived" and video["video_file"] == "video.m4a", video
         streams = probe(archive_root / channel["id"] / "videos" / video["video_id"] / "video.m4a")
         assert [s["codec_type"] for s in streams] == ["audio"]
+
+
+def test_newest_n_and_skipped_keywords_decide_what_is_listed(api, fixture_site):
+    channel = add_fresh(api, f"{fixture_site.base_url}/@fixturemain")
+    api.call("PATCH", f"/api/channels/{channel['id']}/", json={"newest_n": 4, "skip_keywords": "FLAKY, weird"})
+    fixture_site.reset()
+    api.post(f"/api/channels/{channel['id']}/sync/", expect=202)
+    api.wait_settled(channel["id"])
+    videos = api.videos(channel["id"])
+    by_tab = {tab: [v["video_id"] for v in videos if v["tab"] == tab] for tab in MAIN.tabs}
+    for tab, ids in MAIN.tabs.items():
+        expected = [vid for vid in ids if vid not in (catalog.FLAKY_ID, catalog.WEIRD_ID)][:4]
+        assert sorted(by_tab[tab]) == sorted(expected), (tab, by_tab[tab], expected)
+    assert fixture_site.request_count(f"/api/video/{catalog.FLAKY_ID}.json") == 0  # never asked for

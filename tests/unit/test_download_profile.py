@@ -33,3 +33,20 @@ def test_what_yt_dlp_is_asked():
     assert capped["format_sort"] == ["res:720", "ext:mkv"] and capped["merge_output_format"] == "mkv"
     audio = ytdlp_format(Profile(audio_only="opus"), "x")
     assert audio["format"].startswith("ba") and audio["audio"] == "opus"
+
+
+def test_listed_keeps_the_newest_n_without_skipped_words_and_stops_early():
+    from types import SimpleNamespace
+
+    from archiver.download_profile import listed
+
+    pulled = []
+
+    def entries():
+        for n in range(100):
+            pulled.append(n)
+            yield SimpleNamespace(title=f"Video {n}" + (" LIVE" if n % 3 == 0 else ""))
+
+    kept = list(listed(entries(), Profile(newest_n=4, skip_keywords=("live",))))
+    assert [e.title for e in kept] == ["Video 1", "Video 2", "Video 4", "Video 5"]
+    assert len(pulled) <= 7  # the rest of the listing was never fetched
