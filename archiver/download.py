@@ -85,14 +85,14 @@ def action_for(outcome: Outcome) -> Action:
 
 
 class _LeaseKeeper(threading.Thread):
-    """Renews the video's lock (and its site slot, once held) every third of the lease while it runs."""
+    """Renews the video's lock (and its slots, once held) every third of the lease while it runs."""
 
     def __init__(self, r, channel_id: str, video_id: str, token: str, lease_seconds: float):
         super().__init__(daemon=True, name=f"lease-{video_id}")
         self.args = (r, channel_id, video_id, token, lease_seconds)
         self.stopped = threading.Event()
         self.lost = False
-        self.site: str | None = None  # set once a site slot is held
+        self.slots: list[str] = []  # the slots held (its site's, its channel's)
 
     def run(self):
         r, channel_id, video_id, token, lease_seconds = self.args
@@ -102,8 +102,8 @@ class _LeaseKeeper(threading.Thread):
                     self.lost = True
                     log.warning("lease lost channel=%s video=%s", channel_id, video_id)
                     return
-                if self.site:
-                    state.renew_site_slot(r, self.site, token, lease_seconds)
+                for slot in self.slots:
+                    state.renew_site_slot(r, slot, token, lease_seconds)
             except Exception as exc:  # Redis restarting: keep trying until the lease runs out
                 log.info("lease renewal failed channel=%s video=%s: %s", channel_id, video_id, exc)
 
@@ -116,14 +116,19 @@ def site_of(url: str) -> str:
     return (urlsplit(url).hostname or "unknown").lower()
 
 
-def _wait_for_site_slot(r, keeper: _LeaseKeeper, site: str, token: str, limit: int, lease_seconds: float,
-                        should_stop: Callable[[], bool]) -> None:
-    """Block until one of the site's ``limit`` slots is ours; Interrupted if told to stop meanwhile."""
-    while not state.take_site_slot(r, site, token, limit, lease_seconds):
+def channel_slots(channel_id: str) -> str:
+    """The slot name that counts one channel's downloads at once (beside its site's)."""
+    return f"channel:{channel_id}"
+
+
+def _wait_for_slot(r, keeper: _LeaseKeeper, name: str, token: str, limit: int, lease_seconds: float,
+                   should_stop: Callable[[], bool]) -> None:
+    """Block until one of ``name``'s ``limit`` slots is ours; Interrupted if told to stop meanwhile."""
+    while not state.take_site_slot(r, name, token, limit, lease_seconds):
         if should_stop() or keeper.lost:
             raise Interrupted()
         time.sleep(SLOT_POLL_SECONDS)
-    keeper.site = site
+    keeper.slots.append(name)
 
 
 def _paused_reason(site: str, paused: dict) -> str:
@@ -161,8 +166,11 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
         log.info("%ssite %s paused: not asked", context, site)
         return Outcome(Result.FAILED, kind=FailureKind.BLOCKED, reason=_paused_reason(site, paused))
     try:
+        if request.options.channel_limit > 0:  # the channel's own cap first, so it never holds a site slot idle
+            _wait_for_slot(r, keeper, channel_slots(channel_id), token, request.options.channel_limit,
+                           lease_seconds, should_stop)
         if site_limit > 0:
-            _wait_for_site_slot(r, keeper, site, token, site_limit, lease_seconds, should_stop)
+            _wait_for_slot(r, keeper, site, token, site_limit, lease_seconds, should_stop)
         state.set_state(r, channel_id, video_id, VideoStatus.DOWNLOADING)
         temp_dir = tree.make_temp_video_dir(root, channel_id, video_id)
         result = ytdlp.download(
@@ -194,8 +202,8 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
         if temp_dir is not None:
             shutil.rmtree(temp_dir, ignore_errors=True)
         try:
-            if keeper.site:
-                state.release_site_slot(r, site, token)
+            for slot in keeper.slots:
+                state.release_site_slot(r, slot, token)
             state.release_lock(r, channel_id, video_id, token)
             state.clear_download_progress(r, channel_id, video_id)
         except Exception as exc:  # the lock expires with its lease anyway

@@ -74,6 +74,7 @@ class DownloadOptions:
     audio_only: str = ""
     sleep_min: float = 0.0
     sleep_max: float = 0.0
+    channel_limit: int = 0  # most downloads of this channel at once, across all workers (0: no cap)
 
     @classmethod
     def from_dict(cls, data) -> DownloadOptions:

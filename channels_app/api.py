@@ -24,7 +24,7 @@ class SyncJobSerializer(serializers.ModelSerializer):
 
 
 OPTION_FIELDS = ("max_height", "container", "audio_only", "tabs", "sleep_min", "sleep_max", "rate_limit",
-                 "newest_n", "skip_keywords")
+                 "newest_n", "skip_keywords", "max_concurrent")
 _INTERVAL_RANGE = (f"must be between {MIN_SYNC_INTERVAL_HOURS} (72 s) and {MAX_SYNC_INTERVAL_HOURS} (a year).")
 
 
@@ -51,6 +51,9 @@ class ChannelSerializer(serializers.ModelSerializer):
                                        help_text="Most seconds to wait before each download.")
     rate_limit = serializers.IntegerField(required=False, allow_null=True, min_value=0,
                                           help_text="Bytes per second per download; null: the global default.")
+    max_concurrent = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1000,
+                                              help_text="Most downloads of this channel at once, across all "
+                                                        "workers; null: the global default.")
     newest_n = serializers.IntegerField(required=False, allow_null=True, min_value=1,
                                         help_text="Only the newest N videos of each tab; null: the global default.")
     skip_keywords = serializers.CharField(required=False, allow_blank=True, max_length=500,

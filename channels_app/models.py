@@ -54,6 +54,8 @@ class Channel(models.Model):
     sleep_min = models.FloatField(null=True, blank=True, help_text="Least seconds to wait before each download.")
     sleep_max = models.FloatField(null=True, blank=True, help_text="Most seconds to wait before each download.")
     rate_limit = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes per second per download.")
+    max_concurrent = models.PositiveIntegerField(null=True, blank=True,
+                                                 help_text="Most downloads of this channel at once, all workers.")
     newest_n = models.PositiveIntegerField(null=True, blank=True, help_text="Only the newest N videos of each tab.")
     skip_keywords = models.CharField(max_length=500, blank=True,
                                      help_text="Comma-separated words: a video whose title has one is not listed.")

@@ -47,7 +47,9 @@ def download_request(video: Video) -> DownloadRequest:
                                 rate_limit=channel.rate_limit if channel.rate_limit is not None else conf["RATE_LIMIT"],
                                 max_height=profile.max_height, container=profile.container,
                                 audio_only=profile.audio_only, sleep_min=profile.sleep_min,
-                                sleep_max=profile.sleep_max),
+                                sleep_max=profile.sleep_max,
+                                channel_limit=channel.max_concurrent if channel.max_concurrent is not None
+                                else conf["CHANNEL_CONCURRENCY"]),
     )
 
 

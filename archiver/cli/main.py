@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tabs", help="comma-separated: videos,shorts,streams ('' = default)")
     p.add_argument("--sleep", nargs=2, metavar=("MIN", "MAX"), help="seconds to wait before each download")
     p.add_argument("--rate-limit", metavar="BYTES_PER_S", help="per download ('' = default)")
+    p.add_argument("--max-concurrent", metavar="N", help="most downloads of the channel at once ('' = default)")
     p.add_argument("--newest", metavar="N", help="only the newest N videos of each tab ('' = default)")
     p.add_argument("--skip-keywords", metavar="WORDS", help="comma-separated; titles with one are not listed")
     p.add_argument("--interval", metavar="HOURS", type=float, help="hours between scheduled syncs")
@@ -249,6 +250,8 @@ def cmd_set(args, client: Client) -> int:
         changes["sleep_min"], changes["sleep_max"] = (_number_or_default(v, "--sleep", float) for v in args.sleep)
     if args.rate_limit is not None:
         changes["rate_limit"] = _number_or_default(args.rate_limit, "--rate-limit")
+    if args.max_concurrent is not None:
+        changes["max_concurrent"] = _number_or_default(args.max_concurrent, "--max-concurrent")
     if args.newest is not None:
         changes["newest_n"] = _number_or_default(args.newest, "--newest")
     if args.skip_keywords is not None:

@@ -84,6 +84,9 @@ class FixtureSite:
         self.bench_mb = media.bench_mb()
         #: A site rate-limiting us: video metadata and media answer 429 Too Many Requests while True.
         self.answer_429 = False
+        #: Media responses being sent now, and the most at once since the last reset().
+        self.media_active = 0
+        self.media_active_max = 0
         #: A hostile site: per video id, fields of its metadata replaced (e.g. ``{"media_url": "http://..."}``).
         self.video_overrides: dict[str, dict] = {}
         self._bench_built: set[float] = set()
@@ -143,6 +146,7 @@ class FixtureSite:
         with self._lock:
             self._counts.clear()
             self._flaky_hits.clear()
+            self.media_active_max = self.media_active
 
     def _count(self, path: str) -> None:
         with self._lock:
@@ -448,7 +452,14 @@ class _Handler(BaseHTTPRequestHandler):
             source, tail = self.site.bench_mp4(video)
             self._file(source, _CONTENT_TYPES["mp4"], video.slow, tail)
             return
-        self._file(media.mp4_path(self.site.media_dir, vid), _CONTENT_TYPES["mp4"], video.slow)
+        with self.site._lock:
+            self.site.media_active += 1
+            self.site.media_active_max = max(self.site.media_active_max, self.site.media_active)
+        try:
+            self._file(media.mp4_path(self.site.media_dir, vid), _CONTENT_TYPES["mp4"], video.slow)
+        finally:
+            with self.site._lock:
+                self.site.media_active -= 1
 
     def _route_small_media(self, vid: str, height: str) -> None:
         video = self._media_video(vid)

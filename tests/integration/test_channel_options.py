@@ -71,3 +71,18 @@ def test_newest_n_and_skipped_keywords_decide_what_is_listed(api, fixture_site):
         expected = [vid for vid in ids if vid not in (catalog.FLAKY_ID, catalog.WEIRD_ID)][:4]
         assert sorted(by_tab[tab]) == sorted(expected), (tab, by_tab[tab], expected)
     assert fixture_site.request_count(f"/api/video/{catalog.FLAKY_ID}.json") == 0  # never asked for
+
+
+def test_a_channel_runs_at_most_its_own_number_of_downloads_at_once(api, fixture_site):
+    fixture_site.slow_rate = 200 * 1024  # each download takes a while: they would overlap
+    fixture_site.media_rate = 200 * 1024
+    try:
+        channel = add_fresh(api, f"{fixture_site.base_url}/@fixtureslow")
+        api.call("PATCH", f"/api/channels/{channel['id']}/", json={"max_concurrent": 1})
+        fixture_site.reset()
+        api.post(f"/api/channels/{channel['id']}/sync/", expect=202)
+        api.wait_settled(channel["id"])
+    finally:
+        fixture_site.media_rate = 0
+    assert all(v["status"] == "archived" for v in api.videos(channel["id"]))
+    assert fixture_site.media_active_max == 1
