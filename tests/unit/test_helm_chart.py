@@ -1,9 +1,40 @@
 """The Helm chart lints, renders for every value set, validates against the Kubernetes schemas,
-and keeps its contract with the Python side (helm/tests/check_chart.py, offline)."""
+and keeps its contract with the Python side (helm/tests/check_chart.py, offline); and the
+metrics part of it (issue 10): gunicorn's multiprocess metrics on the web pods only, the metrics
+token, the ServiceMonitor, the Grafana dashboard, the alerts, Flower behind its login."""
+from __future__ import annotations
+
+import base64
+import importlib.util
+import json
+import re
 import subprocess
 import sys
+from functools import cache
+
+import pytest
 
 from tests.harness import REPO
+
+_spec = importlib.util.spec_from_file_location("check_chart", REPO / "helm" / "tests" / "check_chart.py")
+check_chart = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(check_chart)
+
+DASHBOARD_FILE = REPO / "helm" / "ytarchive" / "dashboards" / "ytarchive.json"
+
+# The series /metrics promises (the app side's contract); django-prometheus's django_http_* besides.
+CONTRACT = {
+    "ytarchive_queue_length", "ytarchive_downloads_total", "ytarchive_download_duration_seconds_bucket",
+    "ytarchive_download_duration_seconds_sum", "ytarchive_download_duration_seconds_count",
+    "ytarchive_storage_bytes", "ytarchive_storage_free_bytes", "ytarchive_storage_size_bytes",
+    "ytarchive_active_workers", "ytarchive_downloads_in_flight", "ytarchive_dead_letters", "ytarchive_videos",
+    "ytarchive_channels",
+}
+PROMQL_WORDS = {"by", "without", "and", "or", "unless", "offset", "on", "ignoring", "group_left", "group_right",
+                "bool", "inf", "nan"}
+MULTIPROC = "PROMETHEUS_MULTIPROC_DIR"
+ALL_ON = {"metrics": {"serviceMonitor": {"enabled": True}, "grafanaDashboard": {"enabled": True},
+                      "prometheusRule": {"enabled": True}}}
 
 
 def test_chart_checks_pass():
@@ -11,3 +42,313 @@ def test_chart_checks_pass():
                             text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert " 0 failed" in result.stdout
+
+
+# --------------------------------------------------------------------------- helpers
+
+@cache
+def _render(values_json: str):
+    objs, job, _notes = check_chart.render(json.loads(values_json))
+    return objs, job
+
+
+def render(values: dict | None = None) -> tuple[dict, dict | None]:
+    """({"Kind/name": object}, the download-worker Job template or None), cached per value set."""
+    return _render(json.dumps(values or {}, sort_keys=True))
+
+
+def containers(objs: dict, job: dict | None) -> list[tuple[str, dict]]:
+    """(where, container) for every container and init container of every pod template, CronJob,
+    ScaledJob and the Job template."""
+    found = []
+
+    def walk(where, node):
+        if isinstance(node, dict):
+            if isinstance(node.get("containers"), list):
+                found.extend((f"{where}/{c['name']}", c) for c in node["containers"] + node.get("initContainers", []))
+            for value in node.values():
+                walk(where, value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(where, value)
+
+    for key, obj in objs.items():
+        walk(key, obj)
+    if job:
+        walk("job-template", job)
+    return found
+
+
+def web(objs: dict) -> tuple[dict, dict]:
+    spec = objs["Deployment/ytarchive-web"]["spec"]["template"]["spec"]
+    return spec, next(c for c in spec["containers"] if c["name"] == "web")
+
+
+def env_of(container: dict) -> dict:
+    return {e["name"]: e for e in container.get("env", [])}
+
+
+def b64(value: str) -> str:
+    return base64.b64decode(value).decode()
+
+
+def metric_names(expr: str) -> set[str]:
+    """The metric names a PromQL expression reads: what is left once strings, label matchers, ranges,
+    grouping clauses, numbers, keywords and function or aggregation names are taken out."""
+    e = re.sub(r'"(?:[^"\\]|\\.)*"', '""', expr)
+    e = re.sub(r"\{[^}]*\}", " ", e)
+    e = re.sub(r"\[[^\]]*\]", " ", e)
+    e = re.sub(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", " ", e)
+    e = re.sub(r"(?<![\w:])\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?:ms|s|m|h|d|w|y)?\b", " ", e)
+    names = set()
+    for m in re.finditer(r"[A-Za-z_:][A-Za-z0-9_:]*", e):
+        if m.group(0).lower() in PROMQL_WORDS or e[m.end():].lstrip().startswith("("):
+            continue
+        names.add(m.group(0))
+    return names
+
+
+def outside_contract(names: set[str]) -> set[str]:
+    return {n for n in names if n not in CONTRACT and not n.startswith("django_http_")}
+
+
+def test_metric_names_finds_every_series_an_expression_reads():
+    expr = ('histogram_quantile(0.9, max without (instance, pod) (rate(a_bucket{job=~"$job", le!="1"}[5m])))'
+            ' / on (job) group_left sum by (job) (b_total offset 1h) > 1e+06 and up == 0.5 or c:rate5m')
+    assert metric_names(expr) == {"a_bucket", "b_total", "up", "c:rate5m"}
+    assert outside_contract({"ytarchive_component_up", "django_http_x", "ytarchive_videos"}) == {
+        "ytarchive_component_up"}
+
+
+# --------------------------------------------------------------------------- web: gunicorn + multiprocess
+
+def test_web_runs_gunicorn_conf_with_a_writable_multiprocess_dir():
+    objs, _ = render()
+    spec, container = web(objs)
+    args = container["args"]
+    assert args[:2] == ["gunicorn", "config.wsgi"]
+    assert args[args.index("-c") + 1] == "python:config.gunicorn_conf"
+    path = env_of(container)[MULTIPROC]["value"]
+    mount = next(m for m in container["volumeMounts"] if m["mountPath"] == path)
+    assert not mount.get("readOnly")
+    volume = next(v for v in spec["volumes"] if v["name"] == mount["name"])
+    assert volume == {"name": mount["name"], "emptyDir": {}}  # empty on every pod start, writable
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True  # so it must be a volume
+
+
+@pytest.mark.parametrize("values", [
+    {},
+    {"database": {"url": "postgres://u:p@pg/db"}, "migrations": {"mode": "job"}},
+    {"config": {"scaler": "keda"}, "snapshots": {"enabled": True}},
+], ids=["default", "migrate-job", "keda-snapshots"])
+def test_only_the_web_container_gets_the_multiprocess_dir(values):
+    objs, job = render(values)
+    having = [where for where, c in containers(objs, job) if MULTIPROC in env_of(c)]
+    assert having == ["Deployment/ytarchive-web/web"]
+    for key, obj in objs.items():  # nor through a ConfigMap or Secret every process reads (envFrom)
+        assert MULTIPROC not in (obj.get("data") or {}), key
+
+
+# --------------------------------------------------------------------------- the metrics token
+
+def token_ref(objs: dict) -> dict:
+    return env_of(web(objs)[1])["YTARCHIVE_METRICS_TOKEN"]["valueFrom"]["secretKeyRef"]
+
+
+def test_metrics_token_is_generated_into_the_secret_and_given_to_the_web_container_only():
+    objs, job = render()
+    token = b64(objs["Secret/ytarchive"]["data"]["YTARCHIVE_METRICS_TOKEN"])
+    assert len(token) == 40 and token.isalnum()
+    assert token_ref(objs) == {"name": "ytarchive", "key": "YTARCHIVE_METRICS_TOKEN"}
+    having = [where for where, c in containers(objs, job) if "YTARCHIVE_METRICS_TOKEN" in env_of(c)]
+    assert having == ["Deployment/ytarchive-web/web"]
+    assert "YTARCHIVE_METRICS_TOKEN" not in objs["ConfigMap/ytarchive-env"]["data"]
+
+
+def test_metrics_token_given_or_from_an_existing_secret():
+    objs, _ = render({"metrics": {"token": "scrape-me-0123456789"}})
+    assert b64(objs["Secret/ytarchive"]["data"]["YTARCHIVE_METRICS_TOKEN"]) == "scrape-me-0123456789"
+    objs, _ = render({"metrics": {"existingSecret": "prom-token", "existingSecretKey": "token",
+                                  "serviceMonitor": {"enabled": True}}})
+    assert "YTARCHIVE_METRICS_TOKEN" not in objs["Secret/ytarchive"]["data"]
+    assert token_ref(objs) == {"name": "prom-token", "key": "token"}
+    credentials = objs["ServiceMonitor/ytarchive-web"]["spec"]["endpoints"][0]["authorization"]["credentials"]
+    assert credentials == {"name": "prom-token", "key": "token"}
+
+
+def test_allow_networks_reach_the_web_container_only_when_set():
+    objs, _ = render()
+    assert "YTARCHIVE_METRICS_ALLOW_NETWORKS" not in env_of(web(objs)[1])
+    objs, _ = render({"metrics": {"allowNetworks": ["10.42.0.0/16", "fd00::/8"]}})
+    assert env_of(web(objs)[1])["YTARCHIVE_METRICS_ALLOW_NETWORKS"]["value"] == "10.42.0.0/16,fd00::/8"
+    with pytest.raises(Exception, match="allowNetworks"):
+        render({"metrics": {"allowNetworks": ["everyone"]}})
+
+
+# --------------------------------------------------------------------------- ServiceMonitor
+
+def test_service_monitor_scrapes_the_web_service_with_the_bearer_token():
+    objs, _ = render(ALL_ON)
+    sm = objs["ServiceMonitor/ytarchive-web"]
+    endpoint = sm["spec"]["endpoints"][0]
+    assert endpoint["authorization"] == {"type": "Bearer", "credentials": token_ref(objs)}
+    assert endpoint["path"] == "/metrics" and endpoint["port"] == "http"
+    service = objs["Service/ytarchive-web"]
+    assert "http" in {p["name"] for p in service["spec"]["ports"]}
+    assert sm["spec"]["selector"]["matchLabels"].items() <= service["metadata"]["labels"].items()
+    assert sm["metadata"]["namespace"] == service["metadata"]["namespace"]  # where the token's Secret is
+
+
+# --------------------------------------------------------------------------- Grafana dashboard
+
+def all_exprs(dashboard: dict) -> list[str]:
+    return [t["expr"] for p in dashboard["panels"] for t in p.get("targets", [])]
+
+
+def test_dashboard_file_is_a_self_contained_grafana_dashboard():
+    raw = DASHBOARD_FILE.read_text()
+    dashboard = json.loads(raw)
+    assert dashboard["uid"] and dashboard["title"] and "id" not in dashboard
+    assert "://" not in raw  # nothing loaded from another host: no links, images or plugin URLs
+    assert dashboard["links"] == [] and not dashboard.get("__requires")
+    variables = {v["name"]: v for v in dashboard["templating"]["list"]}
+    assert variables["datasource"]["type"] == "datasource" and variables["datasource"]["query"] == "prometheus"
+    ids = [p["id"] for p in dashboard["panels"]]
+    assert len(ids) == len(set(ids))
+    for panel in dashboard["panels"]:
+        assert panel["type"] in {"timeseries", "stat"}, panel["title"]  # core panels only
+        assert panel["datasource"] == {"type": "prometheus", "uid": "${datasource}"}, panel["title"]
+        grid = panel["gridPos"]
+        assert grid["x"] + grid["w"] <= 24, panel["title"]
+        refs = [t["refId"] for t in panel["targets"]]
+        assert panel["targets"] and len(refs) == len(set(refs)), panel["title"]
+        for target in panel["targets"]:
+            assert target["datasource"]["uid"] == "${datasource}" and target["expr"].strip()
+    for variable in variables.values():
+        if variable["type"] == "query":  # Grafana's label_values(<series selector>, <label>)
+            assert variable["datasource"]["uid"] == "${datasource}"
+            selector = re.fullmatch(r"label_values\((.+),\s*\w+\)", variable["query"]).group(1)
+            assert metric_names(selector) == {"ytarchive_channels"}, variable["query"]
+
+
+def test_dashboard_reads_only_contract_series_and_aggregates_them_with_max():
+    dashboard = json.loads(DASHBOARD_FILE.read_text())
+    exprs = all_exprs(dashboard)
+    for expr in exprs:
+        assert not outside_contract(metric_names(expr)), expr
+        if any(n.startswith("ytarchive_") for n in metric_names(expr)):
+            # Every web pod reports the same ytarchive_* values: never add them up across pods.
+            assert "sum" not in expr and "max without (instance, pod)" in expr, expr
+    used = set().union(*map(metric_names, exprs))
+    assert CONTRACT - {"ytarchive_download_duration_seconds_sum", "ytarchive_download_duration_seconds_count"} <= used
+    assert any(n.startswith("django_http_requests_latency") for n in used)
+    joined = "\n".join(exprs)
+    assert 'state="queued"' in joined and 'state="retrying"' in joined
+    assert "rate(ytarchive_downloads_total" in joined
+    for q in ("0.5", "0.9", "0.99"):
+        assert re.search(rf"histogram_quantile\({q}, .*ytarchive_download_duration_seconds_bucket\{{[^}}]*"
+                         rf'status="archived"', joined), q
+
+
+def test_dashboard_config_map_carries_the_file_for_the_grafana_sidecar():
+    objs, _ = render()
+    assert "ConfigMap/ytarchive-dashboard" not in objs  # off by default
+    objs, _ = render(ALL_ON)
+    cm = objs["ConfigMap/ytarchive-dashboard"]
+    assert cm["metadata"]["labels"]["grafana_dashboard"] == "1"
+    assert cm["metadata"]["namespace"] == check_chart.NS
+    assert json.loads(cm["data"]["ytarchive.json"]) == json.loads(DASHBOARD_FILE.read_text())
+    objs, _ = render({"metrics": {"grafanaDashboard": {
+        "enabled": True, "namespace": "monitoring", "labels": {"grafana_dashboard": "ytarchive"},
+        "annotations": {"grafana_folder": "Archive"}}}})
+    cm = objs["ConfigMap/ytarchive-dashboard"]
+    assert cm["metadata"]["namespace"] == "monitoring"
+    assert cm["metadata"]["labels"]["grafana_dashboard"] == "ytarchive"
+    assert cm["metadata"]["annotations"] == {"grafana_folder": "Archive"}
+
+
+# --------------------------------------------------------------------------- PrometheusRule
+
+ALERTS = {"YtarchiveQueueNotDraining", "YtarchiveDeadLettersGrowing", "YtarchiveNoWorkersWhileWorkWaits",
+          "YtarchiveDiskNearlyFull"}
+
+
+def rules_of(objs: dict) -> dict:
+    groups = objs["PrometheusRule/ytarchive"]["spec"]["groups"]
+    return {r["alert"]: r for g in groups for r in g["rules"]}
+
+
+def test_prometheus_rule_has_the_four_alerts_on_contract_series_only():
+    objs, _ = render()
+    assert "PrometheusRule/ytarchive" not in objs  # off by default
+    objs, _ = render(ALL_ON)
+    rules = rules_of(objs)
+    assert set(rules) == ALERTS
+    for name, rule in rules.items():
+        names = metric_names(rule["expr"])
+        assert names and names <= CONTRACT, (name, names)
+        assert "max by (namespace, job)" in rule["expr"] and not re.search(r"\bsum\s*(by\b|\()", rule["expr"]), name
+        assert rule["annotations"]["summary"] and rule["annotations"]["description"], name
+        assert rule["labels"]["severity"] in {"warning", "critical"}, name
+    assert 'ytarchive_queue_length{state="queued"}' in rules["YtarchiveQueueNotDraining"]["expr"]
+    assert "increase(ytarchive_downloads_total" in rules["YtarchiveQueueNotDraining"]["expr"]
+    assert rules["YtarchiveQueueNotDraining"]["for"] == "30m"
+    assert "ytarchive_dead_letters offset 1h" in rules["YtarchiveDeadLettersGrowing"]["expr"]
+    assert rules["YtarchiveDeadLettersGrowing"]["expr"].endswith("> 0")
+    assert "ytarchive_active_workers) == 0" in rules["YtarchiveNoWorkersWhileWorkWaits"]["expr"]
+    assert rules["YtarchiveNoWorkersWhileWorkWaits"]["for"] == "10m"
+    assert re.search(r"ytarchive_storage_free_bytes\).*/.*ytarchive_storage_size_bytes\)\s*< 0.1$",
+                     rules["YtarchiveDiskNearlyFull"]["expr"], re.S)
+
+
+def test_prometheus_rule_thresholds_labels_and_namespace_come_from_values():
+    objs, _ = render({"metrics": {"prometheusRule": {
+        "enabled": True, "namespace": "monitoring", "labels": {"release": "prom"}, "queueStuckFor": "1h30m",
+        "deadLettersPerHour": 5, "noWorkersFor": "15m", "diskFreeBelow": 0.05}}})
+    rule = objs["PrometheusRule/ytarchive"]
+    assert rule["metadata"]["namespace"] == "monitoring" and rule["metadata"]["labels"]["release"] == "prom"
+    rules = rules_of(objs)
+    assert "[1h30m]" in rules["YtarchiveQueueNotDraining"]["expr"]
+    assert rules["YtarchiveQueueNotDraining"]["for"] == "1h30m"
+    assert rules["YtarchiveDeadLettersGrowing"]["expr"].endswith("> 5")
+    assert rules["YtarchiveNoWorkersWhileWorkWaits"]["for"] == "15m"
+    assert rules["YtarchiveDiskNearlyFull"]["expr"].endswith("< 0.05")
+    assert "below 5 %" in rules["YtarchiveDiskNearlyFull"]["annotations"]["description"]
+    with pytest.raises(Exception, match="queueStuckFor"):
+        render({"metrics": {"prometheusRule": {"enabled": True, "queueStuckFor": "half an hour"}}})
+
+
+# --------------------------------------------------------------------------- Flower
+
+def flower(objs: dict) -> dict:
+    return objs["Deployment/ytarchive-flower"]["spec"]["template"]["spec"]["containers"][0]
+
+
+@pytest.mark.parametrize("values", [{}, {"flower": {"basicAuth": {"password": "given-pass"}}},
+                                    {"flower": {"basicAuth": {"existingSecret": "flower-auth"}}}],
+                         ids=["generated", "given", "existing-secret"])
+def test_flower_always_asks_for_its_login_and_probes_a_path_that_does_not(values):
+    objs, _ = render(values)
+    env = env_of(flower(objs))
+    ref = env["FLOWER_BASIC_AUTH"]["valueFrom"]["secretKeyRef"]
+    assert not ref.get("optional")  # a missing Secret key stops the pod instead of starting it open
+    assert not {"FLOWER_UNAUTHENTICATED_API", "FLOWER_AUTH"} & set(env)
+    if ref["name"] == "ytarchive":
+        user, _, password = b64(objs["Secret/ytarchive"]["data"][ref["key"]]).partition(":")
+        assert user == "admin" and password and "," not in password
+    for probe in ("livenessProbe", "readinessProbe"):
+        assert flower(objs)[probe]["httpGet"] == {"path": "/healthcheck", "port": "http"}
+
+
+def test_flower_serves_its_healthcheck_in_the_installed_version():
+    from flower.urls import handlers
+
+    patterns = {h[0] if isinstance(h, tuple) else h.regex.pattern.rstrip("$") for h in handlers}
+    assert "/healthcheck" in patterns
+
+
+@pytest.mark.parametrize("basic_auth", [{"username": "a,b"}, {"username": "a:b"}, {"password": "x,y"}])
+def test_flower_credentials_that_would_split_are_refused(basic_auth):
+    # FLOWER_BASIC_AUTH is "user:password[,user:password]": a comma would make a second credential.
+    with pytest.raises(Exception, match="basicAuth"):
+        render({"flower": {"basicAuth": basic_auth}})
