@@ -5,11 +5,13 @@ real programs, talking over loopback to each other and to the fixture site.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -230,3 +232,31 @@ class Api:
             busy = p["new"] + p["queued"] + p["downloading"] + p["retrying"]
             return p if p["total"] and busy == 0 else None
         return wait_for(settled, timeout, f"channel {channel_id} to settle", poll=0.5)
+
+
+@contextlib.contextmanager
+def canary_server():
+    """An HTTP server on 127.0.0.1 that records every path asked of it: ``(port, paths)``.
+
+    The address-guard tests point hostile URLs at it and assert it heard nothing.
+    """
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1], hits
+    finally:
+        server.shutdown()
+        server.server_close()

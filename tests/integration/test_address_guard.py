@@ -11,15 +11,13 @@ allowed address works.
 from __future__ import annotations
 
 import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from tests.conftest import ADMIN
 from tests.env_setup import RUN_DIR, database_url_for
 from tests.fixture_site.server import FixtureSite
-from tests.harness import Api, AppStack, free_port
+from tests.harness import Api, AppStack, canary_server, free_port
 
 pytestmark = pytest.mark.integration
 
@@ -30,21 +28,8 @@ HOSTILE = (MEDIA, REDIRECTED, THUMBNAIL, SUBTITLE)
 
 @pytest.fixture(scope="module")
 def canary():
-    hits: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    server.shutdown()
+    with canary_server() as (port, hits):
+        yield f"http://127.0.0.1:{port}", hits
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from archiver import netguard
 from archiver.netguard import AddressPolicy, AddressRefused
+from tests.harness import canary_server
 
 HOME = AddressPolicy.parse("192.168.1.0/24,10.0.0.7,fd00::/8")
 
@@ -53,21 +52,8 @@ def test_a_bad_setting_is_an_error(text):
 
 @pytest.fixture
 def canary():
-    hits = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server.server_address[1], hits
-    server.shutdown()
+    with canary_server() as found:
+        yield found
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "127.1", "2130706433"])
