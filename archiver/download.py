@@ -18,7 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from archiver import state, tree, ytdlp
+from archiver import log_context, state, tree, ytdlp
 from archiver.ids import require_safe_id
 from archiver.messages import DownloadReport, DownloadRequest
 from archiver.statuses import FailureKind, OutcomeStatus, VideoStatus
@@ -93,8 +93,13 @@ class _LeaseKeeper(threading.Thread):
         self.stopped = threading.Event()
         self.lost = False
         self.slots: list[str] = []  # the slots held (its site's, its channel's)
+        self.log_ids = log_context.current()  # a new thread starts without the download's ids
 
     def run(self):
+        with log_context.bound(**self.log_ids):
+            self._renew()
+
+    def _renew(self):
         r, channel_id, video_id, token, lease_seconds = self.args
         while not self.stopped.wait(lease_seconds / 3):
             try:

@@ -1,12 +1,15 @@
 """Which process, channel and video a log line is about, on every line.
 
-``bound(channel_id=..., video_id=...)`` sets context variables for the code
-inside it (a download task runs inside one on its own pool thread; a sync
-inside another), and ``ContextFilter`` (on the log handler) copies them onto
-every record emitted there, yt-dlp's own messages included. Leaving the block
-restores what was there before, so nothing leaks into the thread's next task.
-The process name comes from YTARCHIVE_PROCESS_NAME, or supervisord's
-SUPERVISOR_PROCESS_NAME under ``make run``.
+``bound(channel_id=..., video_id=...)`` (or ``bind``/``unbind``) sets context
+variables for the code inside it (a task whose message names a video, from
+Celery's task_prerun to task_postrun: config.celery_logging; a sync inside
+``bound``), and ``ContextFilter`` (on the log handler) copies them onto every
+record emitted there, yt-dlp's own messages included. Leaving restores what
+was there before, so nothing leaks into the pool thread's next task. A new
+thread starts with no ids: one started for a download or a sync (its lease
+keeper, its heartbeat) carries them over with ``current()``. The process name
+comes from YTARCHIVE_PROCESS_NAME, or supervisord's SUPERVISOR_PROCESS_NAME
+under ``make run``.
 """
 from __future__ import annotations
 
@@ -23,14 +26,23 @@ def process_name() -> str:
     return os.environ.get("YTARCHIVE_PROCESS_NAME") or os.environ.get("SUPERVISOR_PROCESS_NAME") or "ytarchive"
 
 
+def bind(**values) -> list:
+    """Set the ids given (others are ignored); ``unbind`` the result to restore what was there."""
+    return [(_vars[name], _vars[name].set(value)) for name, value in values.items() if name in _vars]
+
+
+def unbind(tokens: list) -> None:
+    for var, token in reversed(tokens):
+        var.reset(token)
+
+
 @contextmanager
 def bound(**values):
-    tokens = [(_vars[name], _vars[name].set(value)) for name, value in values.items() if name in _vars]
+    tokens = bind(**values)
     try:
         yield
     finally:
-        for var, token in reversed(tokens):
-            var.reset(token)
+        unbind(tokens)
 
 
 def current() -> dict:

@@ -56,8 +56,13 @@ class SyncHeartbeat(threading.Thread):
         self.job_id, self.attempt, self.interval = job_id, attempt, lease_seconds / 3
         self.stopped = threading.Event()
         self.lost = False
+        self.log_ids = log_context.current()  # a new thread starts without the sync's channel id
 
     def run(self):
+        with log_context.bound(**self.log_ids):
+            self._beat()
+
+    def _beat(self):
         try:
             while not self.stopped.wait(self.interval):
                 try:

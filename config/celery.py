@@ -7,6 +7,8 @@ import os
 
 from celery import Celery
 
+from config import celery_logging  # noqa: F401  (a task's ids on its log lines)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("ytarchive")

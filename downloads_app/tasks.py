@@ -5,6 +5,8 @@ database (YTARCHIVE_ROLE=download): it reports its outcome by sending
 ``record_download_outcome`` to the ``control`` queue, where the database is.
 It never retries by itself: a transient failure is an outcome like any other,
 and the control side decides when to try again (downloads_app.outcomes).
+Both tasks log with their message's channel and video ids on every line
+(config.celery_logging binds them around each task run).
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from celery import shared_task
 from celery.exceptions import Reject
 from django.conf import settings
 
-from archiver import log_context, state
+from archiver import state
 from archiver.download import Action, action_for, archive_video
 from archiver.messages import DownloadReport, DownloadRequest, MessageError
 from archiver.statuses import VideoStatus
@@ -30,11 +32,6 @@ def download_video(message: dict) -> str:
     except MessageError as exc:
         log.error("download message refused: %s", exc)
         raise Reject(str(exc), requeue=False) from exc
-    with log_context.bound(channel_id=request.channel_id, video_id=request.video_id, attempt=request.attempt):
-        return _download(request)
-
-
-def _download(request: DownloadRequest) -> str:
     r = state.connect(settings.REDIS_URL)
     outcome = archive_video(request, settings.ARCHIVE_ROOT, r, settings.YTARCHIVE["LEASE_SECONDS"],
                             should_stop=STOP.is_set, site_limit=settings.YTARCHIVE["DOWNLOADS_PER_SITE"],
@@ -68,9 +65,7 @@ def _best_effort(func, *args) -> None:
 def record_download_outcome(report: dict) -> None:
     from downloads_app.outcomes import record_outcome
 
-    ids = {k: report.get(k) for k in ("channel_id", "video_id", "attempt")} if isinstance(report, dict) else {}
-    with log_context.bound(**ids):
-        record_outcome(DownloadReport.from_dict(report))
+    record_outcome(DownloadReport.from_dict(report))
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -92,39 +92,3 @@ def test_field_errors_fold_into_one_detail(detail, text):
 
     assert describe(detail) == text
 
-
-def test_log_relay_in_json_mode_wraps_foreign_lines_and_names_the_process():
-    import json
-
-    pending: dict[str, str] = {}
-    out = prefix("redis", '1:M 25 Nov Ready to accept connections\n{"message": "x", "level": "INFO"}\n',
-                 pending, json_lines=True).splitlines()
-    wrapped, ours = (json.loads(line) for line in out)
-    assert wrapped["process"] == "redis" and wrapped["message"].startswith("1:M") and wrapped["timestamp"]
-    assert ours == {"message": "x", "level": "INFO", "process": "redis"}
-
-
-def test_log_context_adds_ids_inside_a_block_only_and_per_thread():
-    import logging
-    import threading
-
-    from archiver.log_context import ContextFilter, bound
-
-    def record():
-        r = logging.LogRecord("t", logging.INFO, __file__, 1, "m", None, None)
-        ContextFilter().filter(r)
-        return r
-
-    seen = {}
-
-    def other_thread():
-        seen["other"] = getattr(record(), "video_id", None)
-
-    with bound(channel_id="c1", video_id="v1", attempt=2):
-        inside = record()
-        thread = threading.Thread(target=other_thread)
-        thread.start()
-        thread.join()
-    after = record()
-    assert (inside.channel_id, inside.video_id, inside.attempt) == ("c1", "v1", 2)
-    assert seen["other"] is None and not hasattr(after, "video_id") and after.process_name

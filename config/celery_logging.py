@@ -1,0 +1,39 @@
+"""Celery's side of the logs: a task's ids on all of its lines.
+
+A task whose message names a video (``download_video``'s request,
+``record_download_outcome``'s report) runs with that message's
+``channel_id``, ``video_id`` and ``attempt`` bound (archiver.log_context)
+from ``task_prerun`` to ``task_postrun``, so Celery's own "Task … succeeded"
+or "… raised" line carries them too. Both signals are sent on the thread
+that runs the task, postrun from a ``finally``: the ids never reach the
+next task of that pool thread.
+"""
+from __future__ import annotations
+
+import threading
+
+from celery.signals import task_postrun, task_prerun
+
+from archiver import log_context
+
+_bound: dict[tuple[str, int], list] = {}  # (task id, thread) -> what to unbind after the task
+
+
+def message_ids(args, kwargs) -> dict:
+    """The ids in a task's message: its first dict argument's ``channel_id``, ``video_id`` and ``attempt``."""
+    message = next((a for a in (*(args or ()), *(kwargs or {}).values()) if isinstance(a, dict)), {})
+    return {name: value for name in log_context.FIELDS
+            if isinstance(value := message.get(name), str | int) and not isinstance(value, bool)}
+
+
+@task_prerun.connect
+def _bind_task_ids(task_id=None, args=None, kwargs=None, **_):
+    ids = message_ids(args, kwargs)
+    if ids:
+        _bound[(task_id, threading.get_ident())] = log_context.bind(**ids)
+
+
+@task_postrun.connect
+def _unbind_task_ids(task_id=None, **_):
+    log_context.unbind(_bound.pop((task_id, threading.get_ident()), []))
+
