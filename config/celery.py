@@ -7,7 +7,7 @@ import os
 
 from celery import Celery
 
-from config import celery_logging  # noqa: F401  (a task's ids on its log lines)
+from config import celery_logging  # noqa: F401  (a task's ids on its log lines; JSON from the first line)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 

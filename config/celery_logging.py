@@ -1,18 +1,25 @@
-"""Celery's side of the logs: a task's ids on all of its lines.
+"""Celery's side of the logs: a task's ids on all of its lines, and JSON from a worker's first line to its last.
 
-A task whose message names a video (``download_video``'s request,
-``record_download_outcome``'s report) runs with that message's
-``channel_id``, ``video_id`` and ``attempt`` bound (archiver.log_context)
-from ``task_prerun`` to ``task_postrun``, so Celery's own "Task … succeeded"
-or "… raised" line carries them too. Both signals are sent on the thread
-that runs the task, postrun from a ``finally``: the ids never reach the
-next task of that pool thread.
+* A task whose message names a video (``download_video``'s request,
+  ``record_download_outcome``'s report) runs with that message's
+  ``channel_id``, ``video_id`` and ``attempt`` bound (archiver.log_context)
+  from ``task_prerun`` to ``task_postrun``, so Celery's own "Task … succeeded"
+  or "… raised" line carries them too. Both signals are sent on the thread
+  that runs the task, postrun from a ``finally``: the ids never reach the
+  next task of that pool thread.
+* LOG_FORMAT=json: ``celeryd_init`` comes before Celery's first output (its
+  warning about running as root) and before it sets logging up, so logging
+  is configured there; the shutdown notices Celery writes straight to stdout
+  (``worker: Warm shutdown``) go through logging. The start-up banners are
+  turned off with ``celery --quiet`` (config.launch, archiver.scaling) or
+  CELERY_QUIET=true (the Helm chart).
 """
 from __future__ import annotations
 
+import logging
 import threading
 
-from celery.signals import task_postrun, task_prerun
+from celery.signals import celeryd_init, task_postrun, task_prerun
 
 from archiver import log_context
 
@@ -37,3 +44,21 @@ def _bind_task_ids(task_id=None, args=None, kwargs=None, **_):
 def _unbind_task_ids(task_id=None, **_):
     log_context.unbind(_bound.pop((task_id, threading.get_ident()), []))
 
+
+@celeryd_init.connect
+def _json_from_the_first_line(**_):
+    from django.conf import settings
+
+    if settings.LOG_FORMAT != "json":
+        return
+    import celery.apps.worker
+
+    from config.log_format import configure
+
+    configure(settings.LOGGING)
+    celery.apps.worker.safe_say = _say
+
+
+def _say(msg, f=None) -> None:
+    """Celery's ``safe_say`` (a notice written to stdout, outside logging) as a log line."""
+    logging.getLogger("celery.apps.worker").info("%s", str(msg).strip())

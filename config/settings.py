@@ -272,3 +272,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+LOGGING_CONFIG = "config.log_format.configure"  # dictConfig, plus warnings and crashes as log lines in json

@@ -4,6 +4,9 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -15,6 +18,7 @@ from config.celery import app
 from config.celery_logging import message_ids
 from config.log_format import json_formatter
 from config.log_relay import prefix
+from tests.harness import REPO
 
 probe_log = logging.getLogger("tests.probe")
 
@@ -162,3 +166,54 @@ def test_log_relay_in_json_mode_wraps_foreign_lines_and_names_the_process():
     assert number["message"] == "42" and number["process"] == "redis"
     assert json.loads(prefix("redis", 'it"}\n', pending, json_lines=True)) == {"message": "split", "process": "redis"}
 
+
+def run_python(code: str, log_format: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "LOG_FORMAT": log_format, "YTARCHIVE_PROCESS_NAME": "probe"}
+    return subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60,
+                          env=env)
+
+
+WORKER_LIKE = """
+import logging, sys, threading, warnings
+import django
+django.setup()
+import config.celery
+from celery.signals import celeryd_init
+celeryd_init.send(sender="probe@host", instance=None, conf=None, options={})
+import celery.apps.worker
+celery.apps.worker.safe_say("worker: Warm shutdown (MainProcess)", sys.__stdout__)
+logging.getLogger("probe").info("hello")
+warnings.warn("careful")
+thread = threading.Thread(target=lambda: 1 / 0, name="doomed")
+thread.start()
+thread.join()
+raise RuntimeError("the end")
+"""
+
+
+def test_json_mode_puts_celery_notices_warnings_and_crashes_on_json_lines():
+    result = run_python(WORKER_LIKE, "json")
+    assert result.returncode == 1 and result.stdout == ""
+    records = [json.loads(line) for line in result.stderr.splitlines()]  # every line is one JSON object
+    assert all(r["process"] == "probe" for r in records)
+    by_message = {r["message"].split("\n")[0]: r for r in records}
+    assert by_message["worker: Warm shutdown (MainProcess)"]["logger"] == "celery.apps.worker"
+    assert "hello" in by_message
+    assert any("UserWarning: careful" in m and by_message[m]["logger"] == "py.warnings" for m in by_message)
+    assert "ZeroDivisionError" in by_message["uncaught exception in thread doomed"]["exc_info"]
+    assert "RuntimeError: the end" in by_message["uncaught exception"]["exc_info"]
+
+
+def test_plain_mode_keeps_its_lines():
+    result = run_python("import django, logging; django.setup(); logging.getLogger('probe').info('hello')", "plain")
+    assert result.returncode == 0
+    line, = result.stderr.splitlines()
+    assert line.endswith(" INFO probe hello") and not line.startswith("{")
+
+
+def test_a_bad_log_format_stops_with_one_line_naming_it():
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=REPO, capture_output=True, text=True,
+                            timeout=60, env={**os.environ, "LOG_FORMAT": "xml"})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "ytarchive: configuration error: LOG_FORMAT='xml' must be one of: plain, json"]
