@@ -139,7 +139,7 @@ def check_default(o: dict, job: dict | None, notes: str) -> None:
     cm = o["ConfigMap/ytarchive-env"]["data"]
     assert cm["YTARCHIVE_SCALER"] == "kubernetes" and cm["YTARCHIVE_K8S_NAMESPACE"] == NS
     assert cm["YTARCHIVE_K8S_JOB_TEMPLATE"] == "/etc/ytarchive/job.yaml" and cm["YTARCHIVE_MAX_WORKERS"] == "10"
-    assert cm["DJANGO_DEBUG"] == "false" and cm["ARCHIVE_ROOT"] == "/archive"
+    assert cm["DJANGO_DEBUG"] == "false" and cm["ARCHIVE_ROOT"] == "/archive" and "CELERY_QUIET" not in cm
     sec = o["Secret/ytarchive"]["data"]
     assert set(sec) == {"DJANGO_SECRET_KEY", "DJANGO_SUPERUSER_PASSWORD", "FLOWER_PASSWORD", "FLOWER_BASIC_AUTH",
                         "YTARCHIVE_METRICS_TOKEN"}

@@ -352,3 +352,12 @@ def test_flower_credentials_that_would_split_are_refused(basic_auth):
     # FLOWER_BASIC_AUTH is "user:password[,user:password]": a comma would make a second credential.
     with pytest.raises(Exception, match="basicAuth"):
         render({"flower": {"basicAuth": basic_auth}})
+
+
+def test_json_logs_turn_off_the_celery_banner_in_every_pod_and_the_job():
+    """logFormat json sets CELERY_QUIET (celery --quiet): no banner among the JSON lines."""
+    plain_objs, _ = render()
+    assert "CELERY_QUIET" not in plain_objs["ConfigMap/ytarchive-env"]["data"]
+    objs, job = render({"django": {"logFormat": "json"}})
+    assert objs["ConfigMap/ytarchive-env"]["data"]["CELERY_QUIET"] == "true"
+    assert env_of(job["spec"]["template"]["spec"]["containers"][0])["CELERY_QUIET"]["value"] == "true"

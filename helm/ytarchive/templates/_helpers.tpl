@@ -317,6 +317,9 @@ DJANGO_SETTINGS_MODULE: config.settings
 DJANGO_DEBUG: {{ .Values.django.debug | toString | quote }}
 LOG_LEVEL: {{ .Values.django.logLevel | quote }}
 LOG_FORMAT: {{ .Values.django.logFormat | default "plain" | quote }}
+{{- if eq (.Values.django.logFormat | default "plain") "json" }}
+CELERY_QUIET: "true"
+{{- end }}
 TZ: {{ .Values.django.timeZone | quote }}
 ARCHIVE_ROOT: /archive
 HOME: /tmp
