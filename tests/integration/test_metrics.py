@@ -9,9 +9,11 @@ every process is a JSON object, and a download's lines carry its ids.
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -161,9 +163,12 @@ def test_metrics_and_flower_refuse_anonymous_callers(metered):
     assert requests.get(f"{flower}/", auth=("admin", "wrong"), timeout=10).status_code == 401
 
 
-def test_json_logs_from_every_process_with_the_ids_of_each_download(metered):
-    import json
+DOWNLOAD_LOGGERS = ("archiver.download", "archiver.ytdlp", "downloads_app.outcomes")
+DOWNLOAD_TASK_LINE = re.compile(r"^Task downloads_app\.tasks\.(download_video|record_download_outcome)\[")
 
+
+def test_json_logs_from_every_process_with_the_ids_of_each_download(metered):
+    """The stack's whole output so far (the channel archived above) as a log collector would read it."""
     lines = [line for line in metered.log_path.read_text(errors="replace").splitlines() if line.strip()]
     records = []
     for line in lines:
@@ -172,13 +177,28 @@ def test_json_logs_from_every_process_with_the_ids_of_each_download(metered):
         except ValueError:
             record = None
         assert isinstance(record, dict) and record.get("process") and "message" in record, line
+        assert datetime.fromisoformat(record["timestamp"]).utcoffset() == timedelta(0), line
+        if record["process"] != "launch":  # the launcher's own two lines are wrapped; the rest is logging's
+            assert {"level", "logger"} <= record.keys(), line  # no banner, warning or notice printed around it
         records.append(record)
     processes = {r["process"] for r in records}
     assert {"web", "control", "beat", "scaler", "flower"} <= processes, processes
     assert any(p.startswith("download-") for p in processes), processes
     archived = [r for r in records if "archived in" in r["message"] and r["process"].startswith("download-")]
     assert archived and all(r.get("video_id") and r.get("channel_id") == CHANNEL_ID for r in archived)
-    for r in archived:
-        assert r["video_id"] in r["message"]  # the ids are this download's, not a neighbour thread's
-    access = [r for r in records if r["process"] == "web" and "/metrics" in r["message"]]
+
+    # Every line about one download carries that download's ids, never a neighbour thread's: ours on the
+    # worker (yt-dlp's own messages included) and on the control side, and Celery's "Task ... succeeded".
+    about_one = [r for r in records if r.get("logger") in DOWNLOAD_LOGGERS
+                 or (r.get("logger") == "celery.app.trace" and DOWNLOAD_TASK_LINE.match(r["message"]))]
+    assert {r["logger"] for r in about_one} == {*DOWNLOAD_LOGGERS, "celery.app.trace"}
+    for r in about_one:
+        named = re.search(r"video(?:=|_id': ')([\w.-]+)", r["message"] + str((r.get("data") or {}).get("args")))
+        assert named and r.get("video_id") == named.group(1) and r.get("channel_id") == CHANNEL_ID, r
+        assert r.get("attempt", 0) >= 1, r
+    assert not any("video_id" in r for r in records if r.get("logger") == "celery.worker.strategy")  # "received"
+    syncs = [r for r in records if r.get("logger") == "channels_app.sync"]
+    assert syncs and all(r.get("channel_id") == CHANNEL_ID for r in syncs)  # a sync's lines carry its channel
+    access = [r for r in records if r["process"] == "web" and r.get("logger") == "gunicorn.access"
+              and "/metrics" in r["message"]]
     assert access  # gunicorn's access log too
