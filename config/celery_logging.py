@@ -9,14 +9,14 @@
   next task of that pool thread.
 * LOG_FORMAT=json: ``celeryd_init`` comes before Celery's first output (its
   warning about running as root) and before it sets logging up, so logging
-  is configured there; the shutdown notices Celery writes straight to stdout
-  (``worker: Warm shutdown``) go through logging. The start-up banners are
-  turned off with ``celery --quiet`` (config.launch, archiver.scaling) or
-  CELERY_QUIET=true (the Helm chart).
+  is configured there. The start-up banners are turned off with
+  ``celery --quiet`` (config.launch, archiver.scaling) or CELERY_QUIET=true
+  (the Helm chart). The one notice Celery prints to stdout outside logging
+  (``worker: Warm shutdown``) is left as it is (we do not patch Celery); under
+  ``make run`` the log relay wraps it into a JSON line like any foreign line.
 """
 from __future__ import annotations
 
-import logging
 import threading
 
 from celery.signals import celeryd_init, task_postrun, task_prerun
@@ -51,14 +51,6 @@ def _json_from_the_first_line(**_):
 
     if settings.LOG_FORMAT != "json":
         return
-    import celery.apps.worker
-
     from config.log_format import configure
 
     configure(settings.LOGGING)
-    celery.apps.worker.safe_say = _say
-
-
-def _say(msg, f=None) -> None:
-    """Celery's ``safe_say`` (a notice written to stdout, outside logging) as a log line."""
-    logging.getLogger("celery.apps.worker").info("%s", str(msg).strip())
