@@ -13,12 +13,13 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from archiver import log_context, state, tree, ytdlp
+from archiver import cookies, log_context, state, tree, ytdlp
 from archiver.ids import require_safe_id
 from archiver.messages import DownloadReport, DownloadRequest
 from archiver.statuses import FailureKind, OutcomeStatus, VideoStatus
@@ -38,6 +39,7 @@ class Result(StrEnum):
     BUSY = "busy"  # another worker holds the video's lease: this duplicate does nothing
     INTERRUPTED = "interrupted"  # the worker is stopping: hand the video back unfinished
     CANCELLED = "cancelled"  # its channel was deleted meanwhile
+    SKIPPED = "skipped"  # the channel's options leave it out (published before its cutoff)
 
 
 class Action(StrEnum):
@@ -64,7 +66,7 @@ class Outcome:
     height: int = 0
 
     def report(self, request: DownloadRequest) -> DownloadReport:
-        if self.status not in (Result.ARCHIVED, Result.FAILED):
+        if self.status not in _REPORTED:
             raise ValueError(f"a {self.status} download is not reported")
         return DownloadReport(
             video_pk=request.video_pk, channel_id=request.channel_id, video_id=request.video_id,
@@ -75,9 +77,12 @@ class Outcome:
         )
 
 
+_REPORTED = (Result.ARCHIVED, Result.FAILED, Result.SKIPPED)
+
+
 def action_for(outcome: Outcome) -> Action:
     """The download task's whole decision: report what ended, hand back what stopped, drop the rest."""
-    if outcome.status in (Result.ARCHIVED, Result.FAILED):
+    if outcome.status in _REPORTED:
         return Action.REPORT
     if outcome.status is Result.INTERRUPTED:
         return Action.HAND_BACK
@@ -178,11 +183,13 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
             _wait_for_slot(r, keeper, site, token, site_limit, lease_seconds, should_stop)
         state.set_state(r, channel_id, video_id, VideoStatus.DOWNLOADING)
         temp_dir = tree.make_temp_video_dir(root, channel_id, video_id)
-        result = ytdlp.download(
-            request.url, temp_dir, ytdlp.Options.from_request(request.options),
-            on_progress=_progress_publisher(r, channel_id, video_id, lambda: should_stop() or keeper.lost),
-            context=context,
-        )
+        key = request.options.cookies_key
+        with cookies.from_redis(r, key) if key else nullcontext() as cookiefile:
+            result = ytdlp.download(
+                request.url, temp_dir, ytdlp.Options.from_request(request.options, str(cookiefile or "")),
+                on_progress=_progress_publisher(r, channel_id, video_id, lambda: should_stop() or keeper.lost),
+                context=context,
+            )
         if not tree.publish_video_dir(temp_dir, final_dir):
             log.info("%sfinished by another worker first; kept theirs", context)
         temp_dir = None
@@ -194,6 +201,13 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
     except Interrupted:
         log.info("%sinterrupted: handing it back", context)
         return Outcome(Result.INTERRUPTED, seconds=time.monotonic() - started)
+    except ytdlp.Skipped as exc:
+        log.info("%sskipped: %s", context, exc)
+        return Outcome(Result.SKIPPED, reason=str(exc), seconds=time.monotonic() - started)
+    except cookies.CookiesMissing as exc:
+        log.info("%sfailed (transient): %s", context, exc)
+        return Outcome(Result.FAILED, kind=FailureKind.TRANSIENT, reason=str(exc),
+                       seconds=time.monotonic() - started)
     except Exception as exc:  # every failure becomes an outcome with a reason
         kind, reason = ytdlp.classify(exc)
         if kind == FailureKind.BLOCKED:

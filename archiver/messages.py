@@ -75,6 +75,14 @@ class DownloadOptions:
     sleep_min: float = 0.0
     sleep_max: float = 0.0
     channel_limit: int = 0  # most downloads of this channel at once, across all workers (0: no cap)
+    published_after: str = ""  # YYYYMMDD
+    sleep_requests: float = 0.0
+    sponsorblock_mark: tuple[str, ...] = ()
+    sponsorblock_remove: tuple[str, ...] = ()
+    sponsorblock_api: str = ""
+    # The Redis key holding the channel's cookies (archiver.cookies), never the cookies themselves:
+    # a message is visible in Flower and the broker.
+    cookies_key: str = ""
 
     @classmethod
     def from_dict(cls, data) -> DownloadOptions:

@@ -55,6 +55,8 @@ def next_step(status: OutcomeStatus, kind: FailureKind, attempt: int, max_attemp
     """
     if status is OutcomeStatus.ARCHIVED:
         return Step(VideoStatus.ARCHIVED, FailureKind.NONE, None)
+    if status is OutcomeStatus.SKIPPED:  # the channel's options leave it out: no failure, no retry
+        return Step(VideoStatus.SKIPPED, FailureKind.NONE, None)
     if kind is FailureKind.BLOCKED:
         return Step(VideoStatus.RETRYING, FailureKind.BLOCKED, max(paused_until or now, now))
     if kind is FailureKind.PERMANENT:

@@ -18,6 +18,7 @@ class VideoStatus(StrEnum):
     RETRYING = "retrying"  # failed transiently; the control side requeues it at next_attempt_at
     ARCHIVED = "archived"  # its folder is in the archive, complete
     FAILED = "failed"  # permanent failure, or transient with no retries left (the dead-letter list)
+    SKIPPED = "skipped"  # left out by the channel's options once its date was known (published too early)
 
 
 class FailureKind(StrEnum):
@@ -28,10 +29,11 @@ class FailureKind(StrEnum):
 
 
 class OutcomeStatus(StrEnum):
-    """What a worker reports to the control side. Only these two ever leave a worker."""
+    """What a worker reports to the control side. Only these ever leave a worker."""
 
     ARCHIVED = "archived"
     FAILED = "failed"
+    SKIPPED = "skipped"
 
 
 class SyncStatus(StrEnum):
@@ -50,7 +52,7 @@ PROGRESS_STATUSES = tuple(VideoStatus)
 SEED_STATES = {
     "pending": (VideoStatus.NEW, VideoStatus.QUEUED),
     "running": (VideoStatus.DOWNLOADING,),
-    "completed": (VideoStatus.ARCHIVED,),
+    "completed": (VideoStatus.ARCHIVED, VideoStatus.SKIPPED),  # nothing left to do
     "failed": (VideoStatus.FAILED,),
     "timeout": (VideoStatus.RETRYING,),  # a timeout is a transient failure
     "retry": (VideoStatus.RETRYING,),

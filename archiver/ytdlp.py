@@ -31,10 +31,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import yt_dlp
-from yt_dlp.utils import DownloadError, ExtractorError, unsmuggle_url
+from yt_dlp.utils import DateRange, DownloadError, ExtractorError, unsmuggle_url
 
 from archiver import netguard, tree
-from archiver.download_profile import Profile, ytdlp_format
+from archiver.download_profile import Profile, published_too_early, sponsorblock_postprocessors, ytdlp_format
 from archiver.errors import UserError
 from archiver.ids import channel_key, is_safe_id, safe_id
 
@@ -54,15 +54,25 @@ class Options:
     http_retries: int = 10
     rate_limit: int = 0  # bytes/s, 0 = unlimited
     profile: Profile = field(default_factory=Profile)  # the channel's quality, container, audio, pacing
+    sponsorblock_api: str = "https://sponsor.ajay.app"
+    cookiefile: str = ""  # a private copy of the channel's cookies (archiver.cookies), for this use only
 
     @classmethod
-    def from_request(cls, options) -> Options:
+    def from_request(cls, options, cookiefile: str = "") -> Options:
         """From a message's ``DownloadOptions`` (already parsed strictly)."""
         return cls(format=options.format, socket_timeout=options.socket_timeout,
                    http_retries=options.http_retries, rate_limit=options.rate_limit,
                    profile=Profile(max_height=options.max_height, container=options.container,
                                    audio_only=options.audio_only, sleep_min=options.sleep_min,
-                                   sleep_max=options.sleep_max))
+                                   sleep_max=options.sleep_max, published_after=options.published_after,
+                                   sleep_requests=options.sleep_requests,
+                                   sponsorblock_mark=options.sponsorblock_mark,
+                                   sponsorblock_remove=options.sponsorblock_remove),
+                   sponsorblock_api=options.sponsorblock_api or cls.sponsorblock_api, cookiefile=cookiefile)
+
+
+class Skipped(Exception):
+    """A video the channel's options leave out, known only once its metadata is read (its date)."""
 
 
 @dataclass(frozen=True)
@@ -155,6 +165,9 @@ def _base_params(opts: Options, context: str = "") -> dict:
         "call_home": False,
         "js_runtimes": _js_runtimes(),
         "noplaylist": False,
+        # Never logged, never kept: a private copy made for this one listing or download.
+        "cookiefile": opts.cookiefile or None,
+        "sleep_interval_requests": opts.profile.sleep_requests or None,
     }
 
 
@@ -376,11 +389,18 @@ def download(
 ) -> DownloadResult:
     """Download one video into ``temp_dir`` and lay it out as the archive tree wants.
 
-    Raises yt-dlp's DownloadError on failure; ``classify`` says whether to retry.
+    Raises yt-dlp's DownloadError on failure; ``classify`` says whether to retry;
+    ``Skipped`` when the video was published before the channel's cutoff.
     Only ``params["paths"]`` (a documented option) changes between the videos
-    a thread's YoutubeDL downloads.
+    a thread's YoutubeDL downloads. A download with cookies gets a YoutubeDL of
+    its own, closed afterwards, so no cookie outlives it in a reused one.
     """
-    downloader = _downloader(opts)
+    if opts.cookiefile:
+        logger, progress = _Logger(), _ProgressSlot()
+        downloader = _Downloader(opts, yt_dlp.YoutubeDL(_download_params(opts, logger, progress)), logger,
+                                 progress)
+    else:
+        downloader = _downloader(opts)
     downloader.ydl.params["paths"] = {"home": str(temp_dir), "temp": str(temp_dir)}
     downloader.logger.context = context
     downloader.progress.hook = on_progress
@@ -393,7 +413,8 @@ def download(
             raise DownloadError(refused[0])
         info = downloader.ydl.sanitize_info(info)
     except BaseException as exc:
-        _forget_downloader()
+        if not opts.cookiefile:
+            _forget_downloader()
         refused = netguard.take_refusals()
         if refused and not isinstance(exc, DownloadError | KeyboardInterrupt | SystemExit):
             raise DownloadError(refused[0]) from exc
@@ -403,6 +424,11 @@ def download(
     finally:
         downloader.progress.hook = None
         downloader.logger.context = ""
+        if opts.cookiefile:
+            downloader.ydl.close()
+    if published_too_early(info.get("upload_date"), opts.profile):  # yt-dlp's daterange kept it off disk
+        raise Skipped(f"published {info['upload_date']}, before the channel's cutoff "
+                      f"{opts.profile.published_after}")
     return _lay_out(Path(temp_dir), info)
 
 
@@ -413,6 +439,8 @@ def _download_params(opts: Options, logger: _Logger, progress: _ProgressSlot) ->
         extra.append({"key": "FFmpegVideoRemuxer", "preferedformat": opts.profile.container})
     pacing = ({"sleep_interval": opts.profile.sleep_min, "max_sleep_interval": opts.profile.sleep_max}
               if opts.profile.sleep_max > 0 else {})
+    if opts.profile.published_after:
+        pacing["daterange"] = DateRange(start=opts.profile.published_after)
     return {
         **_base_params(opts),
         **pacing,
@@ -438,6 +466,7 @@ def _download_params(opts: Options, logger: _Logger, progress: _ProgressSlot) ->
             {"key": "FFmpegSubtitlesConvertor", "format": "vtt", "when": "before_dl"},
             {"key": "FFmpegThumbnailsConvertor", "format": "jpg", "when": "before_dl"},
             *extra,
+            *sponsorblock_postprocessors(opts.profile, opts.sponsorblock_api),
         ],
         "progress_hooks": [progress],
     }

@@ -1,10 +1,12 @@
-"""Admin: channels (with a sync action) and their sync jobs, browsable and searchable."""
+"""Admin: channels (with a sync action, their options and cookies) and their sync jobs, browsable and searchable."""
+from django import forms
 from django.contrib import admin, messages
 from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
 
-from archiver.errors import ConflictError
-from channels_app import services
+from archiver import cookies, download_profile
+from archiver.errors import ConflictError, UserError
+from channels_app import options, services
 from channels_app.models import Channel, SyncJob
 from channels_app.schedules import TASK_PREFIX
 
@@ -20,6 +22,45 @@ class SyncJobInline(admin.TabularInline):
     ordering = ["-created_at"]
 
 
+class ChannelForm(forms.ModelForm):
+    """The channel's fields, its SponsorBlock categories checked as the API checks them, and its cookies."""
+
+    cookies_file = forms.FileField(required=False, help_text="A cookies.txt (Netscape format) for members-only "
+                                   "and age-gated videos; kept privately, never shown again.")
+    clear_cookies = forms.BooleanField(required=False, help_text="Remove this channel's own cookies.")
+
+    class Meta:
+        model = Channel
+        fields = ["enabled", "sync_interval_hours", *options.FIELDS, "rate_limit", "max_concurrent"]
+
+    def _categories(self, name, allowed):
+        try:
+            return ",".join(download_profile.parse_categories(self.cleaned_data.get(name, ""), allowed))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_sponsorblock_mark(self):
+        return self._categories("sponsorblock_mark", download_profile.SPONSOR_CATEGORIES)
+
+    def clean_sponsorblock_remove(self):
+        return self._categories("sponsorblock_remove", download_profile.REMOVABLE_CATEGORIES)
+
+    def clean_tabs(self):
+        try:
+            return ",".join(download_profile.parse_tabs(self.cleaned_data.get("tabs", "")))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_cookies_file(self):
+        upload = self.cleaned_data.get("cookies_file")
+        if upload is None:
+            return None
+        try:
+            return cookies.check(upload.read(cookies.MAX_BYTES + 1))
+        except UserError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
     list_display = ["id", "title", "extractor", "enabled", "sync_interval_hours", "last_synced_at"]
@@ -28,9 +69,21 @@ class ChannelAdmin(admin.ModelAdmin):
     search_fields = ["id", "title", "url", "source_url", "uploader"]
     readonly_fields = ["id", "url", "source_url", "extractor", "raw_id", "title", "description",
                        "uploader", "thumbnail_url", "created_at", "updated_at", "last_synced_at",
-                       "last_full_index_at"]
+                       "last_full_index_at", "cookies_used"]
+    form = ChannelForm
     inlines = [SyncJobInline]
     actions = ["sync_now", "full_sync_now"]
+
+    @admin.display(description="Cookies in use")
+    def cookies_used(self, obj):
+        return {"channel": "its own", "global": "the global ones"}.get(options.cookies_state(obj), "none")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("clear_cookies"):
+            options.clear_cookies(obj.id)
+        if form.cleaned_data.get("cookies_file"):
+            options.set_cookies(obj.id, form.cleaned_data["cookies_file"])
 
     def has_add_permission(self, request):
         return False  # adding resolves the URL through yt-dlp: use the API

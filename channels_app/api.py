@@ -11,7 +11,7 @@ from archiver.statuses import VideoStatus
 from channels_app import progress as live_progress
 from channels_app import services
 from channels_app.models import Channel, SyncJob
-from channels_app.options import channel_profile
+from channels_app.options import channel_profile, cookies_state
 from config.flags import flag
 
 
@@ -24,7 +24,8 @@ class SyncJobSerializer(serializers.ModelSerializer):
 
 
 OPTION_FIELDS = ("max_height", "container", "audio_only", "tabs", "sleep_min", "sleep_max", "rate_limit",
-                 "newest_n", "skip_keywords", "max_concurrent")
+                 "newest_n", "skip_keywords", "max_concurrent", "published_after", "sleep_requests",
+                 "sponsorblock_mark", "sponsorblock_remove")
 _INTERVAL_RANGE = (f"must be between {MIN_SYNC_INTERVAL_HOURS} (72 s) and {MAX_SYNC_INTERVAL_HOURS} (a year).")
 
 
@@ -59,6 +60,21 @@ class ChannelSerializer(serializers.ModelSerializer):
     skip_keywords = serializers.CharField(required=False, allow_blank=True, max_length=500,
                                           help_text="Comma-separated words; a video whose title has one is not "
                                                     "listed. Empty: the global default.")
+    published_after = serializers.DateField(required=False, allow_null=True,
+                                            help_text="Only videos published on or after this day (YYYY-MM-DD); "
+                                                      "older ones end as skipped. Null: the global default.")
+    sleep_requests = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=600,
+                                            help_text="Seconds between the requests of a listing or a download.")
+    sponsorblock_mark = serializers.CharField(
+        required=False, allow_blank=True, max_length=200,
+        help_text="SponsorBlock categories marked as chapters, comma-separated ("
+                  f"{', '.join(download_profile.SPONSOR_CATEGORIES)}). Empty: the global default.")
+    sponsorblock_remove = serializers.CharField(
+        required=False, allow_blank=True, max_length=200,
+        help_text="SponsorBlock categories cut out of the video, comma-separated ("
+                  f"{', '.join(download_profile.REMOVABLE_CATEGORIES)}). Empty: the global default.")
+    cookies = serializers.SerializerMethodField(help_text="Whose cookies its downloads use: 'channel' (its own), "
+                                                          "'global', or '' (none). Never the cookies themselves.")
     effective = serializers.SerializerMethodField(help_text="The options in force: the channel's over the defaults.")
 
     class Meta:
@@ -66,7 +82,7 @@ class ChannelSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "source_url", "extractor", "title", "description", "uploader",
                   "thumbnail_url", "enabled", "sync_interval_hours", "created_at", "updated_at",
                   "last_synced_at", "last_full_index_at", "video_count", "archived_count",
-                  *OPTION_FIELDS, "effective"]
+                  *OPTION_FIELDS, "cookies", "effective"]
         read_only_fields = ["id", "source_url", "extractor", "title", "description", "uploader",
                             "thumbnail_url", "created_at", "updated_at", "last_synced_at",
                             "last_full_index_at"]
@@ -80,6 +96,22 @@ class ChannelSerializer(serializers.ModelSerializer):
         except ValueError as exc:
             raise serializers.ValidationError(str(exc)) from exc
 
+    def validate_sponsorblock_mark(self, value):
+        return self._categories(value, download_profile.SPONSOR_CATEGORIES)
+
+    def validate_sponsorblock_remove(self, value):
+        return self._categories(value, download_profile.REMOVABLE_CATEGORIES)
+
+    @staticmethod
+    def _categories(value, allowed):
+        try:
+            return ",".join(download_profile.parse_categories(value, allowed))
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+    def get_cookies(self, obj) -> str:
+        return cookies_state(obj)
+
     def validate(self, attrs):
         low = attrs.get("sleep_min", getattr(self.instance, "sleep_min", None))
         high = attrs.get("sleep_max", getattr(self.instance, "sleep_max", None))
@@ -91,7 +123,10 @@ class ChannelSerializer(serializers.ModelSerializer):
         profile = channel_profile(obj)
         return {"max_height": profile.max_height, "container": profile.container, "audio_only": profile.audio_only,
                 "tabs": list(profile.tabs), "sleep_min": profile.sleep_min, "sleep_max": profile.sleep_max,
-                "newest_n": profile.newest_n, "skip_keywords": list(profile.skip_keywords)}
+                "newest_n": profile.newest_n, "skip_keywords": list(profile.skip_keywords),
+                "published_after": _iso_day(profile.published_after), "sleep_requests": profile.sleep_requests,
+                "sponsorblock_mark": list(profile.sponsorblock_mark),
+                "sponsorblock_remove": list(profile.sponsorblock_remove)}
 
     def create(self, validated):
         channel = services.add_channel(validated["url"], validated.get("sync_interval_hours"),
@@ -106,11 +141,18 @@ class ChannelSerializer(serializers.ModelSerializer):
     def update(self, instance, validated):
         if "url" in validated and validated["url"] not in (instance.url, instance.source_url):
             raise serializers.ValidationError({"url": "The URL of a channel cannot change; add a new one."})
+        cutoff_moved = "published_after" in validated and validated["published_after"] != instance.published_after
         for field in ("enabled", "sync_interval_hours", *OPTION_FIELDS):
             if field in validated:
                 setattr(instance, field, validated[field])
         instance.save()
+        if cutoff_moved:  # videos skipped for their date are weighed again by the next sync
+            services.reconsider_skipped(instance)
         return instance
+
+
+def _iso_day(yyyymmdd: str) -> str | None:
+    return f"{yyyymmdd[:4]}-{yyyymmdd[4:6]}-{yyyymmdd[6:]}" if yyyymmdd else None
 
 
 class InFlightSerializer(serializers.Serializer):

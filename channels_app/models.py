@@ -59,6 +59,14 @@ class Channel(models.Model):
     newest_n = models.PositiveIntegerField(null=True, blank=True, help_text="Only the newest N videos of each tab.")
     skip_keywords = models.CharField(max_length=500, blank=True,
                                      help_text="Comma-separated words: a video whose title has one is not listed.")
+    published_after = models.DateField(null=True, blank=True,
+                                       help_text="Only videos published on or after this day; older ones are skipped.")
+    sleep_requests = models.FloatField(null=True, blank=True,
+                                       help_text="Seconds between the requests of a listing or a download.")
+    sponsorblock_mark = models.CharField(max_length=200, blank=True,
+                                         help_text="SponsorBlock categories marked as chapters, e.g. sponsor,intro.")
+    sponsorblock_remove = models.CharField(max_length=200, blank=True,
+                                           help_text="SponsorBlock categories cut out of the video, e.g. sponsor.")
     own_disk_bytes = models.BigIntegerField(
         default=0, help_text="What the channel's own files (metadata.json, playlists/) take on disk, last measured.")
 

@@ -1,11 +1,18 @@
-"""A channel's download options over the global defaults (archiver.download_profile holds the rules)."""
+"""A channel's download options over the global defaults (archiver.download_profile holds the rules),
+and where its cookies are kept (archiver.cookies holds those rules)."""
 from __future__ import annotations
+
+import logging
+from pathlib import Path
 
 from django.conf import settings
 
-from archiver import download_profile
+from archiver import cookies, download_profile
 
-FIELDS = ("max_height", "container", "audio_only", "tabs", "sleep_min", "sleep_max", "newest_n", "skip_keywords")
+log = logging.getLogger(__name__)
+
+FIELDS = ("max_height", "container", "audio_only", "tabs", "sleep_min", "sleep_max", "newest_n", "skip_keywords",
+          "published_after", "sleep_requests", "sponsorblock_mark", "sponsorblock_remove")
 
 
 def channel_profile(channel) -> download_profile.Profile:
@@ -16,3 +23,32 @@ def channel_profile(channel) -> download_profile.Profile:
 def wants_tab(channel, tab: str) -> bool:
     """Whether a sync lists ``tab``: the known tabs (videos, shorts, streams) as chosen, any other always."""
     return tab not in download_profile.TABS or tab in channel_profile(channel).tabs
+
+
+def cookies_root() -> Path:
+    return Path(settings.DATA_DIR) / "cookies"
+
+
+def channel_cookies(channel) -> str | None:
+    """The cookies the channel's listings and downloads use (its own, else the global ones), or None."""
+    return cookies.effective_text(cookies_root(), channel.id)
+
+
+def cookies_state(channel) -> str:
+    """``"channel"``, ``"global"`` or ``""``: whose cookies the channel uses (never their text)."""
+    if cookies.is_set(cookies_root(), channel.id):
+        return "channel"
+    return "global" if cookies.is_set(cookies_root()) else ""
+
+
+def set_cookies(channel_id: str, data: bytes | str) -> None:
+    """Check and keep a cookies file for one channel (GLOBAL: every channel); UserError if it is not one."""
+    cookies.store(cookies_root(), channel_id, cookies.check(data))
+    log.info("cookies set for %s", channel_id or "every channel")  # never their text
+
+
+def clear_cookies(channel_id: str) -> bool:
+    removed = cookies.remove(cookies_root(), channel_id)
+    if removed:
+        log.info("cookies removed for %s", channel_id or "every channel")
+    return removed

@@ -13,8 +13,9 @@ from kombu.exceptions import OperationalError
 from archiver import state, tree, urls, ytdlp
 from archiver.errors import ConflictError, UserError
 from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS
+from archiver.statuses import VideoStatus
 from channels_app import tallies
-from channels_app.models import Channel, SyncJob
+from channels_app.models import Channel, SyncJob, Video
 
 SYNC_TASK = "channels_app.tasks.sync_channel"
 
@@ -117,3 +118,12 @@ def validate_interval(hours) -> float:
         raise UserError(f"sync_interval_hours must be between {MIN_SYNC_INTERVAL_HOURS} "
                         f"({MIN_SYNC_INTERVAL_HOURS * 3600:.0f} s) and {MAX_SYNC_INTERVAL_HOURS} (a year).")
     return value
+
+
+def reconsider_skipped(channel: Channel) -> int:
+    """Its cutoff date moved: the videos skipped for their date become new, for the next sync to queue."""
+    moved = Video.objects.filter(channel=channel, status=VideoStatus.SKIPPED).update(
+        status=VideoStatus.NEW, last_error="", updated_at=timezone.now())
+    if moved:
+        log.info("channel=%s: %s skipped video(s) weighed again at the next sync", channel.id, moved)
+    return moved

@@ -16,6 +16,7 @@ download side.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
@@ -26,12 +27,12 @@ from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from archiver import download_profile, log_context, state, tree, urls, ytdlp
+from archiver import cookies, download_profile, log_context, state, tree, urls, ytdlp
 from archiver.errors import UserError
 from archiver.statuses import SyncStatus, VideoStatus
 from channels_app import tallies
 from channels_app.models import Channel, SyncJob, Video
-from channels_app.options import channel_profile, wants_tab
+from channels_app.options import channel_cookies, channel_profile, wants_tab
 from channels_app.services import listing_options
 
 log = logging.getLogger(__name__)
@@ -176,10 +177,18 @@ def _batches(entries, incremental: bool, batch_size: int):
 
 
 def _index(channel: Channel, job: SyncJob, incremental: bool, heartbeat: SyncHeartbeat) -> tuple[int, int]:
+    """List the channel with its own pacing and cookies (a private copy, gone when the listing ends)."""
+    profile = channel_profile(channel)
+    with cookies.private_copy(channel_cookies(channel)) as cookiefile:
+        options = dataclasses.replace(listing_options(), profile=profile, cookiefile=str(cookiefile or ""))
+        return _index_tabs(channel, job, incremental, heartbeat, profile, options)
+
+
+def _index_tabs(channel: Channel, job: SyncJob, incremental: bool, heartbeat: SyncHeartbeat,
+                profile: download_profile.Profile, options: ytdlp.Options) -> tuple[int, int]:
     batch_size = settings.YTARCHIVE["LISTING_BATCH"]
     seen = new = 0
-    profile = channel_profile(channel)
-    for tab, entries in ytdlp.iter_tabs(channel.url, listing_options()):
+    for tab, entries in ytdlp.iter_tabs(channel.url, options):
         if not wants_tab(channel, tab):
             log.info("sync job=%s channel=%s tab=%s skipped (channel options)", job.pk, channel.id, tab)
             continue

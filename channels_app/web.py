@@ -20,10 +20,10 @@ from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from archiver import download_profile, state, tree
+from archiver import cookies, download_profile, state, tree
 from archiver.errors import UserError
 from archiver.statuses import STORED_VIDEO_STATUSES, VideoStatus
-from channels_app import media, services
+from channels_app import media, options, services
 from channels_app.models import Channel, Video
 
 PAGE_SIZE = 48
@@ -110,7 +110,7 @@ def channel_add(request):
 @login_required
 @require_POST
 def channel_action(request, channel_id: str, action: str):
-    """sync, full-sync, pause, resume, interval: one form each on the channel's pages."""
+    """sync, full-sync, pause, resume, interval, options, cookies, cookies-clear: a form each on the channel page."""
     staff_only(request)
     channel = get_object_or_404(Channel, pk=channel_id)
     try:
@@ -123,6 +123,15 @@ def channel_action(request, channel_id: str, action: str):
             messages.success(request, f"Scheduled syncs of {channel} {'resumed' if channel.enabled else 'paused'}.")
         elif action == "options":
             _save_options(request, channel)
+        elif action == "cookies":
+            upload = request.FILES.get("cookies_file")
+            if upload is None:
+                raise UserError("Choose a cookies.txt file to upload.")
+            options.set_cookies(channel.id, upload.read(cookies.MAX_BYTES + 1))
+            messages.success(request, f"Cookies of {channel} saved; downloads queued from now on use them.")
+        elif action == "cookies-clear":
+            options.clear_cookies(channel.id)
+            messages.success(request, f"Cookies of {channel} removed.")
         elif action == "interval":
             channel.sync_interval_hours = services.validate_interval(request.POST.get("sync_interval_hours"))
             channel.save()
@@ -141,6 +150,9 @@ def _heights(channel: Channel) -> list[int]:
     return sorted({*download_profile.HEIGHTS, *([channel.max_height] if channel.max_height else [])})
 
 
+_TEXT_OPTIONS = ("container", "audio_only", "tabs", "skip_keywords", "sponsorblock_mark", "sponsorblock_remove")
+
+
 def _save_options(request, channel: Channel) -> None:
     """The options form, validated exactly as the API validates a PATCH."""
     from channels_app.api import OPTION_FIELDS, ChannelSerializer
@@ -149,7 +161,7 @@ def _save_options(request, channel: Channel) -> None:
     data = {}
     for name in OPTION_FIELDS:
         value = request.POST.get(name, "").strip()
-        data[name] = value if name in ("container", "audio_only", "tabs", "skip_keywords") else (value or None)
+        data[name] = value if name in _TEXT_OPTIONS else (value or None)
     serializer = ChannelSerializer(channel, data=data, partial=True)
     if not serializer.is_valid():
         raise UserError(describe(serializer.errors))
@@ -191,6 +203,7 @@ def channel_page(request, channel_id: str):
         "max_attempts": settings.YTARCHIVE["DOWNLOAD_RETRIES"] + 1,
         "profile": settings.YTARCHIVE["PROFILE"], "heights": _heights(channel),
         "containers": download_profile.CONTAINERS, "audio_formats": download_profile.AUDIO_FORMATS,
+        "cookies_used": options.cookies_state(channel), "sponsor_categories": download_profile.SPONSOR_CATEGORIES,
     })
 
 

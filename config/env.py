@@ -119,7 +119,8 @@ def env_rate(name: str, default: str) -> str:
 
 
 def env_profile():
-    """The global download profile: YTARCHIVE_MAX_HEIGHT, _CONTAINER, _AUDIO_ONLY, _TABS, _SLEEP_MIN/MAX."""
+    """The global download profile: YTARCHIVE_MAX_HEIGHT, _CONTAINER, _AUDIO_ONLY, _TABS, _SLEEP_MIN/MAX,
+    _SLEEP_REQUESTS, _NEWEST_N, _SKIP_KEYWORDS, _PUBLISHED_AFTER, _SPONSORBLOCK_MARK/REMOVE."""
     from archiver import download_profile as dp
 
     container = env_str("YTARCHIVE_CONTAINER", "")
@@ -133,11 +134,23 @@ def env_profile():
     except ValueError as exc:
         raise ImproperlyConfigured(f"YTARCHIVE_TABS: {exc}") from exc
     sleep_min = env_float("YTARCHIVE_SLEEP_MIN", 0.0, minimum=0)
+    parsed = {}
+    for name, parse in (("YTARCHIVE_PUBLISHED_AFTER", dp.parse_date),
+                        ("YTARCHIVE_SPONSORBLOCK_MARK", dp.parse_categories),
+                        ("YTARCHIVE_SPONSORBLOCK_REMOVE", lambda t: dp.parse_categories(t, dp.REMOVABLE_CATEGORIES))):
+        try:
+            parsed[name] = parse(env_str(name, ""))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {exc}") from exc
     return dp.Profile(max_height=env_int("YTARCHIVE_MAX_HEIGHT", 0, minimum=0), container=container,
                       audio_only=audio, tabs=tabs or dp.TABS, sleep_min=sleep_min,
                       sleep_max=max(sleep_min, env_float("YTARCHIVE_SLEEP_MAX", 0.0, minimum=0)),
                       newest_n=env_int("YTARCHIVE_NEWEST_N", 0, minimum=0),
-                      skip_keywords=dp.parse_keywords(env_str("YTARCHIVE_SKIP_KEYWORDS", "")))
+                      skip_keywords=dp.parse_keywords(env_str("YTARCHIVE_SKIP_KEYWORDS", "")),
+                      published_after=parsed["YTARCHIVE_PUBLISHED_AFTER"],
+                      sleep_requests=env_float("YTARCHIVE_SLEEP_REQUESTS", 0.0, minimum=0),
+                      sponsorblock_mark=parsed["YTARCHIVE_SPONSORBLOCK_MARK"],
+                      sponsorblock_remove=parsed["YTARCHIVE_SPONSORBLOCK_REMOVE"])
 
 
 def env_secret(name: str) -> str:

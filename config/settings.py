@@ -217,6 +217,8 @@ YTARCHIVE = {
     "FORMAT": env_str("YTARCHIVE_FORMAT", "bestvideo*+bestaudio/best") or "bestvideo*+bestaudio/best",
     # Every channel's download profile unless the channel says otherwise (archiver.download_profile).
     "PROFILE": env_profile(),
+    # Where SponsorBlock segments are asked for (yt-dlp's --sponsorblock-api).
+    "SPONSORBLOCK_API": env_str("YTARCHIVE_SPONSORBLOCK_API", "https://sponsor.ajay.app") or "https://sponsor.ajay.app",
     "SOCKET_TIMEOUT": env_float("YTARCHIVE_SOCKET_TIMEOUT", 30.0, minimum=1),
     "HTTP_RETRIES": env_int("YTARCHIVE_HTTP_RETRIES", 10, minimum=0),
     "RATE_LIMIT": env_int("YTARCHIVE_RATE_LIMIT", 0, minimum=0),

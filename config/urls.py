@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from channels_app import web
 from channels_app.api import ChannelViewSet, SyncJobViewSet
+from channels_app.cookies_api import CookiesView
 from config import health, metrics_view
 from config.schema_view import SchemaView
 from config.token_view import TokenView
@@ -37,6 +38,8 @@ urlpatterns = [
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/channels/<str:pk>/retry-failed/", ChannelRetryFailedView.as_view(), name="channel-retry-failed"),
+    path("api/channels/<str:pk>/cookies/", CookiesView.as_view(), name="channel-cookies"),
+    path("api/cookies/", CookiesView.as_view(), name="cookies"),
     path("api/sites/", PausedSitesView.as_view(), name="sites-paused"),
     path("api/sites/<str:site>/resume/", ResumeSiteView.as_view(), name="site-resume"),
     path("api/", include(router.urls)),

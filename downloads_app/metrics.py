@@ -22,7 +22,8 @@ from channels_app.models import Channel, Video
 
 log = logging.getLogger(__name__)
 
-OUTCOMES = (str(VideoStatus.ARCHIVED), str(VideoStatus.RETRYING), str(VideoStatus.FAILED), tallies.PAUSED)
+OUTCOMES = (str(VideoStatus.ARCHIVED), str(VideoStatus.RETRYING), str(VideoStatus.FAILED), str(VideoStatus.SKIPPED),
+            tallies.PAUSED)
 
 
 def _histogram(totals: dict[str, float]) -> HistogramMetricFamily:
@@ -39,7 +40,8 @@ def _histogram(totals: dict[str, float]) -> HistogramMetricFamily:
 
 def _database_series(totals: dict[str, float]):
     downloads = CounterMetricFamily("ytarchive_downloads", "Download attempts that ended, by outcome "
-                                    "(retrying: transient, retried later; failed: permanent or out of retries).",
+                                    "(retrying: transient, retried later; failed: permanent or out of retries; "
+                                    "skipped: published before the channel's cutoff).",
                                     labels=["status"])
     for status in OUTCOMES:
         downloads.add_metric([status], totals.get(tallies.downloads_name(status), 0.0))

@@ -14,12 +14,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from archiver import state
+from archiver import cookies, state
 from archiver.errors import ConflictError
 from archiver.messages import DownloadOptions, DownloadRequest
 from archiver.statuses import FailureKind, VideoStatus
 from channels_app.models import Video
-from channels_app.options import channel_profile
+from channels_app.options import channel_cookies, channel_profile
 
 log = logging.getLogger(__name__)
 DOWNLOAD_TASK = "downloads_app.tasks.download_video"
@@ -35,10 +35,12 @@ def max_attempts() -> int:
 
 
 def download_request(video: Video) -> DownloadRequest:
-    """Everything a download worker needs: workers never read the database."""
+    """Everything a download worker needs: workers never read the database (nor DATA_DIR: the
+    channel's cookies go through Redis, archiver.cookies)."""
     conf = settings.YTARCHIVE
     channel = video.channel
     profile = channel_profile(channel)
+    cookie_text = channel_cookies(channel)
     return DownloadRequest(
         video_pk=video.pk, channel_id=video.channel_id, video_id=video.video_id, url=video.url,
         attempt=video.attempts + 1,
@@ -49,7 +51,12 @@ def download_request(video: Video) -> DownloadRequest:
                                 audio_only=profile.audio_only, sleep_min=profile.sleep_min,
                                 sleep_max=profile.sleep_max,
                                 channel_limit=channel.max_concurrent if channel.max_concurrent is not None
-                                else conf["CHANNEL_CONCURRENCY"]),
+                                else conf["CHANNEL_CONCURRENCY"],
+                                published_after=profile.published_after, sleep_requests=profile.sleep_requests,
+                                sponsorblock_mark=profile.sponsorblock_mark,
+                                sponsorblock_remove=profile.sponsorblock_remove,
+                                sponsorblock_api=conf["SPONSORBLOCK_API"],
+                                cookies_key=cookies.hand_over(redis(), cookie_text) if cookie_text else ""),
     )
 
 

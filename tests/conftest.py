@@ -59,6 +59,7 @@ def stack_env(redis_server, fixture_site):
         "DJANGO_SUPERUSER_USERNAME": ADMIN["username"],
         "DJANGO_SUPERUSER_PASSWORD": ADMIN["password"],
         "WEB_CONCURRENCY": "2",
+        "YTARCHIVE_SPONSORBLOCK_API": fixture_site.base_url,  # its /api/skipSegments/, never the real one
     })
     return env
 

@@ -11,6 +11,7 @@ import getpass
 import sys
 import time
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from archiver.cli import config, output
 from archiver.cli.client import EXIT_USAGE, Client, CliError
@@ -77,7 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-concurrent", metavar="N", help="most downloads of the channel at once ('' = default)")
     p.add_argument("--newest", metavar="N", help="only the newest N videos of each tab ('' = default)")
     p.add_argument("--skip-keywords", metavar="WORDS", help="comma-separated; titles with one are not listed")
+    p.add_argument("--published-after", metavar="YYYY-MM-DD", help="only videos published since that day")
+    p.add_argument("--sleep-requests", metavar="SECONDS", help="wait between the requests of a listing or download")
+    p.add_argument("--sponsorblock-mark", metavar="CATEGORIES", help="SponsorBlock categories marked as chapters")
+    p.add_argument("--sponsorblock-remove", metavar="CATEGORIES", help="SponsorBlock categories cut out")
     p.add_argument("--interval", metavar="HOURS", type=float, help="hours between scheduled syncs")
+    p = sub.add_parser("cookies", parents=[common],
+                       help="set or remove the cookies a channel (or every channel) downloads with")
+    p.add_argument("channel", nargs="?", help="the channel; without it, the global cookies of every channel")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--file", metavar="COOKIES_TXT", help="a cookies.txt in Netscape format ('-': standard input)")
+    what.add_argument("--clear", action="store_true", help="remove them")
     sub.add_parser("sites", parents=[common], help="sites paused after a bot check or a 429")
     p = sub.add_parser("resume", parents=[common], help="end a site's pause now")
     p.add_argument("site", help="the site's host name, e.g. www.youtube.com")
@@ -157,7 +168,7 @@ def cmd_progress(args, client: Client) -> int:
 
 
 def _watch(client: Client, channel: str) -> int:
-    """A rich progress bar of done (archived + failed) over total, until nothing is left to do."""
+    """A rich progress bar of done (archived, failed or skipped) over total, until nothing is left to do."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[note]}"),
@@ -167,12 +178,12 @@ def _watch(client: Client, channel: str) -> int:
         while True:
             progress = _progress(client, channel)
             sync = (progress.get("sync") or {}).get("status", "")
-            note = ", ".join(f"{progress[s]} {s}" for s in ("downloading", "queued", "retrying", "failed")
+            note = ", ".join(f"{progress[s]} {s}" for s in ("downloading", "queued", "retrying", "failed", "skipped")
                              if progress[s])
             if sync in ("queued", "running"):
                 note = f"sync {sync}" + (f"; {note}" if note else "")
-            bar.update(task, total=progress["total"] or None, completed=progress["archived"] + progress["failed"],
-                       note=note)
+            done = progress["archived"] + progress["failed"] + progress["skipped"]
+            bar.update(task, total=progress["total"] or None, completed=done, note=note)
             if progress["total"] and output.settled(progress):
                 break
             time.sleep(POLL_SECONDS)
@@ -256,6 +267,13 @@ def cmd_set(args, client: Client) -> int:
         changes["newest_n"] = _number_or_default(args.newest, "--newest")
     if args.skip_keywords is not None:
         changes["skip_keywords"] = args.skip_keywords
+    if args.published_after is not None:
+        changes["published_after"] = args.published_after or None
+    if args.sleep_requests is not None:
+        changes["sleep_requests"] = _number_or_default(args.sleep_requests, "--sleep-requests", float)
+    for name in ("sponsorblock_mark", "sponsorblock_remove"):
+        if getattr(args, name) is not None:
+            changes[name] = getattr(args, name)
     if args.interval is not None:
         changes["sync_interval_hours"] = args.interval
     if not changes:
@@ -267,7 +285,35 @@ def cmd_set(args, client: Client) -> int:
     eff = channel["effective"]
     _out(f"{channel['id']}: max height {eff['max_height'] or 'best'}, container {eff['container'] or 'as served'}, "
          f"audio only {eff['audio_only'] or 'no'}, tabs {','.join(eff['tabs'])}, "
-         f"sleep {eff['sleep_min']:g}-{eff['sleep_max']:g} s")
+         f"sleep {eff['sleep_min']:g}-{eff['sleep_max']:g} s"
+         + (f", published since {eff['published_after']}" if eff.get("published_after") else "")
+         + (f", SponsorBlock marks {','.join(eff['sponsorblock_mark'])}" if eff.get("sponsorblock_mark") else "")
+         + (f", SponsorBlock cuts {','.join(eff['sponsorblock_remove'])}" if eff.get("sponsorblock_remove") else ""))
+    return 0
+
+
+def cmd_cookies(args, client: Client) -> int:
+    """Upload (``--file``), remove (``--clear``) or show whose cookies are in use; never prints them."""
+    path = f"/api/channels/{args.channel}/cookies/" if args.channel else "/api/cookies/"
+    scope = args.channel or "every channel"
+    if args.clear:
+        client.call("DELETE", path)
+        _out(output.as_json({"scope": scope, "set": False}) if args.json else f"cookies of {scope} removed")
+        return 0
+    if args.file:
+        try:
+            data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+        except OSError as exc:
+            raise CliError(f"cannot read {args.file}: {exc.strerror or exc}", EXIT_USAGE) from None
+        state = client.call("PUT", path, files={"file": ("cookies.txt", data, "text/plain")})
+    else:
+        state = client.get(path)
+    if args.json:
+        _out(output.as_json({"scope": scope, **state}))
+        return 0
+    used = {"channel": "its own cookies", "global": "the global cookies", "": "no cookies"}[state["used"]]
+    _out(f"{scope}: {'cookies set' if state['set'] else 'no cookies of its own'}"
+         + (f"; downloads use {used}" if args.channel else ""))
     return 0
 
 
@@ -288,7 +334,7 @@ def cmd_resume(args, client: Client) -> int:
     return 0
 
 
-COMMANDS = {"set": cmd_set, "sites": cmd_sites, "resume": cmd_resume,
+COMMANDS = {"set": cmd_set, "cookies": cmd_cookies, "sites": cmd_sites, "resume": cmd_resume,
             "login": cmd_login, "add": cmd_add, "list": cmd_list, "sync": cmd_sync, "progress": cmd_progress,
             "videos": cmd_videos, "retry": cmd_retry, "remove": cmd_remove}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-STATUSES = ("new", "queued", "downloading", "retrying", "archived", "failed")
+STATUSES = ("new", "queued", "downloading", "retrying", "archived", "failed", "skipped")
 _OLD_NAMES = {"pending": "queued", "processing": "downloading", "completed": "archived"}
 
 

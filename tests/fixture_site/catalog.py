@@ -13,6 +13,11 @@ Channels:
 * ``chan-slow`` (handle ``fixtureslow``): tab ``videos`` with ``vid-slow`` (served rate-limited)
   and two normal videos.
 * ``chan-retry`` (handle ``fixtureretry``): tab ``videos`` with ``vid-retry-flaky`` (flaky) and ``vid-retry-01``
+* ``chan-members`` (handle ``fixturemembers``): tab ``videos`` with ``vid-members`` (members-only:
+  its metadata answers 403 unless the request carries the cookie ``MEMBER_COOKIE``),
+  ``vid-sponsored`` (the SponsorBlock-style API at ``/api/skipSegments/`` knows its
+  ``SPONSOR_SEGMENTS``) and two public videos on consecutive days (for date cutoffs), and tab
+  ``streams`` with one past live stream.
 * ``chan-big-N`` (handle ``fixturebigN``) for any N: tab ``videos`` with N listing-only entries
   ``big-N-00001``... generated on the fly (their metadata answers 404).
 * ``chan-bench-N`` (handle ``fixturebenchN``) for any N: tab ``videos`` with N downloadable
@@ -38,6 +43,14 @@ WEIRD_ID = "vid-weird"
 SLOW_ID = "vid-slow"
 RETRY_CHANNEL_ID = "chan-retry"
 RETRY_FLAKY_ID = "vid-retry-flaky"
+MEMBERS_CHANNEL_ID = "chan-members"
+MEMBERS_ID = "vid-members"
+SPONSORED_ID = "vid-sponsored"
+LIVE_ID = "vid-live-01"
+#: The cookie (name, value) that unlocks members-only videos.
+MEMBER_COOKIE = ("fixture_member", "yes")
+#: SponsorBlock segments of SPONSORED_ID: (start, end, category) in seconds.
+SPONSOR_SEGMENTS = ((2.0, 4.0, "sponsor"),)
 
 #: How many times ``vid-flaky``'s metadata answers 503 before it answers 200.
 FLAKY_FAILURES = 2
@@ -51,6 +64,7 @@ PRIVATE = "private"  # 403 {"error": "private"}
 REMOVED = "removed"  # 404
 FLAKY = "flaky"  # 503 for the first FLAKY_FAILURES requests, then 200
 LISTING_ONLY = "listing_only"  # synthetic big-channel entries: 404, no media
+MEMBERS = "members"  # 403 {"error": "members"} without MEMBER_COOKIE, else like public
 
 
 def _weird_title() -> str:
@@ -86,11 +100,12 @@ class Video:
     pattern: str = "testsrc"  # ffmpeg lavfi video source
     frequency: int = 440  # sine tone in Hz
     noise: int = 0  # ffmpeg noise strength; makes the file big (poorly compressible)
+    sponsor_segments: tuple[tuple[float, float, str], ...] = ()  # what the segments API says of it
 
     @property
     def has_media(self) -> bool:
         """True when the site serves an mp4/thumbnail/subtitles for this video."""
-        return self.status in (PUBLIC, FLAKY)
+        return self.status in (PUBLIC, FLAKY, MEMBERS)
 
 
 @dataclass
@@ -196,6 +211,23 @@ def _build_static() -> tuple[dict[str, Channel], dict[str, Video]]:
         tabs={"videos": tuple(retry_videos)},
         page_size=4,
     )
+    members_videos = add([
+        (SPONSORED_ID, {"title": "Video with a sponsor segment", "duration": 6,
+                        "sponsor_segments": SPONSOR_SEGMENTS}),
+        ("vid-mem-01", {"title": "Members channel: a public video"}),
+        (MEMBERS_ID, {"title": "Members-only video", "status": MEMBERS}),
+        ("vid-mem-02", {"title": "Members channel: the oldest video"}),
+    ], MEMBERS_CHANNEL_ID, "videos", dt.date(2024, 2, 29))
+    members_streams = add([(LIVE_ID, {"title": "A past live stream"})], MEMBERS_CHANNEL_ID, "streams",
+                          dt.date(2024, 1, 31))
+    channels[MEMBERS_CHANNEL_ID] = Channel(
+        id=MEMBERS_CHANNEL_ID,
+        handle="fixturemembers",
+        title="Fixture Members Channel",
+        description="Members-only and sponsored videos, and a live tab.",
+        tabs={"videos": tuple(members_videos), "streams": tuple(members_streams)},
+        page_size=4,
+    )
     return channels, videos
 
 
@@ -284,7 +316,8 @@ BENCH_DURATION = 8
 #: Static videos whose (JPEG) thumbnails bench videos reuse, in turn.
 BENCH_SOURCES: tuple[str, ...] = tuple(
     v.id for v in VIDEOS.values()
-    if v.status == PUBLIC and v.thumbnail_ext == "jpg" and not v.slow and v.id != WEIRD_ID)
+    if v.status == PUBLIC and v.thumbnail_ext == "jpg" and not v.slow and v.id != WEIRD_ID
+    and v.channel_id != MEMBERS_CHANNEL_ID)  # the benches as they were before that channel came
 
 
 class _BenchIds(_BigIds):

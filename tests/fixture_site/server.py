@@ -19,6 +19,10 @@ Routes (all GET/HEAD)::
                                           (``bench-N-i``: a big generated mp4, see media.py)
     /thumbs/{vid}.jpg|.webp  /subs/{vid}.{lang}.vtt  /avatars/{cid}.jpg
     /feeds/podcast.xml                    RSS 2.0 feed of direct mp4 links (yt-dlp's generic IE)
+    /api/skipSegments/{sha256 prefix}     SponsorBlock's API: the segments of the videos whose id
+                                          hashes to that prefix (``?categories=["sponsor",...]``)
+
+A members-only video's metadata answers 403 unless the request carries ``catalog.MEMBER_COOKIE``.
 
 Like a real video site, the fixture can cap the bandwidth of each connection for every file it
 serves (``media_rate`` bytes/s; ``slow`` videos keep their own ``slow_rate``) and hold every
@@ -33,6 +37,7 @@ import argparse
 import collections
 import datetime as dt
 import email.utils
+import hashlib
 import html
 import io
 import json
@@ -92,6 +97,7 @@ class FixtureSite:
         self._bench_built: set[float] = set()
         self._lock = threading.Lock()
         self._counts: collections.Counter[str] = collections.Counter()
+        self._times: dict[str, list[float]] = collections.defaultdict(list)
         self._flaky_hits: collections.Counter[str] = collections.Counter()
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -137,6 +143,11 @@ class FixtureSite:
         with self._lock:
             return self._counts[path]
 
+    def request_times(self, path: str) -> list[float]:
+        """When (``time.monotonic()``) each request for ``path`` arrived, oldest first."""
+        with self._lock:
+            return list(self._times[path])
+
     def request_counts(self) -> dict[str, int]:
         with self._lock:
             return dict(self._counts)
@@ -145,12 +156,14 @@ class FixtureSite:
         """Forget request counts and the flaky videos' failure counters."""
         with self._lock:
             self._counts.clear()
+            self._times.clear()
             self._flaky_hits.clear()
             self.media_active_max = self.media_active
 
     def _count(self, path: str) -> None:
         with self._lock:
             self._counts[path] += 1
+            self._times[path].append(time.monotonic())
 
     def bench_mp4(self, video: catalog.Video) -> tuple[Path, bytes]:
         """``(source mp4, tail)`` served for a bench video at the current ``bench_mb``."""
@@ -203,6 +216,7 @@ _ROUTES: list[tuple[re.Pattern, str]] = [
         (r"/avatars/(?P<cid>[^/]+)\.jpg", "avatar"),
         (r"/feeds/podcast\.xml", "feed"),
         (r"/redirect", "redirect"),
+        (r"/api/skipSegments/(?P<prefix>[0-9a-f]{4,64})", "skip_segments"),
     ]
 ]
 
@@ -387,10 +401,37 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(HTTPStatus.NOT_FOUND, "video not found")
         elif video.status == catalog.PRIVATE:
             self._json({"error": "private"}, HTTPStatus.FORBIDDEN)
+        elif video.status == catalog.MEMBERS and not self._is_member():
+            self._json({"error": "members"}, HTTPStatus.FORBIDDEN)
         elif video.status == catalog.FLAKY and self.site._flaky_should_fail(vid):
             self._error(HTTPStatus.SERVICE_UNAVAILABLE, "temporarily unavailable")
         else:
             self._json(self._video_json(video))
+
+    def _is_member(self) -> bool:
+        name, value = catalog.MEMBER_COOKIE
+        return any(part.strip() == f"{name}={value}" for part in (self.headers.get("Cookie") or "").split(";"))
+
+    def _route_skip_segments(self, prefix: str) -> None:
+        """SponsorBlock's ``/api/skipSegments/{prefix}``: 404 when no video of that prefix has segments."""
+        try:
+            wanted = set(json.loads(self.query.get("categories", ['["sponsor"]'])[0]))
+        except ValueError:
+            self._error(HTTPStatus.BAD_REQUEST, "categories must be a JSON list")
+            return
+        found = []
+        for video in catalog.VIDEOS.values():
+            if video.sponsor_segments and hashlib.sha256(video.id.encode()).hexdigest().startswith(prefix):
+                segments = [{"category": cat, "actionType": "skip", "segment": [start, end],
+                             "UUID": f"{video.id}-{n}", "videoDuration": video.duration, "locked": 1, "votes": 1,
+                             "description": ""}
+                            for n, (start, end, cat) in enumerate(video.sponsor_segments) if cat in wanted]
+                if segments:
+                    found.append({"videoID": video.id, "segments": segments})
+        if found:
+            self._json(found)
+        else:
+            self._error(HTTPStatus.NOT_FOUND, "Not Found")
 
     def _route_redirect(self) -> None:
         """``/redirect?to=URL``: a 302 to anywhere (a hostile site's redirect hop)."""
@@ -398,6 +439,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _video_json(self, video: catalog.Video) -> dict:
         meta = {**self._plain_video_json(video), **self.site.video_overrides.get(video.id, {})}
+        if video.sponsor_segments:
+            meta["sponsorblock"] = True  # the extractor says it is a YouTube video: SponsorBlock serves no other
         if not video.media_of:  # two formats: the full size and a smaller one
             small_width = round(video.width * media.SMALL_HEIGHT / video.height / 2) * 2
             meta["formats"] = [

@@ -5,12 +5,14 @@ channel keeps 60p, only the videos tab, in mkv; one slow-channel copy keeps the 
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.env_setup import RUN_DIR
 from tests.fixture_site import catalog
 from tests.integration.test_faults import add_fresh
 
@@ -86,3 +88,88 @@ def test_a_channel_runs_at_most_its_own_number_of_downloads_at_once(api, fixture
         fixture_site.media_rate = 0
     assert all(v["status"] == "archived" for v in api.videos(channel["id"]))
     assert fixture_site.media_active_max == 1
+
+
+MEMBERS = catalog.get_channel(catalog.MEMBERS_CHANNEL_ID)
+COOKIES_TXT = ("# Netscape HTTP Cookie File\n"
+               f"127.0.0.1\tFALSE\t/\tFALSE\t2000000000\t{catalog.MEMBER_COOKIE[0]}\t{catalog.MEMBER_COOKIE[1]}\n")
+
+
+def chapters(path: Path) -> list[tuple[float, float, str]]:
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(path)],
+                         capture_output=True, text=True, check=True).stdout
+    return [(float(c["start_time"]), float(c["end_time"]), c.get("tags", {}).get("title", ""))
+            for c in json.loads(out)["chapters"]]
+
+
+def test_members_channel_date_cutoff_sponsorblock_pacing_and_cookies(api, fixture_site, archive_root, stack_env):
+    """One channel, every option of the kind only a real archive needs, through the whole stack:
+
+    only the videos tab (its live tab stays empty); only videos published since 2024-02-27 (the
+    oldest ends as skipped and its media is never fetched); SponsorBlock's sponsor segment marked
+    as a chapter; a pause of 1.5-2 s before each download and 0.5 s between a listing's requests,
+    one download at a time (the site's request times say so); the members-only video fails for good
+    without cookies, and downloads once cookies are uploaded (never shown back, kept 0600)."""
+    channel = add_fresh(api, f"{fixture_site.base_url}/@fixturemembers")
+    cid = channel["id"]
+    changed = api.call("PATCH", f"/api/channels/{cid}/", json={
+        "tabs": "videos", "published_after": "2024-02-27", "sponsorblock_mark": "Sponsor",
+        "sleep_min": 1.5, "sleep_max": 2, "sleep_requests": 0.5, "max_concurrent": 1})
+    assert changed["effective"]["published_after"] == "2024-02-27"
+    assert changed["effective"]["sponsorblock_mark"] == ["sponsor"] and changed["cookies"] == ""
+    bad = api.call("PATCH", f"/api/channels/{cid}/", expect=400, json={"sponsorblock_remove": "chapter"})
+    assert "chapter" in json.dumps(bad)
+    fixture_site.reset()
+    api.post(f"/api/channels/{cid}/sync/", expect=202)
+    api.wait_settled(cid)
+
+    videos = {v["video_id"]: v for v in api.videos(cid)}
+    assert set(videos) == set(MEMBERS.tabs["videos"])  # the streams tab was not taken
+    assert videos["vid-mem-02"]["status"] == "skipped" and "20240226" in videos["vid-mem-02"]["last_error"]
+    assert fixture_site.request_count("/media/vid-mem-02.mp4") == 0
+    members = videos[catalog.MEMBERS_ID]
+    assert members["status"] == "failed" and members["failure_kind"] == "permanent"
+    assert "members" in members["last_error"]
+    assert {videos[v]["status"] for v in (catalog.SPONSORED_ID, "vid-mem-01")} == {"archived"}
+
+    # The sponsor segment (2-4 s) is a chapter of its own in the file.
+    sponsored = archive_root / cid / "videos" / catalog.SPONSORED_ID / videos[catalog.SPONSORED_ID]["video_file"]
+    marked = [(start, end) for start, end, title in chapters(sponsored) if "Sponsor" in title]
+    assert marked == [catalog.SPONSOR_SEGMENTS[0][:2]]
+    prefix = hashlib.sha256(catalog.SPONSORED_ID.encode()).hexdigest()[:4]
+    assert fixture_site.request_count(f"/api/skipSegments/{prefix}") == 1  # SponsorBlock asked by its hash prefix
+
+    # Pacing: the downloads' media requests came one at a time, each after a 1.5-2 s pause;
+    # the listing's requests at least 0.5 s apart.
+    starts = sorted(t for vid in (catalog.SPONSORED_ID, "vid-mem-01")
+                    for t in fixture_site.request_times(f"/media/{vid}.mp4"))
+    assert len(starts) == 2 and starts[1] - starts[0] >= 1.5, starts
+    assert fixture_site.media_active_max <= 1
+    page = fixture_site.request_times(f"/api/channel/{catalog.MEMBERS_CHANNEL_ID}/videos.json")[0]
+    before = max(t for t in fixture_site.request_times(f"/api/channel/{catalog.MEMBERS_CHANNEL_ID}.json") if t < page)
+    assert page - before >= 0.5, (before, page)  # the listing's request before it, and the pause between
+
+    # Cookies: a file that is not one is refused with a reason; a good one is kept, never shown.
+    refused = api.call("PUT", f"/api/channels/{cid}/cookies/", expect=400,
+                       files={"file": ("cookies.txt", b"hello", "text/plain")})
+    assert "Netscape" in json.dumps(refused)
+    state = api.call("PUT", f"/api/channels/{cid}/cookies/", files={"file": ("cookies.txt", COOKIES_TXT.encode())})
+    assert state == {"set": True, "used": "channel"}
+    kept = Path(stack_env["DATA_DIR"]) / "cookies" / "channels" / f"{cid}.txt"
+    assert kept.stat().st_mode & 0o777 == 0o600 and kept.read_text() == COOKIES_TXT
+    shown = api.get(f"/api/channels/{cid}/")
+    assert shown["cookies"] == "channel" and catalog.MEMBER_COOKIE[0] not in json.dumps(shown)
+    assert catalog.MEMBER_COOKIE[0] not in (RUN_DIR / "stack.log").read_text(errors="replace")  # never logged
+    api.post(f"/api/videos/{members['id']}/retry/", expect=(200, 202))
+    api.wait_settled(cid)
+    members = next(v for v in api.videos(cid) if v["video_id"] == catalog.MEMBERS_ID)
+    assert members["status"] == "archived", members
+    assert probe(archive_root / cid / "videos" / catalog.MEMBERS_ID / members["video_file"])
+
+    # An earlier cutoff: the skipped video is weighed again and downloaded by the next sync.
+    api.call("PATCH", f"/api/channels/{cid}/", json={"published_after": None, "sleep_min": 0, "sleep_max": 0})
+    api.post(f"/api/channels/{cid}/sync/", expect=202)
+    api.wait_settled(cid)
+    assert next(v for v in api.videos(cid) if v["video_id"] == "vid-mem-02")["status"] == "archived"
+    api.call("DELETE", f"/api/channels/{cid}/cookies/", expect=204)
+    assert not kept.exists() and api.get(f"/api/channels/{cid}/")["cookies"] == ""

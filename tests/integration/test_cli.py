@@ -62,6 +62,19 @@ def test_the_installed_command_archives_a_channel_end_to_end(logged_in, api: Api
     options = cli(env, "set", CHANNEL, "--max-height", "480", "--container", "mkv", "--sleep", "0", "0").stdout
     assert "max height 480" in options and "container mkv" in options
     assert "max height best" in cli(env, "set", CHANNEL, "--max-height", "", "--container", "").stdout
+    dated = cli(env, "set", CHANNEL, "--published-after", "2020-01-01", "--sponsorblock-mark", "sponsor",
+                "--sleep-requests", "0").stdout
+    assert "published since 2020-01-01" in dated and "SponsorBlock marks sponsor" in dated
+    assert "published since" not in cli(env, "set", CHANNEL, "--published-after", "", "--sponsorblock-mark",
+                                         "").stdout
+    assert "Date has wrong format" in cli(env, "set", CHANNEL, "--published-after", "yesterday", expect=1).stderr
+    cookie_file = Path(env["YTARCHIVE_CONFIG_DIR"]) / "cookies.txt"
+    cookie_file.write_text("# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t2000000000\tcli_ck\tcli-secret\n")
+    assert "cookies set" in cli(env, "cookies", CHANNEL, "--file", str(cookie_file)).stdout
+    shown = cli(env, "cookies", CHANNEL).stdout
+    assert "downloads use its own cookies" in shown and "cli-secret" not in shown
+    assert "removed" in cli(env, "cookies", CHANNEL, "--clear").stdout
+    assert "no cookies" in cli(env, "cookies", CHANNEL).stdout
     assert "sync" in cli(env, "sync", CHANNEL).stdout
     watched = cli(env, "progress", CHANNEL, "--watch")
     assert "7/7" in watched.stdout
@@ -90,6 +103,8 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(logged_in, cli_env, stack):
     assert "No Channel matches" in cli(env, "sync", "no-such-channel", expect=1).stderr or \
         "Not found" in cli(env, "sync", "no-such-channel", expect=1).stderr
     assert "VIDEO or --all-failed" in cli(env, "retry", expect=2).stderr
+    assert "cannot read" in cli(env, "cookies", "--file", "/no/such/cookies.txt", expect=2).stderr
+    assert "Netscape" in cli(env, "cookies", "--file", "-", stdin="not cookies\n", expect=1).stderr
     assert "without --yes" in cli(env, "remove", "anything", expect=2).stderr
     assert cli(env, "sites").stdout.strip() == "no site is paused"
     assert "nothing to set" in cli(env, "set", "anything", expect=2).stderr

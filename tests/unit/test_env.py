@@ -11,6 +11,10 @@ from config import env
     ("X_BOOL", "maybe", lambda: env.env_bool("X_BOOL", False)),
     ("X_CHOICE", "docker", lambda: env.env_choice("X_CHOICE", "local", ("local", "none"))),
     ("X_FLOAT", "fast", lambda: env.env_float("X_FLOAT", 1.0)),
+    ("YTARCHIVE_PUBLISHED_AFTER", "last year", env.env_profile),
+    ("YTARCHIVE_SPONSORBLOCK_MARK", "ads", env.env_profile),
+    ("YTARCHIVE_SPONSORBLOCK_REMOVE", "poi_highlight", env.env_profile),
+    ("YTARCHIVE_SLEEP_REQUESTS", "-1", env.env_profile),
 ])
 def test_bad_values_name_the_variable(monkeypatch, name, value, call):
     monkeypatch.setenv(name, value)
@@ -27,6 +31,16 @@ def test_good_values_and_defaults(monkeypatch):
     assert env.env_bool("X_BOOL", False) is True
     assert env.env_list("X_LIST", []) == ["a", "b", "c"]
     assert env.env_int("X_MISSING", 3) == 3
+
+
+def test_the_global_profile_reads_every_option(monkeypatch):
+    monkeypatch.setenv("YTARCHIVE_PUBLISHED_AFTER", "2024-02-28")
+    monkeypatch.setenv("YTARCHIVE_SPONSORBLOCK_MARK", "sponsor,intro")
+    monkeypatch.setenv("YTARCHIVE_SPONSORBLOCK_REMOVE", "selfpromo")
+    monkeypatch.setenv("YTARCHIVE_SLEEP_REQUESTS", "0.75")
+    profile = env.env_profile()
+    assert (profile.published_after, profile.sponsorblock_mark, profile.sponsorblock_remove,
+            profile.sleep_requests) == ("20240228", ("sponsor", "intro"), ("selfpromo",), 0.75)
 
 
 def test_secret_from_file_and_generated_secret_is_kept(monkeypatch, tmp_path):

@@ -168,3 +168,54 @@ def test_the_channel_page_saves_download_options_as_the_api_validates_them(owner
     channel.refresh_from_db()
     assert channel.tabs == "videos,shorts" and channel.container == "mkv"  # refused whole, with a message
     assert reader.post("/channels/site-opt/do/options/", {"max_height": "144"}).status_code == 403
+
+
+def test_the_channel_page_sets_dates_sponsorblock_pacing_and_cookies(owner, reader, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from channels_app.models import Channel
+
+    settings.DATA_DIR = tmp_path
+    Channel.objects.create(id="site-ck", url="https://example.org/ck", title="Ck")
+    saved = owner.post("/channels/site-ck/do/options/", {"published_after": "2024-02-28", "sleep_requests": "0.5",
+                                                         "sponsorblock_mark": "sponsor, intro",
+                                                         "sponsorblock_remove": "selfpromo"})
+    assert saved.status_code == 302
+    channel = Channel.objects.get(pk="site-ck")
+    assert (str(channel.published_after), channel.sleep_requests, channel.sponsorblock_mark,
+            channel.sponsorblock_remove) == ("2024-02-28", 0.5, "sponsor,intro", "selfpromo")
+    page = owner.get("/channels/site-ck/").content.decode()
+    assert 'value="2024-02-28"' in page and "No cookies" in page
+
+    text = "# Netscape HTTP Cookie File\n.example.org\tTRUE\t/\tTRUE\t2000000000\tSID\tweb-secret-1\n"
+    bad = owner.post("/channels/site-ck/do/cookies/", {"cookies_file": SimpleUploadedFile("c.txt", b"junk")},
+                     follow=True)
+    assert "Netscape" in bad.content.decode()
+    assert reader.post("/channels/site-ck/do/cookies/",
+                       {"cookies_file": SimpleUploadedFile("c.txt", text.encode())}).status_code == 403
+    done = owner.post("/channels/site-ck/do/cookies/", {"cookies_file": SimpleUploadedFile("c.txt", text.encode())},
+                      follow=True).content.decode()
+    assert "uses its own cookies" in done and "web-secret-1" not in done
+    assert (tmp_path / "cookies" / "channels" / "site-ck.txt").stat().st_mode & 0o777 == 0o600
+    owner.post("/channels/site-ck/do/cookies-clear/")
+    assert not (tmp_path / "cookies" / "channels" / "site-ck.txt").exists()
+
+
+def test_the_admin_takes_a_cookies_file_and_checks_categories(settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from channels_app.admin import ChannelForm
+    from channels_app.models import Channel
+
+    settings.DATA_DIR = tmp_path
+    channel = Channel.objects.create(id="site-adm", url="https://example.org/adm", title="Adm")
+    base = {"enabled": "on", "sync_interval_hours": "24"}
+    form = ChannelForm({**base, "sponsorblock_remove": "chapter"}, instance=channel)
+    assert not form.is_valid() and "chapter" in str(form.errors["sponsorblock_remove"])
+    form = ChannelForm(base, {"cookies_file": SimpleUploadedFile("c.txt", b"junk")}, instance=channel)
+    assert not form.is_valid() and "Netscape" in str(form.errors["cookies_file"])
+    good = "# Netscape HTTP Cookie File\n.example.org\tTRUE\t/\tTRUE\t2000000000\tSID\tadm\n"
+    form = ChannelForm({**base, "sponsorblock_mark": "Sponsor"}, {"cookies_file": SimpleUploadedFile(
+        "c.txt", good.encode())}, instance=channel)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["cookies_file"] == good and form.cleaned_data["sponsorblock_mark"] == "sponsor"

@@ -26,8 +26,8 @@ function isActive(p) {
 }
 
 function describe(p) {
-  const parts = [(p.archived + p.failed) + " of " + p.total + " done"];
-  for (const s of ["downloading", "queued", "retrying", "failed"]) if (p[s]) parts.push(p[s] + " " + s);
+  const parts = [(p.archived + p.failed + (p.skipped || 0)) + " of " + p.total + " done"];
+  for (const s of ["downloading", "queued", "retrying", "failed", "skipped"]) if (p[s]) parts.push(p[s] + " " + s);
   if (p.sync && (p.sync.status === "queued" || p.sync.status === "running")) parts.unshift("sync " + p.sync.status);
   return parts.join(" · ");
 }

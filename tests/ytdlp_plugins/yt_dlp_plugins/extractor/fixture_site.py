@@ -70,11 +70,20 @@ class FixtureSiteIE(_FixtureSiteBaseIE):
         meta, handle = self._download_json_handle(
             f"{base}/api/video/{video_id}.json", video_id, "Downloading video metadata",
             expected_status=403)  # 404/503 raise: yt-dlp reports "HTTP Error 404: ..."
+        if meta.get("error") == "members":
+            raise ExtractorError(
+                "This video is available to this channel's members on level: Fixture. Join this channel to get "
+                "access to members-only content like this video, and other exclusive perks.",
+                expected=True, video_id=video_id)
         if handle.status == 403 or meta.get("error") == "private":
             raise ExtractorError(
                 "Private video. Sign in if you've been granted access to this video",
                 expected=True, video_id=video_id)
+        # yt-dlp's SponsorBlock post-processor serves YouTube videos only: a video the fixture has
+        # segments for says it is one (yt-dlp keeps an extractor_key the extractor sets).
+        youtube = {"extractor_key": "Youtube"} if meta.get("sponsorblock") else {}
         return {
+            **youtube,
             "id": video_id,
             "title": meta["title"],
             "description": meta.get("description"),

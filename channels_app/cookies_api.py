@@ -1,0 +1,64 @@
+"""The cookies endpoints: one channel's (``/api/channels/{id}/cookies/``) and every channel's
+(``/api/cookies/``). A file goes in (multipart ``file``, or JSON ``{"text": ...}``); only
+whether one is set ever comes out (archiver.cookies)."""
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from archiver import cookies
+from channels_app import options
+from channels_app.models import Channel
+
+StateSerializer = inline_serializer("CookiesState", {
+    "set": serializers.BooleanField(help_text="Whether cookies are kept for this scope."),
+    "used": serializers.ChoiceField(choices=["channel", "global", ""], help_text=(
+        "Whose cookies the channel's downloads use: its own, the global ones, or none.")),
+})
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField(required=False, help_text="A cookies.txt file (Netscape format).")
+    text = serializers.CharField(required=False, trim_whitespace=False, max_length=cookies.MAX_BYTES,
+                                 help_text="The same, as text.")
+
+    def validate(self, attrs):
+        if not attrs.get("file") and not attrs.get("text"):
+            raise serializers.ValidationError("Send the cookies file as multipart 'file', or its text as 'text'.")
+        return attrs
+
+
+class CookiesView(APIView):
+    """Set, replace or remove cookies. Members-only and age-gated videos need them."""
+
+    def _scope(self, pk: str | None) -> str:
+        return get_object_or_404(Channel, pk=pk).id if pk is not None else cookies.GLOBAL
+
+    def _state(self, scope: str) -> dict:
+        is_set = cookies.is_set(options.cookies_root(), scope)
+        if scope == cookies.GLOBAL:
+            return {"set": is_set, "used": "global" if is_set else ""}
+        return {"set": is_set, "used": options.cookies_state(Channel(id=scope))}
+
+    @extend_schema(responses=StateSerializer)
+    def get(self, request, pk: str | None = None):
+        return Response(self._state(self._scope(pk)))
+
+    @extend_schema(request={"multipart/form-data": UploadSerializer, "application/json": UploadSerializer},
+                   responses=StateSerializer)
+    def put(self, request, pk: str | None = None):
+        scope = self._scope(pk)
+        body = UploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        upload = body.validated_data.get("file")
+        options.set_cookies(scope, upload.read(cookies.MAX_BYTES + 1) if upload else body.validated_data["text"])
+        return Response(self._state(scope))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk: str | None = None):
+        scope = self._scope(pk)
+        options.clear_cookies(scope)
+        return Response(status=status.HTTP_204_NO_CONTENT)
