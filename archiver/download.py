@@ -64,6 +64,8 @@ class Outcome:
     disk_bytes: int = 0
     format_id: str = ""
     height: int = 0
+    upload_date: str = ""
+    duration: float = 0.0
 
     def report(self, request: DownloadRequest) -> DownloadReport:
         if self.status not in _REPORTED:
@@ -74,6 +76,7 @@ class Outcome:
             reason=self.reason, video_file=self.video_file, title=self.title,
             size_bytes=self.size_bytes, subtitles=tuple(self.subtitles), seconds=round(self.seconds, 3),
             disk_bytes=self.disk_bytes, format_id=self.format_id, height=self.height,
+            upload_date=self.upload_date, duration=self.duration,
         )
 
 
@@ -197,13 +200,15 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
         log.info("%sarchived in %.1fs (%s bytes)", context, seconds, result.size_bytes)
         return Outcome(Result.ARCHIVED, video_file=result.video_file, title=result.title,
                        size_bytes=result.size_bytes, subtitles=tuple(result.subtitles), seconds=seconds,
-                       disk_bytes=tree.disk_usage(final_dir), format_id=result.format_id, height=result.height)
+                       disk_bytes=tree.disk_usage(final_dir), format_id=result.format_id, height=result.height,
+                       upload_date=result.upload_date or "", duration=result.duration or 0.0)
     except Interrupted:
         log.info("%sinterrupted: handing it back", context)
         return Outcome(Result.INTERRUPTED, seconds=time.monotonic() - started)
     except ytdlp.Skipped as exc:
         log.info("%sskipped: %s", context, exc)
-        return Outcome(Result.SKIPPED, reason=str(exc), seconds=time.monotonic() - started)
+        return Outcome(Result.SKIPPED, reason=str(exc), seconds=time.monotonic() - started,
+                       upload_date=exc.upload_date)
     except cookies.CookiesMissing as exc:
         log.info("%sfailed (transient): %s", context, exc)
         return Outcome(Result.FAILED, kind=FailureKind.TRANSIENT, reason=str(exc),

@@ -133,6 +133,8 @@ class DownloadReport:
     disk_bytes: int = 0  # what the video's folder takes on disk (du), for the storage gauge
     format_id: str = ""  # the format yt-dlp chose (e.g. "137+140")
     height: int = 0  # its height in pixels, 0 for audio
+    upload_date: str = ""  # YYYYMMDD, as the video's own page says (a listing often does not)
+    duration: float = 0.0  # seconds, likewise
 
     @classmethod
     def from_dict(cls, data) -> DownloadReport:

@@ -74,6 +74,10 @@ class Options:
 class Skipped(Exception):
     """A video the channel's options leave out, known only once its metadata is read (its date)."""
 
+    def __init__(self, reason: str, upload_date: str = ""):
+        super().__init__(reason)
+        self.upload_date = upload_date
+
 
 @dataclass(frozen=True)
 class ChannelProbe:
@@ -428,7 +432,7 @@ def download(
             downloader.ydl.close()
     if published_too_early(info.get("upload_date"), opts.profile):  # yt-dlp's daterange kept it off disk
         raise Skipped(f"published {info['upload_date']}, before the channel's cutoff "
-                      f"{opts.profile.published_after}")
+                      f"{opts.profile.published_after}", str(info["upload_date"]))
     return _lay_out(Path(temp_dir), info)
 
 

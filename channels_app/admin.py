@@ -80,6 +80,8 @@ class ChannelAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if change and "published_after" in form.changed_data:  # as the API does: skipped videos weighed again
+            services.reconsider_skipped(obj)
         if form.cleaned_data.get("clear_cookies"):
             options.clear_cookies(obj.id)
         if form.cleaned_data.get("cookies_file"):

@@ -20,6 +20,7 @@ from channels_app.models import Channel, SyncJob, Video
 SYNC_TASK = "channels_app.tasks.sync_channel"
 
 log = logging.getLogger(__name__)
+QUEUE_DOWNLOADS_TASK = "downloads_app.tasks.queue_downloads"  # by name: the catalog never imports downloads_app
 
 
 def listing_options() -> ytdlp.Options:
@@ -121,9 +122,11 @@ def validate_interval(hours) -> float:
 
 
 def reconsider_skipped(channel: Channel) -> int:
-    """Its cutoff date moved: the videos skipped for their date become new, for the next sync to queue."""
+    """Its cutoff date moved: the videos skipped for their date become new and are queued (the download
+    checks each date against the new cutoff)."""
     moved = Video.objects.filter(channel=channel, status=VideoStatus.SKIPPED).update(
         status=VideoStatus.NEW, last_error="", updated_at=timezone.now())
     if moved:
-        log.info("channel=%s: %s skipped video(s) weighed again at the next sync", channel.id, moved)
+        log.info("channel=%s: %s skipped video(s) weighed again", channel.id, moved)
+        current_app.send_task(QUEUE_DOWNLOADS_TASK, args=[channel.id], queue="control", retry=True)
     return moved

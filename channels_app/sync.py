@@ -33,11 +33,10 @@ from archiver.statuses import SyncStatus, VideoStatus
 from channels_app import tallies
 from channels_app.models import Channel, SyncJob, Video
 from channels_app.options import channel_cookies, channel_profile, wants_tab
-from channels_app.services import listing_options
+from channels_app.services import QUEUE_DOWNLOADS_TASK, listing_options
 
 log = logging.getLogger(__name__)
 _UPDATE_FIELDS = ["raw_id", "url", "title", "tab", "duration", "upload_date"]
-QUEUE_DOWNLOADS_TASK = "downloads_app.tasks.queue_downloads"
 FIRST_INCREMENTAL_BATCH = 4
 
 
@@ -225,16 +224,23 @@ def _upsert(channel: Channel, tab: str, batch: list[ytdlp.Entry]) -> tuple[int, 
         existing = set(
             Video.objects.filter(channel=channel, video_id__in=list(unique)).values_list("video_id", flat=True)
         )
-        Video.objects.bulk_create(
-            [
-                Video(channel=channel, video_id=e.video_id, raw_id=e.raw_id[:500], url=e.url[:2000],
-                      title=e.title, tab=tab, duration=e.duration, upload_date=e.upload_date or "")
-                for e in unique.values()
-            ],
-            update_conflicts=True,
-            unique_fields=["channel", "video_id"],
-            update_fields=_UPDATE_FIELDS,
-        )
+        # A listing that gives no date or length (YouTube's gives no date) never erases the one
+        # the video's own page gave when it was downloaded (downloads_app.outcomes).
+        groups: dict[tuple[str, ...], list[ytdlp.Entry]] = {}
+        for e in unique.values():
+            unknown = (("upload_date",) if not e.upload_date else ()) + (("duration",) if e.duration is None else ())
+            groups.setdefault(unknown, []).append(e)
+        for unknown, entries in groups.items():
+            Video.objects.bulk_create(
+                [
+                    Video(channel=channel, video_id=e.video_id, raw_id=e.raw_id[:500], url=e.url[:2000],
+                          title=e.title, tab=tab, duration=e.duration, upload_date=e.upload_date or "")
+                    for e in entries
+                ],
+                update_conflicts=True,
+                unique_fields=["channel", "video_id"],
+                update_fields=[f for f in _UPDATE_FIELDS if f not in unknown],
+            )
     fresh = [vid for vid in unique if vid not in existing]
     if fresh:
         state.add_states(state.connect(settings.REDIS_URL), channel.id, fresh, VideoStatus.NEW)

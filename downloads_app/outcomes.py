@@ -76,6 +76,7 @@ def _apply(video: Video, report: DownloadReport, step, now) -> int:
             video_file=report.video_file or video.video_file, size_bytes=report.size_bytes or video.size_bytes,
             subtitles=list(report.subtitles) or video.subtitles, title=(report.title or video.title)[:1000],
             format_id=report.format_id or video.format_id, height=report.height or video.height,
+            **_known_facts(video, report),
         )
     elif step.failure_kind is FailureKind.BLOCKED:  # its site paused: waits, the attempt not counted
         changed = rows.filter(status=VideoStatus.QUEUED, attempts__lt=report.attempt).update(
@@ -86,5 +87,16 @@ def _apply(video: Video, report: DownloadReport, step, now) -> int:
         changed = rows.filter(status=VideoStatus.QUEUED, attempts__lt=report.attempt).update(
             status=step.status, failure_kind=step.failure_kind, last_error=report.reason[:5000],
             attempts=report.attempt, next_attempt_at=step.next_attempt_at, updated_at=now,
+            **_known_facts(video, report),
         )
     return changed
+
+
+def _known_facts(video: Video, report: DownloadReport) -> dict:
+    """The date and length the video's own page gave, where the listing did not (YouTube's never dates)."""
+    facts = {}
+    if report.upload_date and len(report.upload_date) == 8 and report.upload_date.isdigit():
+        facts["upload_date"] = report.upload_date
+    if report.duration > 0 and not video.duration:
+        facts["duration"] = report.duration
+    return facts

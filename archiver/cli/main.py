@@ -311,9 +311,11 @@ def cmd_cookies(args, client: Client) -> int:
     if args.json:
         _out(output.as_json({"scope": scope, **state}))
         return 0
+    if not args.channel:
+        _out(f"global cookies (for channels without their own): {'set' if state['set'] else 'none'}")
+        return 0
     used = {"channel": "its own cookies", "global": "the global cookies", "": "no cookies"}[state["used"]]
-    _out(f"{scope}: {'cookies set' if state['set'] else 'no cookies of its own'}"
-         + (f"; downloads use {used}" if args.channel else ""))
+    _out(f"{scope}: {'cookies set' if state['set'] else 'no cookies of its own'}; downloads use {used}")
     return 0
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from tests.env_setup import RUN_DIR
 from tests.fixture_site import catalog
+from tests.harness import wait_for
 from tests.integration.test_faults import add_fresh
 
 pytestmark = pytest.mark.integration
@@ -131,6 +132,10 @@ def test_members_channel_date_cutoff_sponsorblock_pacing_and_cookies(api, fixtur
     assert members["status"] == "failed" and members["failure_kind"] == "permanent"
     assert "members" in members["last_error"]
     assert {videos[v]["status"] for v in (catalog.SPONSORED_ID, "vid-mem-01")} == {"archived"}
+    # The listing had no dates; the videos' own pages did, and the catalog keeps them.
+    assert {v: videos[v]["upload_date"] for v in (catalog.SPONSORED_ID, "vid-mem-02")} == {
+        catalog.SPONSORED_ID: catalog.VIDEOS[catalog.SPONSORED_ID].upload_date,
+        "vid-mem-02": catalog.VIDEOS["vid-mem-02"].upload_date}
 
     # The sponsor segment (2-4 s) is a chapter of its own in the file.
     sponsored = archive_root / cid / "videos" / catalog.SPONSORED_ID / videos[catalog.SPONSORED_ID]["video_file"]
@@ -166,10 +171,14 @@ def test_members_channel_date_cutoff_sponsorblock_pacing_and_cookies(api, fixtur
     assert members["status"] == "archived", members
     assert probe(archive_root / cid / "videos" / catalog.MEMBERS_ID / members["video_file"])
 
-    # An earlier cutoff: the skipped video is weighed again and downloaded by the next sync.
+    # No cutoff any more: the skipped video is queued again at once and downloaded.
     api.call("PATCH", f"/api/channels/{cid}/", json={"published_after": None, "sleep_min": 0, "sleep_max": 0})
-    api.post(f"/api/channels/{cid}/sync/", expect=202)
+    wait_for(lambda: next(v for v in api.videos(cid) if v["video_id"] == "vid-mem-02")["status"] == "archived",
+             120, "the once skipped video to be archived")
+    # A full rescan (the listing has no dates) keeps the dates the videos' pages gave.
+    api.post(f"/api/channels/{cid}/sync/?full=true", expect=202)
     api.wait_settled(cid)
-    assert next(v for v in api.videos(cid) if v["video_id"] == "vid-mem-02")["status"] == "archived"
+    dates = {v["video_id"]: v["upload_date"] for v in api.videos(cid)}
+    assert dates[catalog.SPONSORED_ID] == catalog.VIDEOS[catalog.SPONSORED_ID].upload_date
     api.call("DELETE", f"/api/channels/{cid}/cookies/", expect=204)
     assert not kept.exists() and api.get(f"/api/channels/{cid}/")["cookies"] == ""

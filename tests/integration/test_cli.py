@@ -75,6 +75,7 @@ def test_the_installed_command_archives_a_channel_end_to_end(logged_in, api: Api
     assert "downloads use its own cookies" in shown and "cli-secret" not in shown
     assert "removed" in cli(env, "cookies", CHANNEL, "--clear").stdout
     assert "no cookies" in cli(env, "cookies", CHANNEL).stdout
+    assert "global cookies (for channels without their own): none" in cli(env, "cookies").stdout
     assert "sync" in cli(env, "sync", CHANNEL).stdout
     watched = cli(env, "progress", CHANNEL, "--watch")
     assert "7/7" in watched.stdout
