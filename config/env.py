@@ -118,6 +118,23 @@ def env_rate(name: str, default: str) -> str:
     return value
 
 
+# YTARCHIVE_PACING: the defaults of the pacing settings, each still overridable on its own.
+# "fast" is what issue 9's benchmarks measure; "home" is what a residential address can sustain
+# against a site that flags bots (waits as yt-dlp's docs suggest, two downloads per site at once).
+PACING_PRESETS = {
+    "fast": {"YTARCHIVE_SLEEP_MIN": 0.0, "YTARCHIVE_SLEEP_MAX": 0.0, "YTARCHIVE_SLEEP_REQUESTS": 0.0,
+             "YTARCHIVE_DOWNLOADS_PER_SITE": 8},
+    "home": {"YTARCHIVE_SLEEP_MIN": 5.0, "YTARCHIVE_SLEEP_MAX": 30.0, "YTARCHIVE_SLEEP_REQUESTS": 1.0,
+             "YTARCHIVE_DOWNLOADS_PER_SITE": 2},
+}
+
+
+def pacing_default(name: str):
+    """The default of one pacing setting under the YTARCHIVE_PACING preset (``fast`` unless set)."""
+    preset = env_choice("YTARCHIVE_PACING", "fast", tuple(PACING_PRESETS))
+    return PACING_PRESETS[preset][name]
+
+
 def env_profile():
     """The global download profile: YTARCHIVE_MAX_HEIGHT, _CONTAINER, _AUDIO_ONLY, _TABS, _SLEEP_MIN/MAX,
     _SLEEP_REQUESTS, _NEWEST_N, _SKIP_KEYWORDS, _PUBLISHED_AFTER, _SPONSORBLOCK_MARK/REMOVE."""
@@ -133,7 +150,7 @@ def env_profile():
         tabs = dp.parse_tabs(env_str("YTARCHIVE_TABS", ",".join(dp.TABS)))
     except ValueError as exc:
         raise ImproperlyConfigured(f"YTARCHIVE_TABS: {exc}") from exc
-    sleep_min = env_float("YTARCHIVE_SLEEP_MIN", 0.0, minimum=0)
+    sleep_min = env_float("YTARCHIVE_SLEEP_MIN", pacing_default("YTARCHIVE_SLEEP_MIN"), minimum=0)
     parsed = {}
     for name, parse in (("YTARCHIVE_PUBLISHED_AFTER", dp.parse_date),
                         ("YTARCHIVE_SPONSORBLOCK_MARK", dp.parse_categories),
@@ -144,11 +161,13 @@ def env_profile():
             raise ImproperlyConfigured(f"{name}: {exc}") from exc
     return dp.Profile(max_height=env_int("YTARCHIVE_MAX_HEIGHT", 0, minimum=0), container=container,
                       audio_only=audio, tabs=tabs or dp.TABS, sleep_min=sleep_min,
-                      sleep_max=max(sleep_min, env_float("YTARCHIVE_SLEEP_MAX", 0.0, minimum=0)),
+                      sleep_max=max(sleep_min, env_float("YTARCHIVE_SLEEP_MAX", pacing_default("YTARCHIVE_SLEEP_MAX"),
+                                                         minimum=0)),
                       newest_n=env_int("YTARCHIVE_NEWEST_N", 0, minimum=0),
                       skip_keywords=dp.parse_keywords(env_str("YTARCHIVE_SKIP_KEYWORDS", "")),
                       published_after=parsed["YTARCHIVE_PUBLISHED_AFTER"],
-                      sleep_requests=env_float("YTARCHIVE_SLEEP_REQUESTS", 0.0, minimum=0),
+                      sleep_requests=env_float("YTARCHIVE_SLEEP_REQUESTS", pacing_default("YTARCHIVE_SLEEP_REQUESTS"),
+                                               minimum=0),
                       sponsorblock_mark=parsed["YTARCHIVE_SPONSORBLOCK_MARK"],
                       sponsorblock_remove=parsed["YTARCHIVE_SPONSORBLOCK_REMOVE"])
 

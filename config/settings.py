@@ -23,6 +23,7 @@ from config.env import (
     env_resource_tiers,
     env_secret,
     env_str,
+    pacing_default,
     persistent_secret,
 )
 
@@ -204,7 +205,8 @@ YTARCHIVE = {
     "WORKERS_PER_QUEUE": env_int("YTARCHIVE_WORKERS_PER_QUEUE", 50, minimum=1),
     "MAX_WORKERS": env_int("YTARCHIVE_MAX_WORKERS", 2, minimum=0, maximum=500),
     "DOWNLOADS_PER_WORKER": env_int("YTARCHIVE_DOWNLOADS_PER_WORKER", 6, minimum=1, maximum=64),
-    "DOWNLOADS_PER_SITE": env_int("YTARCHIVE_DOWNLOADS_PER_SITE", 8, minimum=0, maximum=1000),
+    "DOWNLOADS_PER_SITE": env_int("YTARCHIVE_DOWNLOADS_PER_SITE", pacing_default("YTARCHIVE_DOWNLOADS_PER_SITE"),
+                                  minimum=0, maximum=1000),
     "CHANNEL_CONCURRENCY": env_int("YTARCHIVE_CHANNEL_CONCURRENCY", 0, minimum=0, maximum=1000),
     "WORKER_IDLE_SECONDS": env_int("YTARCHIVE_WORKER_IDLE_SECONDS", 60, minimum=1),
     "SCALE_INTERVAL_SECONDS": env_float("YTARCHIVE_SCALE_INTERVAL_SECONDS", 5.0, minimum=0.2),

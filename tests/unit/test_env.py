@@ -54,3 +54,16 @@ def test_secret_from_file_and_generated_secret_is_kept(monkeypatch, tmp_path):
     assert len(first) > 40
     assert env.persistent_secret("MY_SECRET", tmp_path / "data") == first
     assert oct((tmp_path / "data" / ".my_secret").stat().st_mode)[-3:] == "600"
+
+
+def test_the_home_pacing_preset_sets_polite_defaults_each_still_overridable(monkeypatch):
+    monkeypatch.setenv("YTARCHIVE_PACING", "home")
+    monkeypatch.setenv("YTARCHIVE_SLEEP_MAX", "10")
+    for name in ("YTARCHIVE_SLEEP_MIN", "YTARCHIVE_SLEEP_REQUESTS", "YTARCHIVE_DOWNLOADS_PER_SITE"):
+        monkeypatch.delenv(name, raising=False)
+    profile = env.env_profile()
+    assert (profile.sleep_min, profile.sleep_max, profile.sleep_requests) == (5.0, 10.0, 1.0)
+    assert env.pacing_default("YTARCHIVE_DOWNLOADS_PER_SITE") == 2
+    monkeypatch.setenv("YTARCHIVE_PACING", "slow")
+    with pytest.raises(ImproperlyConfigured, match="YTARCHIVE_PACING"):
+        env.env_profile()

@@ -361,3 +361,14 @@ def test_json_logs_turn_off_the_celery_banner_in_every_pod_and_the_job():
     objs, job = render({"django": {"logFormat": "json"}})
     assert objs["ConfigMap/ytarchive-env"]["data"]["CELERY_QUIET"] == "true"
     assert env_of(job["spec"]["template"]["spec"]["containers"][0])["CELERY_QUIET"]["value"] == "true"
+
+
+def test_pacing_preset_reaches_the_pods_and_the_per_site_cap_only_when_given():
+    objs, job = render()
+    env = objs["ConfigMap/ytarchive-env"]["data"]
+    assert env["YTARCHIVE_PACING"] == "fast" and "YTARCHIVE_DOWNLOADS_PER_SITE" not in env  # the preset's 8
+    objs, job = render({"config": {"pacing": "home", "downloadsPerSite": 3}})
+    env = objs["ConfigMap/ytarchive-env"]["data"]
+    assert (env["YTARCHIVE_PACING"], env["YTARCHIVE_DOWNLOADS_PER_SITE"]) == ("home", "3")
+    job_env = env_of(job["spec"]["template"]["spec"]["containers"][0])
+    assert job_env["YTARCHIVE_PACING"]["value"] == "home"

@@ -294,7 +294,10 @@ YTARCHIVE_SCALER: {{ ternary "none" ($c.scaler | toString) (eq (toString $c.scal
 YTARCHIVE_WORKERS_PER_QUEUE: {{ $c.workersPerQueue | int64 | toString | quote }}
 YTARCHIVE_MAX_WORKERS: {{ $c.maxWorkers | int64 | toString | quote }}
 YTARCHIVE_DOWNLOADS_PER_WORKER: {{ $c.downloadsPerWorker | int64 | toString | quote }}
+YTARCHIVE_PACING: {{ $c.pacing | default "fast" | quote }}
+{{- if not (kindIs "invalid" $c.downloadsPerSite) }}
 YTARCHIVE_DOWNLOADS_PER_SITE: {{ $c.downloadsPerSite | int64 | toString | quote }}
+{{- end }}
 YTARCHIVE_WORKER_IDLE_SECONDS: {{ $c.workerIdleSeconds | int64 | toString | quote }}
 YTARCHIVE_SCALE_INTERVAL_SECONDS: {{ include "ytarchive.str" $c.scaleIntervalSeconds | quote }}
 YTARCHIVE_DOWNLOAD_RETRIES: {{ $c.downloadRetries | int64 | toString | quote }}
