@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from archiver import state
+from archiver import log_context, state
 from archiver.messages import DownloadReport
 from archiver.retry_policy import next_step
 from archiver.statuses import FailureKind, VideoStatus
@@ -26,6 +26,12 @@ log = logging.getLogger(__name__)
 
 
 def record_outcome(report: DownloadReport) -> Video | None:
+    """Apply one report (from its task, or from the outbox by the reconciler), its ids on every log line."""
+    with log_context.bound(channel_id=report.channel_id, video_id=report.video_id, attempt=report.attempt):
+        return _record(report)
+
+
+def _record(report: DownloadReport) -> Video | None:
     r = redis()
     video = Video.objects.filter(pk=report.video_pk).first()
     if video is None:
