@@ -7,6 +7,7 @@ final folder exists is archived already: nothing is touched.
 """
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import threading
@@ -19,7 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from archiver import cookies, log_context, state, tree, ytdlp
+from archiver import cookies, frames, log_context, nfo, state, tree, ytdlp
 from archiver.ids import require_safe_id
 from archiver.messages import DownloadReport, DownloadRequest
 from archiver.statuses import FailureKind, OutcomeStatus, VideoStatus
@@ -193,6 +194,7 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
                 on_progress=_progress_publisher(r, channel_id, video_id, lambda: should_stop() or keeper.lost),
                 context=context,
             )
+        _complete_folder(temp_dir, result, request.options.write_nfo)
         if not tree.publish_video_dir(temp_dir, final_dir):
             log.info("%sfinished by another worker first; kept theirs", context)
         temp_dir = None
@@ -232,6 +234,20 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
             state.clear_download_progress(r, channel_id, video_id)
         except Exception as exc:  # the lock expires with its lease anyway
             log.info("%scould not release lock: %s", context, exc)
+
+
+def _complete_folder(temp_dir: Path, result: ytdlp.DownloadResult, write_nfo: bool) -> None:
+    """What every video folder holds besides yt-dlp's files, made before it is published:
+    a thumbnail (a frame of the video when the site had none) and, for media servers, video.nfo."""
+    thumbnail = temp_dir / tree.THUMBNAIL_FILE
+    if not thumbnail.exists():
+        frames.thumbnail_from_video(temp_dir / result.video_file, thumbnail, result.duration)
+    if write_nfo:
+        try:
+            info = json.loads((temp_dir / tree.INFO_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            info = {"title": result.title, "upload_date": result.upload_date, "duration": result.duration}
+        (temp_dir / tree.NFO_FILE).write_text(nfo.video_nfo(info), encoding="utf-8")
 
 
 _SIDE_FILES = (".vtt", ".srt", ".ass", ".ttml", ".srv1", ".srv2", ".srv3", ".json3", ".lrc",

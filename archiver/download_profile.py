@@ -38,6 +38,7 @@ class Profile:
     sleep_requests: float = 0.0  # seconds between the requests of one listing or one download
     sponsorblock_mark: tuple[str, ...] = ()  # SponsorBlock categories kept, marked as chapters
     sponsorblock_remove: tuple[str, ...] = ()  # SponsorBlock categories cut out of the file
+    write_nfo: bool = True  # video.nfo and tvshow.nfo for media servers
 
 
 def parse_date(text) -> str:
@@ -122,7 +123,8 @@ def effective(channel: dict, defaults: Profile) -> Profile:
                    sleep_requests=float(pick("sleep_requests")),
                    sponsorblock_mark=parse_categories(mark) if mark else defaults.sponsorblock_mark,
                    sponsorblock_remove=(parse_categories(remove, REMOVABLE_CATEGORIES) if remove
-                                        else defaults.sponsorblock_remove))
+                                        else defaults.sponsorblock_remove),
+                   write_nfo=bool(pick("write_nfo")))
 
 
 def ytdlp_format(profile: Profile, fallback: str) -> dict:

@@ -83,6 +83,7 @@ class DownloadOptions:
     # The Redis key holding the channel's cookies (archiver.cookies), never the cookies themselves:
     # a message is visible in Flower and the broker.
     cookies_key: str = ""
+    write_nfo: bool = True  # video.nfo for media servers (Kodi, Jellyfin, Plex)
 
     @classmethod
     def from_dict(cls, data) -> DownloadOptions:

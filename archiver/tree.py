@@ -10,9 +10,15 @@ This module is the only one that builds paths in it. Every id is checked by
 final name half-written: single files are written to a temporary name, fsynced
 and renamed; a video is assembled in a temporary folder beside its final one
 (``videos/.tmp-{video-id}-{random}``) and renamed into place in one step.
+
+Other programs read the archive (a media server running as another user), so
+every folder this module makes or publishes is ``DIR_MODE`` (0755) and every
+file ``FILE_MODE`` (0644), whatever the umask or ``mkstemp``'s 0600 would give;
+``set_modes`` (from YTARCHIVE_DIR_MODE / YTARCHIVE_FILE_MODE) changes both.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -27,6 +33,43 @@ VIDEO_FILE_STEM = "video"
 INFO_FILE = "video.info.json"
 THUMBNAIL_FILE = "thumbnail.jpg"
 SUBTITLES_DIR = "subtitles"
+NFO_FILE = "video.nfo"
+SHOW_NFO_FILE = "tvshow.nfo"
+POSTER_FILE = "poster.jpg"
+_modes = {"file": 0o644, "dir": 0o755}
+
+
+def set_modes(file_mode: int, dir_mode: int) -> None:
+    """The permissions of the archive's files and folders (settings: YTARCHIVE_FILE_MODE, _DIR_MODE)."""
+    _modes.update(file=file_mode, dir=dir_mode)
+
+
+def modes() -> tuple[int, int]:
+    return _modes["file"], _modes["dir"]
+
+
+def _make_dirs(path: Path) -> None:
+    """``mkdir -p`` with every folder it creates at the archive's folder mode."""
+    missing = []
+    while not path.exists():
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        os.chmod(folder, _modes["dir"])
+
+
+def apply_modes(path: Path) -> None:
+    """Set the archive's modes on ``path`` and everything under it (a finished video folder)."""
+    os.chmod(path, _modes["dir"])
+    for dirpath, dirnames, filenames in os.walk(path):
+        for name in dirnames:
+            os.chmod(os.path.join(dirpath, name), _modes["dir"])
+        for name in filenames:
+            os.chmod(os.path.join(dirpath, name), _modes["file"])
 
 
 def channel_dir(root: Path, channel_id: str) -> Path:
@@ -49,7 +92,7 @@ def is_archived(root: Path, channel_id: str, video_id: str) -> bool:
 def make_temp_video_dir(root: Path, channel_id: str, video_id: str) -> Path:
     """A fresh private folder beside the final one (same filesystem, so rename is atomic)."""
     parent = videos_dir(root, channel_id)
-    parent.mkdir(parents=True, exist_ok=True)
+    _make_dirs(parent)
     return Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{require_safe_id(video_id)}-", dir=parent))
 
 
@@ -79,6 +122,7 @@ def publish_video_dir(temp_dir: Path, final_dir: Path) -> bool:
     Returns False (and removes the temp folder) when the final folder already
     exists: another worker finished first, and its copy is left untouched.
     """
+    apply_modes(temp_dir)  # mkdtemp made it 0700: readable by others only once published
     fsync_tree(temp_dir)
     try:
         os.rename(temp_dir, final_dir)
@@ -96,17 +140,26 @@ def write_json_atomic(path: Path, data) -> None:
     write_lines_atomic(path, [json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True)])
 
 
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """``data`` into ``path`` through a temp file, fsync and rename (an image, say)."""
+    _write_atomic(path, [data], "wb")
+
+
 def write_lines_atomic(path: Path, chunks: Iterable[str]) -> None:
     """Stream text chunks into ``path`` atomically (big listings never sit in memory)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(path, itertools.chain(chunks, ["\n"]), "w")
+
+
+def _write_atomic(path: Path, chunks: Iterable, mode: str) -> None:
+    _make_dirs(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}-", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, mode, **({"encoding": "utf-8"} if "b" not in mode else {})) as fh:
             for chunk in chunks:
                 fh.write(chunk)
-            fh.write("\n")
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _modes["file"])  # mkstemp's 0600 would hide it from a media server
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -116,6 +169,14 @@ def write_lines_atomic(path: Path, chunks: Iterable[str]) -> None:
 
 def channel_metadata_path(root: Path, channel_id: str) -> Path:
     return channel_dir(root, channel_id) / "metadata.json"
+
+
+def show_nfo_path(root: Path, channel_id: str) -> Path:
+    return channel_dir(root, channel_id) / SHOW_NFO_FILE
+
+
+def poster_path(root: Path, channel_id: str) -> Path:
+    return channel_dir(root, channel_id) / POSTER_FILE
 
 
 def uploads_playlist_path(root: Path, channel_id: str) -> Path:

@@ -231,6 +231,27 @@ def probe(url: str, opts: Options | None = None) -> ChannelProbe:
     )
 
 
+MAX_IMAGE_BYTES = 5_000_000
+
+
+def fetch_image(url: str, opts: Options | None = None) -> bytes | None:
+    """A channel's avatar, for its poster: fetched by yt-dlp's own HTTP stack under the address check.
+
+    None when it cannot be had (too big, refused, unreachable): a poster is never worth a failed sync.
+    """
+    opts = opts or Options()
+    try:
+        with yt_dlp.YoutubeDL(_listing_params(opts)) as ydl, netguard.guarded():
+            with ydl.urlopen(url) as response:
+                data = response.read(MAX_IMAGE_BYTES + 1)
+    except Exception as exc:
+        log.info("no poster from %s: %s", url[:200], _clean(exc))
+        return None
+    finally:
+        netguard.take_refusals()
+    return data if 0 < len(data) <= MAX_IMAGE_BYTES else None
+
+
 def _canonical_listing_url(info: dict, raw_id: str, given: str) -> str:
     """The channel's own URL when the listing is a channel (a handle becomes /channel/ID)."""
     if info.get("channel_url") and raw_id == info.get("channel_id"):

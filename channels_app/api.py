@@ -1,15 +1,16 @@
 """REST API for channels and syncs: serializers and views are glue around channels_app.services."""
 from django.db.models import Count, Q
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from archiver import download_profile
+from archiver.errors import UserError
 from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS
 from archiver.statuses import VideoStatus
+from channels_app import feeds, notify, services
 from channels_app import progress as live_progress
-from channels_app import services
 from channels_app.models import Channel, SyncJob
 from channels_app.options import channel_profile, cookies_state
 from config.flags import flag
@@ -25,7 +26,7 @@ class SyncJobSerializer(serializers.ModelSerializer):
 
 OPTION_FIELDS = ("max_height", "container", "audio_only", "tabs", "sleep_min", "sleep_max", "rate_limit",
                  "newest_n", "skip_keywords", "max_concurrent", "published_after", "sleep_requests",
-                 "sponsorblock_mark", "sponsorblock_remove")
+                 "sponsorblock_mark", "sponsorblock_remove", "write_nfo", "notify_urls")
 _INTERVAL_RANGE = (f"must be between {MIN_SYNC_INTERVAL_HOURS} (72 s) and {MAX_SYNC_INTERVAL_HOURS} (a year).")
 
 
@@ -73,6 +74,16 @@ class ChannelSerializer(serializers.ModelSerializer):
         required=False, allow_blank=True, max_length=200,
         help_text="SponsorBlock categories cut out of the video, comma-separated ("
                   f"{', '.join(download_profile.REMOVABLE_CATEGORIES)}). Empty: the global default.")
+    write_nfo = serializers.BooleanField(required=False, allow_null=True,
+                                         help_text="Write video.nfo and tvshow.nfo for media servers; "
+                                                   "null: the global default (YTARCHIVE_NFO, on).")
+    notify_urls = serializers.CharField(
+        required=False, allow_blank=True, write_only=True, max_length=5000,
+        help_text="Apprise URLs (one per line or comma-separated) told of this channel's new videos and failures, "
+                  "besides YTARCHIVE_NOTIFY_URLS. Write-only: they hold secrets.")
+    notify_targets = serializers.SerializerMethodField(help_text="How many Apprise URLs of its own the channel has.")
+    feed_url = serializers.SerializerMethodField(help_text="The channel's podcast feed (RSS 2.0), with its secret "
+                                                           "token: give it to a podcast app.")
     cookies = serializers.SerializerMethodField(help_text="Whose cookies its downloads use: 'channel' (its own), "
                                                           "'global', or '' (none). Never the cookies themselves.")
     effective = serializers.SerializerMethodField(help_text="The options in force: the channel's over the defaults.")
@@ -82,7 +93,7 @@ class ChannelSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "source_url", "extractor", "title", "description", "uploader",
                   "thumbnail_url", "enabled", "sync_interval_hours", "created_at", "updated_at",
                   "last_synced_at", "last_full_index_at", "video_count", "archived_count",
-                  *OPTION_FIELDS, "cookies", "effective"]
+                  *OPTION_FIELDS, "notify_targets", "cookies", "feed_url", "effective"]
         read_only_fields = ["id", "source_url", "extractor", "title", "description", "uploader",
                             "thumbnail_url", "created_at", "updated_at", "last_synced_at",
                             "last_full_index_at"]
@@ -109,6 +120,19 @@ class ChannelSerializer(serializers.ModelSerializer):
         except ValueError as exc:
             raise serializers.ValidationError(str(exc)) from exc
 
+    def validate_notify_urls(self, value):
+        try:
+            return "\n".join(notify.parse_urls(value))
+        except UserError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+    def get_notify_targets(self, obj) -> int:
+        return len((obj.notify_urls or "").split())
+
+    def get_feed_url(self, obj) -> str | None:
+        request = self.context.get("request")
+        return feeds.feed_url(request, obj) if request is not None else None
+
     def get_cookies(self, obj) -> str:
         return cookies_state(obj)
 
@@ -126,7 +150,7 @@ class ChannelSerializer(serializers.ModelSerializer):
                 "newest_n": profile.newest_n, "skip_keywords": list(profile.skip_keywords),
                 "published_after": _iso_day(profile.published_after), "sleep_requests": profile.sleep_requests,
                 "sponsorblock_mark": list(profile.sponsorblock_mark),
-                "sponsorblock_remove": list(profile.sponsorblock_remove)}
+                "sponsorblock_remove": list(profile.sponsorblock_remove), "write_nfo": profile.write_nfo}
 
     def create(self, validated):
         channel = services.add_channel(validated["url"], validated.get("sync_interval_hours"),
@@ -213,6 +237,23 @@ class ChannelViewSet(viewsets.ModelViewSet):
         latest = channel.syncs.first()
         body["sync"] = SyncJobSerializer(latest).data if latest else None
         return Response(body)
+
+    @extend_schema(request=None, responses={202: inline_serializer("NfoQueued", {"queued": serializers.CharField()})},
+                   parameters=[OpenApiParameter("overwrite", bool, description="Rewrite NFO files that exist.")])
+    @action(detail=True, methods=["post"])
+    def nfo(self, request, pk=None):
+        """Write the media-server files (video.nfo, tvshow.nfo, poster.jpg) of videos archived before."""
+        channel = self.get_object()
+        services.queue_nfo_files(channel, overwrite=flag(request.query_params, "overwrite"))
+        return Response({"queued": channel.id}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses=inline_serializer("FeedAddress", {"feed_url": serializers.URLField()}))
+    @action(detail=True, methods=["post"], url_path="feed-token")
+    def feed_token(self, request, pk=None):
+        """A new secret for the channel's feed: the old address stops working at once."""
+        channel = self.get_object()
+        feeds.rotate_token(channel)
+        return Response({"feed_url": feeds.feed_url(request, channel)})
 
     @action(detail=True, methods=["get"])
     def syncs(self, request, pk=None):

@@ -8,8 +8,10 @@ class ChannelsAppConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from archiver import ytdlp
+        from archiver import tree, ytdlp
         from channels_app import signals  # noqa: F401  (keeps schedules in step with channels)
 
         # Every process that runs yt-dlp checks each of its connections (archiver.netguard).
         ytdlp.protect(settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])
+        # Every process that writes into the archive writes it readable by a media server.
+        tree.set_modes(settings.YTARCHIVE["FILE_MODE"], settings.YTARCHIVE["DIR_MODE"])

@@ -75,12 +75,26 @@ def _chunks(path: Path, start: int, length: int):
 
 
 def serve(request, channel_id: str, video_id: str, name: str) -> HttpResponse:
-    path = archived_file(channel_id, video_id, name)
+    return serve_path(request, archived_file(channel_id, video_id, name), f"{channel_id}/videos/{video_id}/{name}")
+
+
+def serve_poster(request, channel_id: str) -> HttpResponse:
+    """A channel's poster.jpg (for its podcast feed); Http404 when it has none."""
+    if not is_safe_id(channel_id):
+        raise Http404("No such file.")
+    path = tree.poster_path(settings.ARCHIVE_ROOT, channel_id)
+    if not path.is_file():
+        raise Http404("No such file.")
+    return serve_path(request, path, f"{channel_id}/{tree.POSTER_FILE}")
+
+
+def serve_path(request, path: Path, relative: str) -> HttpResponse:
+    """``path`` (a checked archive file at ``relative`` in the tree) with Range, or through the web server."""
     content_type = TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     accel = settings.YTARCHIVE["MEDIA_ACCEL_REDIRECT"]
     if accel:
         response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = f"{accel.rstrip('/')}/{channel_id}/videos/{video_id}/{name}"
+        response["X-Accel-Redirect"] = f"{accel.rstrip('/')}/{relative}"
         return response
     size = path.stat().st_size
     try:

@@ -67,6 +67,14 @@ class Channel(models.Model):
                                          help_text="SponsorBlock categories marked as chapters, e.g. sponsor,intro.")
     sponsorblock_remove = models.CharField(max_length=200, blank=True,
                                            help_text="SponsorBlock categories cut out of the video, e.g. sponsor.")
+    write_nfo = models.BooleanField(null=True, blank=True,
+                                    help_text="Write video.nfo and tvshow.nfo for media servers (Kodi, Jellyfin).")
+    notify_urls = models.TextField(blank=True, help_text="Apprise URLs told about this channel (besides the "
+                                                         "global ones), one per line.")
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                       help_text="Until when its news has been sent (channels_app.notify).")
+    feed_token = models.CharField(max_length=64, blank=True, editable=False,
+                                  help_text="The secret in the podcast feed's address; rotating it ends the old one.")
     own_disk_bytes = models.BigIntegerField(
         default=0, help_text="What the channel's own files (metadata.json, playlists/) take on disk, last measured.")
 

@@ -12,7 +12,7 @@ from archiver import cookies, download_profile
 log = logging.getLogger(__name__)
 
 FIELDS = ("max_height", "container", "audio_only", "tabs", "sleep_min", "sleep_max", "newest_n", "skip_keywords",
-          "published_after", "sleep_requests", "sponsorblock_mark", "sponsorblock_remove")
+          "published_after", "sleep_requests", "sponsorblock_mark", "sponsorblock_remove", "write_nfo")
 
 
 def channel_profile(channel) -> download_profile.Profile:

@@ -130,3 +130,9 @@ def reconsider_skipped(channel: Channel) -> int:
         log.info("channel=%s: %s skipped video(s) weighed again", channel.id, moved)
         current_app.send_task(QUEUE_DOWNLOADS_TASK, args=[channel.id], queue="control", retry=True)
     return moved
+
+
+def queue_nfo_files(channel: Channel, overwrite: bool = False) -> None:
+    """Ask the control queue to write the channel's missing media-server files (channels_app.media_server)."""
+    current_app.send_task("channels_app.tasks.write_nfo_files", args=[channel.id, overwrite], queue="control",
+                          retry=True)

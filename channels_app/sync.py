@@ -27,7 +27,7 @@ from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from archiver import cookies, download_profile, log_context, state, tree, urls, ytdlp
+from archiver import cookies, download_profile, log_context, nfo, state, tree, urls, ytdlp
 from archiver.errors import UserError
 from archiver.statuses import SyncStatus, VideoStatus
 from channels_app import tallies
@@ -158,6 +158,21 @@ def _refresh_metadata(channel: Channel) -> None:
         "added_at": channel.created_at.isoformat(),
         "metadata_refreshed_at": timezone.now().isoformat(),
     })
+    if channel_profile(channel).write_nfo:
+        write_show_files(channel)
+
+
+def write_show_files(channel: Channel) -> None:
+    """tvshow.nfo and poster.jpg (the channel's avatar), for media servers that show a channel as a show."""
+    root = settings.ARCHIVE_ROOT
+    poster = ytdlp.fetch_image(channel.thumbnail_url, listing_options()) if channel.thumbnail_url else None
+    if poster:
+        tree.write_bytes_atomic(tree.poster_path(root, channel.id), poster)
+    tree.write_lines_atomic(tree.show_nfo_path(root, channel.id), [nfo.show_nfo({
+        "id": channel.id, "site_id": channel.raw_id, "extractor": channel.extractor, "url": channel.url,
+        "title": channel.title, "uploader": channel.uploader, "description": channel.description,
+        "poster": tree.poster_path(root, channel.id).is_file(),
+    })])
 
 
 def _batches(entries, incremental: bool, batch_size: int):

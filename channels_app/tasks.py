@@ -46,3 +46,37 @@ def backup_database() -> str:
     if db["ENGINE"] != "django.db.backends.sqlite3":
         return "not sqlite: use pg_dump"
     return str(backup_sqlite(Path(db["NAME"]), settings.DATA_DIR / "backups", settings.YTARCHIVE["BACKUP_KEEP"]))
+
+
+@shared_task(ignore_result=True)
+def write_nfo_files(channel_id: str, overwrite: bool = False) -> dict:
+    """``ytarchive nfo``: the media-server files of videos archived before (channels_app.media_server)."""
+    from channels_app.media_server import write_nfo_files as run
+    from channels_app.models import Channel
+
+    channel = Channel.objects.filter(pk=channel_id).first()
+    return run(channel, overwrite) if channel else {"written": 0, "skipped": 0}
+
+
+@shared_task(ignore_result=True)
+def notify_round() -> int:
+    """Beat's round of notifications (channels_app.notify): new videos, failures, site pauses."""
+    from channels_app.notify import notify_round as run
+
+    return run()
+
+
+@shared_task(bind=True, ignore_result=True, max_retries=4)
+def send_notification(self, urls: list[str], title: str, body: str) -> bool:
+    """Deliver one message; retried with backoff when a service refuses it, then given up (logged)."""
+    from channels_app.notify import send
+
+    if send(urls, title, body):
+        return True
+    if self.request.retries < self.max_retries:
+        raise self.retry(countdown=10 * 2 ** self.request.retries)
+    import logging
+
+    logging.getLogger(__name__).warning("notification %r not delivered after %s tries", title,
+                                        self.request.retries + 1)
+    return False

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from archiver import cookies, download_profile, state, tree
 from archiver.errors import UserError
 from archiver.statuses import STORED_VIDEO_STATUSES, VideoStatus
-from channels_app import media, options, services
+from channels_app import feeds, media, options, services
 from channels_app.models import Channel, Video
 
 PAGE_SIZE = 48
@@ -129,6 +129,9 @@ def channel_action(request, channel_id: str, action: str):
                 raise UserError("Choose a cookies.txt file to upload.")
             options.set_cookies(channel.id, upload.read(cookies.MAX_BYTES + 1))
             messages.success(request, f"Cookies of {channel} saved; downloads queued from now on use them.")
+        elif action == "feed-token":
+            feeds.rotate_token(channel)
+            messages.success(request, f"{channel} has a new feed address; the old one no longer works.")
         elif action == "cookies-clear":
             options.clear_cookies(channel.id)
             messages.success(request, f"Cookies of {channel} removed.")
@@ -150,7 +153,8 @@ def _heights(channel: Channel) -> list[int]:
     return sorted({*download_profile.HEIGHTS, *([channel.max_height] if channel.max_height else [])})
 
 
-_TEXT_OPTIONS = ("container", "audio_only", "tabs", "skip_keywords", "sponsorblock_mark", "sponsorblock_remove")
+_TEXT_OPTIONS = ("container", "audio_only", "tabs", "skip_keywords", "sponsorblock_mark", "sponsorblock_remove",
+                 "notify_urls")
 
 
 def _save_options(request, channel: Channel) -> None:
@@ -204,6 +208,7 @@ def channel_page(request, channel_id: str):
         "profile": settings.YTARCHIVE["PROFILE"], "heights": _heights(channel),
         "containers": download_profile.CONTAINERS, "audio_formats": download_profile.AUDIO_FORMATS,
         "cookies_used": options.cookies_state(channel), "sponsor_categories": download_profile.SPONSOR_CATEGORIES,
+        "feed_url": feeds.feed_url(request, channel),
     })
 
 

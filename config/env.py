@@ -108,6 +108,21 @@ def env_resource_tiers(name: str):
         raise ImproperlyConfigured(f"{name}: {exc}") from exc
 
 
+def env_mode(name: str, default: int) -> int:
+    """A file mode in octal (``0644``, ``644`` or ``0o644``); the owner must keep read and write."""
+    raw = env_str(name, "")
+    if not raw:
+        return default
+    try:
+        value = int(raw.lower().removeprefix("0o"), 8)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be an octal mode such as {default:04o}") from None
+    if not 0 <= value <= 0o777 or value & 0o600 != 0o600:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be an octal mode from 0600 to 0777 that the owner "
+                                   f"can read and write, such as {default:04o}")
+    return value
+
+
 def env_rate(name: str, default: str) -> str:
     """A DRF throttle rate such as ``10/minute`` (number/second|minute|hour|day)."""
     import re
@@ -169,7 +184,8 @@ def env_profile():
                       sleep_requests=env_float("YTARCHIVE_SLEEP_REQUESTS", pacing_default("YTARCHIVE_SLEEP_REQUESTS"),
                                                minimum=0),
                       sponsorblock_mark=parsed["YTARCHIVE_SPONSORBLOCK_MARK"],
-                      sponsorblock_remove=parsed["YTARCHIVE_SPONSORBLOCK_REMOVE"])
+                      sponsorblock_remove=parsed["YTARCHIVE_SPONSORBLOCK_REMOVE"],
+                      write_nfo=env_bool("YTARCHIVE_NFO", True))
 
 
 def env_secret(name: str) -> str:

@@ -17,6 +17,7 @@ from config.env import (
     env_float,
     env_int,
     env_list,
+    env_mode,
     env_networks,
     env_profile,
     env_rate,
@@ -234,6 +235,12 @@ YTARCHIVE = {
     "BACKUP_HOURS": env_float("YTARCHIVE_BACKUP_HOURS", 24.0, minimum=0),
     "BACKUP_KEEP": env_int("YTARCHIVE_BACKUP_KEEP", 7, minimum=1),
     "MEDIA_ACCEL_REDIRECT": env_str("YTARCHIVE_MEDIA_ACCEL_REDIRECT", ""),
+    # Apprise URLs told of new videos, failures and site pauses (channels_app.notify); they hold secrets.
+    "NOTIFY_URLS": env_secret("YTARCHIVE_NOTIFY_URLS").replace(",", " ").split(),
+    "NOTIFY_SECONDS": env_float("YTARCHIVE_NOTIFY_SECONDS", 60.0, minimum=1),
+    # The archive's permissions: readable by another user (a media server) unless narrowed.
+    "FILE_MODE": env_mode("YTARCHIVE_FILE_MODE", 0o644),
+    "DIR_MODE": env_mode("YTARCHIVE_DIR_MODE", 0o755),
     "LOGIN_ATTEMPTS": env_int("YTARCHIVE_LOGIN_ATTEMPTS", 5, minimum=1),
     # A bot check or 429 pauses the whole site this long, doubling while it repeats, at most a day.
     "BOTCHECK_BACKOFF_SECONDS": env_float("YTARCHIVE_BOTCHECK_BACKOFF_SECONDS", 1800.0, minimum=1),
@@ -256,6 +263,7 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-syncs": {"task": "channels_app.tasks.reconcile_syncs", "schedule": YTARCHIVE["RECONCILE_SECONDS"]},
     "housekeeping": {"task": "downloads_app.tasks.housekeeping", "schedule": YTARCHIVE["HOUSEKEEPING_SECONDS"]},
     "reconcile-workers": {"task": "downloads_app.tasks.reconcile_workers", "schedule": 15.0},
+    "notify": {"task": "channels_app.tasks.notify_round", "schedule": YTARCHIVE["NOTIFY_SECONDS"]},
 }
 if YTARCHIVE["BACKUP_HOURS"] > 0:
     CELERY_BEAT_SCHEDULE["backup-database"] = {"task": "channels_app.tasks.backup_database",

@@ -5,9 +5,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from channels_app import web
+from channels_app import feeds, web
 from channels_app.api import ChannelViewSet, SyncJobViewSet
 from channels_app.cookies_api import CookiesView
+from channels_app.feeds_api import FeedsOpmlView
 from config import health, metrics_view
 from config.schema_view import SchemaView
 from config.token_view import TokenView
@@ -29,6 +30,9 @@ urlpatterns = [
     path("channels/<str:channel_id>/do/<str:action>/", web.channel_action, name="web-channel-action"),
     path("channels/<str:channel_id>/videos/<str:video_id>/", web.video_page, name="web-video"),
     path("media/<str:channel_id>/<str:video_id>/<path:name>", web.media_file, name="web-media"),
+    path("feeds/<str:channel_id>.xml", feeds.feed, name="feed"),
+    path("feeds/<str:channel_id>/<str:token>/poster.jpg", feeds.feed_poster, name="feed-poster"),
+    path("feeds/<str:channel_id>/<str:token>/<str:video_id>/<path:name>", feeds.feed_file, name="feed-file"),
     path("queue/", downloads_web.queue_page, name="web-queue"),
     path("queue/retry/<int:pk>/", downloads_web.retry_one, name="web-retry"),
     path("queue/retry-dead-letters/", downloads_web.retry_all_dead, name="web-retry-dead"),
@@ -40,6 +44,7 @@ urlpatterns = [
     path("api/channels/<str:pk>/retry-failed/", ChannelRetryFailedView.as_view(), name="channel-retry-failed"),
     path("api/channels/<str:pk>/cookies/", CookiesView.as_view(), name="channel-cookies"),
     path("api/cookies/", CookiesView.as_view(), name="cookies"),
+    path("api/feeds.opml", FeedsOpmlView.as_view(), name="feeds-opml"),
     path("api/sites/", PausedSitesView.as_view(), name="sites-paused"),
     path("api/sites/<str:site>/resume/", ResumeSiteView.as_view(), name="site-resume"),
     path("api/", include(router.urls)),

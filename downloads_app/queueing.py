@@ -56,7 +56,8 @@ def download_request(video: Video) -> DownloadRequest:
                                 sponsorblock_mark=profile.sponsorblock_mark,
                                 sponsorblock_remove=profile.sponsorblock_remove,
                                 sponsorblock_api=conf["SPONSORBLOCK_API"],
-                                cookies_key=cookies.hand_over(redis(), cookie_text) if cookie_text else ""),
+                                cookies_key=cookies.hand_over(redis(), cookie_text) if cookie_text else "",
+                                write_nfo=profile.write_nfo),
     )
 
 

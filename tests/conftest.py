@@ -37,7 +37,16 @@ def redis_client(redis_server):
 
 
 @pytest.fixture(scope="session")
-def stack_env(redis_server, fixture_site):
+def notify_sink():
+    from tests.harness import NotifySink
+
+    sink = NotifySink()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+def stack_env(redis_server, fixture_site, notify_sink):
     from tests.fixture_site.pytest_plugin import plugin_env
 
     env = plugin_env(dict(os.environ))
@@ -60,6 +69,8 @@ def stack_env(redis_server, fixture_site):
         "DJANGO_SUPERUSER_PASSWORD": ADMIN["password"],
         "WEB_CONCURRENCY": "2",
         "YTARCHIVE_SPONSORBLOCK_API": fixture_site.base_url,  # its /api/skipSegments/, never the real one
+        "YTARCHIVE_NOTIFY_URLS": notify_sink.url("/all"),  # Apprise's json:// to a sink on 127.0.0.1
+        "YTARCHIVE_NOTIFY_SECONDS": "2",
     })
     return env
 

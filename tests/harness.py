@@ -6,6 +6,7 @@ real programs, talking over loopback to each other and to the fixture site.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -260,3 +261,43 @@ def canary_server():
     finally:
         server.shutdown()
         server.server_close()
+
+
+class NotifySink:
+    """An HTTP server on 127.0.0.1 that keeps every JSON message posted to it: Apprise's ``json://`` target.
+
+    ``messages(path)`` are the bodies (``{"title", "message", "type", ...}``) posted to ``path``.
+    """
+
+    def __init__(self):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        received = self.received = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                try:
+                    received.append((self.path, json.loads(body)))
+                except ValueError:
+                    received.append((self.path, {"raw": body.decode(errors="replace")}))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, path: str = "/all") -> str:
+        return f"json://127.0.0.1:{self.port}{path}"
+
+    def messages(self, path: str = "/all") -> list[dict]:
+        return [body for where, body in list(self.received) if where == path]
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()

@@ -56,6 +56,19 @@ class Client:
         except ValueError:
             raise CliError(f"{self.url} is not a ytarchive server (it answered {path} with non-JSON)") from None
 
+    def text(self, path: str) -> str:
+        """A non-JSON answer (the OPML), with the same errors as ``call``."""
+        if not self.token:
+            raise CliError("not logged in: run `ytarchive login` or set YTARCHIVE_TOKEN", EXIT_USAGE)
+        try:
+            response = self.session.get(self.url + path, timeout=self.timeout)
+        except requests.RequestException:
+            raise CliError(f"cannot reach {self.url} (is ytarchive running? set --url or YTARCHIVE_URL)",
+                           EXIT_UNREACHABLE) from None
+        if response.status_code >= 400:
+            raise CliError(_message(response))
+        return response.text
+
     def get(self, path: str, **params):
         return self.call("GET", path, params={k: v for k, v in params.items() if v is not None})
 

@@ -82,7 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sleep-requests", metavar="SECONDS", help="wait between the requests of a listing or download")
     p.add_argument("--sponsorblock-mark", metavar="CATEGORIES", help="SponsorBlock categories marked as chapters")
     p.add_argument("--sponsorblock-remove", metavar="CATEGORIES", help="SponsorBlock categories cut out")
+    p.add_argument("--nfo", choices=["on", "off", ""], help="video.nfo and tvshow.nfo for media servers")
     p.add_argument("--interval", metavar="HOURS", type=float, help="hours between scheduled syncs")
+    p = sub.add_parser("feed", parents=[common], help="a channel's podcast feed address, or the OPML of all")
+    p.add_argument("channel", nargs="?", help="the channel; without it, the OPML of every channel's feed")
+    p.add_argument("--rotate", action="store_true", help="a new address (the old one stops working)")
+    p = sub.add_parser("nfo", parents=[common], help="write video.nfo/tvshow.nfo for videos archived before")
+    p.add_argument("channel")
+    p.add_argument("--overwrite", action="store_true", help="rewrite NFO files that exist")
     p = sub.add_parser("cookies", parents=[common],
                        help="set or remove the cookies a channel (or every channel) downloads with")
     p.add_argument("channel", nargs="?", help="the channel; without it, the global cookies of every channel")
@@ -274,6 +281,8 @@ def cmd_set(args, client: Client) -> int:
     for name in ("sponsorblock_mark", "sponsorblock_remove"):
         if getattr(args, name) is not None:
             changes[name] = getattr(args, name)
+    if args.nfo is not None:
+        changes["write_nfo"] = {"on": True, "off": False}.get(args.nfo)
     if args.interval is not None:
         changes["sync_interval_hours"] = args.interval
     if not changes:
@@ -289,6 +298,26 @@ def cmd_set(args, client: Client) -> int:
          + (f", published since {eff['published_after']}" if eff.get("published_after") else "")
          + (f", SponsorBlock marks {','.join(eff['sponsorblock_mark'])}" if eff.get("sponsorblock_mark") else "")
          + (f", SponsorBlock cuts {','.join(eff['sponsorblock_remove'])}" if eff.get("sponsorblock_remove") else ""))
+    return 0
+
+
+def cmd_feed(args, client: Client) -> int:
+    if not args.channel:
+        if args.rotate:
+            raise CliError("--rotate needs a CHANNEL", EXIT_USAGE)
+        _out(client.text("/api/feeds.opml").rstrip("\n"))
+        return 0
+    if args.rotate:
+        url = client.post(f"/api/channels/{args.channel}/feed-token/")["feed_url"]
+    else:
+        url = client.get(f"/api/channels/{args.channel}/")["feed_url"]
+    _out(output.as_json({"channel": args.channel, "feed_url": url}) if args.json else url)
+    return 0
+
+
+def cmd_nfo(args, client: Client) -> int:
+    body = client.post(f"/api/channels/{args.channel}/nfo/", overwrite="true" if args.overwrite else None)
+    _out(output.as_json(body) if args.json else f"media-server files of {args.channel} are being written")
     return 0
 
 
@@ -336,7 +365,8 @@ def cmd_resume(args, client: Client) -> int:
     return 0
 
 
-COMMANDS = {"set": cmd_set, "cookies": cmd_cookies, "sites": cmd_sites, "resume": cmd_resume,
+COMMANDS = {"set": cmd_set, "cookies": cmd_cookies, "nfo": cmd_nfo, "feed": cmd_feed, "sites": cmd_sites,
+            "resume": cmd_resume,
             "login": cmd_login, "add": cmd_add, "list": cmd_list, "sync": cmd_sync, "progress": cmd_progress,
             "videos": cmd_videos, "retry": cmd_retry, "remove": cmd_remove}
 

@@ -159,6 +159,10 @@ def test_generic_extractor_feed_is_archived(api: Api, fixture_site, fixture_medi
         folder = archive_root / channel["id"] / "videos" / video["video_id"]
         mp4 = next(folder.glob("video.*"))
         assert mp4.read_bytes() == mp4_path(Path(fixture_media["media_dir"]), video["video_id"]).read_bytes()
+        # The feed has no thumbnails: one is taken from the video itself (ffmpeg), for every media server.
+        thumbnail = (folder / "thumbnail.jpg").read_bytes()
+        assert thumbnail[:2] == b"\xff\xd8" and len(thumbnail) > 500
+        assert (folder / "video.nfo").is_file()
 
 
 def test_local_scaler_runs_download_workers_in_its_process_group(main_channel, stack, fixture_site, api: Api):

@@ -75,6 +75,12 @@ def test_the_installed_command_archives_a_channel_end_to_end(logged_in, api: Api
     assert "downloads use its own cookies" in shown and "cli-secret" not in shown
     assert "removed" in cli(env, "cookies", CHANNEL, "--clear").stdout
     assert "no cookies" in cli(env, "cookies", CHANNEL).stdout
+    feed = cli(env, "feed", CHANNEL).stdout.strip()
+    assert f"/feeds/{CHANNEL}.xml?token=" in feed
+    rotated = cli(env, "feed", CHANNEL, "--rotate").stdout.strip()
+    assert rotated != feed and rotated in cli(env, "feed").stdout  # the OPML of every feed
+    assert "--rotate needs a CHANNEL" in cli(env, "feed", "--rotate", expect=2).stderr
+    assert "being written" in cli(env, "nfo", CHANNEL).stdout
     assert "global cookies (for channels without their own): none" in cli(env, "cookies").stdout
     assert "sync" in cli(env, "sync", CHANNEL).stdout
     watched = cli(env, "progress", CHANNEL, "--watch")

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 SITE = "127.0.0.1"
 
 
-def test_a_429_pauses_the_site_until_resumed(api, stack, fixture_site):
+def test_a_429_pauses_the_site_until_resumed(api, stack, fixture_site, notify_sink):
     fixture_site.slow_rate = 10 * 1024 * 1024
     channel = add_fresh(api, f"{fixture_site.base_url}/@fixtureslow")
     fixture_site.reset()
@@ -41,6 +41,10 @@ def test_a_429_pauses_the_site_until_resumed(api, stack, fixture_site):
         metrics = requests.get(f"{stack.base_url}/metrics", timeout=10).text
         assert f'ytarchive_site_paused_until_seconds{{site="{SITE}"}}' in metrics
         assert 'ytarchive_downloads_total{status="paused"}' in metrics
+        told = wait_for(lambda: [m for m in notify_sink.messages("/all")
+                                 if m.get("title", "").startswith(f"Downloads from {SITE} paused until")], 30,
+                        "the pause to be notified")
+        assert len(told) == 1 and "resume" in told[0]["message"]  # once per pause, however many videos wait
         queue_page = api.session.get(f"{stack.base_url}/queue/", timeout=10)
         assert queue_page.status_code in (200, 302)  # (the page itself is checked in the browser tests)
     finally:

@@ -219,3 +219,20 @@ def test_the_admin_takes_a_cookies_file_and_checks_categories(settings, tmp_path
         "c.txt", good.encode())}, instance=channel)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["cookies_file"] == good and form.cleaned_data["sponsorblock_mark"] == "sponsor"
+
+
+def test_the_channel_page_gives_the_feed_address_and_a_new_one_on_request(owner, reader):
+    from channels_app.models import Channel
+
+    Channel.objects.create(id="site-feed", url="https://example.org/feed", title="Feed")
+    page = reader.get("/channels/site-feed/").content.decode()
+    token = Channel.objects.get(pk="site-feed").feed_token
+    assert f"/feeds/site-feed.xml?token={token}" in page and "New feed address" not in page
+    assert reader.post("/channels/site-feed/do/feed-token/").status_code == 403
+    owner.post("/channels/site-feed/do/feed-token/")
+    assert Channel.objects.get(pk="site-feed").feed_token not in ("", token)
+    assert "All podcast feeds (OPML)" in reader.get("/").content.decode()
+    opml = reader.get("/api/feeds.opml")
+    assert opml.status_code == 200 and b"site-feed.xml?token=" in opml.content
+    assert Client().get("/api/feeds.opml").status_code in (401, 403)
+    assert Client().get(f"/feeds/site-feed.xml?token={token}").status_code == 404  # the old address

@@ -1,0 +1,133 @@
+"""Notifications through Apprise (any of its ~100 services: ntfy, Gotify, Discord, e-mail, JSON webhooks…).
+
+What is said, to whom:
+
+* videos newly archived, one message per channel once its downloads have settled (no sync
+  running, nothing new or queued; looked at every ``YTARCHIVE_NOTIFY_SECONDS``, 60 s), so a
+  sync of 40 videos is one message, not 40; a channel busy for longer than ``HOLD_AT_MOST``
+  says what it has so far;
+* videos that failed for good by then (permanent, or out of retries);
+* a site paused after a bot check or a 429 (once per pause).
+
+Each goes to the global URLs (``YTARCHIVE_NOTIFY_URLS``) and to the channel's own
+(``notify_urls``). Sending is a control task retried a few times with backoff;
+a failing notification never touches a download. What was told is remembered
+(``Channel.notified_at``, a Redis key per pause), so nothing is told twice.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+import apprise
+from django.conf import settings
+from django.utils import timezone
+
+from archiver import state
+from archiver.errors import UserError
+from archiver.statuses import VideoStatus
+from channels_app.models import Channel, Video
+
+log = logging.getLogger(__name__)
+SEND_TASK = "channels_app.tasks.send_notification"
+SHOWN_TITLES = 10
+HOLD_AT_MOST = timedelta(minutes=30)
+
+
+def parse_urls(text: str | None) -> list[str]:
+    """Apprise URLs separated by commas, spaces or new lines; UserError names one Apprise cannot use."""
+    urls = [u for u in (text or "").replace(",", " ").split() if u]
+    for url in urls:
+        if not apprise.Apprise().add(url):
+            scheme = url.split("://", 1)[0] if "://" in url else url[:20]
+            raise UserError(f"Apprise cannot send to a URL of the form {scheme}://… (see its list of services).")
+    return urls
+
+
+def send(urls: list[str], title: str, body: str) -> bool:
+    """Deliver one message to every URL now; whether all of them took it."""
+    sender = apprise.Apprise()
+    for url in urls:
+        sender.add(url)
+    return bool(sender.notify(title=title, body=body))
+
+
+def _queue(urls: list[str], title: str, body: str) -> None:
+    from celery import current_app
+
+    if urls:
+        current_app.send_task(SEND_TASK, args=[urls, title, body], queue="control", retry=True)
+
+
+def targets(channel: Channel | None) -> list[str]:
+    own = parse_urls(channel.notify_urls) if channel is not None and channel.notify_urls else []
+    return list(dict.fromkeys([*settings.YTARCHIVE["NOTIFY_URLS"], *own]))
+
+
+def notify_round(now=None) -> int:
+    """Tell what happened since the last round; the number of messages queued."""
+    now = now or timezone.now()
+    sent = 0
+    since_default = now - timedelta(hours=1)  # a channel never told before: only the last hour
+    for channel in Channel.objects.all():
+        since = channel.notified_at or since_default
+        archived = list(Video.objects.filter(channel=channel, status=VideoStatus.ARCHIVED, archived_at__gt=since,
+                                             archived_at__lte=now).order_by("archived_at"))
+        failed = list(Video.objects.filter(channel=channel, status=VideoStatus.FAILED, updated_at__gt=since,
+                                           updated_at__lte=now).order_by("updated_at"))
+        if not archived and not failed:
+            if channel.notified_at is None:
+                Channel.objects.filter(pk=channel.pk).update(notified_at=now)
+            continue
+        first = min(v.archived_at if v.status == VideoStatus.ARCHIVED else v.updated_at for v in archived + failed)
+        if _busy(channel) and now - first < HOLD_AT_MOST:
+            continue  # the rest of its sync is still coming: one message for all of it
+        Channel.objects.filter(pk=channel.pk).update(notified_at=now)
+        urls = targets(channel)
+        name = channel.title or channel.id
+        if archived and urls:
+            _queue(urls, f"{len(archived)} new video{'s' if len(archived) > 1 else ''} archived: {name}",
+                   _list(archived))
+            sent += 1
+        if failed and urls:
+            _queue(urls, f"{len(failed)} video{'s' if len(failed) > 1 else ''} failed for good: {name}",
+                   _list(failed, reasons=True))
+            sent += 1
+    return sent + _tell_site_pauses()
+
+
+def _busy(channel: Channel) -> bool:
+    from archiver.statuses import ACTIVE_SYNC
+
+    return (channel.syncs.filter(status__in=ACTIVE_SYNC).exists()
+            or Video.objects.filter(channel=channel, status__in=(VideoStatus.NEW, VideoStatus.QUEUED)).exists())
+
+
+def _tell_site_pauses() -> int:
+    urls = list(dict.fromkeys([*settings.YTARCHIVE["NOTIFY_URLS"],
+                               *(u for text in Channel.objects.exclude(notify_urls="").values_list("notify_urls",
+                                                                                                  flat=True)
+                                 for u in parse_urls(text))]))
+    if not urls:
+        return 0
+    r = state.connect(settings.REDIS_URL)
+    sent = 0
+    for pause in state.paused_sites(r):
+        key = f"ytarchive:notified-pause:{pause['site']}:{int(pause['until'])}"
+        if not r.set(key, "1", nx=True, ex=max(60, int(pause["until"] - timezone.now().timestamp()) + 60)):
+            continue
+        until = datetime.fromtimestamp(pause["until"], tz=UTC)
+        _queue(urls, f"Downloads from {pause['site']} paused until {until:%Y-%m-%d %H:%M} UTC",
+               f"The site asked for a bot check or rate-limited us (strike {pause['strikes']}): "
+               f"{pause['reason'][:500]}\nDownloads resume by themselves; resume now with `ytarchive resume "
+               f"{pause['site']}` or the queue page.")
+        sent += 1
+    return sent
+
+
+def _list(videos: list[Video], reasons: bool = False) -> str:
+    lines = [f"- {v.title or v.video_id}" + (f": {v.last_error[:200]}" if reasons and v.last_error else "")
+             for v in videos[:SHOWN_TITLES]]
+    if len(videos) > SHOWN_TITLES:
+        lines.append(f"…and {len(videos) - SHOWN_TITLES} more")
+    return "\n".join(lines)
