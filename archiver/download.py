@@ -20,7 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from archiver import cookies, frames, log_context, nfo, state, tree, ytdlp
+from archiver import cookies, fixity, frames, log_context, nfo, state, tree, ytdlp
 from archiver.ids import require_safe_id
 from archiver.messages import DownloadReport, DownloadRequest
 from archiver.statuses import FailureKind, OutcomeStatus, VideoStatus
@@ -238,7 +238,8 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
 
 def _complete_folder(temp_dir: Path, result: ytdlp.DownloadResult, write_nfo: bool) -> None:
     """What every video folder holds besides yt-dlp's files, made before it is published:
-    a thumbnail (a frame of the video when the site had none) and, for media servers, video.nfo."""
+    a thumbnail (a frame of the video when the site had none), for media servers video.nfo,
+    and last checksums.sha256 over the rest (archiver.fixity)."""
     thumbnail = temp_dir / tree.THUMBNAIL_FILE
     if not thumbnail.exists():
         frames.thumbnail_from_video(temp_dir / result.video_file, thumbnail, result.duration)
@@ -248,6 +249,7 @@ def _complete_folder(temp_dir: Path, result: ytdlp.DownloadResult, write_nfo: bo
         except (OSError, ValueError):
             info = {"title": result.title, "upload_date": result.upload_date, "duration": result.duration}
         (temp_dir / tree.NFO_FILE).write_text(nfo.video_nfo(info), encoding="utf-8")
+    fixity.write_manifest(temp_dir)
 
 
 _SIDE_FILES = (".vtt", ".srt", ".ass", ".ttml", ".srv1", ".srv2", ".srv3", ".json3", ".lrc",

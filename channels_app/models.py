@@ -150,6 +150,12 @@ class Video(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Fixity (archiver.fixity): the last check of its folder against checksums.sha256.
+    fixity_status = models.CharField(max_length=16, blank=True, choices=[
+        ("", "Not checked"), ("ok", "Intact"), ("damaged", "Damaged")])
+    fixity_checked_at = models.DateTimeField(null=True, blank=True)
+    fixity_problems = models.JSONField(default=list, blank=True,
+                                       help_text="What the last check found: 'changed: video.mp4', ...")
 
     class Meta:
         db_table = "downloads_app_video"  # created by downloads_app before the catalog took it over

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 import apprise
 from django.conf import settings
+from django.db.models import F, Q
 from django.utils import timezone
 
 from archiver import state
@@ -69,7 +70,7 @@ def notify_round(now=None) -> int:
     now = now or timezone.now()
     sent = 0
     since_default = now - timedelta(hours=1)  # a channel never told before: only the last hour
-    for channel in Channel.objects.all():
+    for channel in _with_news(now):
         since = channel.notified_at or since_default
         archived = list(Video.objects.filter(channel=channel, status=VideoStatus.ARCHIVED, archived_at__gt=since,
                                              archived_at__lte=now).order_by("archived_at"))
@@ -94,6 +95,14 @@ def notify_round(now=None) -> int:
                    _list(failed, reasons=True))
             sent += 1
     return sent + _tell_site_pauses()
+
+
+def _with_news(now):
+    """Channels never told anything yet, or with a video archived or failed since they last were (one query)."""
+    news = Video.objects.filter(
+        Q(status=VideoStatus.ARCHIVED, archived_at__gt=F("channel__notified_at"), archived_at__lte=now)
+        | Q(status=VideoStatus.FAILED, updated_at__gt=F("channel__notified_at"), updated_at__lte=now))
+    return Channel.objects.filter(Q(notified_at__isnull=True) | Q(pk__in=news.values("channel_id")))
 
 
 def _busy(channel: Channel) -> bool:

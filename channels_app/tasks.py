@@ -80,3 +80,19 @@ def send_notification(self, urls: list[str], title: str, body: str) -> bool:
     logging.getLogger(__name__).warning("notification %r not delivered after %s tries", title,
                                         self.request.retries + 1)
     return False
+
+
+@shared_task(ignore_result=True)
+def fixity_round() -> dict:
+    """Beat's hourly share of the periodic fixity check (channels_app.fixity_checks)."""
+    from channels_app.fixity_checks import scheduled_round
+
+    return scheduled_round()
+
+
+@shared_task(ignore_result=True)
+def verify_channel(channel_id: str) -> dict:
+    """``ytarchive verify``: re-hash every archived video of a channel now (throttled like the schedule)."""
+    from channels_app.fixity_checks import check_channel
+
+    return check_channel(channel_id)

@@ -238,6 +238,9 @@ YTARCHIVE = {
     # Apprise URLs told of new videos, failures and site pauses (channels_app.notify); they hold secrets.
     "NOTIFY_URLS": env_secret("YTARCHIVE_NOTIFY_URLS").replace(",", " ").split(),
     "NOTIFY_SECONDS": env_float("YTARCHIVE_NOTIFY_SECONDS", 60.0, minimum=1),
+    # Fixity: every archived video re-hashed once per FIXITY_DAYS (0: never), reads capped at this rate.
+    "FIXITY_DAYS": env_float("YTARCHIVE_FIXITY_DAYS", 7.0, minimum=0),
+    "FIXITY_BYTES_PER_SECOND": env_int("YTARCHIVE_FIXITY_BYTES_PER_SECOND", 50_000_000, minimum=0),
     # The archive's permissions: readable by another user (a media server) unless narrowed.
     "FILE_MODE": env_mode("YTARCHIVE_FILE_MODE", 0o644),
     "DIR_MODE": env_mode("YTARCHIVE_DIR_MODE", 0o755),
@@ -265,6 +268,9 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-workers": {"task": "downloads_app.tasks.reconcile_workers", "schedule": 15.0},
     "notify": {"task": "channels_app.tasks.notify_round", "schedule": YTARCHIVE["NOTIFY_SECONDS"]},
 }
+if YTARCHIVE["FIXITY_DAYS"] > 0:
+    CELERY_BEAT_SCHEDULE["fixity"] = {"task": "channels_app.tasks.fixity_round",
+                                      "schedule": 86400 / 24}  # an hour's share each hour (channels_app.fixity_checks)
 if YTARCHIVE["BACKUP_HOURS"] > 0:
     CELERY_BEAT_SCHEDULE["backup-database"] = {"task": "channels_app.tasks.backup_database",
                                                "schedule": YTARCHIVE["BACKUP_HOURS"] * 3600}

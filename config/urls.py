@@ -13,7 +13,7 @@ from config import health, metrics_view
 from config.schema_view import SchemaView
 from config.token_view import TokenView
 from downloads_app import web as downloads_web
-from downloads_app.api import ChannelRetryFailedView, PausedSitesView, ResumeSiteView, VideoViewSet
+from downloads_app.api import ChannelFixityView, ChannelRetryFailedView, PausedSitesView, ResumeSiteView, VideoViewSet
 
 router = DefaultRouter()
 router.register("channels", ChannelViewSet, basename="channel")
@@ -35,6 +35,7 @@ urlpatterns = [
     path("feeds/<str:channel_id>/<str:token>/<str:video_id>/<path:name>", feeds.feed_file, name="feed-file"),
     path("queue/", downloads_web.queue_page, name="web-queue"),
     path("queue/retry/<int:pk>/", downloads_web.retry_one, name="web-retry"),
+    path("queue/redownload/<int:pk>/", downloads_web.redownload_one, name="web-redownload"),
     path("queue/retry-dead-letters/", downloads_web.retry_all_dead, name="web-retry-dead"),
     path("queue/resume-site/<str:site>/", downloads_web.resume_site, name="web-resume-site"),
     path("admin/", admin.site.urls),
@@ -42,6 +43,7 @@ urlpatterns = [
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/channels/<str:pk>/retry-failed/", ChannelRetryFailedView.as_view(), name="channel-retry-failed"),
+    path("api/channels/<str:pk>/fixity/", ChannelFixityView.as_view(), name="channel-fixity"),
     path("api/channels/<str:pk>/cookies/", CookiesView.as_view(), name="channel-cookies"),
     path("api/cookies/", CookiesView.as_view(), name="cookies"),
     path("api/feeds.opml", FeedsOpmlView.as_view(), name="feeds-opml"),

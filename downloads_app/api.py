@@ -1,5 +1,9 @@
 """REST API for videos (list, filter, inspect, retry) and a channel's retry-failed action."""
+from celery import current_app
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -8,6 +12,7 @@ from rest_framework.views import APIView
 
 from archiver.errors import UserError
 from archiver.statuses import STORED_VIDEO_STATUSES, FailureKind, VideoStatus
+from channels_app import fixity_checks
 from channels_app.models import Channel, Video
 from config.flags import flag
 from downloads_app import queueing, site_pauses
@@ -23,7 +28,8 @@ class VideoSerializer(serializers.ModelSerializer):
         fields = ["id", "channel", "video_id", "raw_id", "url", "title", "tab", "duration",
                   "upload_date", "status", "failure_kind", "dead_letter", "last_error", "attempts",
                   "max_attempts", "next_attempt_at", "video_file", "size_bytes", "format_id", "height", "subtitles",
-                  "first_seen_at", "queued_at", "archived_at", "updated_at"]
+                  "first_seen_at", "queued_at", "archived_at", "updated_at", "fixity_status", "fixity_checked_at",
+                  "fixity_problems"]
         read_only_fields = fields
 
     def get_max_attempts(self, obj) -> int:
@@ -62,6 +68,55 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def retry(self, request, pk=None):
         video = queueing.retry_video(self.get_object())
         return Response(VideoSerializer(video).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses={202: VideoSerializer})
+    @action(detail=True, methods=["post"])
+    def redownload(self, request, pk=None):
+        """Download an archived video again (a damaged one); its copy is kept aside until the new one verifies."""
+        video = fixity_checks.redownload(self.get_object())
+        return Response(VideoSerializer(video).data, status=status.HTTP_202_ACCEPTED)
+
+
+class DamagedVideoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    video_id = serializers.CharField()
+    title = serializers.CharField()
+    problems = serializers.ListField(child=serializers.CharField())
+    checked_at = serializers.DateTimeField(allow_null=True)
+
+
+class FixitySerializer(serializers.Serializer):
+    archived = serializers.IntegerField()
+    ok = serializers.IntegerField(help_text="Archived videos whose last check found them intact.")
+    damaged = DamagedVideoSerializer(many=True)
+    pending = serializers.IntegerField(help_text="Archived videos not checked since `since` (or never).")
+
+
+class ChannelFixityView(APIView):
+    """GET /api/channels/{id}/fixity/: the channel's last checks; POST: check every archived video now."""
+
+    @extend_schema(responses=FixitySerializer, operation_id="channels_fixity",
+                   parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME,
+                                                description="Count as pending what was not checked since then.")])
+    def get(self, request, pk):
+        channel = get_object_or_404(Channel, pk=pk)
+        since = request.query_params.get("since")
+        try:
+            when = parse_datetime(since) if since else None
+        except ValueError:
+            when = None
+        if since and when is None:
+            raise UserError("since must be a date and time, e.g. 2026-11-25T10:00:00Z")
+        return Response(FixitySerializer(fixity_checks.summary(channel.id, when)).data)
+
+    @extend_schema(request=None, operation_id="channels_verify",
+                   responses={202: inline_serializer("VerifyQueued", {"queued": serializers.CharField(),
+                                                                       "since": serializers.DateTimeField()})})
+    def post(self, request, pk):
+        channel = get_object_or_404(Channel, pk=pk)
+        since = timezone.now()
+        current_app.send_task("channels_app.tasks.verify_channel", args=[channel.id], queue="control", retry=True)
+        return Response({"queued": channel.id, "since": since}, status=status.HTTP_202_ACCEPTED)
 
 
 class ChannelRetryFailedView(APIView):

@@ -57,6 +57,9 @@ def _database_series(totals: dict[str, float]):
                             value=Video.objects.filter(status=VideoStatus.FAILED,
                                                        failure_kind=FailureKind.TRANSIENT).count())
     yield GaugeMetricFamily("ytarchive_channels", "Channels in the archive.", value=Channel.objects.count())
+    yield GaugeMetricFamily("ytarchive_fixity_failures", "Archived videos whose last fixity check found a file "
+                            "missing, changed or unexpected (checksums.sha256).",
+                            value=Video.objects.filter(status=VideoStatus.ARCHIVED, fixity_status="damaged").count())
     queue = GaugeMetricFamily("ytarchive_queue_length", "Downloads waiting: in the broker (queued) and for "
                               "their backoff to end (retrying).", labels=["state"])
     queue.add_metric(["retrying"], counts[str(VideoStatus.RETRYING)])

@@ -47,6 +47,10 @@ def _record(report: DownloadReport) -> Video | None:
             label = tallies.PAUSED if step.failure_kind is FailureKind.BLOCKED else step.status
             tallies.record_download(label, report.seconds,
                                     report.disk_bytes if step.status is VideoStatus.ARCHIVED else 0)
+    if changed and step.status is VideoStatus.ARCHIVED:
+        from channels_app.fixity_checks import after_archived
+
+        after_archived(video)
     if changed:
         state.set_state(r, video.channel_id, video.video_id, step.status)
         log.info("outcome recorded channel=%s video=%s attempt=%s/%s -> %s%s", video.channel_id,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from archiver.errors import ConflictError, UserError
 from archiver.statuses import FailureKind, VideoStatus
+from channels_app import fixity_checks
 from channels_app.models import Video
 from channels_app.web import _safe_next, staff_only
 from downloads_app import queueing, site_pauses
@@ -33,6 +34,20 @@ def queue_page(request):
             "channel_id", flat=True).distinct()),
         "max_attempts": settings.YTARCHIVE["DOWNLOAD_RETRIES"] + 1,
     })
+
+
+@login_required
+@require_POST
+def redownload_one(request, pk: int):
+    staff_only(request)
+    video = get_object_or_404(Video, pk=pk)
+    try:
+        fixity_checks.redownload(video)
+        messages.success(request, f"{video.title or video.video_id} is downloaded again; the old copy is kept "
+                                  "until the new one verifies.")
+    except ConflictError as exc:
+        messages.error(request, str(exc))
+    return redirect(_safe_next(request.POST.get("next", "/queue/")))
 
 
 @login_required

@@ -113,3 +113,27 @@ def pytest_sessionfinish(session, exitstatus):
         shutil.rmtree(RUN_DIR, ignore_errors=True)
     else:
         print(f"\nytarchive test run folder kept for inspection: {RUN_DIR}")
+
+
+@pytest.fixture(scope="module")
+def cli_env(stack, tmp_path_factory):
+    """The environment of a ``ytarchive`` command run by hand: its own config folder, the test stack's URL."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YTARCHIVE_")}
+    env.update({"YTARCHIVE_CONFIG_DIR": str(tmp_path_factory.mktemp("cli-config")),
+                "YTARCHIVE_URL": stack.base_url})
+    return env
+
+
+@pytest.fixture(scope="module")
+def logged_in(cli_env):
+    """``cli_env`` after ``ytarchive login`` as the admin (the token saved 0600 in a 0700 folder)."""
+    import stat
+
+    from tests.harness import cli
+
+    out = cli(cli_env, "login", "--username", ADMIN["username"], "--password-stdin", stdin=ADMIN["password"] + "\n")
+    token_file = Path(cli_env["YTARCHIVE_CONFIG_DIR"]) / "token"
+    assert "logged in" in out.stdout
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(token_file.parent.stat().st_mode) == 0o700
+    return cli_env

@@ -301,3 +301,17 @@ class NotifySink:
     def stop(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+YTARCHIVE = Path(sys.executable).with_name("ytarchive")
+
+
+def cli(env: dict, *args: str, stdin: str = "", expect: int = 0) -> subprocess.CompletedProcess:
+    """The installed ``ytarchive`` command; an error exit must be one ``ytarchive: …`` line, never a traceback."""
+    result = subprocess.run([str(YTARCHIVE), *args], env=env, input=stdin, capture_output=True, text=True,
+                            timeout=120)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == expect, (args, result.returncode, result.stdout, result.stderr)
+    if expect:
+        assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("ytarchive: "), result.stderr
+    return result

@@ -84,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sponsorblock-remove", metavar="CATEGORIES", help="SponsorBlock categories cut out")
     p.add_argument("--nfo", choices=["on", "off", ""], help="video.nfo and tvshow.nfo for media servers")
     p.add_argument("--interval", metavar="HOURS", type=float, help="hours between scheduled syncs")
+    p = sub.add_parser("verify", parents=[common],
+                       help="re-hash archived videos against their checksums (exit 1 if any is damaged)")
+    p.add_argument("channel", nargs="?", help="the channel (default: every channel)")
+    p = sub.add_parser("redownload", parents=[common],
+                       help="download an archived (damaged) video again; its copy is kept until the new one verifies")
+    p.add_argument("video", metavar="VIDEO", help="a video id, or CHANNEL/VIDEO")
     p = sub.add_parser("feed", parents=[common], help="a channel's podcast feed address, or the OPML of all")
     p.add_argument("channel", nargs="?", help="the channel; without it, the OPML of every channel's feed")
     p.add_argument("--rotate", action="store_true", help="a new address (the old one stops working)")
@@ -301,6 +307,37 @@ def cmd_set(args, client: Client) -> int:
     return 0
 
 
+def cmd_verify(args, client: Client) -> int:
+    """Ask the server to re-hash, wait until every archived video was checked since, report what is damaged."""
+    channels = [args.channel] if args.channel else [c["id"] for c in client.pages("/api/channels/")]
+    asked = {c: client.post(f"/api/channels/{c}/fixity/")["since"] for c in channels}
+    results = {}
+    while len(results) < len(asked):
+        for channel, since in asked.items():
+            if channel not in results:
+                body = client.get(f"/api/channels/{channel}/fixity/", since=since)
+                if body["pending"] == 0:
+                    results[channel] = body
+        if len(results) < len(asked):
+            time.sleep(POLL_SECONDS)
+    damaged = [(c, v) for c, body in results.items() for v in body["damaged"]]
+    if args.json:
+        _out(output.as_json(results))
+    else:
+        for channel, body in results.items():
+            _out(f"{channel}: {body['ok']} of {body['archived']} intact, {len(body['damaged'])} damaged")
+        for channel, video in damaged:
+            _out(f"  {channel}/{video['video_id']}: {'; '.join(video['problems'])}")
+    return 1 if damaged else 0
+
+
+def cmd_redownload(args, client: Client) -> int:
+    video = client.post(f"/api/videos/{_find_video(client, args.video)['id']}/redownload/")
+    _out(output.as_json(video) if args.json else f"{video['channel']}/{video['video_id']} {video['status']}: "
+         "downloading again; the old copy is kept until the new one verifies")
+    return 0
+
+
 def cmd_feed(args, client: Client) -> int:
     if not args.channel:
         if args.rotate:
@@ -366,7 +403,7 @@ def cmd_resume(args, client: Client) -> int:
 
 
 COMMANDS = {"set": cmd_set, "cookies": cmd_cookies, "nfo": cmd_nfo, "feed": cmd_feed, "sites": cmd_sites,
-            "resume": cmd_resume,
+            "resume": cmd_resume, "verify": cmd_verify, "redownload": cmd_redownload,
             "login": cmd_login, "add": cmd_add, "list": cmd_list, "sync": cmd_sync, "progress": cmd_progress,
             "videos": cmd_videos, "retry": cmd_retry, "remove": cmd_remove}
 

@@ -2,49 +2,18 @@
 from __future__ import annotations
 
 import json
-import os
-import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ADMIN
-from tests.harness import Api, wait_for
+from tests.harness import Api, cli, wait_for
 
 pytestmark = pytest.mark.integration
 
-YTARCHIVE = Path(sys.executable).with_name("ytarchive")
 CHANNEL = "fixturesite-chan-big-7"
 
 
-@pytest.fixture(scope="module")
-def cli_env(stack, tmp_path_factory):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("YTARCHIVE_")}
-    env.update({"YTARCHIVE_CONFIG_DIR": str(tmp_path_factory.mktemp("cli-config")),
-                "YTARCHIVE_URL": stack.base_url})
-    return env
-
-
-def cli(env: dict, *args: str, stdin: str = "", expect: int = 0) -> subprocess.CompletedProcess:
-    result = subprocess.run([str(YTARCHIVE), *args], env=env, input=stdin, capture_output=True, text=True,
-                            timeout=120)
-    assert "Traceback" not in result.stderr, result.stderr
-    assert result.returncode == expect, (args, result.returncode, result.stdout, result.stderr)
-    if expect:
-        assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("ytarchive: "), result.stderr
-    return result
-
-
-@pytest.fixture(scope="module")
-def logged_in(cli_env):
-    out = cli(cli_env, "login", "--username", ADMIN["username"], "--password-stdin", stdin=ADMIN["password"] + "\n")
-    token_file = Path(cli_env["YTARCHIVE_CONFIG_DIR"]) / "token"
-    assert "logged in" in out.stdout
-    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
-    assert stat.S_IMODE(token_file.parent.stat().st_mode) == 0o700
-    return cli_env
 
 
 def test_the_installed_command_archives_a_channel_end_to_end(logged_in, api: Api, fixture_site):

@@ -1,0 +1,132 @@
+"""Checking the archive against its checksums, and re-downloading a damaged video without losing it.
+
+* ``check_videos`` re-hashes archived videos (archiver.fixity) and writes what it
+  found on each row: ``fixity_status`` (ok or damaged), ``fixity_problems``,
+  ``fixity_checked_at``. Reads are throttled to ``YTARCHIVE_FIXITY_BYTES_PER_SECOND``.
+* ``scheduled_round`` (beat, hourly) checks the videos checked longest ago, as
+  many as keep the whole archive within ``YTARCHIVE_FIXITY_DAYS`` (7): the work is
+  spread over the week, not done in one burst.
+* ``redownload`` moves a video's folder aside (``videos/.kept-{video}-{time}``),
+  queues the video afresh, and ``after_archived`` removes the kept copy only once
+  the new folder verifies; until then both are on disk. Nothing is repaired
+  silently: a damaged video stays damaged until someone asks.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from archiver import fixity, tree
+from archiver.errors import ConflictError
+from archiver.statuses import FailureKind, VideoStatus
+from channels_app import tallies
+from channels_app.models import Video
+
+log = logging.getLogger(__name__)
+KEPT_PREFIX = ".kept-"
+ROUNDS_PER_DAY = 24
+
+
+def check_videos(videos, throttle: fixity.Throttle | None = None) -> dict:
+    """Verify each archived video's folder; counts of ok and damaged."""
+    throttle = throttle or fixity.Throttle(settings.YTARCHIVE["FIXITY_BYTES_PER_SECOND"])
+    counts = {"ok": 0, "damaged": 0}
+    for video in videos:
+        folder = tree.video_dir(settings.ARCHIVE_ROOT, video.channel_id, video.video_id)
+        report = fixity.verify(folder, throttle) if folder.is_dir() else fixity.Report(no_manifest=True,
+                                                                                       missing=["(folder)"])
+        problems = ["missing: the whole folder"] if not folder.is_dir() else report.problems()
+        status = "ok" if report.ok and folder.is_dir() else "damaged"
+        Video.objects.filter(pk=video.pk).update(fixity_status=status, fixity_problems=problems,
+                                                 fixity_checked_at=timezone.now())
+        counts[status] += 1
+        if status == "damaged":
+            log.warning("fixity: channel=%s video=%s is damaged: %s", video.channel_id, video.video_id,
+                        "; ".join(problems)[:500])
+    return counts
+
+
+def archived(channel_id: str | None = None):
+    videos = Video.objects.filter(status=VideoStatus.ARCHIVED)
+    return videos.filter(channel_id=channel_id) if channel_id else videos
+
+
+def check_channel(channel_id: str) -> dict:
+    return check_videos(archived(channel_id).order_by("id").iterator())
+
+
+def scheduled_round(now=None) -> dict:
+    """One hour's share of the periodic check: the videos checked longest ago (never checked first)."""
+    now = now or timezone.now()
+    days = settings.YTARCHIVE["FIXITY_DAYS"]
+    due = archived().filter(Q(fixity_checked_at__isnull=True) | Q(fixity_checked_at__lt=now - timedelta(days=days)))
+    share = math.ceil(archived().count() / (days * ROUNDS_PER_DAY)) if days else 0
+    if not share:
+        return {"ok": 0, "damaged": 0}
+    videos = list(due.order_by("fixity_checked_at", "id")[:share])  # NULLs first on SQLite and PostgreSQL
+    return check_videos(videos)
+
+
+def summary(channel_id: str, since=None) -> dict:
+    """A channel's fixity: counts, the damaged videos, and how many are not checked since ``since``."""
+    videos = archived(channel_id)
+    damaged = [{"video_id": v.video_id, "id": v.pk, "title": v.title, "problems": v.fixity_problems,
+                "checked_at": v.fixity_checked_at}
+               for v in videos.filter(fixity_status="damaged").order_by("video_id")]
+    pending = videos.filter(Q(fixity_checked_at__isnull=True) | Q(fixity_checked_at__lt=since)) if since else \
+        videos.filter(fixity_checked_at__isnull=True)
+    return {"archived": videos.count(), "ok": videos.filter(fixity_status="ok").count(), "damaged": damaged,
+            "pending": pending.count()}
+
+
+def redownload(video: Video) -> Video:
+    """Set the archived copy aside and queue the video again; the copy goes once the new one verifies."""
+    from celery import current_app
+
+    if video.status != VideoStatus.ARCHIVED:
+        raise ConflictError(f"Video {video.video_id} is {video.status}: only an archived video is downloaded again.")
+    folder = tree.video_dir(settings.ARCHIVE_ROOT, video.channel_id, video.video_id)
+    if folder.is_dir():
+        kept = folder.with_name(f"{KEPT_PREFIX}{video.video_id}-{timezone.now():%Y%m%dT%H%M%S}")
+        folder.rename(kept)
+        log.info("fixity: channel=%s video=%s set aside as %s for a new download", video.channel_id,
+                 video.video_id, kept.name)
+    Video.objects.filter(pk=video.pk, status=VideoStatus.ARCHIVED).update(
+        status=VideoStatus.NEW, attempts=0, failure_kind=FailureKind.NONE, last_error="", updated_at=timezone.now())
+    current_app.send_task("downloads_app.tasks.queue_downloads", args=[video.channel_id], queue="control",
+                          retry=True)
+    return Video.objects.get(pk=video.pk)
+
+
+def kept_copies(channel_id: str, video_id: str) -> list[Path]:
+    parent = tree.videos_dir(settings.ARCHIVE_ROOT, channel_id)
+    return sorted(parent.glob(f"{KEPT_PREFIX}{video_id}-*")) if parent.is_dir() else []
+
+
+def after_archived(video: Video) -> None:
+    """A video just archived: the fresh manifest is its first check; a kept copy goes if the new one verifies."""
+    Video.objects.filter(pk=video.pk).update(fixity_status="ok", fixity_problems=[],
+                                             fixity_checked_at=timezone.now())
+    kept = kept_copies(video.channel_id, video.video_id)
+    if not kept:
+        return
+    folder = tree.video_dir(settings.ARCHIVE_ROOT, video.channel_id, video.video_id)
+    report = fixity.verify(folder)
+    if not report.ok:
+        log.warning("fixity: channel=%s video=%s: the new copy does not verify (%s); the old one stays in %s",
+                    video.channel_id, video.video_id, "; ".join(report.problems())[:300], kept[-1].name)
+        Video.objects.filter(pk=video.pk).update(fixity_status="damaged", fixity_problems=report.problems())
+        return
+    for path in kept:
+        freed = tree.disk_usage(path)
+        shutil.rmtree(path, ignore_errors=True)
+        tallies.add_storage(-freed)
+        log.info("fixity: channel=%s video=%s: new copy verified, old copy %s removed", video.channel_id,
+                 video.video_id, path.name)
