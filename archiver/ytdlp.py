@@ -101,6 +101,18 @@ class Entry:
     title: str
     duration: float | None = None
     upload_date: str | None = None
+    view_count: int | None = None
+
+
+@dataclass(frozen=True)
+class VideoFacts:
+    """What a video's page says now, for its metadata history (None: the page does not say)."""
+
+    availability: str  # public, unlisted, private, removed, needs_auth, subscriber_only, premium_only
+    title: str | None = None
+    description: str | None = None
+    view_count: int | None = None
+    like_count: int | None = None
 
 
 @dataclass
@@ -232,6 +244,35 @@ def probe(url: str, opts: Options | None = None) -> ChannelProbe:
 
 
 MAX_IMAGE_BYTES = 5_000_000
+_PRIVATE = re.compile(r"private|members|join this channel|sign in|confirm your age", re.IGNORECASE)
+
+
+def video_facts(url: str, opts: Options | None = None) -> VideoFacts:
+    """The video's page now, without downloading: title, description, counts, availability.
+
+    A page that is gone for good says so as the availability (``private`` when
+    it asks for an account, ``removed`` otherwise); a transient error raises.
+    """
+    opts = opts or Options()
+    with yt_dlp.YoutubeDL({**_base_params(opts), "noplaylist": True}) as ydl, netguard.guarded():
+        try:
+            info = ydl.extract_info(url, download=False, process=False)
+        except (DownloadError, ExtractorError) as exc:
+            kind, reason = classify(exc)
+            if kind != "permanent" or netguard.SETTING in reason:
+                raise
+            return VideoFacts(availability="private" if _PRIVATE.search(reason) else "removed")
+        finally:
+            netguard.take_refusals()
+
+    def count(name):
+        value = info.get(name)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return VideoFacts(availability=str(info.get("availability") or "public"),
+                      title=str(info["title"])[:1000] if info.get("title") else None,
+                      description=str(info["description"])[:20000] if info.get("description") is not None else None,
+                      view_count=count("view_count"), like_count=count("like_count"))
+
 
 
 def fetch_image(url: str, opts: Options | None = None) -> bytes | None:
@@ -355,6 +396,7 @@ def _to_entry(item) -> Entry | None:
         title=str(item.get("title") or raw_id)[:1000],
         duration=float(duration) if isinstance(duration, (int, float)) else None,
         upload_date=str(item["upload_date"]) if item.get("upload_date") else None,
+        view_count=item["view_count"] if isinstance(item.get("view_count"), int) else None,
     )
 
 

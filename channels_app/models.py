@@ -150,6 +150,16 @@ class Video(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What the site says of it now (channels_app.history keeps every change in VideoChange).
+    availability = models.CharField(max_length=20, default="public",
+                                    help_text="public, unlisted, private, removed (upstream), needs_auth, ...")
+    removed_upstream_at = models.DateTimeField(null=True, blank=True,
+                                               help_text="When a sync found it gone from the site; the copy stays.")
+    description = models.TextField(blank=True)
+    view_count = models.BigIntegerField(null=True, blank=True)
+    like_count = models.BigIntegerField(null=True, blank=True)
+    metadata_checked_at = models.DateTimeField(null=True, blank=True,
+                                               help_text="When its own page was last read for its history.")
     # Fixity (archiver.fixity): the last check of its folder against checksums.sha256.
     fixity_status = models.CharField(max_length=16, blank=True, choices=[
         ("", "Not checked"), ("ok", "Intact"), ("damaged", "Damaged")])
@@ -187,3 +197,21 @@ class Tally(models.Model):
 
     def __str__(self):
         return f"{self.name} = {self.value:g}"
+
+
+class VideoChange(models.Model):
+    """One change upstream of one field of one video, seen by a sync: the history grows by changes only."""
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField()
+    field = models.CharField(max_length=32, help_text="title, description, duration, view_count, like_count, "
+                                                      "availability")
+    old = models.TextField(blank=True)
+    new = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["video", "at"])]
+
+    def __str__(self):
+        return f"{self.video_id} {self.field}: {self.old[:40]!r} -> {self.new[:40]!r}"

@@ -30,7 +30,7 @@ from django.utils import timezone
 from archiver import cookies, download_profile, log_context, nfo, state, tree, urls, ytdlp
 from archiver.errors import UserError
 from archiver.statuses import SyncStatus, VideoStatus
-from channels_app import tallies
+from channels_app import history, tallies
 from channels_app.models import Channel, SyncJob, Video
 from channels_app.options import channel_cookies, channel_profile, wants_tab
 from channels_app.services import QUEUE_DOWNLOADS_TASK, listing_options
@@ -195,23 +195,32 @@ def _index(channel: Channel, job: SyncJob, incremental: bool, heartbeat: SyncHea
     profile = channel_profile(channel)
     with cookies.private_copy(channel_cookies(channel)) as cookiefile:
         options = dataclasses.replace(listing_options(), profile=profile, cookiefile=str(cookiefile or ""))
-        return _index_tabs(channel, job, incremental, heartbeat, profile, options)
+        seen, new, listed = _index_tabs(channel, job, incremental, heartbeat, profile, options)
+        # Only a listing that showed everything can say a video is gone (no filter left anything out).
+        if not incremental and not (profile.newest_n or profile.skip_keywords or profile.published_after):
+            history.mark_removed(channel, set(listed), set().union(*listed.values()) if listed else set())
+        history.refresh_pages(channel, options)
+        return seen, new
 
 
 def _index_tabs(channel: Channel, job: SyncJob, incremental: bool, heartbeat: SyncHeartbeat,
-                profile: download_profile.Profile, options: ytdlp.Options) -> tuple[int, int]:
+                profile: download_profile.Profile, options: ytdlp.Options) -> tuple[int, int, dict[str, set]]:
+    """List every wanted tab; (entries seen, new videos, the video ids each tab listed)."""
     batch_size = settings.YTARCHIVE["LISTING_BATCH"]
     seen = new = 0
+    listed: dict[str, set] = {}
     for tab, entries in ytdlp.iter_tabs(channel.url, options):
         if not wants_tab(channel, tab):
             log.info("sync job=%s channel=%s tab=%s skipped (channel options)", job.pk, channel.id, tab)
             continue
+        ids = listed.setdefault(tab, set())
         for batch in _batches(download_profile.listed(entries, profile), incremental, batch_size):
             if heartbeat.lost:
                 raise LeaseLost()
             if incremental:
                 batch = _until_first_known(channel, batch)
             batch_new, reached_known = _upsert(channel, tab, batch)
+            ids.update(e.video_id for e in batch)
             seen += len(batch)
             new += batch_new
             SyncJob.objects.filter(pk=job.pk, attempts=job.attempts).update(
@@ -219,7 +228,7 @@ def _index_tabs(channel: Channel, job: SyncJob, incremental: bool, heartbeat: Sy
             if incremental and reached_known:
                 log.info("sync job=%s channel=%s tab=%s reached a known video", job.pk, channel.id, tab)
                 break
-    return seen, new
+    return seen, new, listed
 
 
 def _until_first_known(channel: Channel, batch: list[ytdlp.Entry]) -> list[ytdlp.Entry]:
@@ -236,9 +245,10 @@ def _upsert(channel: Channel, tab: str, batch: list[ytdlp.Entry]) -> tuple[int, 
     """Insert new videos and refresh listed fields of known ones; status is never touched."""
     unique = {entry.video_id: entry for entry in batch}
     with transaction.atomic():
-        existing = set(
-            Video.objects.filter(channel=channel, video_id__in=list(unique)).values_list("video_id", flat=True)
-        )
+        known = {v.video_id: v for v in Video.objects.filter(channel=channel, video_id__in=list(unique)).only(
+            "id", "video_id", "title", "duration", "view_count", "availability", "removed_upstream_at")}
+        existing = set(known)
+        history.record_listing(known, list(unique.values()))
         # A listing that gives no date or length (YouTube's gives no date) never erases the one
         # the video's own page gave when it was downloaded (downloads_app.outcomes).
         groups: dict[tuple[str, ...], list[ytdlp.Entry]] = {}
@@ -249,7 +259,8 @@ def _upsert(channel: Channel, tab: str, batch: list[ytdlp.Entry]) -> tuple[int, 
             Video.objects.bulk_create(
                 [
                     Video(channel=channel, video_id=e.video_id, raw_id=e.raw_id[:500], url=e.url[:2000],
-                          title=e.title, tab=tab, duration=e.duration, upload_date=e.upload_date or "")
+                          title=e.title, tab=tab, duration=e.duration, upload_date=e.upload_date or "",
+                          view_count=e.view_count)
                     for e in entries
                 ],
                 update_conflicts=True,

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from archiver import cookies, download_profile, state, tree
 from archiver.errors import UserError
 from archiver.statuses import STORED_VIDEO_STATUSES, VideoStatus
-from channels_app import feeds, media, options, services
+from channels_app import feeds, history, media, options, services
 from channels_app.models import Channel, Video
 
 PAGE_SIZE = 48
@@ -228,6 +228,7 @@ def video_page(request, channel_id: str, video_id: str):
         "video": video, "description": description, "tracks": tracks, "playable": playable,
         "max_attempts": settings.YTARCHIVE["DOWNLOAD_RETRIES"] + 1,
         "has_thumbnail": (folder / "thumbnail.jpg").is_file(),
+        "changes": history.timeline(video),
     })
 
 

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from archiver.errors import UserError
 from archiver.statuses import STORED_VIDEO_STATUSES, FailureKind, VideoStatus
-from channels_app import fixity_checks
+from channels_app import fixity_checks, history
 from channels_app.models import Channel, Video
 from config.flags import flag
 from downloads_app import queueing, site_pauses
@@ -29,11 +29,18 @@ class VideoSerializer(serializers.ModelSerializer):
                   "upload_date", "status", "failure_kind", "dead_letter", "last_error", "attempts",
                   "max_attempts", "next_attempt_at", "video_file", "size_bytes", "format_id", "height", "subtitles",
                   "first_seen_at", "queued_at", "archived_at", "updated_at", "fixity_status", "fixity_checked_at",
-                  "fixity_problems"]
+                  "fixity_problems", "availability", "removed_upstream_at", "view_count", "like_count"]
         read_only_fields = fields
 
     def get_max_attempts(self, obj) -> int:
         return queueing.max_attempts()
+
+
+class VideoChangeSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(help_text="When a sync saw the change.")
+    field = serializers.CharField(help_text="title, description, duration, view_count, like_count or availability")
+    old = serializers.CharField(allow_blank=True)
+    new = serializers.CharField(allow_blank=True)
 
 
 _STATUS_VALUES = [str(s) for s in STORED_VIDEO_STATUSES]
@@ -68,6 +75,12 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def retry(self, request, pk=None):
         video = queueing.retry_video(self.get_object())
         return Response(VideoSerializer(video).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses=VideoChangeSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """What changed upstream, oldest first: title, description, counts, availability."""
+        return Response(VideoChangeSerializer(history.timeline(self.get_object()), many=True).data)
 
     @extend_schema(request=None, responses={202: VideoSerializer})
     @action(detail=True, methods=["post"])

@@ -71,6 +71,8 @@ def stack_env(redis_server, fixture_site, notify_sink):
         "YTARCHIVE_SPONSORBLOCK_API": fixture_site.base_url,  # its /api/skipSegments/, never the real one
         "YTARCHIVE_NOTIFY_URLS": notify_sink.url("/all"),  # Apprise's json:// to a sink on 127.0.0.1
         "YTARCHIVE_NOTIFY_SECONDS": "2",
+        # No video pages read again by syncs: tests count the site's requests (history reads them: unit tests).
+        "YTARCHIVE_HISTORY_PAGES_PER_SYNC": "0",
     })
     return env
 

@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("verify", parents=[common],
                        help="re-hash archived videos against their checksums (exit 1 if any is damaged)")
     p.add_argument("channel", nargs="?", help="the channel (default: every channel)")
+    p = sub.add_parser("history", parents=[common], help="what changed upstream for a video, oldest first")
+    p.add_argument("video", metavar="VIDEO", help="a video id, or CHANNEL/VIDEO")
     p = sub.add_parser("redownload", parents=[common],
                        help="download an archived (damaged) video again; its copy is kept until the new one verifies")
     p.add_argument("video", metavar="VIDEO", help="a video id, or CHANNEL/VIDEO")
@@ -331,6 +333,20 @@ def cmd_verify(args, client: Client) -> int:
     return 1 if damaged else 0
 
 
+def cmd_history(args, client: Client) -> int:
+    video = _find_video(client, args.video)
+    changes = client.get(f"/api/videos/{video['id']}/history/")
+    if args.json:
+        _out(output.as_json(changes))
+        return 0
+    if video.get("removed_upstream_at"):
+        _out(f"removed upstream on {output.when(video['removed_upstream_at'])}; the archived copy stays")
+    rows = [[output.when(c["at"]), c["field"], c["old"][:40].replace("\n", " "), c["new"][:60].replace("\n", " ")]
+            for c in changes]
+    _out(output.table(rows, ["WHEN", "FIELD", "WAS", "NOW"]) if rows else "no change seen upstream")
+    return 0
+
+
 def cmd_redownload(args, client: Client) -> int:
     video = client.post(f"/api/videos/{_find_video(client, args.video)['id']}/redownload/")
     _out(output.as_json(video) if args.json else f"{video['channel']}/{video['video_id']} {video['status']}: "
@@ -403,7 +419,7 @@ def cmd_resume(args, client: Client) -> int:
 
 
 COMMANDS = {"set": cmd_set, "cookies": cmd_cookies, "nfo": cmd_nfo, "feed": cmd_feed, "sites": cmd_sites,
-            "resume": cmd_resume, "verify": cmd_verify, "redownload": cmd_redownload,
+            "resume": cmd_resume, "verify": cmd_verify, "redownload": cmd_redownload, "history": cmd_history,
             "login": cmd_login, "add": cmd_add, "list": cmd_list, "sync": cmd_sync, "progress": cmd_progress,
             "videos": cmd_videos, "retry": cmd_retry, "remove": cmd_remove}
 

@@ -94,6 +94,11 @@ class FixtureSite:
         self.media_active_max = 0
         #: A hostile site: per video id, fields of its metadata replaced (e.g. ``{"media_url": "http://..."}``).
         self.video_overrides: dict[str, dict] = {}
+        #: Upstream changes between two syncs: a new title (listing and metadata), videos taken down
+        #: (gone from the listing, 404), and view/like counts added to the catalog's (metadata only).
+        self.renamed: dict[str, str] = {}
+        self.taken_down: set[str] = set()
+        self.extra_views: dict[str, int] = {}
         self._bench_built: set[float] = set()
         self._lock = threading.Lock()
         self._counts: collections.Counter[str] = collections.Counter()
@@ -388,8 +393,8 @@ class _Handler(BaseHTTPRequestHandler):
             "page": page.page,
             "page_size": page.page_size,
             "total": page.total,
-            "entries": [{"id": v.id, "title": v.title, "duration": v.duration}
-                        for v in page.entries],
+            "entries": [{"id": v.id, "title": self.site.renamed.get(v.id, v.title), "duration": v.duration}
+                        for v in page.entries if v.id not in self.site.taken_down],
             "next_page": page.next_page,
         })
 
@@ -397,7 +402,7 @@ class _Handler(BaseHTTPRequestHandler):
         video = catalog.get_video(vid)
         if self.site.answer_429:
             self._error(HTTPStatus.TOO_MANY_REQUESTS, "Too Many Requests")
-        elif video is None or video.status in (catalog.REMOVED, catalog.LISTING_ONLY):
+        elif video is None or video.status in (catalog.REMOVED, catalog.LISTING_ONLY) or vid in self.site.taken_down:
             self._error(HTTPStatus.NOT_FOUND, "video not found")
         elif video.status == catalog.PRIVATE:
             self._json({"error": "private"}, HTTPStatus.FORBIDDEN)
@@ -459,10 +464,13 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             mp4 = media.mp4_path(self.site.media_dir, video.id)
             filesize = mp4.stat().st_size if mp4.exists() else None
+        views = 1000 + 37 * sum(map(ord, video.id)) % 900 + self.site.extra_views.get(video.id, 0)
         return {
             "id": video.id,
-            "title": video.title,
+            "title": self.site.renamed.get(video.id, video.title),
             "description": video.description,
+            "view_count": views,
+            "like_count": views // 10,
             "upload_date": video.upload_date,
             "duration": video.duration,
             "channel_id": channel.id,

@@ -69,8 +69,8 @@ def test_first_sync_archives_every_video(main_channel, api: Api, archive_root: P
         assert videos[vid]["status"] == "archived", videos[vid]
         folder = channel_dir / "videos" / vid
         files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
-        assert files == ["subtitles/de.vtt", "subtitles/en.vtt", "thumbnail.jpg",
-                         "video.info.json", "video.mp4"], (vid, files)
+        assert files == ["checksums.sha256", "subtitles/de.vtt", "subtitles/en.vtt", "thumbnail.jpg",
+                         "video.info.json", "video.mp4", "video.nfo"], (vid, files)
         assert (folder / "video.mp4").read_bytes() == mp4_path(media_dir, vid).read_bytes()
         for lang in ("en", "de"):
             assert (folder / "subtitles" / f"{lang}.vtt").read_text().startswith("WEBVTT")
@@ -96,7 +96,8 @@ def test_flaky_video_was_retried_with_backoff(main_channel, api: Api):
 
 def test_tree_is_exactly_as_documented(main_channel, archive_root: Path):
     channel_dir = archive_root / CHANNEL_ID
-    assert sorted(p.name for p in channel_dir.iterdir()) == ["metadata.json", "playlists", "videos"]
+    assert sorted(p.name for p in channel_dir.iterdir()) == ["metadata.json", "playlists", "poster.jpg", "tvshow.nfo",
+                                                             "videos"]
     assert sorted(p.name for p in (channel_dir / "videos").iterdir()) == sorted(DOWNLOADABLE)
     metadata = json.loads((channel_dir / "metadata.json").read_text())
     assert metadata["id"] == CHANNEL_ID and metadata["title"] == MAIN.title

@@ -116,15 +116,19 @@ def test_podcast_feed_with_a_secret_token_and_ranged_enclosures(members, api, ar
     assert requests.get(enclosure.get("url"), timeout=30).status_code == 404
 
 
-def test_notifications_of_new_videos_and_failures_reach_apprise(members, notify_sink):
+def test_notifications_of_new_videos_and_failures_reach_apprise(members, notify_sink, api):
     def told(path):
         titles = [m.get("title", "") for m in notify_sink.messages(path)]
         new = [t for t in titles if "archived" in t and MEMBERS.title in t]
         failed = [t for t in titles if "failed for good" in t and MEMBERS.title in t]
-        return (new, failed) if new and failed else None
+        return (new, failed) if failed and sum(int(t.split()[0]) for t in new) >= 3 else None
 
     new, failed = wait_for(lambda: told("/all"), 60, "the global Apprise URL to be told")
-    assert new == ["3 new videos archived: Fixture Members Channel"]  # one message for the whole sync
+    retried = any(v["attempts"] > 1 for v in api.videos(members["id"]))
+    counts = [int(t.split()[0]) for t in new]
+    assert sum(counts) == 3, new
+    if not retried:  # one message for the whole sync (a video waiting for a retry does not hold the news back)
+        assert new == ["3 new videos archived: Fixture Members Channel"]
     assert failed == ["1 video failed for good: Fixture Members Channel"]
     body = next(m["message"] for m in notify_sink.messages("/all") if m.get("title") == failed[0])
     assert "Members-only video" in body and "members" in body

@@ -89,6 +89,8 @@ class FixtureSiteIE(_FixtureSiteBaseIE):
             "description": meta.get("description"),
             "upload_date": meta.get("upload_date"),
             "duration": int_or_none(meta.get("duration")),
+            "view_count": int_or_none(meta.get("view_count")),
+            "like_count": int_or_none(meta.get("like_count")),
             "channel_id": meta["channel_id"],
             "channel": meta["channel"],
             "channel_url": meta.get("channel_url"),

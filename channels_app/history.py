@@ -1,0 +1,125 @@
+"""What changed upstream, video by video: the metadata history.
+
+A sync writes a ``VideoChange`` row only when a field differs from what the
+catalog holds (the history grows by changes, never by a row per video per sync):
+
+* from the listing, for every listed video it already knows: title, duration,
+  view count, and its return after a removal;
+* after a full listing that saw everything (no ``newest_n``, date cutoff or
+  skipped keywords in force), every known video of the listed tabs that was not
+  listed is marked ``removed`` upstream (``removed_upstream_at``); its archived
+  copy stays;
+* from each video's own page, for a rolling share per sync
+  (``YTARCHIVE_HISTORY_PAGES_PER_SYNC``, the ones read longest ago first):
+  description, like and view counts, availability (public, unlisted, private,
+  removed, ...). A first reading only fills the fields in: it is not a change.
+"""
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from archiver import ytdlp
+from archiver.statuses import VideoStatus
+from channels_app.models import Channel, Video, VideoChange
+
+log = logging.getLogger(__name__)
+REMOVED = "removed"
+PUBLIC = "public"
+
+
+def _text(value) -> str:
+    return "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+
+
+def _changes(video: Video, now, **fields) -> tuple[list[VideoChange], dict]:
+    """Change rows for the given fields that differ (a value of None is unknown, not a change), and the update."""
+    rows, update = [], {}
+    for name, new in fields.items():
+        if new is None:
+            continue
+        old = getattr(video, name)
+        if old == new:
+            continue
+        update[name] = new
+        if old not in (None, "") or name == "availability":  # a first reading fills in, it does not change
+            rows.append(VideoChange(video=video, at=now, field=name, old=_text(old), new=_text(new)))
+    return rows, update
+
+
+def record_listing(known: dict[str, Video], entries: list[ytdlp.Entry], now=None) -> int:
+    """Changes a listing shows for videos already known (``known``: video id -> row); the rows written."""
+    now = now or timezone.now()
+    rows = []
+    for entry in entries:
+        video = known.get(entry.video_id)
+        if video is None:
+            continue
+        changes, update = _changes(video, now, title=entry.title or None, duration=entry.duration,
+                                   view_count=entry.view_count)
+        if video.availability == REMOVED:  # listed again: back upstream
+            more, back = _changes(video, now, availability=PUBLIC)
+            changes += more
+            update.update(back, removed_upstream_at=None)
+        if changes:
+            rows += changes
+        if update and set(update) - {"title", "duration"}:  # title and duration: the listing's upsert writes them
+            Video.objects.filter(pk=video.pk).update(**{k: v for k, v in update.items()
+                                                        if k not in ("title", "duration")})
+    VideoChange.objects.bulk_create(rows)
+    return len(rows)
+
+
+def mark_removed(channel: Channel, tabs: set[str], seen: set[str], now=None) -> int:
+    """Videos of ``tabs`` a complete listing did not show: removed upstream (their copies stay)."""
+    now = now or timezone.now()
+    known = Video.objects.filter(channel=channel, tab__in=tabs).exclude(availability=REMOVED)
+    gone_ids = [pk for pk, video_id in known.values_list("pk", "video_id").iterator() if video_id not in seen]
+    gone = [v for start in range(0, len(gone_ids), 500)
+            for v in Video.objects.filter(pk__in=gone_ids[start:start + 500])]
+    rows = [VideoChange(video=v, at=now, field="availability", old=v.availability, new=REMOVED) for v in gone]
+    VideoChange.objects.bulk_create(rows)
+    Video.objects.filter(pk__in=[v.pk for v in gone]).update(availability=REMOVED, removed_upstream_at=now)
+    if gone:
+        log.info("channel=%s: %s video(s) gone upstream: %s", channel.id, len(gone),
+                 ", ".join(v.video_id for v in gone[:20]))
+    return len(gone)
+
+
+def refresh_pages(channel: Channel, options: ytdlp.Options, limit: int | None = None, now=None) -> int:
+    """Read the own pages of the channel's videos read longest ago (archived ones first); changes written."""
+    limit = settings.YTARCHIVE["HISTORY_PAGES_PER_SYNC"] if limit is None else limit
+    if limit <= 0:
+        return 0
+    now = now or timezone.now()
+    videos = (Video.objects.filter(channel=channel, status=VideoStatus.ARCHIVED)
+              .filter(Q(metadata_checked_at__isnull=True) | Q(metadata_checked_at__lt=now))
+              .order_by("metadata_checked_at", "id")[:limit])
+    written = 0
+    for video in videos:
+        try:
+            facts = ytdlp.video_facts(video.url, options)
+        except Exception as exc:  # a transient failure: read again next time
+            log.info("channel=%s video=%s: page not read for its history: %s", channel.id, video.video_id,
+                     str(exc)[:300])
+            continue
+        fields = {"availability": facts.availability, "title": facts.title, "description": facts.description,
+                  "view_count": facts.view_count, "like_count": facts.like_count}
+        if video.availability == REMOVED and facts.availability != REMOVED:
+            fields["availability"] = facts.availability  # back: the listing will say so too
+        changes, update = _changes(video, now, **fields)
+        if facts.availability == REMOVED and video.removed_upstream_at is None:
+            update["removed_upstream_at"] = now
+        elif facts.availability != REMOVED and video.removed_upstream_at is not None:
+            update["removed_upstream_at"] = None
+        VideoChange.objects.bulk_create(changes)
+        Video.objects.filter(pk=video.pk).update(metadata_checked_at=now, **update)
+        written += len(changes)
+    return written
+
+
+def timeline(video: Video) -> list[dict]:
+    return [{"at": c.at, "field": c.field, "old": c.old, "new": c.new} for c in video.changes.all()]
