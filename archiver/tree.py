@@ -62,14 +62,20 @@ def _make_dirs(path: Path) -> None:
         os.chmod(folder, _modes["dir"])
 
 
-def apply_modes(path: Path) -> None:
-    """Set the archive's modes on ``path`` and everything under it (a finished video folder)."""
+def apply_modes(path: Path, linked_too: bool = True) -> None:
+    """Set the archive's modes on ``path`` and everything under it (a finished video folder).
+
+    ``linked_too=False`` leaves files with other hard links alone: an adopted file
+    shares its inode (and so its mode) with the original, which is not ours to change.
+    """
     os.chmod(path, _modes["dir"])
     for dirpath, dirnames, filenames in os.walk(path):
         for name in dirnames:
             os.chmod(os.path.join(dirpath, name), _modes["dir"])
         for name in filenames:
-            os.chmod(os.path.join(dirpath, name), _modes["file"])
+            full = os.path.join(dirpath, name)
+            if linked_too or os.stat(full).st_nlink == 1:
+                os.chmod(full, _modes["file"])
 
 
 def channel_dir(root: Path, channel_id: str) -> Path:
@@ -116,13 +122,13 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def publish_video_dir(temp_dir: Path, final_dir: Path) -> bool:
+def publish_video_dir(temp_dir: Path, final_dir: Path, linked_too: bool = True) -> bool:
     """Rename the finished temp folder to its final name in one step.
 
     Returns False (and removes the temp folder) when the final folder already
     exists: another worker finished first, and its copy is left untouched.
     """
-    apply_modes(temp_dir)  # mkdtemp made it 0700: readable by others only once published
+    apply_modes(temp_dir, linked_too)  # mkdtemp made it 0700: readable by others only once published
     fsync_tree(temp_dir)
     try:
         os.rename(temp_dir, final_dir)

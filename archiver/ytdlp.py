@@ -244,6 +244,16 @@ def probe(url: str, opts: Options | None = None) -> ChannelProbe:
 
 
 MAX_IMAGE_BYTES = 5_000_000
+
+
+def video_info(url: str, opts: Options | None = None) -> dict:
+    """A video's metadata as yt-dlp's --write-info-json would keep it, without downloading (an import)."""
+    opts = opts or Options()
+    with yt_dlp.YoutubeDL({**_base_params(opts), "noplaylist": True}) as ydl, netguard.guarded():
+        try:
+            return ydl.sanitize_info(ydl.extract_info(url, download=False, process=False))
+        finally:
+            netguard.take_refusals()
 _PRIVATE = re.compile(r"private|members|join this channel|sign in|confirm your age", re.IGNORECASE)
 
 

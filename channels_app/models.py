@@ -215,3 +215,25 @@ class VideoChange(models.Model):
 
     def __str__(self):
         return f"{self.video_id} {self.field}: {self.old[:40]!r} -> {self.new[:40]!r}"
+
+
+class ImportJob(models.Model):
+    """One ``ytarchive import``: a yt-dlp folder adopted into a channel (channels_app.importer)."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="imports")
+    path = models.CharField(max_length=2000, help_text="The folder, under YTARCHIVE_IMPORT_ROOT.")
+    download_archive = models.CharField(max_length=2000, blank=True)
+    mode = models.CharField(max_length=8, default="link", choices=[(m, m) for m in ("link", "copy", "move")])
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, default="queued", choices=[(s, s) for s in
+                                                                       ("queued", "running", "succeeded", "failed")])
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"import {self.pk} into {self.channel_id} ({self.status})"

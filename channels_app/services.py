@@ -136,3 +136,17 @@ def queue_nfo_files(channel: Channel, overwrite: bool = False) -> None:
     """Ask the control queue to write the channel's missing media-server files (channels_app.media_server)."""
     current_app.send_task("channels_app.tasks.write_nfo_files", args=[channel.id, overwrite], queue="control",
                           retry=True)
+
+
+def channel_for(id_or_url: str) -> Channel:
+    """The channel with this id, or the one this URL names (added when it is new)."""
+    known = Channel.objects.filter(pk=id_or_url).first()
+    if known is not None:
+        return known
+    try:
+        return add_channel(id_or_url)
+    except ConflictError as exc:  # known under another URL form: that one
+        existing = Channel.objects.filter(pk=exc.extra.get("channel")).first()
+        if existing is None:
+            raise
+        return existing

@@ -1,7 +1,9 @@
 """Control-queue tasks for the catalog: thin wrappers around channels_app services."""
+import logging
+
 from celery import shared_task
 
-from archiver.errors import ConflictError
+from archiver.errors import ConflictError, UserError
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -96,3 +98,27 @@ def verify_channel(channel_id: str) -> dict:
     from channels_app.fixity_checks import check_channel
 
     return check_channel(channel_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def run_import(job_id: int) -> None:
+    """``ytarchive import`` on the control side (channels_app.importer), its outcome on the job row."""
+    from django.utils import timezone
+
+    from channels_app.importer import check_path, import_folder
+    from channels_app.models import ImportJob
+
+    job = ImportJob.objects.select_related("channel").filter(pk=job_id, status="queued").first()
+    if job is None:
+        return
+    ImportJob.objects.filter(pk=job.pk).update(status="running")
+    try:
+        archive = check_path(job.download_archive) if job.download_archive else None
+        result = import_folder(job.channel, check_path(job.path), job.mode, job.dry_run, archive)
+    except Exception as exc:  # the job says what happened, whatever it was
+        if not isinstance(exc, UserError):
+            logging.getLogger(__name__).warning("import %s failed", job.pk, exc_info=True)
+        ImportJob.objects.filter(pk=job.pk).update(status="failed", error=str(exc)[:5000],
+                                                   finished_at=timezone.now())
+        return
+    ImportJob.objects.filter(pk=job.pk).update(status="succeeded", result=result, finished_at=timezone.now())

@@ -238,6 +238,8 @@ YTARCHIVE = {
     # Apprise URLs told of new videos, failures and site pauses (channels_app.notify); they hold secrets.
     "NOTIFY_URLS": env_secret("YTARCHIVE_NOTIFY_URLS").replace(",", " ").split(),
     "NOTIFY_SECONDS": env_float("YTARCHIVE_NOTIFY_SECONDS", 60.0, minimum=1),
+    # ytarchive import: the folder (on the server) that imports may read from; nothing outside it.
+    "IMPORT_ROOT": Path(env_str("YTARCHIVE_IMPORT_ROOT", str(DATA_DIR / "import"))),
     # Metadata history: how many archived videos' own pages a sync reads again (oldest reading first).
     "HISTORY_PAGES_PER_SYNC": env_int("YTARCHIVE_HISTORY_PAGES_PER_SYNC", 20, minimum=0, maximum=10000),
     # Fixity: every archived video re-hashed once per FIXITY_DAYS (0: never), reads capped at this rate.

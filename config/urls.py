@@ -9,6 +9,7 @@ from channels_app import feeds, web
 from channels_app.api import ChannelViewSet, SyncJobViewSet
 from channels_app.cookies_api import CookiesView
 from channels_app.feeds_api import FeedsOpmlView
+from channels_app.imports_api import ImportJobView, ImportsView
 from config import health, metrics_view
 from config.schema_view import SchemaView
 from config.token_view import TokenView
@@ -47,6 +48,8 @@ urlpatterns = [
     path("api/channels/<str:pk>/cookies/", CookiesView.as_view(), name="channel-cookies"),
     path("api/cookies/", CookiesView.as_view(), name="cookies"),
     path("api/feeds.opml", FeedsOpmlView.as_view(), name="feeds-opml"),
+    path("api/imports/", ImportsView.as_view(), name="imports"),
+    path("api/imports/<int:pk>/", ImportJobView.as_view(), name="import-job"),
     path("api/sites/", PausedSitesView.as_view(), name="sites-paused"),
     path("api/sites/<str:site>/resume/", ResumeSiteView.as_view(), name="site-resume"),
     path("api/", include(router.urls)),

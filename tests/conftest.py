@@ -73,6 +73,7 @@ def stack_env(redis_server, fixture_site, notify_sink):
         "YTARCHIVE_NOTIFY_SECONDS": "2",
         # No video pages read again by syncs: tests count the site's requests (history reads them: unit tests).
         "YTARCHIVE_HISTORY_PAGES_PER_SYNC": "0",
+        "YTARCHIVE_IMPORT_ROOT": str(RUN_DIR / "imports"),
     })
     return env
 

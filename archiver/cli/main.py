@@ -87,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("verify", parents=[common],
                        help="re-hash archived videos against their checksums (exit 1 if any is damaged)")
     p.add_argument("channel", nargs="?", help="the channel (default: every channel)")
+    p = sub.add_parser("import", parents=[common], help="adopt a yt-dlp folder on the server into a channel")
+    p.add_argument("path", metavar="PATH", help="the folder, under the server's YTARCHIVE_IMPORT_ROOT")
+    p.add_argument("--channel", required=True, help="the channel's URL (added if new) or its id")
+    p.add_argument("--download-archive", metavar="FILE", help="a yt-dlp --download-archive file: the videos to take")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--copy", action="store_true", help="copy the files (default: hard links)")
+    how.add_argument("--move", action="store_true", help="move them (linked first, originals removed at the end)")
+    p.add_argument("--dry-run", action="store_true", help="say what would happen; change nothing")
     p = sub.add_parser("history", parents=[common], help="what changed upstream for a video, oldest first")
     p.add_argument("video", metavar="VIDEO", help="a video id, or CHANNEL/VIDEO")
     p = sub.add_parser("redownload", parents=[common],
@@ -333,6 +341,30 @@ def cmd_verify(args, client: Client) -> int:
     return 1 if damaged else 0
 
 
+def cmd_import(args, client: Client) -> int:
+    mode = "copy" if args.copy else "move" if args.move else "link"
+    job = client.post("/api/imports/", json={"path": args.path, "channel": args.channel, "mode": mode,
+                                             "dry_run": args.dry_run, "download_archive": args.download_archive or ""})
+    while job["status"] in ("queued", "running"):
+        time.sleep(POLL_SECONDS)
+        job = client.get(f"/api/imports/{job['id']}/")
+    if args.json:
+        _out(output.as_json(job))
+        return 0 if job["status"] == "succeeded" else 1
+    if job["status"] != "succeeded":
+        raise CliError(f"import failed: {job['error']}")
+    result = job["result"]
+    verb = "would adopt" if args.dry_run else "adopted"
+    _out(f"{job['channel']}: {verb} {len(result['adopted'])} video(s) ({mode}), skipped {len(result['skipped'])}")
+    for item in result["adopted"]:
+        _out(f"  {verb}: {item['video_id']}  {item['title'][:60]}")
+    for item in result["skipped"]:
+        _out(f"  skipped: {item['video_id']}: {item['reason']}")
+    for note in result["notes"]:
+        _out(f"  note: {note}")
+    return 0
+
+
 def cmd_history(args, client: Client) -> int:
     video = _find_video(client, args.video)
     changes = client.get(f"/api/videos/{video['id']}/history/")
@@ -420,6 +452,7 @@ def cmd_resume(args, client: Client) -> int:
 
 COMMANDS = {"set": cmd_set, "cookies": cmd_cookies, "nfo": cmd_nfo, "feed": cmd_feed, "sites": cmd_sites,
             "resume": cmd_resume, "verify": cmd_verify, "redownload": cmd_redownload, "history": cmd_history,
+            "import": cmd_import,
             "login": cmd_login, "add": cmd_add, "list": cmd_list, "sync": cmd_sync, "progress": cmd_progress,
             "videos": cmd_videos, "retry": cmd_retry, "remove": cmd_remove}
 

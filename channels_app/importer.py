@@ -1,0 +1,169 @@
+"""Adopting an archive made with yt-dlp into the tree, without downloading it again.
+
+``import_folder`` takes the videos of a yt-dlp output folder (archiver.adopt
+finds them) that belong to the channel, one at a time: their files go into a
+private temp folder beside the final one by hard link (``link``, the default:
+the originals are never changed), ``copy``, or ``move`` (link, then remove the
+originals once the video is in the catalog), get a thumbnail if they have
+none, a video.nfo and checksums.sha256, and the folder is renamed into place
+in one step, as a download's would be. The video is then archived in the
+catalog; the next sync lists it as known and downloads only what is missing.
+A video already archived is never touched. An interruption leaves the
+originals and every finished video as they were (a half-built temp folder is
+swept like a dead download's). ``dry_run`` says what would happen and changes
+nothing.
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from archiver import adopt, fixity, frames, nfo, tree, ytdlp
+from archiver.errors import UserError
+from archiver.ids import safe_id
+from archiver.statuses import FailureKind, VideoStatus
+from channels_app import tallies
+from channels_app.models import Channel, Video
+from channels_app.options import channel_profile
+from channels_app.services import listing_options
+
+log = logging.getLogger(__name__)
+MODES = ("link", "copy", "move")
+
+
+def check_path(text: str, root: Path | None = None) -> Path:
+    """A path under the import root (YTARCHIVE_IMPORT_ROOT); UserError otherwise. Never a way out of it."""
+    root = (root or settings.YTARCHIVE["IMPORT_ROOT"]).resolve()
+    path = Path(text)
+    path = (path if path.is_absolute() else root / path).resolve()
+    if not path.is_relative_to(root):
+        raise UserError(f"{text} is not under the import folder {root} (YTARCHIVE_IMPORT_ROOT).")
+    if not path.exists():
+        raise UserError(f"{text} does not exist under {root}.")
+    return path
+
+
+def _belongs(info: dict, channel: Channel) -> bool:
+    """Whether a video's info.json says it is the channel's: its channel, uploader or playlist id is the
+    channel's own id, or it names none (a site without channels)."""
+    owners = {str(info[k]) for k in ("channel_id", "uploader_id", "playlist_id") if info.get(k)}
+    return not owners or channel.raw_id in owners
+
+
+def import_folder(channel: Channel, folder: Path, mode: str = "link", dry_run: bool = False,
+                  download_archive: Path | None = None) -> dict:
+    """Adopt what ``folder`` holds of the channel; ``{"adopted": [...], "skipped": [{video_id, reason}], "notes"}``."""
+    if mode not in MODES:
+        raise UserError(f"mode must be one of: {', '.join(MODES)}")
+    found, notes = adopt.find_videos(folder)
+    if download_archive is not None:
+        found, more = _from_download_archive(channel, folder, download_archive, found)
+        notes += more
+    adopted, skipped = [], []
+    for item in found:
+        video_id = safe_id(item.video_id)
+        reason = _refusal(channel, item, video_id)
+        if reason:
+            skipped.append({"video_id": video_id, "reason": reason})
+            continue
+        if dry_run:
+            adopted.append({"video_id": video_id, "title": str(item.info.get("title") or ""),
+                            "files": [p.name for p in item.files()]})
+            continue
+        try:
+            adopted.append(_adopt_one(channel, item, video_id, mode))
+        except adopt.AdoptError as exc:
+            skipped.append({"video_id": video_id, "reason": str(exc)})
+    log.info("import channel=%s from %s mode=%s dry_run=%s: %s adopted, %s skipped", channel.id, folder, mode,
+             dry_run, len(adopted), len(skipped))
+    return {"adopted": adopted, "skipped": skipped, "notes": notes, "dry_run": dry_run, "mode": mode}
+
+
+def _refusal(channel: Channel, item: adopt.Found, video_id: str) -> str:
+    if not _belongs(item.info, channel):
+        return f"belongs to another channel ({item.info.get('channel_id') or item.info.get('uploader_id')})"
+    if tree.is_archived(settings.ARCHIVE_ROOT, channel.id, video_id):
+        return "already archived"
+    return ""
+
+
+def _adopt_one(channel: Channel, item: adopt.Found, video_id: str, mode: str) -> dict:
+    root = settings.ARCHIVE_ROOT
+    temp = tree.make_temp_video_dir(root, channel.id, video_id)
+    try:
+        media_name = adopt.link_into(item, temp, copy=mode == "copy")
+        thumbnail = temp / tree.THUMBNAIL_FILE
+        if not thumbnail.exists():  # a WebP/PNG one converted, or a frame of the video
+            frames.thumbnail_from_video(item.thumbnail or temp / media_name, thumbnail,
+                                        0 if item.thumbnail else item.info.get("duration"))
+        if channel_profile(channel).write_nfo:
+            (temp / tree.NFO_FILE).write_text(nfo.video_nfo(item.info), encoding="utf-8")
+        fixity.write_manifest(temp)
+        final = tree.video_dir(root, channel.id, video_id)
+        if not tree.publish_video_dir(temp, final, linked_too=mode == "copy"):
+            raise adopt.AdoptError("archived meanwhile by a download")
+        temp = None
+    finally:
+        if temp is not None:
+            shutil.rmtree(temp, ignore_errors=True)
+    info = item.info
+    now = timezone.now()
+    duration = info.get("duration")
+    Video.objects.update_or_create(channel=channel, video_id=video_id, defaults={
+        "raw_id": str(item.video_id)[:500],
+        "url": str(info.get("webpage_url") or info.get("original_url") or "")[:2000],
+        "title": str(info.get("title") or "")[:1000], "upload_date": str(info.get("upload_date") or "")[:8],
+        "duration": float(duration) if isinstance(duration, int | float) else None,
+        "status": VideoStatus.ARCHIVED, "failure_kind": FailureKind.NONE, "last_error": "", "archived_at": now,
+        "video_file": media_name, "size_bytes": tree.dir_size(final), "subtitles": sorted(item.subtitles),
+        "format_id": str(info.get("format_id") or "")[:100],
+        "height": info["height"] if isinstance(info.get("height"), int) else None,
+        "fixity_status": "ok", "fixity_checked_at": now, "fixity_problems": [],
+    })
+    tallies.add_storage(tree.disk_usage(final))
+    if mode == "move":  # the video is safe in the archive and the catalog: now the originals may go
+        for path in item.files():
+            path.unlink(missing_ok=True)
+    return {"video_id": video_id, "title": str(info.get("title") or ""), "files": [p.name for p in item.files()]}
+
+
+def _from_download_archive(channel: Channel, folder: Path, archive_file: Path,
+                           found: list[adopt.Found]) -> tuple[list[adopt.Found], list[str]]:
+    """The videos a ``--download-archive`` file names: their info.json if found, else their page's metadata."""
+    wanted = [vid for _extractor, vid in adopt.read_download_archive(archive_file)]
+    by_id = {item.video_id: item for item in found}
+    missing = [vid for vid in wanted if vid not in by_id]
+    notes = []
+    urls = _listing_urls(channel) if missing else {}
+    for vid in missing:
+        media = adopt.find_by_id(folder, vid)
+        if media is None:
+            notes.append(f"{vid}: in the download archive, but no file named with [{vid}] was found")
+            continue
+        if vid not in urls:
+            notes.append(f"{vid}: not in the channel's listing, so its metadata cannot be read")
+            continue
+        try:
+            info = ytdlp.video_info(urls[vid], listing_options())
+        except Exception as exc:
+            notes.append(f"{vid}: its metadata could not be read: {str(exc)[:200]}")
+            continue
+        base = media.name[: -len(media.suffix)]
+        siblings = {p.name: p for p in media.parent.iterdir() if p.name.startswith(base + ".")}
+        thumb = next((siblings[f"{base}.{e}"] for e in adopt.THUMB_EXTS if f"{base}.{e}" in siblings), None)
+        by_id[vid] = adopt.Found(video_id=vid, info=info, media=media, thumbnail=thumb,
+                                 subtitles={n[len(base) + 1:-4]: p for n, p in siblings.items() if n.endswith(".vtt")})
+    return [by_id[vid] for vid in wanted if vid in by_id], notes
+
+
+def _listing_urls(channel: Channel) -> dict[str, str]:
+    """The channel's video URLs by the site's id, from a listing (nothing written to the catalog)."""
+    urls = {}
+    for _tab, entries in ytdlp.iter_tabs(channel.url, listing_options()):
+        for entry in entries:
+            urls[entry.raw_id] = entry.url
+    return urls
