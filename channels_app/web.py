@@ -129,6 +129,9 @@ def channel_action(request, channel_id: str, action: str):
                 raise UserError("Choose a cookies.txt file to upload.")
             options.set_cookies(channel.id, upload.read(cookies.MAX_BYTES + 1))
             messages.success(request, f"Cookies of {channel} saved; downloads queued from now on use them.")
+        elif action == "nfo":
+            services.queue_nfo_files(channel)
+            messages.success(request, f"The media-server files of {channel} are being written.")
         elif action == "feed-token":
             feeds.rotate_token(channel)
             messages.success(request, f"{channel} has a new feed address; the old one no longer works.")

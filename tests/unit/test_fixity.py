@@ -85,3 +85,23 @@ def test_the_scheduled_round_checks_its_share_oldest_first(settings, tmp_path):
     checked = set(Video.objects.filter(fixity_checked_at__gte=now).values_list("video_id", flat=True))
     assert checked == {"v47", "v46"}
     assert Video.objects.get(video_id="v47").fixity_problems == ["changed: video.mp4"]
+
+
+@pytest.mark.django_db
+def test_the_scheduled_round_reads_no_faster_than_its_limit(settings, tmp_path):
+    from archiver import tree
+    from channels_app.fixity_checks import scheduled_round
+    from channels_app.models import Channel, Video
+
+    settings.ARCHIVE_ROOT = tmp_path
+    settings.YTARCHIVE = {**settings.YTARCHIVE, "FIXITY_DAYS": 1 / 24, "FIXITY_BYTES_PER_SECOND": 2_000_000}
+    channel = Channel.objects.create(id="c", url="https://example.org/c")
+    for n in range(3):
+        Video.objects.create(channel=channel, video_id=f"v{n}", raw_id=f"v{n}", url="u", status="archived")
+        folder = tree.video_dir(tmp_path, "c", f"v{n}")
+        folder.mkdir(parents=True)
+        (folder / "video.mp4").write_bytes(bytes(400_000))
+        fixity.write_manifest(folder)
+    started = time.monotonic()
+    assert scheduled_round() == {"ok": 3, "damaged": 0}  # a one-hour period: all of it this round
+    assert time.monotonic() - started >= 1_200_000 / 2_000_000 * 0.9  # 1.2 MB at 2 MB/s

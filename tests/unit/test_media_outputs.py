@@ -90,3 +90,9 @@ def test_apprise_urls_are_checked_and_split():
     assert parse_urls("") == []
     with pytest.raises(UserError, match="nosuch://"):
         parse_urls("nosuch://x")
+
+
+def test_a_notification_nobody_takes_is_reported_as_not_delivered():
+    from channels_app.notify import send
+
+    assert send(["json://127.0.0.1:1/nobody"], "t", "b") is False  # the task then retries, and gives up logged
