@@ -295,8 +295,12 @@ class NotifySink:
     def url(self, path: str = "/all") -> str:
         return f"json://127.0.0.1:{self.port}{path}"
 
-    def messages(self, path: str = "/all") -> list[dict]:
-        return [body for where, body in list(self.received) if where == path]
+    def mark(self) -> int:
+        """Where the messages received so far end: ``messages(since=mark)`` is what came after."""
+        return len(self.received)
+
+    def messages(self, path: str = "/all", since: int = 0) -> list[dict]:
+        return [body for where, body in list(self.received)[since:] if where == path]
 
     def stop(self):
         self.server.shutdown()

@@ -30,11 +30,12 @@ ARCHIVED = [v for v in MEMBERS.tabs["videos"] if v != catalog.MEMBERS_ID]
 @pytest.fixture(scope="module")
 def members(api, fixture_site, notify_sink):
     channel = add_fresh(api, f"{fixture_site.base_url}/@fixturemembers")
+    channel["notified_from"] = notify_sink.mark()  # earlier tests' messages about a channel of that name
     api.call("PATCH", f"/api/channels/{channel['id']}/", json={
         "tabs": "videos", "notify_urls": notify_sink.url("/channel")})
     api.post(f"/api/channels/{channel['id']}/sync/", expect=202)
     api.wait_settled(channel["id"])
-    return api.get(f"/api/channels/{channel['id']}/")
+    return {**api.get(f"/api/channels/{channel['id']}/"), "notified_from": channel["notified_from"]}
 
 
 def test_the_archive_is_readable_by_another_user(members, archive_root):
@@ -118,7 +119,7 @@ def test_podcast_feed_with_a_secret_token_and_ranged_enclosures(members, api, ar
 
 def test_notifications_of_new_videos_and_failures_reach_apprise(members, notify_sink, api):
     def told(path):
-        titles = [m.get("title", "") for m in notify_sink.messages(path)]
+        titles = [m.get("title", "") for m in notify_sink.messages(path, since=members["notified_from"])]
         new = [t for t in titles if "archived" in t and MEMBERS.title in t]
         failed = [t for t in titles if "failed for good" in t and MEMBERS.title in t]
         return (new, failed) if failed and sum(int(t.split()[0]) for t in new) >= 3 else None
@@ -130,6 +131,7 @@ def test_notifications_of_new_videos_and_failures_reach_apprise(members, notify_
     if not retried:  # one message for the whole sync (a video waiting for a retry does not hold the news back)
         assert new == ["3 new videos archived: Fixture Members Channel"]
     assert failed == ["1 video failed for good: Fixture Members Channel"]
-    body = next(m["message"] for m in notify_sink.messages("/all") if m.get("title") == failed[0])
+    body = next(m["message"] for m in notify_sink.messages("/all", since=members["notified_from"])
+                if m.get("title") == failed[0])
     assert "Members-only video" in body and "members" in body
     assert wait_for(lambda: told("/channel"), 30, "the channel's own Apprise URL to be told")
