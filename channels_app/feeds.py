@@ -83,8 +83,9 @@ def feed(request, channel_id: str) -> HttpResponse:
         entry = fg.add_entry()
         entry.guid(f"{channel.id}/{video.video_id}", permalink=False)
         entry.title(video.title or video.video_id)
-        entry.link(href=video.url)
-        entry.description(_description(video) or video.title or video.video_id)
+        if video.url:
+            entry.link(href=video.url)
+        entry.description(video.description or _description(video) or video.title or video.video_id)
         entry.published(_published(video))
         suffix = "." + video.video_file.rsplit(".", 1)[-1]
         kind = _AUDIO.get(suffix) or media.TYPES.get(suffix) or mimetypes.guess_type(video.video_file)[0]
