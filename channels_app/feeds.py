@@ -68,8 +68,8 @@ def feed(request, channel_id: str) -> HttpResponse:
     fg = FeedGenerator()
     fg.load_extension("podcast")
     fg.title(channel.title or channel.id)
-    fg.link(href=channel.url, rel="alternate")
     fg.link(href=request.build_absolute_uri(f"/feeds/{channel.id}.xml?{token}"), rel="self")
+    fg.link(href=channel.url, rel="alternate")  # set last: RSS's <link> is the channel's own page
     fg.description(channel.description or f"Videos of {channel.title or channel.id}, archived by ytarchive.")
     fg.generator("ytarchive")
     fg.podcast.itunes_author(channel.uploader or channel.title or channel.id)
