@@ -123,6 +123,20 @@ def env_mode(name: str, default: int) -> int:
     return value
 
 
+def env_apprise_urls(name: str) -> list[str]:
+    """Apprise URLs (comma or space separated, or from ``NAME_FILE``); one Apprise cannot use stops the start."""
+    urls = env_secret(name).replace(",", " ").split()
+    if urls:
+        import apprise  # only when there is something to check: ~70 ms
+
+        for url in urls:
+            if not apprise.Apprise().add(url):
+                scheme = url.split("://", 1)[0] if "://" in url else url[:20]
+                raise ImproperlyConfigured(f"{name}: Apprise cannot send to a URL of the form {scheme}://… "
+                                           "(see its list of services)")
+    return urls
+
+
 def env_rate(name: str, default: str) -> str:
     """A DRF throttle rate such as ``10/minute`` (number/second|minute|hour|day)."""
     import re

@@ -12,6 +12,7 @@ from archiver.limits import MIN_SYNC_INTERVAL_HOURS
 from config.env import (
     env,
     env_address_policy,
+    env_apprise_urls,
     env_bool,
     env_choice,
     env_float,
@@ -236,7 +237,7 @@ YTARCHIVE = {
     "BACKUP_KEEP": env_int("YTARCHIVE_BACKUP_KEEP", 7, minimum=1),
     "MEDIA_ACCEL_REDIRECT": env_str("YTARCHIVE_MEDIA_ACCEL_REDIRECT", ""),
     # Apprise URLs told of new videos, failures and site pauses (channels_app.notify); they hold secrets.
-    "NOTIFY_URLS": env_secret("YTARCHIVE_NOTIFY_URLS").replace(",", " ").split(),
+    "NOTIFY_URLS": env_apprise_urls("YTARCHIVE_NOTIFY_URLS"),
     "NOTIFY_SECONDS": env_float("YTARCHIVE_NOTIFY_SECONDS", 60.0, minimum=1),
     # ytarchive import: the folder (on the server) that imports may read from; nothing outside it.
     "IMPORT_ROOT": Path(env_str("YTARCHIVE_IMPORT_ROOT", str(DATA_DIR / "import"))),

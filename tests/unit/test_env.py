@@ -15,6 +15,8 @@ from config import env
     ("YTARCHIVE_SPONSORBLOCK_MARK", "ads", env.env_profile),
     ("YTARCHIVE_SPONSORBLOCK_REMOVE", "poi_highlight", env.env_profile),
     ("YTARCHIVE_SLEEP_REQUESTS", "-1", env.env_profile),
+    ("YTARCHIVE_NOTIFY_URLS", "json://127.0.0.1:9/ok nosuch://x",
+     lambda: env.env_apprise_urls("YTARCHIVE_NOTIFY_URLS")),
 ])
 def test_bad_values_name_the_variable(monkeypatch, name, value, call):
     monkeypatch.setenv(name, value)
