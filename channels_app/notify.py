@@ -67,6 +67,8 @@ def targets(channel: Channel | None) -> list[str]:
 
 def notify_round(now=None) -> int:
     """Tell what happened since the last round; the number of messages queued."""
+    if not settings.YTARCHIVE["NOTIFY_URLS"] and not Channel.objects.exclude(notify_urls="").exists():
+        return 0  # nobody to tell: not even a look
     now = now or timezone.now()
     sent = 0
     since_default = now - timedelta(hours=1)  # a channel never told before: only the last hour
