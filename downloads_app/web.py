@@ -39,25 +39,23 @@ def queue_page(request):
 @login_required
 @require_POST
 def redownload_one(request, pk: int):
-    staff_only(request)
-    video = get_object_or_404(Video, pk=pk)
-    try:
-        fixity_checks.redownload(video)
-        messages.success(request, f"{video.title or video.video_id} is downloaded again; the old copy is kept "
-                                  "until the new one verifies.")
-    except ConflictError as exc:
-        messages.error(request, str(exc))
-    return redirect(_safe_next(request.POST.get("next", "/queue/")))
+    return _on_one_video(request, pk, fixity_checks.redownload,
+                         "is downloaded again; the old copy is kept until the new one verifies.")
 
 
 @login_required
 @require_POST
 def retry_one(request, pk: int):
+    return _on_one_video(request, pk, queueing.retry_video, "requeued.")
+
+
+def _on_one_video(request, pk: int, act, done: str):
+    """A staff button on one video: do it, say so (or why not), go back where the button was."""
     staff_only(request)
     video = get_object_or_404(Video, pk=pk)
     try:
-        queueing.retry_video(video)
-        messages.success(request, f"{video.title or video.video_id} requeued.")
+        act(video)
+        messages.success(request, f"{video.title or video.video_id} {done}")
     except ConflictError as exc:
         messages.error(request, str(exc))
     return redirect(_safe_next(request.POST.get("next", "/queue/")))

@@ -236,3 +236,19 @@ def test_the_channel_page_gives_the_feed_address_and_a_new_one_on_request(owner,
     assert opml.status_code == 200 and b"site-feed.xml?token=" in opml.content
     assert Client().get("/api/feeds.opml").status_code in (401, 403)
     assert Client().get(f"/feeds/site-feed.xml?token={token}").status_code == 404  # the old address
+
+
+def test_download_again_sets_an_archived_copy_aside_and_refuses_any_other(owner, reader, archived, settings):
+    from archiver import tree
+    from channels_app.models import Video
+
+    vid1 = Video.objects.get(video_id="vid1")
+    assert reader.post(f"/queue/redownload/{vid1.pk}/").status_code == 403
+    page = owner.post(f"/queue/redownload/{vid1.pk}/", {"next": "/channels/site-chan/"}, follow=True)
+    assert "downloaded again" in page.content.decode()
+    assert Video.objects.get(pk=vid1.pk).status in ("new", "queued")
+    kept = list(tree.videos_dir(settings.ARCHIVE_ROOT, "site-chan").glob(".kept-vid1-*"))
+    assert len(kept) == 1 and (kept[0] / "video.mp4").stat().st_size == 10240
+    failed = Video.objects.get(video_id="vid2")
+    refused = owner.post(f"/queue/redownload/{failed.pk}/", follow=True).content.decode()
+    assert "only an archived video" in refused
