@@ -46,7 +46,6 @@ def video_nfo(info: dict) -> str:
     _text(root, "thumb", tree.THUMBNAIL_FILE)
     unique = ET.SubElement(root, "uniqueid", type=str(info.get("extractor_key") or "site").lower(), default="true")
     unique.text = str(info.get("id") or "")
-    _text(root, "trailer", info.get("webpage_url"))
     return _xml(root)
 
 
@@ -59,5 +58,4 @@ def show_nfo(channel: dict) -> str:
     _text(root, "thumb", tree.POSTER_FILE if channel.get("poster") else "")
     unique = ET.SubElement(root, "uniqueid", type=str(channel.get("extractor") or "site").lower(), default="true")
     unique.text = str(channel.get("site_id") or channel.get("id") or "")
-    _text(root, "trailer", channel.get("url"))
     return _xml(root)

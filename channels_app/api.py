@@ -1,8 +1,10 @@
 """REST API for channels and syncs: serializers and views are glue around channels_app.services."""
 from django.db.models import Count, Q
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from archiver import download_profile
@@ -207,6 +209,14 @@ class ChannelViewSet(viewsets.ModelViewSet):
             video_count=Count("videos"),
             archived_count=Count("videos", filter=Q(videos__status="archived")),
         ).order_by("title", "id")
+
+    def get_object(self):
+        """The channel named in the URL; a 404 that names the id it did not find (not Django's generic text)."""
+        try:
+            return super().get_object()
+        except Http404:
+            raise NotFound(f"No channel {self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, '')!r}: "
+                           "GET /api/channels/ (or `ytarchive list`) shows the channels.") from None
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -100,7 +100,9 @@ def serve_path(request, path: Path, relative: str) -> HttpResponse:
     try:
         wanted = parse_range(request.headers.get("Range"), size)
     except Unsatisfiable:
+        # Nothing but the size: an empty body is no page (RFC 9110 §15.5.17).
         response = HttpResponse(status=416)
+        del response["Content-Type"]
         response["Content-Range"] = f"bytes */{size}"
         return response
     if wanted is None:

@@ -8,6 +8,12 @@ from pathlib import Path
 DEFAULT_URL = "http://127.0.0.1:8000"
 
 
+def default_url() -> str:
+    """This machine's server on the port ``make run`` was given (PORT), as a shell that started it has."""
+    port = os.environ.get("PORT", "").strip()
+    return f"http://127.0.0.1:{port}" if port.isdigit() and 0 < int(port) < 65536 else DEFAULT_URL
+
+
 def config_dir() -> Path:
     given = os.environ.get("YTARCHIVE_CONFIG_DIR")
     if given:
@@ -42,8 +48,8 @@ def save(url: str, token: str) -> Path:
 
 
 def resolve(url: str | None, token: str | None) -> tuple[str, str | None]:
-    """URL: --url, YTARCHIVE_URL, the saved one, the default. Token: YTARCHIVE_TOKEN, the saved one."""
+    """URL: --url, YTARCHIVE_URL, the saved one, this machine's PORT (else 8000). Token: YTARCHIVE_TOKEN, the saved one."""
     saved = load()
-    final_url = url or os.environ.get("YTARCHIVE_URL") or saved.get("url") or DEFAULT_URL
+    final_url = url or os.environ.get("YTARCHIVE_URL") or saved.get("url") or default_url()
     final_token = token or os.environ.get("YTARCHIVE_TOKEN") or saved.get("token")
     return final_url.rstrip("/"), final_token

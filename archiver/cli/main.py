@@ -34,7 +34,8 @@ def _common(defaults: bool) -> argparse.ArgumentParser:
     """--url and --json, before or after the command (a subcommand must not reset them: SUPPRESS)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--url", default=None if defaults else argparse.SUPPRESS,
-                        help=f"the ytarchive server (default: YTARCHIVE_URL, the saved one, or {config.DEFAULT_URL})")
+                        help="the ytarchive server (default: YTARCHIVE_URL, the saved one, or "
+                             "http://127.0.0.1:$PORT, port 8000 when PORT is unset)")
     common.add_argument("--json", action="store_true", default=False if defaults else argparse.SUPPRESS,
                         help="machine-readable output")
     return common

@@ -117,6 +117,9 @@ def test_schedule_follows_the_channel(owner, channel):
 
 def test_unknown_things_are_404_and_bad_filters_400(owner, reader):
     assert owner.get("/api/channels/nope/").status_code == 404
+    missing = owner.get("/api/channels/nosuch/progress/")
+    assert missing.status_code == 404 and "'nosuch'" in missing.json()["detail"]
+    assert "ytarchive list" in missing.json()["detail"]
     assert owner.post("/api/videos/999/retry/").status_code == 404
     assert reader.get("/api/videos/?status=bogus").status_code == 400
     assert reader.get("/api/videos/?dead_letter=perhaps").status_code == 400

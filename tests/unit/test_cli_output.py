@@ -57,3 +57,14 @@ def test_options_go_before_or_after_the_command():
     assert parser.parse_args(["--url", "http://a", "list"]).url == "http://a"
     with pytest.raises(CliError):
         parser.parse_args(["videos"])
+
+
+def test_without_a_saved_server_the_cli_finds_the_one_on_this_machines_port(tmp_path, monkeypatch):
+    monkeypatch.setenv("YTARCHIVE_CONFIG_DIR", str(tmp_path / "empty"))
+    monkeypatch.delenv("YTARCHIVE_URL", raising=False)
+    monkeypatch.setenv("PORT", "9123")
+    assert config.resolve(None, None)[0] == "http://127.0.0.1:9123"
+    monkeypatch.setenv("PORT", "not-a-port")
+    assert config.resolve(None, None)[0] == "http://127.0.0.1:8000"
+    monkeypatch.delenv("PORT")
+    assert config.resolve(None, None)[0] == "http://127.0.0.1:8000"

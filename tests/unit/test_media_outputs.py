@@ -22,6 +22,11 @@ def test_a_video_nfo_carries_what_media_servers_show_and_escapes_anything():
     assert doc.findtext("studio") == "Chan & Co" and doc.findtext("plot") == "Line 1\n<b>2</b>"
     assert doc.findtext("thumb") == "thumbnail.jpg"
     assert doc.find("uniqueid").get("type") == "youtube" and doc.findtext("uniqueid") == "abc"
+    assert doc.find("trailer") is None  # Kodi plays a trailer: the watch page is none
+
+
+def test_a_show_nfo_has_no_trailer():
+    assert ET.fromstring(nfo.show_nfo({"id": "c", "url": "https://example.org/c"})).find("trailer") is None
 
 
 def test_a_video_nfo_leaves_out_what_is_unknown():

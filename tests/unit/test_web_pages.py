@@ -74,7 +74,9 @@ def test_media_serves_ranges_and_only_the_archive_contract(owner, archived):
     part = owner.get("/media/site-chan/vid1/video.mp4", HTTP_RANGE="bytes=5120-5129")
     assert part.status_code == 206 and part["Content-Range"] == "bytes 5120-5129/10240"
     assert b"".join(part.streaming_content) == bytes(range(0, 10))
-    assert owner.get("/media/site-chan/vid1/video.mp4", HTTP_RANGE="bytes=99999-").status_code == 416
+    unsatisfiable = owner.get("/media/site-chan/vid1/video.mp4", HTTP_RANGE="bytes=99999-")
+    assert unsatisfiable.status_code == 416 and unsatisfiable["Content-Range"] == "bytes */10240"
+    assert unsatisfiable.content == b"" and not unsatisfiable.has_header("Content-Type")
     assert owner.get("/media/site-chan/vid1/subtitles/en.vtt")["Content-Type"].startswith("text/vtt")
     for bad in ("/media/site-chan/vid1/video.info.json", "/media/site-chan/vid1/../vid2/video.mp4",
                 "/media/site-chan/vid1/subtitles/../../x.mp4", "/media/..%2F..%2Fetc/vid1/video.mp4",
