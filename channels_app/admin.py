@@ -1,5 +1,6 @@
 """Admin: channels (with a sync action, their options and cookies) and their sync jobs, browsable and searchable."""
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
@@ -28,6 +29,14 @@ class ChannelForm(forms.ModelForm):
     cookies_file = forms.FileField(required=False, help_text="A cookies.txt (Netscape format) for members-only "
                                    "and age-gated videos; kept privately, never shown again.")
     clear_cookies = forms.BooleanField(required=False, help_text="Remove this channel's own cookies.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django's select for a nullable boolean says "Unknown" for None; here None follows the global setting.
+        default = "yes" if settings.YTARCHIVE["PROFILE"].write_nfo else "no"
+        self.fields["write_nfo"].widget = forms.Select(choices=[
+            ("unknown", f"Follow the global setting (YTARCHIVE_NFO: {default})"),
+            ("true", "Yes"), ("false", "No")])
 
     class Meta:
         model = Channel

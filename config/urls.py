@@ -1,7 +1,9 @@
 """URL map: the web app, admin, the REST API under /api/, its OpenAPI docs, health, readiness, metrics."""
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -53,6 +55,8 @@ urlpatterns = [
     path("api/sites/", PausedSitesView.as_view(), name="sites-paused"),
     path("api/sites/<str:site>/resume/", ResumeSiteView.as_view(), name="site-resume"),
     path("api/", include(router.urls)),
+    # Browsers ask every page's host for /favicon.ico (the admin's pages name no icon): one answer, cached.
+    path("favicon.ico", RedirectView.as_view(url=static("web/favicon.svg"), permanent=True), name="favicon"),
     path("health", health.health, name="health"),
     path("ready", health.ready, name="ready"),
     path("metrics", metrics_view.metrics, name="metrics"),

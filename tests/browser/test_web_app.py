@@ -158,6 +158,19 @@ def test_api_docs_render_offline(page):
     shot(page, "api-docs")
 
 
+def test_admin_pages_ask_for_nothing_missing(page):
+    page, _watch = page
+    missing = []
+    page.on("response", lambda r: r.status >= 400 and missing.append(f"{r.status} {r.url}"))
+    log_in(page)
+    for path in ("/admin/", "/admin/channels_app/channel/"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+    page.goto("/favicon.ico")
+    assert page.url.endswith(".svg")
+    assert not missing, missing  # the admin's pages name no icon: /favicon.ico is answered, not a 404
+
+
 def test_screenshots_exist():
     for name in ("login", "channels", "channel", "video", "channels-phone", "queue", "api-docs"):
         assert (SHOTS / f"{name}.png").stat().st_size > 1000, name

@@ -221,6 +221,11 @@ def test_the_admin_takes_a_cookies_file_and_checks_categories(settings, tmp_path
         "c.txt", good.encode())}, instance=channel)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["cookies_file"] == good and form.cleaned_data["sponsorblock_mark"] == "sponsor"
+    assert form.cleaned_data["write_nfo"] is None  # nothing chosen: follows the global setting
+    nfo_field = str(ChannelForm(instance=channel)["write_nfo"])
+    assert "Follow the global setting (YTARCHIVE_NFO: yes)" in nfo_field and "Unknown" not in nfo_field
+    off = ChannelForm({**base, "write_nfo": "false"}, instance=channel)
+    assert off.is_valid() and off.cleaned_data["write_nfo"] is False
 
 
 def test_the_channel_page_gives_the_feed_address_and_a_new_one_on_request(owner, reader):
