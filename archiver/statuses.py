@@ -57,3 +57,7 @@ SEED_STATES = {
     "timeout": (VideoStatus.RETRYING,),  # a timeout is a transient failure
     "retry": (VideoStatus.RETRYING,),
 }
+
+# The reason of the ``Reject`` a download worker that is stopping hands a download back with
+# (downloads_app.tasks); config.celery_logging logs that one as a plain INFO line.
+HAND_BACK_REASON = "worker stopping: download handed back"

@@ -14,14 +14,20 @@
   (the Helm chart). The one notice Celery prints to stdout outside logging
   (``worker: Warm shutdown``) is left as it is (we do not patch Celery); under
   ``make run`` the log relay wraps it into a JSON line like any foreign line.
+* A download handed back because its worker is stopping (``Reject`` with
+  requeue, downloads_app.tasks) is routine: Celery logs every Reject as a
+  warning with a traceback; ``HandBackNotice`` makes it one INFO line.
 """
 from __future__ import annotations
 
+import logging
 import threading
 
+from celery.exceptions import Reject
 from celery.signals import celeryd_init, task_postrun, task_prerun
 
 from archiver import log_context
+from archiver.statuses import HAND_BACK_REASON
 
 _bound: dict[tuple[str, int], list] = {}  # (task id, thread) -> what to unbind after the task
 
@@ -31,6 +37,22 @@ def message_ids(args, kwargs) -> dict:
     message = next((a for a in (*(args or ()), *(kwargs or {}).values()) if isinstance(a, dict)), {})
     return {name: value for name in log_context.FIELDS
             if isinstance(value := message.get(name), str | int) and not isinstance(value, bool)}
+
+
+class HandBackNotice(logging.Filter):
+    """Celery's "Task … rejected" warning and traceback for a hand-back, as one INFO line (nothing went wrong)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, Reject) and exc.requeue and str(exc.reason) == HAND_BACK_REASON:
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
+            record.msg, record.args = "Task %(name)s[%(id)s] handed back to the queue: the worker is stopping", \
+                record.args
+        return True
+
+
+logging.getLogger("celery.app.trace").addFilter(HandBackNotice())
 
 
 @task_prerun.connect

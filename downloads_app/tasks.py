@@ -19,7 +19,7 @@ from django.conf import settings
 from archiver import state
 from archiver.download import Action, action_for, archive_video
 from archiver.messages import DownloadReport, DownloadRequest, MessageError
-from archiver.statuses import VideoStatus
+from archiver.statuses import HAND_BACK_REASON, VideoStatus
 from downloads_app.worker_lifecycle import STOP
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def download_video(message: dict) -> str:
         return str(outcome.status)
     if action is Action.HAND_BACK:
         _best_effort(state.set_state, r, request.channel_id, request.video_id, VideoStatus.QUEUED)
-        raise Reject("worker stopping: download handed back", requeue=True)
+        raise Reject(HAND_BACK_REASON, requeue=True)  # one INFO line (config.celery_logging)
     report = outcome.report(request)
     # Until the control side decides (retrying or failed), a failed attempt waits as queued.
     live = VideoStatus.ARCHIVED if outcome.status == "archived" else VideoStatus.QUEUED

@@ -214,3 +214,31 @@ def test_a_bad_log_format_stops_with_one_line_naming_it():
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "ytarchive: configuration error: LOG_FORMAT='xml' must be one of: plain, json"]
+
+
+def test_a_download_handed_back_is_one_info_line_not_a_warning_with_a_traceback(caplog):
+    """Celery logs each Reject as a warning with its traceback; a worker stopping as a task arrives is routine."""
+    import logging
+
+    from celery.app import trace
+    from celery.exceptions import Reject
+
+    from archiver.statuses import HAND_BACK_REASON
+
+    def rejected(reason):
+        try:
+            raise Reject(reason, requeue=True)
+        except Reject:
+            import sys
+            trace.logger.log(logging.WARNING, trace.LOG_REJECTED.strip(),
+                             {"name": "downloads_app.tasks.download_video", "id": "t1", "exc": "Reject"},
+                             exc_info=sys.exc_info())
+
+    with caplog.at_level(logging.INFO, logger="celery.app.trace"):
+        rejected(HAND_BACK_REASON)
+        rejected("something else")
+    handed, other = caplog.records[-2:]
+    assert handed.levelno == logging.INFO and handed.exc_info is None
+    assert handed.getMessage() == "Task downloads_app.tasks.download_video[t1] handed back to the queue: " \
+                                  "the worker is stopping"
+    assert other.levelno == logging.WARNING and other.exc_info is not None
