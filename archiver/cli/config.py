@@ -48,7 +48,7 @@ def save(url: str, token: str) -> Path:
 
 
 def resolve(url: str | None, token: str | None) -> tuple[str, str | None]:
-    """URL: --url, YTARCHIVE_URL, the saved one, this machine's PORT (else 8000). Token: YTARCHIVE_TOKEN, the saved one."""
+    """URL: --url, YTARCHIVE_URL, the saved one, this machine's PORT (else 8000). Token: YTARCHIVE_TOKEN, saved."""
     saved = load()
     final_url = url or os.environ.get("YTARCHIVE_URL") or saved.get("url") or default_url()
     final_token = token or os.environ.get("YTARCHIVE_TOKEN") or saved.get("token")
