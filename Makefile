@@ -11,6 +11,11 @@ APT_PACKAGES_TEST := redis-server ffmpeg chromium postgresql
 BENCH_VENV := .cache/bench-venv
 BENCH_STAMP := $(BENCH_VENV)/.installed-$(shell cat requirements/bench.txt | md5sum | cut -c1-12)
 
+# Another package install (unattended-upgrades at boot) may hold dpkg's lock: wait for it (10 min), saying so.
+APT_LOCK := -o DPkg::Lock::Timeout=600
+APT_WAIT := if command -v fuser >/dev/null && fuser /var/lib/dpkg/lock-frontend /var/lib/apt/lists/lock >/dev/null 2>&1; then \
+	  echo "another package install holds dpkg's lock (unattended-upgrades?): waiting for it, up to 10 minutes"; fi
+
 .PHONY: run test lint bench system-deps system-deps-test venv clean
 
 $(STAMP): requirements/base.txt requirements/test.txt pyproject.toml
@@ -18,7 +23,8 @@ $(STAMP): requirements/base.txt requirements/test.txt pyproject.toml
 	@$(PYTHON) -c "import ensurepip" 2>/dev/null || { \
 	  echo "installing python3-venv (Debian ships venv apart from Python)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-venv; }
+	  $(APT_WAIT); \
+	  $$SUDO apt-get $(APT_LOCK) update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get $(APT_LOCK) install -y -qq python3-venv; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/test.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
@@ -36,7 +42,8 @@ system-deps:
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	  $(APT_WAIT); \
+	  $$SUDO apt-get $(APT_LOCK) update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get $(APT_LOCK) install -y -qq --no-install-recommends $$missing; \
 	fi
 
 system-deps-test:

@@ -92,3 +92,18 @@ def test_field_errors_fold_into_one_detail(detail, text):
 
     assert describe(detail) == text
 
+
+
+def test_every_apt_get_of_the_makefile_waits_for_dpkgs_lock_and_says_so():
+    """unattended-upgrades holds dpkg's lock at boot: `make run` waits for it instead of failing at once."""
+    import re
+
+    for target in ("system-deps", "system-deps-test"):
+        plan = subprocess.run(["make", "-n", target, "APT_PACKAGES_RUN=no-such-package-ytarchive",
+                               "APT_PACKAGES_TEST=no-such-package-ytarchive"],
+                              capture_output=True, text=True, check=True, cwd=REPO).stdout
+        calls = re.findall(r"\bapt-get [^&;]*", plan)
+        assert calls and all("DPkg::Lock::Timeout=" in call for call in calls), calls
+        assert "waiting for it" in plan
+    venv = (REPO / "Makefile").read_text()
+    assert venv.count("apt-get $(APT_LOCK)") == venv.count("apt-get ") == 4  # python3-venv's too
