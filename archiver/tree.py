@@ -86,6 +86,14 @@ def videos_dir(root: Path, channel_id: str) -> Path:
     return channel_dir(root, channel_id) / "videos"
 
 
+def make_videos_dir(root: Path, channel_id: str) -> Path:
+    """The channel's videos/ folder, made by its sync (not by its first download), so the sync's measure of the
+    channel's own files (``channel_own_disk_usage``) counts it once and the storage total agrees with du."""
+    folder = videos_dir(root, channel_id)
+    _make_dirs(folder)
+    return folder
+
+
 def video_dir(root: Path, channel_id: str, video_id: str) -> Path:
     return videos_dir(root, channel_id) / require_safe_id(video_id)
 
@@ -249,6 +257,11 @@ def disk_usage(path: Path) -> int:
     for dirpath, dirnames, filenames in os.walk(path):
         total += sum(_allocated(Path(dirpath, name)) for name in (*dirnames, *filenames))
     return total
+
+
+def own_disk_usage(path: Path) -> int:
+    """Bytes the folder ``path`` itself takes (its entries not included): the archive root's share of ``du``."""
+    return _allocated(Path(path))
 
 
 def channel_own_disk_usage(root: Path, channel_id: str) -> int:

@@ -158,6 +158,7 @@ def _refresh_metadata(channel: Channel) -> None:
         "added_at": channel.created_at.isoformat(),
         "metadata_refreshed_at": timezone.now().isoformat(),
     })
+    tree.make_videos_dir(settings.ARCHIVE_ROOT, channel.id)
     if channel_profile(channel).write_nfo:
         write_show_files(channel)
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import Count
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 
-from archiver import state
+from archiver import state, tree
 from archiver.statuses import FailureKind, VideoStatus
 from channels_app import tallies
 from channels_app.models import Channel, Video
@@ -83,7 +83,8 @@ def _redis_series(r, stored_bytes: float | None):
         return
     yield GaugeMetricFamily("ytarchive_storage_bytes", "Bytes under the archive root, as du counts them "
                             "(finished videos, channel files, and downloads in flight).",
-                            value=stored_bytes + state.in_flight_bytes(r))
+                            value=stored_bytes + state.in_flight_bytes(r)
+                            + tree.own_disk_usage(settings.ARCHIVE_ROOT))  # the root folder itself, as du has it
 
 
 class ArchiveCollector:
