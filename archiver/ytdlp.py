@@ -33,12 +33,13 @@ from urllib.parse import urlsplit
 import yt_dlp
 from yt_dlp.utils import DateRange, DownloadError, ExtractorError, unsmuggle_url
 
-from archiver import netguard, tree
+from archiver import failure_reasons, netguard, tree
 from archiver.download_profile import Profile, published_too_early, sponsorblock_postprocessors, ytdlp_format
 from archiver.errors import UserError
 from archiver.ids import channel_key, is_safe_id, safe_id
 
 log = logging.getLogger(__name__)
+VERSION = yt_dlp.version.__version__  # its release date, for "your yt-dlp is N days old"
 
 YOUTUBE_TABS = ("videos", "shorts", "streams")
 _NESTED_IE = re.compile(r"(Tab|Playlist|Channel|User|Feed)$")
@@ -254,7 +255,9 @@ def video_info(url: str, opts: Options | None = None) -> dict:
             return ydl.sanitize_info(ydl.extract_info(url, download=False, process=False))
         finally:
             netguard.take_refusals()
-_PRIVATE = re.compile(r"private|members|join this channel|sign in|confirm your age", re.IGNORECASE)
+# Permanent failures of a video's page that ask for an account (the rest: removed upstream).
+_ASKS_FOR_ACCOUNT = (failure_reasons.Reason.PRIVATE, failure_reasons.Reason.MEMBERS_ONLY,
+                     failure_reasons.Reason.AGE_RESTRICTED)
 
 
 def video_facts(url: str, opts: Options | None = None) -> VideoFacts:
@@ -269,9 +272,10 @@ def video_facts(url: str, opts: Options | None = None) -> VideoFacts:
             info = ydl.extract_info(url, download=False, process=False)
         except (DownloadError, ExtractorError) as exc:
             kind, reason = classify(exc)
-            if kind != "permanent" or netguard.SETTING in reason:
+            cause = failure_reasons.reason_of(kind, reason)
+            if kind != "permanent" or cause is failure_reasons.Reason.ADDRESS_REFUSED:
                 raise
-            return VideoFacts(availability="private" if _PRIVATE.search(reason) else "removed")
+            return VideoFacts(availability="private" if cause in _ASKS_FOR_ACCOUNT else "removed")
         finally:
             netguard.take_refusals()
 
@@ -586,28 +590,13 @@ def _lay_out(temp_dir: Path, info: dict) -> DownloadResult:
     )
 
 
-_PERMANENT = re.compile(
-    r"HTTP Error (400|401|403|404|410|451)|private video|video is private|members[- ]only"
-    r"|join this channel|has been removed|been terminated|copyright|video unavailable"
-    r"|unsupported url|not available in your country|confirm your age|is not a valid url"
-    rf"|{netguard.SETTING}",
-    re.IGNORECASE,
-)
-_TRANSIENT_FIRST = re.compile(r"HTTP Error 5\d\d|timed out|temporar|reset by peer|no space left", re.I)
-# The site refuses us, not the video: a bot check or a rate limit. The whole site pauses.
-_BLOCKED = re.compile(r"not a bot|not a robot|HTTP Error 429|Too Many Requests", re.IGNORECASE)
-
-
 def classify(exc: BaseException) -> tuple[str, str]:
-    """``("permanent" | "transient" | "blocked", reason)``: only transient failures are worth a retry."""
+    """``("permanent" | "transient" | "blocked", reason)``: only transient failures are worth a retry.
+
+    The text decides (``archiver.failure_reasons``, which also names the cause for people).
+    """
     reason = _clean(exc)
-    if _BLOCKED.search(reason):
-        return "blocked", reason
-    if _TRANSIENT_FIRST.search(reason):
-        return "transient", reason
-    if _PERMANENT.search(reason):
-        return "permanent", reason
-    return "transient", reason
+    return str(failure_reasons.classify_text(reason)[1]), reason
 
 
 def _clean(exc: BaseException) -> str:

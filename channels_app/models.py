@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS
 from archiver.statuses import ACTIVE_SYNC, STORED_VIDEO_STATUSES, FailureKind, SyncStatus, VideoStatus
@@ -184,6 +185,18 @@ class Video(models.Model):
     @property
     def dead_letter(self) -> bool:
         return self.status == VideoStatus.FAILED and self.failure_kind == FailureKind.TRANSIENT
+
+    @property
+    def failure(self):
+        """Why it failed, in plain words (``archiver.failure_reasons``): derived from the row, so never stale;
+        None unless it failed or waits for another attempt."""
+        if self.status not in (VideoStatus.FAILED, VideoStatus.RETRYING):
+            return None
+        from archiver import failure_reasons, ytdlp
+
+        until = self.next_attempt_at if self.failure_kind == FailureKind.BLOCKED else None
+        return failure_reasons.explain(self.failure_kind, self.last_error, self.status, until=until,
+                                       ytdlp_version=ytdlp.VERSION, today=timezone.now().date())
 
 
 class Tally(models.Model):

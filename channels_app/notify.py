@@ -6,7 +6,8 @@ What is said, to whom:
   running, nothing new or queued; looked at every ``YTARCHIVE_NOTIFY_SECONDS``, 60 s), so a
   sync of 40 videos is one message, not 40; a channel busy for longer than ``HOLD_AT_MOST``
   says what it has so far;
-* videos that failed for good by then (permanent, or out of retries);
+* videos that failed for good by then (permanent, or out of retries), each with its cause in plain
+  words and the fix (``Video.failure``);
 * a site paused after a bot check or a 429 (once per pause).
 
 Each goes to the global URLs (``YTARCHIVE_NOTIFY_URLS``) and to the channel's own
@@ -137,8 +138,15 @@ def _tell_site_pauses() -> int:
 
 
 def _list(videos: list[Video], reasons: bool = False) -> str:
-    lines = [f"- {v.title or v.video_id}" + (f": {v.last_error[:200]}" if reasons and v.last_error else "")
-             for v in videos[:SHOWN_TITLES]]
+    lines = [f"- {v.title or v.video_id}" + (_why(v) if reasons else "") for v in videos[:SHOWN_TITLES]]
     if len(videos) > SHOWN_TITLES:
         lines.append(f"…and {len(videos) - SHOWN_TITLES} more")
     return "\n".join(lines)
+
+
+def _why(video: Video) -> str:
+    """": the cause in plain words [its code]" (archiver.failure_reasons), or yt-dlp's words if it has none."""
+    failure = video.failure
+    if failure is not None:
+        return f": {failure.hint} [{failure.reason}]"
+    return f": {video.last_error[:200]}" if video.last_error else ""

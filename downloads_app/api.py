@@ -4,13 +4,20 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from archiver.errors import UserError
+from archiver.failure_reasons import Reason
 from archiver.statuses import STORED_VIDEO_STATUSES, FailureKind, VideoStatus
 from channels_app import fixity_checks, history
 from channels_app.models import Channel, Video
@@ -22,11 +29,17 @@ class VideoSerializer(serializers.ModelSerializer):
     dead_letter = serializers.BooleanField(read_only=True)
     channel = serializers.CharField(source="channel_id", read_only=True)
     max_attempts = serializers.SerializerMethodField(help_text="Attempts allowed before the dead-letter list.")
+    reason = serializers.SerializerMethodField(
+        help_text="Why a failed or retrying video failed, as a stable code (null otherwise); README, "
+                  "'What each failure means'.")
+    hint = serializers.SerializerMethodField(
+        help_text="What the reason means and how to fix it, in plain words (null unless failed or retrying); "
+                  "`last_error` keeps yt-dlp's own words.")
 
     class Meta:
         model = Video
         fields = ["id", "channel", "video_id", "raw_id", "url", "title", "tab", "duration",
-                  "upload_date", "status", "failure_kind", "dead_letter", "last_error", "attempts",
+                  "upload_date", "status", "failure_kind", "dead_letter", "reason", "hint", "last_error", "attempts",
                   "max_attempts", "next_attempt_at", "video_file", "size_bytes", "format_id", "height", "subtitles",
                   "first_seen_at", "queued_at", "archived_at", "updated_at", "fixity_status", "fixity_checked_at",
                   "fixity_problems", "availability", "removed_upstream_at", "view_count", "like_count"]
@@ -34,6 +47,16 @@ class VideoSerializer(serializers.ModelSerializer):
 
     def get_max_attempts(self, obj) -> int:
         return queueing.max_attempts()
+
+    @extend_schema_field(serializers.ChoiceField(choices=[str(r) for r in Reason], allow_null=True))
+    def get_reason(self, obj) -> str | None:
+        failure = obj.failure
+        return str(failure.reason) if failure else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_hint(self, obj) -> str | None:
+        failure = obj.failure
+        return failure.hint if failure else None
 
 
 class VideoChangeSerializer(serializers.Serializer):

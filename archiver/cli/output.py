@@ -70,14 +70,15 @@ def table(rows: list[list[str]], headers: list[str]) -> str:
 
 
 def video_note(video: dict) -> str:
-    """Why a video failed or when it is tried next: "retrying at 14:05, attempt 2 of 4: HTTP Error 503"."""
+    """Why a video failed or when it is tried next, the cause in plain words when the server names it:
+    "retrying at 14:05, attempt 2 of 4: A network error … [network]" (else yt-dlp's own words)."""
+    why = f"{video['hint']} [{video['reason']}]" if video.get("hint") else video.get("last_error", "")
     if video.get("status") == "retrying":
         at = when(video.get("next_attempt_at"))[-5:]
-        return (f"retrying at {at}, attempt {video.get('attempts', 0) + 1} of {video.get('max_attempts', '?')}: "
-                f"{video.get('last_error', '')}")
+        return f"retrying at {at}, attempt {video.get('attempts', 0) + 1} of {video.get('max_attempts', '?')}: {why}"
     if video.get("status") == "failed":
         kind = "dead letter" if video.get("dead_letter") else video.get("failure_kind") or "failed"
-        return f"{kind}: {video.get('last_error', '')}"
+        return f"{kind}: {why}"
     return ""
 
 

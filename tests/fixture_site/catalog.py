@@ -18,6 +18,11 @@ Channels:
   ``vid-sponsored`` (the SponsorBlock-style API at ``/api/skipSegments/`` knows its
   ``SPONSOR_SEGMENTS``) and two public videos on consecutive days (for date cutoffs), and tab
   ``streams`` with one past live stream.
+* ``chan-failures`` (handle ``fixturefailures``): one video per cause of failure as YouTube words it
+  (members-only, private, removed, geo-blocked, age-restricted, only storyboard images, a broken
+  extractor; ``FAILURE_REASONS`` maps each to the reason ytarchive should give), and
+  ``chan-botcheck`` (handle ``fixturebotcheck``): ``vid-fail-botcheck`` behind YouTube's bot check
+  for its first ``BOT_CHECK_FAILURES`` requests.
 * ``chan-big-N`` (handle ``fixturebigN``) for any N: tab ``videos`` with N listing-only entries
   ``big-N-00001``... generated on the fly (their metadata answers 404).
 * ``chan-bench-N`` (handle ``fixturebenchN``) for any N: tab ``videos`` with N downloadable
@@ -65,6 +70,11 @@ REMOVED = "removed"  # 404
 FLAKY = "flaky"  # 503 for the first FLAKY_FAILURES requests, then 200
 LISTING_ONLY = "listing_only"  # synthetic big-channel entries: 404, no media
 MEMBERS = "members"  # 403 {"error": "members"} without MEMBER_COOKIE, else like public
+# Failures as YouTube words them (the failures block below):
+UNPLAYABLE = "unplayable"  # 200 {"error": "unplayable", "playability": {...}}: YouTube's refusal, no media
+BOT_CHECK = "bot_check"  # YouTube's bot check for the first FixtureSite.bot_check_failures requests, then public
+IMAGES_ONLY = "images_only"  # offers only storyboard images (YouTube, short of a PO token): nothing to download
+BROKEN = "broken"  # its metadata lacks the title: the extractor breaks, as yt-dlp's do when a site changes
 
 
 def _weird_title() -> str:
@@ -101,11 +111,13 @@ class Video:
     frequency: int = 440  # sine tone in Hz
     noise: int = 0  # ffmpeg noise strength; makes the file big (poorly compressible)
     sponsor_segments: tuple[tuple[float, float, str], ...] = ()  # what the segments API says of it
+    #: UNPLAYABLE and BOT_CHECK videos: YouTube's playabilityStatus (status, reason, subreason), word for word.
+    playability: tuple[str, str, str] = ()
 
     @property
     def has_media(self) -> bool:
         """True when the site serves an mp4/thumbnail/subtitles for this video."""
-        return self.status in (PUBLIC, FLAKY, MEMBERS)
+        return self.status in (PUBLIC, FLAKY, MEMBERS, BOT_CHECK)
 
 
 @dataclass
@@ -232,6 +244,77 @@ def _build_static() -> tuple[dict[str, Channel], dict[str, Video]]:
 
 
 CHANNELS, VIDEOS = _build_static()
+
+
+# --- failures as YouTube words them -------------------------------------------------------------
+# Two channels of their own (every channel above stays as it was: other tests count them).
+# ``chan-failures`` fails each video as YouTube does, in the words yt-dlp reports (see
+# yt_dlp/extractor/youtube/_video.py, its playabilityStatus handling); ``chan-botcheck`` holds one
+# video behind YouTube's bot check, which pauses the whole site, so it is kept apart.
+
+FAILURES_CHANNEL_ID = "chan-failures"
+BOTCHECK_CHANNEL_ID = "chan-botcheck"
+BOTCHECK_ID = "vid-fail-botcheck"
+#: How many metadata requests of BOTCHECK_ID get the bot check before one succeeds.
+BOT_CHECK_FAILURES = 1
+#: video id -> the reason code archiver.failure_reasons should give its failure.
+FAILURE_REASONS = {
+    "vid-fail-members": "members_only",
+    "vid-fail-private": "private",
+    "vid-fail-removed": "removed",
+    "vid-fail-geo": "geo_blocked",
+    "vid-fail-age": "age_restricted",
+    "vid-fail-format": "format_unavailable",
+    "vid-fail-broken": "extractor_broken",
+}
+_LOGIN = ("LOGIN_REQUIRED",)
+_FAILURE_SPECS = {
+    "vid-fail-members": {"status": MEMBERS, "title": "Members-only video of the failures channel"},
+    "vid-fail-private": {"status": UNPLAYABLE, "title": "Private video",
+                         "playability": (*_LOGIN, "Private video", "Sign in if you've been granted access to this "
+                                         "video")},
+    "vid-fail-removed": {"status": UNPLAYABLE, "title": "Removed video",
+                         "playability": ("ERROR", "This video has been removed by the uploader", "")},
+    "vid-fail-geo": {"status": UNPLAYABLE, "title": "Geo-blocked video",
+                     "playability": ("UNPLAYABLE", "Video unavailable",
+                                     "The uploader has not made this video available in your country")},
+    "vid-fail-age": {"status": UNPLAYABLE, "title": "Age-restricted video",
+                     "playability": (*_LOGIN, "Sign in to confirm your age",
+                                     "This video may be inappropriate for some users.")},
+    "vid-fail-format": {"status": IMAGES_ONLY, "title": "Video offered as storyboard images only"},
+    "vid-fail-broken": {"status": BROKEN, "title": "Video whose page the extractor cannot read"},
+}
+#: YouTube's playabilityStatus of a bot check (yt-dlp keeps the reason, drops the subreason).
+BOT_CHECK_PLAYABILITY = (*_LOGIN, "Sign in to confirm you\u2019re not a bot",  # YouTube's curly apostrophe
+                         "This helps protect our community. Learn more")
+
+
+def _build_failures() -> tuple[dict[str, Channel], dict[str, Video]]:
+    videos: dict[str, Video] = {}
+    for n, (vid, spec) in enumerate(_FAILURE_SPECS.items()):
+        videos[vid] = Video(id=vid, upload_date=(dt.date(2023, 11, 30) - dt.timedelta(days=n)).strftime("%Y%m%d"),
+                            duration=2, channel_id=FAILURES_CHANNEL_ID, tab="videos",
+                            description=f"Description of {vid}.", **spec)
+    videos[BOTCHECK_ID] = Video(id=BOTCHECK_ID, title="Video behind a bot check", upload_date="20231031",
+                                duration=2, channel_id=BOTCHECK_CHANNEL_ID, tab="videos", status=BOT_CHECK,
+                                description=f"Description of {BOTCHECK_ID}.", playability=BOT_CHECK_PLAYABILITY,
+                                pattern="smptebars", frequency=660)
+    channels = {
+        FAILURES_CHANNEL_ID: Channel(id=FAILURES_CHANNEL_ID, handle="fixturefailures",
+                                     title="Fixture Failures Channel",
+                                     description="Videos that fail as YouTube's do, one of each cause.",
+                                     tabs={"videos": tuple(_FAILURE_SPECS)}, page_size=4),
+        BOTCHECK_CHANNEL_ID: Channel(id=BOTCHECK_CHANNEL_ID, handle="fixturebotcheck",
+                                     title="Fixture Bot-check Channel",
+                                     description="One video behind YouTube's bot check.",
+                                     tabs={"videos": (BOTCHECK_ID,)}, page_size=4),
+    }
+    return channels, videos
+
+
+_failure_channels, _failure_videos = _build_failures()
+CHANNELS.update(_failure_channels)
+VIDEOS.update(_failure_videos)
 
 #: Tab order of each static tab, e.g. ``TABS[("chan-main", "videos")]``.
 TABS: dict[tuple[str, str], tuple[str, ...]] = {

@@ -23,6 +23,9 @@ Routes (all GET/HEAD)::
                                           hashes to that prefix (``?categories=["sponsor",...]``)
 
 A members-only video's metadata answers 403 unless the request carries ``catalog.MEMBER_COOKIE``.
+The failures channels' videos answer as YouTube refuses a video (``{"error": "unplayable",
+"playability": {"status", "reason", "subreason", "countries"}}``, the bot check only for the first
+``bot_check_failures`` requests), offer only storyboard images, or lack their title.
 
 Like a real video site, the fixture can cap the bandwidth of each connection for every file it
 serves (``media_rate`` bytes/s; ``slow`` videos keep their own ``slow_rate``) and hold every
@@ -99,6 +102,9 @@ class FixtureSite:
         self.renamed: dict[str, str] = {}
         self.taken_down: set[str] = set()
         self.extra_views: dict[str, int] = {}
+        #: How many metadata requests of a BOT_CHECK video get YouTube's bot check before one succeeds.
+        self.bot_check_failures = catalog.BOT_CHECK_FAILURES
+        self._bot_check_hits: collections.Counter[str] = collections.Counter()
         self._bench_built: set[float] = set()
         self._lock = threading.Lock()
         self._counts: collections.Counter[str] = collections.Counter()
@@ -163,6 +169,7 @@ class FixtureSite:
             self._counts.clear()
             self._times.clear()
             self._flaky_hits.clear()
+            self._bot_check_hits.clear()
             self.media_active_max = self.media_active
 
     def _count(self, path: str) -> None:
@@ -190,6 +197,14 @@ class FixtureSite:
         with self._lock:
             self._flaky_hits[video_id] += 1
             return self._flaky_hits[video_id] <= self.flaky_failures
+
+    def _bot_check_should_fail(self, video_id: str) -> bool:
+        with self._lock:
+            self._bot_check_hits[video_id] += 1
+            return self._bot_check_hits[video_id] <= self.bot_check_failures
+
+
+_YOUTUBE_FAILURES = (catalog.UNPLAYABLE, catalog.BOT_CHECK, catalog.IMAGES_ONLY, catalog.BROKEN)
 
 
 class _Server(ThreadingHTTPServer):
@@ -402,6 +417,8 @@ class _Handler(BaseHTTPRequestHandler):
         video = catalog.get_video(vid)
         if self.site.answer_429:
             self._error(HTTPStatus.TOO_MANY_REQUESTS, "Too Many Requests")
+        elif video is not None and video.status in _YOUTUBE_FAILURES:
+            self._route_youtube_failure(video)
         elif video is None or video.status in (catalog.REMOVED, catalog.LISTING_ONLY) or vid in self.site.taken_down:
             self._error(HTTPStatus.NOT_FOUND, "video not found")
         elif video.status == catalog.PRIVATE:
@@ -412,6 +429,25 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(HTTPStatus.SERVICE_UNAVAILABLE, "temporarily unavailable")
         else:
             self._json(self._video_json(video))
+
+    # --- failures as YouTube words them (catalog's failures block) ---
+
+    def _route_youtube_failure(self, video: catalog.Video) -> None:
+        """A video that fails as on YouTube: its refusal (playabilityStatus), sound-less formats, or a page
+        the extractor cannot read. The plugin turns them into yt-dlp's own words."""
+        if video.status == catalog.UNPLAYABLE or (
+                video.status == catalog.BOT_CHECK and self.site._bot_check_should_fail(video.id)):
+            status, reason, subreason = video.playability
+            self._json({"error": "unplayable", "playability": {
+                "status": status, "reason": reason, "subreason": subreason, "countries": ["DE", "AT"]}})
+            return
+        meta = self._video_json(video)
+        if video.status == catalog.IMAGES_ONLY:
+            meta["formats"] = [{"format_id": f"sb{n}", "url": f"{self.origin}/thumbs/{video.id}.jpg", "ext": "mhtml",
+                               "vcodec": "none", "acodec": "none", "width": 48, "height": 27} for n in range(2)]
+        elif video.status == catalog.BROKEN:
+            del meta["title"]
+        self._json(meta)
 
     def _is_member(self) -> bool:
         name, value = catalog.MEMBER_COOKIE

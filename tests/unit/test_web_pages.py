@@ -94,7 +94,8 @@ def test_pages_render_for_a_reader_without_write_controls(reader, archived):
     home = reader.get("/").content.decode()
     assert "A channel" in home and "Add channel" not in home and ">Sync<" not in home
     page = reader.get("/channels/site-chan/").content.decode()
-    assert "Retries used up after 4 attempts: HTTP Error 503" in page and "Retry now" not in page
+    assert "Retries used up after 4 attempts: A network error or an error on the site&#x27;s side (HTTP 503)" in page
+    assert "<pre>HTTP Error 503: Service Unavailable</pre></details>" in page and "Retry now" not in page
     video = reader.get("/channels/site-chan/videos/vid1/").content.decode()
     assert '<track kind="subtitles" src="/media/site-chan/vid1/subtitles/en.vtt"' in video
     assert "About &lt;b&gt;this&lt;/b&gt;" in video  # the description is text, never markup

@@ -28,7 +28,7 @@ How yt-dlp (2026.10.26) finds this file (see ``yt_dlp/plugins.py``):
 from __future__ import annotations
 
 from yt_dlp.extractor.common import InfoExtractor
-from yt_dlp.utils import ExtractorError, int_or_none, traverse_obj
+from yt_dlp.utils import ExtractorError, int_or_none, remove_end, traverse_obj
 
 __all__ = ["FixtureSiteChannelIE", "FixtureSiteIE", "FixtureSiteTabIE"]
 
@@ -64,6 +64,22 @@ class FixtureSiteIE(_FixtureSiteBaseIE):
     IE_NAME = "fixturesite"
     IE_DESC = "Offline test fixture site: a video"
     _VALID_URL = rf"{_BASE}/watch/(?P<id>[^/?#]+){_END}"
+    _GEO_BYPASS = False  # as YouTube's extractor: no faked X-Forwarded-For retry on a geo block
+
+    def _raise_unplayable(self, playability: dict, video_id: str):
+        """YouTube's refusal of a video, raised in the words yt-dlp's YouTube extractor uses for it
+        (yt_dlp/extractor/youtube/_video.py, where it reads playabilityStatus when there are no formats)."""
+        reason, subreason = playability.get("reason") or "", playability.get("subreason") or ""
+        if subreason.startswith("The uploader has not made this video available in your country"):
+            self.raise_geo_restricted(subreason, playability.get("countries"), metadata_available=True)
+        if subreason and subreason != reason:
+            reason += f". {subreason}"
+        if "sign in" in reason.lower():
+            reason = remove_end(reason, "This helps protect our community. Learn more")
+            reason = (f"{remove_end(reason.strip(), '.')}. {self._login_hint(method='cookies')}. Also see  "
+                      "https://github.com/yt-dlp/yt-dlp/wiki/Extractors#exporting-youtube-cookies  for tips on "
+                      "effectively exporting YouTube cookies")
+        self.raise_no_formats(reason, expected=True, video_id=video_id)
 
     def _real_extract(self, url):
         base, video_id = self._match_valid_url(url).group("base", "id")
@@ -75,6 +91,8 @@ class FixtureSiteIE(_FixtureSiteBaseIE):
                 "This video is available to this channel's members on level: Fixture. Join this channel to get "
                 "access to members-only content like this video, and other exclusive perks.",
                 expected=True, video_id=video_id)
+        if meta.get("error") == "unplayable":
+            self._raise_unplayable(meta["playability"], video_id)
         if handle.status == 403 or meta.get("error") == "private":
             raise ExtractorError(
                 "Private video. Sign in if you've been granted access to this video",
@@ -102,13 +120,13 @@ class FixtureSiteIE(_FixtureSiteBaseIE):
             "formats": [{
                 "format_id": fmt.get("format_id", "mp4"),
                 "url": fmt["url"],
-                "ext": "mp4",
+                "ext": fmt.get("ext") or "mp4",
                 "width": int_or_none(fmt.get("width")),
                 "height": int_or_none(fmt.get("height")),
                 "fps": int_or_none(meta.get("fps")),
                 "filesize": int_or_none(fmt.get("filesize")),
-                "vcodec": "h264",
-                "acodec": "aac",
+                "vcodec": fmt.get("vcodec") or "h264",
+                "acodec": fmt.get("acodec") or "aac",
             } for fmt in (meta.get("formats") or [{**meta, "url": meta["media_url"]}])],
             "thumbnails": [{"url": meta["thumbnail_url"]}] if meta.get("thumbnail_url") else [],
             "subtitles": {
