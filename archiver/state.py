@@ -19,6 +19,8 @@ Live state that is cheap to read and rebuildable from the database:
 * ``ytarchive:outcomes`` hash video-pk -> ``DownloadReport`` JSON: the outbox of reported
   outcomes, kept until the control side has applied them, so an outcome
   message stuck in the broker (a worker that died holding it) is still applied.
+* ``ytarchive:scaler:wake`` a list of at most one item: "downloads were just queued", which
+  the ``local`` scaler waits on between its looks at the queue, so a worker starts at once.
 """
 from __future__ import annotations
 
@@ -354,6 +356,24 @@ def queue_length(r: redis.Redis, queue: str = DOWNLOADS_QUEUE) -> int:
     for key in keys:
         pipe.llen(key)
     return sum(pipe.execute())
+
+
+def scaler_wake_key() -> str:
+    return _k("scaler", "wake")
+
+
+def wake_scaler(r: redis.Redis) -> None:
+    """Ask the local scaler to look at the queue now, not at its next tick (work was just queued)."""
+    pipe = r.pipeline()
+    pipe.lpush(scaler_wake_key(), "1")
+    pipe.ltrim(scaler_wake_key(), 0, 0)  # many wake-ups before it looks are one
+    pipe.expire(scaler_wake_key(), 3600)
+    pipe.execute()
+
+
+def wait_for_scaler_wake(r: redis.Redis, timeout: float) -> bool:
+    """Block until ``wake_scaler`` (True) or ``timeout`` seconds (False; keep it under the socket timeout)."""
+    return r.blpop([scaler_wake_key()], timeout=timeout) is not None
 
 
 def ping(r: redis.Redis) -> bool:

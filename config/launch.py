@@ -89,7 +89,7 @@ def processes(env: dict, data_dir: Path) -> dict[str, str]:
         "web": f"{py} -m gunicorn config.wsgi -c python:config.gunicorn_conf --bind {host}:{port} "
                f"--workers {env.get('WEB_CONCURRENCY', '2')} --timeout 120 --access-logfile - "
                f"--control-socket {shlex.quote(str(data_dir / 'gunicorn.ctl'))}",
-        "control": f"{celery} worker -Q control -c 2 -n control@%%h -l INFO --without-gossip",
+        "control": f"{celery} worker -Q control -c 2 -n control@%%h -l INFO --without-gossip --without-mingle",
         "beat": f"{celery} beat -l INFO --pidfile= "
                 "--scheduler django_celery_beat.schedulers:DatabaseScheduler",
         "flower": f"{celery} flower --address={env.get('FLOWER_ADDRESS', '127.0.0.1')} --port={flower_port}",

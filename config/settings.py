@@ -206,7 +206,7 @@ YTARCHIVE = {
     "SCALER": env_choice("YTARCHIVE_SCALER", "local", ("local", "kubernetes", "none")),
     "WORKERS_PER_QUEUE": env_int("YTARCHIVE_WORKERS_PER_QUEUE", 50, minimum=1),
     "MAX_WORKERS": env_int("YTARCHIVE_MAX_WORKERS", 2, minimum=0, maximum=500),
-    "DOWNLOADS_PER_WORKER": env_int("YTARCHIVE_DOWNLOADS_PER_WORKER", 6, minimum=1, maximum=64),
+    "DOWNLOADS_PER_WORKER": env_int("YTARCHIVE_DOWNLOADS_PER_WORKER", 8, minimum=1, maximum=64),
     "DOWNLOADS_PER_SITE": env_int("YTARCHIVE_DOWNLOADS_PER_SITE", pacing_default("YTARCHIVE_DOWNLOADS_PER_SITE"),
                                   minimum=0, maximum=1000),
     "CHANNEL_CONCURRENCY": env_int("YTARCHIVE_CHANNEL_CONCURRENCY", 0, minimum=0, maximum=1000),

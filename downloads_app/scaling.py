@@ -22,7 +22,8 @@ def reconcile() -> int:
     """One reconcile step for backends driven from the control queue.
 
     ``local`` workers are children of the long-running ``run_scaler`` process,
-    which reconciles on its own loop; ``none`` means workers are started by hand.
+    which reconciles on its own loop and is woken here (work was just queued);
+    ``none`` means workers are started by hand.
     """
     backend = settings.YTARCHIVE["SCALER"]
     length, desired = wanted()
@@ -32,5 +33,7 @@ def reconcile() -> int:
         conf = settings.YTARCHIVE
         scaler = JobScaler(conf["K8S_NAMESPACE"], conf["K8S_JOB_TEMPLATE"], tiers=conf["K8S_RESOURCE_TIERS"])
         return scaler.reconcile(desired, length)
-    log.debug("scaler=%s queue=%s desired=%s (nothing to do here)", backend, length, desired)
+    if backend == "local" and length:
+        state.wake_scaler(state.connect(settings.REDIS_URL))
+    log.debug("scaler=%s queue=%s desired=%s (nothing more to do here)", backend, length, desired)
     return desired

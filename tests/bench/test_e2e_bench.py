@@ -5,6 +5,10 @@ one fixture site that caps every connection at 1 MiB/s and answers after 50 ms, 
 do. Measured in turn:
 
 - ``limit_seconds``: every file of the channel fetched at once, one connection each: the floor;
+- ``floor_seconds``: the floor at the stack's own concurrency: ceil(videos / downloads at once) rounds
+  of one video file's transfer (its size at the site's rate, plus the wait for its first byte),
+  where downloads at once is what the stack's settings allow from one site (every worker's
+  threads, capped by its per-site slots); ``e2e_vs_floor`` is the stack's time over it;
 - ``e2e_seconds``: a fresh stack started as `make run` starts it, every knob at its default, from
   ``POST /api/channels/`` (+ ``/sync/``) to every video archived;
 - ``ytdlp_cli_seconds``: the yt-dlp command line with the same outputs;
@@ -18,10 +22,12 @@ per-connection cap and the latency, not by the CPU: run one after the other, wit
 Prints ``name: value`` lines and the ratios e2e / other; asserts only correctness (every
 archived video.mp4 byte-identical to what the site served and to yt-dlp's). The lead judges the
 figures. ``YTARCHIVE_BENCH_VIDEOS``, ``YTARCHIVE_BENCH_MB``, ``YTARCHIVE_BENCH_RATE_MIB`` and
-``YTARCHIVE_BENCH_FIRST_BYTE_MS`` change the set-up.
+``YTARCHIVE_BENCH_FIRST_BYTE_MS`` change the set-up; ``YTARCHIVE_BENCH_PEERS=0`` leaves the two
+peers out (the stack's figures alone, in a minute instead of four).
 """
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import subprocess
@@ -55,6 +61,7 @@ from tests.harness import REPO, Api, wait_for
 VENV_BIN = Path(REPO) / ".venv" / "bin"
 YTDLSUB = Path(REPO) / ".cache" / "bench-venv" / "bin" / "ytdl-sub"
 TIMEOUT = 1800
+PEERS = os.environ.get("YTARCHIVE_BENCH_PEERS", "1") not in ("0", "false", "no", "off")
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +112,18 @@ def measure_limit(site) -> float:
     for vid in video_ids():
         assert bodies[f"{site.base_url}/media/{vid}.mp4"] == site.mp4_bytes(vid)
     return seconds
+
+
+def downloads_at_once(settings: dict) -> int:
+    """How many downloads the stack's settings let run at once from one site (0: unknown)."""
+    threads = int(settings.get("MAX_WORKERS") or 0) * int(settings.get("DOWNLOADS_PER_WORKER") or 0)
+    per_site = int(settings.get("DOWNLOADS_PER_SITE") or 0)
+    return min(threads, per_site) if per_site > 0 and threads > 0 else threads
+
+
+def floor_seconds(videos: int, at_once: int, file_bytes: int) -> float:
+    """ceil(videos / at_once) rounds of one file's transfer at the site's rate, first byte included."""
+    return math.ceil(videos / at_once) * (file_bytes / MEDIA_RATE + FIRST_BYTE_DELAY)
 
 
 def measure_e2e(site, work_dir: Path) -> tuple[float, float, dict]:
@@ -204,22 +223,31 @@ def test_archive_a_channel_end_to_end_against_ytdlp_and_ytdlsub(site, work_dir):
           f"{MEDIA_RATE / MIB:g} MiB/s per connection, {FIRST_BYTE_DELAY * 1000:g} ms to first byte")
     limit = measure_limit(site)
     human(f"every file at once, a connection each: {limit:.1f} s")
-    e2e, worker_rss, _ = measure_e2e(site, work_dir)
+    e2e, worker_rss, settings = measure_e2e(site, work_dir)
+    at_once = downloads_at_once(settings)
+    floor = floor_seconds(BENCH_VIDEOS, at_once, size) if at_once and MEDIA_RATE else 0.0
     human(f"ytarchive, make run's defaults, add + sync to all archived: {e2e:.1f} s; "
           f"download worker peak RSS {worker_rss:.0f} MiB")
-    with ThreadPoolExecutor(max_workers=1 if os.environ.get("YTARCHIVE_BENCH_SERIAL") else 2) as pool:
-        peers = pool.submit(measure_ytdlp_cli, site, work_dir), pool.submit(measure_ytdlsub, site, work_dir)
-        ytdlp_cli, ytdlsub = (future.result() for future in peers)
-    human(f"yt-dlp CLI: {ytdlp_cli:.1f} s")
-    human(f"ytdl-sub: {ytdlsub if isinstance(ytdlsub, str) else f'{ytdlsub:.1f} s'}")
+    human(f"floor at {at_once} downloads at once: ceil({BENCH_VIDEOS} / {at_once}) x "
+          f"{size / MEDIA_RATE + FIRST_BYTE_DELAY if MEDIA_RATE else 0:.2f} s = {floor:.1f} s")
+    skipped = "skipped (YTARCHIVE_BENCH_PEERS=0)"
+    ytdlp_cli = ytdlsub = skipped
+    if PEERS:
+        with ThreadPoolExecutor(max_workers=1 if os.environ.get("YTARCHIVE_BENCH_SERIAL") else 2) as pool:
+            peers = pool.submit(measure_ytdlp_cli, site, work_dir), pool.submit(measure_ytdlsub, site, work_dir)
+            ytdlp_cli, ytdlsub = (future.result() for future in peers)
+        human(f"yt-dlp CLI: {ytdlp_cli:.1f} s")
+        human(f"ytdl-sub: {ytdlsub if isinstance(ytdlsub, str) else f'{ytdlsub:.1f} s'}")
 
     figure("e2e_seconds", e2e)
     figure("ytdlp_cli_seconds", ytdlp_cli)
     figure("ytdlsub_seconds", ytdlsub)
     figure("limit_seconds", limit)
-    figure("e2e_vs_ytdlp_cli", round(e2e / ytdlp_cli, 3))
+    figure("floor_seconds", floor if floor else "unavailable (no per-connection rate, or no settings)")
+    figure("e2e_vs_ytdlp_cli", round(e2e / ytdlp_cli, 3) if not isinstance(ytdlp_cli, str) else ytdlp_cli)
     figure("e2e_vs_ytdlsub", round(e2e / ytdlsub, 3) if not isinstance(ytdlsub, str) else ytdlsub)
     figure("e2e_vs_limit", round(e2e / limit, 3))
+    figure("e2e_vs_floor", round(e2e / floor, 3) if floor else "unavailable")
     figure("worker_rss_mb", round(worker_rss, 1))
     # The archive and yt-dlp agree byte for byte (both were checked against the site above).
     assert worker_rss > 0, "no download worker was seen"

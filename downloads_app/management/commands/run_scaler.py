@@ -1,22 +1,44 @@
 """The ``local`` scaler: runs download workers as children of this process.
 
-Every YTARCHIVE_SCALE_INTERVAL_SECONDS it reads the download queue's length
-from Redis, works out how many workers the rule wants, starts the missing
-ones, and replaces any that died while work is queued. On SIGTERM/SIGINT it
+Every YTARCHIVE_SCALE_INTERVAL_SECONDS, and at once when woken (queueing
+downloads sends ``reconcile_workers``, which wakes it through Redis), it reads
+the download queue's length from Redis, works out how many workers the rule
+wants, starts the missing ones, and replaces any that died while work is queued. On SIGTERM/SIGINT it
 stops its workers (a warm shutdown) and exits. Needs Redis, not the database.
 """
 import logging
 import os
 import signal
 import threading
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from archiver import state
 from archiver.scaling import LocalWorkers
 from downloads_app.scaling import wanted
 
 log = logging.getLogger(__name__)
+#: The longest one wait for a wake-up blocks (under the Redis client's socket timeout), so a stop
+#: request is seen within it.
+WAKE_WAIT_SECONDS = 1.0
+
+
+def wait_for_wake(stop: threading.Event, interval: float) -> None:
+    """Until the next look at the queue: ``interval`` seconds, or less when woken or stopped."""
+    deadline = time.monotonic() + interval
+    r = state.connect(settings.REDIS_URL)
+    while not stop.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        try:
+            if state.wait_for_scaler_wake(r, min(WAKE_WAIT_SECONDS, left)):
+                return
+        except Exception as exc:  # Redis restarting: wait the tick out as before
+            log.debug("scaler wake-up not read: %s", exc)
+            stop.wait(min(WAKE_WAIT_SECONDS, left))
 
 
 class Command(BaseCommand):
@@ -46,6 +68,6 @@ class Command(BaseCommand):
                 if (length, desired, running) != last:
                     log.info("queue=%s desired=%s running=%s", length, desired, running)
                     last = (length, desired, running)
-            stop.wait(interval)
+            wait_for_wake(stop, interval)
         log.info("local scaler stopping its %s worker(s)", len(workers.children))
         workers.stop()

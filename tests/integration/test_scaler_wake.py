@@ -1,0 +1,92 @@
+"""The local scaler starts a worker as soon as downloads are queued, not at its next look at the queue.
+
+Queueing downloads sends ``reconcile_workers`` to the control side, which wakes ``run_scaler``
+through Redis (``state.wake_scaler``). Here the scaler's own interval is five minutes: only the
+wake-up can make it start a worker within the test's time.
+"""
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from django.test import override_settings
+
+from archiver import state
+from tests.fixture_site.pytest_plugin import plugin_env
+from tests.harness import REPO, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_wait_ends_when_woken_at_its_interval_or_when_stopped(redis_client):
+    from downloads_app.management.commands.run_scaler import wait_for_wake
+
+    stop = threading.Event()
+    started = time.monotonic()
+    wait_for_wake(stop, 0.3)  # nobody wakes it: the interval
+    assert 0.25 <= time.monotonic() - started < 5
+    state.wake_scaler(redis_client)
+    state.wake_scaler(redis_client)  # two wake-ups before it looks are one
+    assert redis_client.llen(state.scaler_wake_key()) == 1
+    started = time.monotonic()
+    wait_for_wake(stop, 300)
+    assert time.monotonic() - started < 5
+    threading.Timer(0.2, stop.set).start()
+    started = time.monotonic()
+    wait_for_wake(stop, 300)  # stopped: back within one blocking read
+    assert time.monotonic() - started < 5
+
+
+def test_reconcile_wakes_the_local_scaler_only_when_work_is_queued(redis_client):
+    from downloads_app.scaling import reconcile
+
+    with override_settings(YTARCHIVE={**_settings(), "SCALER": "local"}):
+        reconcile()
+        assert redis_client.llen(state.scaler_wake_key()) == 0, "nothing queued: nothing to wake for"
+        redis_client.lpush(state.DOWNLOADS_QUEUE, "{}")
+        reconcile()
+        assert redis_client.llen(state.scaler_wake_key()) == 1
+
+
+def _settings() -> dict:
+    from django.conf import settings
+
+    return dict(settings.YTARCHIVE)
+
+
+def test_queued_downloads_start_a_worker_long_before_the_scalers_interval(redis_server, tmp_path):
+    from config.celery import app
+    from downloads_app.tasks import download_video
+
+    url = redis_server.url.rsplit("/", 1)[0] + "/6"
+    r = state.connect(url)
+    r.flushdb()
+    env = plugin_env()
+    env.update({"REDIS_URL": url, "YTARCHIVE_SCALER": "local", "YTARCHIVE_SCALE_INTERVAL_SECONDS": "300",
+                "YTARCHIVE_MAX_WORKERS": "1", "YTARCHIVE_WORKER_IDLE_SECONDS": "60", "DATA_DIR": str(tmp_path),
+                "ARCHIVE_ROOT": str(tmp_path / "archive")})
+    log_path = tmp_path / "scaler.log"
+    with open(log_path, "wb") as log:
+        scaler = subprocess.Popen([sys.executable, "manage.py", "run_scaler"], cwd=REPO, env=env, stdout=log,
+                                  stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: "queue=0 desired=0 running=0" in log_path.read_text(), 60, "the scaler's first look")
+        with app.connection_for_write(url) as connection:  # refused by the worker: it needs no fixture
+            download_video.apply_async(({"not": "a download"},), connection=connection)
+        assert state.queue_length(r) == 1
+        woken = time.monotonic()
+        state.wake_scaler(r)  # what reconcile_workers does on the control side
+        wait_for(lambda: "started download worker" in log_path.read_text(), 30, "a worker started on the wake-up")
+        assert time.monotonic() - woken < 30 < 300
+    finally:
+        scaler.send_signal(signal.SIGTERM)
+        try:
+            scaler.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            scaler.kill()
+            scaler.wait()
+    assert "local scaler stopping its 1 worker(s)" in log_path.read_text()
