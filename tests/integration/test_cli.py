@@ -76,8 +76,9 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(logged_in, cli_env, stack):
     assert "unrecognized arguments" in cli(env, "list", "--bogus", expect=2).stderr
     assert cli(env, "add", "not a url", expect=1).stderr.startswith("ytarchive: ")
     assert "sync_interval_hours" in cli(env, "add", "https://example.org/@x", "--interval", "0", expect=1).stderr
-    assert "No Channel matches" in cli(env, "sync", "no-such-channel", expect=1).stderr or \
-        "Not found" in cli(env, "sync", "no-such-channel", expect=1).stderr
+    unknown = cli(env, "progress", "no-such-channel", expect=1).stderr
+    assert "'no-such-channel'" in unknown and "ytarchive list" in unknown and "No Channel matches" not in unknown
+    assert "'no-such-channel'" in cli(env, "sync", "no-such-channel", expect=1).stderr
     assert "VIDEO or --all-failed" in cli(env, "retry", expect=2).stderr
     assert "cannot read" in cli(env, "cookies", "--file", "/no/such/cookies.txt", expect=2).stderr
     assert "Netscape" in cli(env, "cookies", "--file", "-", stdin="not cookies\n", expect=1).stderr
