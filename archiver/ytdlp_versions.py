@@ -303,6 +303,12 @@ def rollback(root: Path) -> str | None:
     return target
 
 
+def discard(root: Path, version: str) -> None:
+    """Remove a version folder that failed its check (never the selected one)."""
+    if is_version(version) and version != selected_version(root):
+        shutil.rmtree(Path(root) / "versions" / version, ignore_errors=True)
+
+
 def _prune(root: Path) -> None:
     """Remove version folders beyond the newest KEEP_VERSIONS of the history (never the current one)."""
     keep = set(history(root)[-KEEP_VERSIONS:])

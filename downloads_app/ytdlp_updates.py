@@ -104,9 +104,13 @@ def run_change(job_id: str, action: str, version: str = "", channel: str = "stab
 
 def _update(root, version: str, channel: str, before: str | None) -> tuple[str, str]:
     got, folder = ytdlp_versions.install(root, version, channel)
-    ytdlp_versions.check(folder, got, settings.YTARCHIVE["YTDLP_CANARY_URL"])
     if got == ytdlp_versions.selected_version(root):
         return got, f"yt-dlp {got} is already in use"
+    try:
+        ytdlp_versions.check(folder, got, settings.YTARCHIVE["YTDLP_CANARY_URL"])
+    except UpdateError:
+        ytdlp_versions.discard(root, got)  # never switched to: a later update must install it afresh
+        raise
     ytdlp_versions.switch(root, got)
     return got, (f"switched from {before} to {got}; download workers started from now on use it "
                  "(restart the web, control and beat processes to use it there too)")
