@@ -270,9 +270,10 @@ def switch(root: Path, version: str) -> None:
     if version_in_folder(root / "versions" / version) != version:
         raise UpdateError(f"yt-dlp {version} is not installed in {root / 'versions'}")
     _point_current(root, version)
-    past = [v for v in history(root) if v != version][-(KEEP_VERSIONS * 3):]
-    _write_atomic(root / "history", "\n".join([*past, version]) + "\n")
-    _prune(root)
+    past = [v for v in history(root) if v != version]
+    _write_atomic(root / "history", "\n".join([*past[-KEEP_VERSIONS * 3:], version]) + "\n")
+    for old in set(past) - set([*past, version][-KEEP_VERSIONS:]):
+        discard(root, old)  # running processes may still import from the recent ones: those stay
 
 
 def _point_current(root: Path, version: str | None) -> None:
@@ -307,13 +308,3 @@ def discard(root: Path, version: str) -> None:
     """Remove a version folder that failed its check (never the selected one)."""
     if is_version(version) and version != selected_version(root):
         shutil.rmtree(Path(root) / "versions" / version, ignore_errors=True)
-
-
-def _prune(root: Path) -> None:
-    """Remove version folders beyond the newest KEEP_VERSIONS of the history (never the current one)."""
-    keep = set(history(root)[-KEEP_VERSIONS:])
-    selected = selected_version(root)
-    for folder in (root / "versions").iterdir():
-        if folder.name.startswith(".") or folder.name in keep or folder.name == selected:
-            continue
-        shutil.rmtree(folder, ignore_errors=True)
