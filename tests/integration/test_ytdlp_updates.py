@@ -38,11 +38,12 @@ def wheels(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def update_stack(stack_env, wheels):
+def update_stack(stack_env, wheels, fixture_site):
     env = {**stack_env, "PORT": str(free_port()), "FLOWER_PORT": str(free_port()),
            "DATA_DIR": str(RUN_DIR / "ytdlp-data"), "ARCHIVE_ROOT": str(RUN_DIR / "ytdlp-archive"),
            "REDIS_URL": stack_env["REDIS_URL"].rsplit("/", 1)[0] + "/9",
-           "PIP_FIND_LINKS": str(wheels), "PIP_NO_INDEX": "1", "YTARCHIVE_YTDLP_UPDATE": "stable"}
+           "PIP_FIND_LINKS": str(wheels), "PIP_NO_INDEX": "1", "YTARCHIVE_YTDLP_UPDATE": "stable",
+           "YTARCHIVE_YTDLP_CANARY_URL": f"{fixture_site.base_url}/watch/vid-main-05"}
     app = AppStack(env, RUN_DIR / "ytdlp-stack.log").start()
     yield app
     app.stop()
@@ -154,3 +155,16 @@ def test_an_offline_daily_check_logs_one_line_and_keeps_the_version(update_stack
     lines = [line for line in run.stderr.splitlines() if "yt-dlp daily check" in line]
     assert len(lines) == 1 and f"keeping yt-dlp {BUNDLED}" in lines[0], run.stderr
     assert not (shared / "current").exists()
+
+
+def test_the_canary_must_extract_before_a_version_is_used(fixture_site, monkeypatch):
+    """The check's third step: the new yt-dlp, in a fresh process, extracts YTARCHIVE_YTDLP_CANARY_URL."""
+    from tests.fixture_site.pytest_plugin import plugin_env
+
+    monkeypatch.setenv("PYTHONPATH", plugin_env()["PYTHONPATH"])  # the fixture site's extractor, as in the stack
+    folder = installed_package().parent
+    ytdlp_versions.check(folder, BUNDLED, f"{fixture_site.base_url}/watch/vid-main-05")
+    with pytest.raises(ytdlp_versions.UpdateError, match=r"check failed: extracting .*vid-removed"):
+        ytdlp_versions.check(folder, BUNDLED, f"{fixture_site.base_url}/watch/vid-removed")
+    with pytest.raises(ytdlp_versions.UpdateError, match=r"imports yt-dlp .*, not 2099\.1\.1"):
+        ytdlp_versions.check(folder, "2099.1.1")
