@@ -1,10 +1,16 @@
 """The queue page's yt-dlp card and buttons (Django's test client); the settings of updates."""
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from archiver import ytdlp_versions
+from tests.harness import REPO
 from tests.unit.test_web_pages import login
 from tests.unit.test_ytdlp_versions import fake_version
 from tests.ytdlp_wheels import installed_package
@@ -54,3 +60,19 @@ def test_bad_update_settings_name_the_variable(monkeypatch, name, value):
     with pytest.raises(ImproperlyConfigured, match=name):
         env.env_choice("YTARCHIVE_YTDLP_UPDATE", "stable", ytdlp_versions.CHANNELS)
         env.env_http_url("YTARCHIVE_YTDLP_CANARY_URL")
+
+
+@pytest.mark.parametrize(("mode", "scheduled"), [("stable", True), ("nightly", True), ("off", False)])
+def test_the_daily_check_is_a_beat_schedule_that_expires_unless_off(mode, scheduled, tmp_path):
+    code = ("import django, json; django.setup(); from django.conf import settings; "
+            "print(json.dumps(settings.CELERY_BEAT_SCHEDULE.get('ytdlp-daily-check')))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "YTARCHIVE_YTDLP_UPDATE": mode, "DATA_DIR": str(tmp_path),
+                              "DJANGO_SETTINGS_MODULE": "config.settings"})
+    assert out.returncode == 0, out.stderr
+    entry = json.loads(out.stdout.strip().splitlines()[-1])
+    if scheduled:
+        assert entry == {"task": "downloads_app.tasks.ytdlp_daily_check", "schedule": 86400.0,
+                         "options": {"expire_seconds": 3600}}
+    else:
+        assert entry is None
