@@ -58,6 +58,11 @@ def is_version(text: str) -> bool:
     return bool(_VERSION.match(text or ""))
 
 
+def version_key(version: str) -> tuple[int, ...]:
+    """For comparing: pip says ``2026.9.5`` (and ``….dev0`` for a nightly) where yt-dlp says ``2026.09.05``."""
+    return tuple(int(part) for part in (version or "").removesuffix(".dev0").split(".") if part.isdigit())
+
+
 def release_date(version: str) -> date | None:
     """yt-dlp's versions are their release dates (``2026.10.26`` is 26 October 2026)."""
     try:
@@ -185,7 +190,10 @@ def _pip(args: list[str], python: str, timeout: float, what: str) -> str:
 
 
 def newest(channel: str = "stable", python: str = sys.executable, timeout: float = PIP_TIMEOUT) -> str:
-    """The version pip would install now for ``channel`` (``nightly``: pre-releases too), without installing it."""
+    """The version pip would install now for ``channel`` (``nightly``: pre-releases too), without installing it.
+
+    Compare it with ``version_key``: pip normalises ``2026.09.05`` to ``2026.9.5``.
+    """
     with tempfile.TemporaryDirectory(prefix="ytarchive-pip-") as scratch:
         report = Path(scratch) / "report.json"
         _pip(["install", "--dry-run", "--ignore-installed", "--no-deps", "--only-binary", ":all:", "--quiet",
@@ -195,7 +203,7 @@ def newest(channel: str = "stable", python: str = sys.executable, timeout: float
             found = json.loads(report.read_text(encoding="utf-8"))["install"][0]["metadata"]["version"]
         except (OSError, ValueError, KeyError, IndexError, TypeError):
             raise UpdateError("pip gave no report of the yt-dlp it would install") from None
-    return str(found).removesuffix(".dev0")
+    return str(found)  # as pip spells it, so ``yt-dlp==`` it pins the same release (a nightly's .dev0 too)
 
 
 def install(root: Path, version: str = "", channel: str = "stable", python: str = sys.executable,

@@ -132,7 +132,7 @@ def daily_check() -> str:
         log.warning("yt-dlp daily check: the package index cannot be reached or has no yt-dlp (%s); "
                     "keeping yt-dlp %s, next check tomorrow", str(exc)[:300], have)
         return "offline"
-    if newest == have or _older(newest, have):
+    if have and ytdlp_versions.version_key(newest) <= ytdlp_versions.version_key(have):
         log.info("yt-dlp daily check: %s is the newest %s version", have, channel)
         return "up to date"
     job_id = uuid.uuid4().hex[:12]
@@ -140,12 +140,6 @@ def daily_check() -> str:
                                                  "status": "queued", "asked_by": "daily check", "asked_at": _now()}):
         return "an update is running"
     return run_change(job_id, "update", newest, channel)["status"]
-
-
-def _older(candidate: str, than: str) -> bool:
-    def key(v):
-        return tuple(int(p) for p in v.removesuffix(".dev0").split(".") if p.isdigit())
-    return ytdlp_versions.is_version(than) and key(candidate) < key(than)
 
 
 def _now() -> str:

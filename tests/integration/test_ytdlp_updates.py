@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import redis
 import requests
 
 from archiver import ytdlp_versions
@@ -143,18 +144,36 @@ def test_bad_input_and_who_may_update(update_stack, owner_api, ytdlp_cli):
     Api(update_stack.base_url).get("/api/ytdlp/", expect=(401, 403))
 
 
+def daily_checks(env: dict, times: int) -> subprocess.CompletedProcess:
+    """The beat task's service, run ``times`` in one real process, as the control worker runs it."""
+    today = datetime.now(UTC).date().isoformat()
+    redis.Redis.from_url(env["REDIS_URL"]).delete(f"ytarchive:ytdlp:daily:{today}")  # a new day
+    calls = "; ".join(["print(daily_check())"] * times)
+    run = subprocess.run([sys.executable, "manage.py", "shell", "-c",
+                          f"from downloads_app.ytdlp_updates import daily_check; {calls}"],
+                         cwd=REPO, env={**env, "LOG_LEVEL": "INFO"}, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    return run
+
+
+def test_the_daily_check_installs_a_newer_release(update_stack, shared, tmp_path):
+    build_wheel(tmp_path, NEW)  # an index whose newest stable is a good one
+    run = daily_checks({**update_stack.env, "PIP_FIND_LINKS": str(tmp_path)}, 2)
+    assert run.stdout.splitlines()[-2:] == ["succeeded", "already checked today"], run.stdout
+    assert f"switched from {BUNDLED} to {NEW}" in run.stderr
+    assert os.readlink(shared / "current") == f"versions/{NEW}"
+
+
 def test_an_offline_daily_check_logs_one_line_and_keeps_the_version(update_stack, shared):
     env = {k: v for k, v in update_stack.env.items() if k not in ("PIP_FIND_LINKS", "PIP_NO_INDEX")}
     env.update({"PIP_INDEX_URL": "http://127.0.0.1:1/simple/", "PIP_RETRIES": "0", "PIP_TIMEOUT": "5",
-                "PIP_CONFIG_FILE": os.devnull, "LOG_LEVEL": "INFO"})
-    run = subprocess.run([sys.executable, "manage.py", "shell", "-c",
-                          "from downloads_app.ytdlp_updates import daily_check; print(daily_check()); "
-                          "print(daily_check())"], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.splitlines()[-2:] == ["offline", "already checked today"], run.stdout
+                "PIP_CONFIG_FILE": os.devnull})
+    before = os.readlink(shared / "current")
+    run = daily_checks(env, 3)
+    assert run.stdout.splitlines()[-3:] == ["offline", "already checked today", "already checked today"], run.stdout
     lines = [line for line in run.stderr.splitlines() if "yt-dlp daily check" in line]
-    assert len(lines) == 1 and f"keeping yt-dlp {BUNDLED}" in lines[0], run.stderr
-    assert not (shared / "current").exists()
+    assert len(lines) == 1 and f"keeping yt-dlp {NEW}" in lines[0], run.stderr
+    assert os.readlink(shared / "current") == before
 
 
 def test_the_canary_must_extract_before_a_version_is_used(fixture_site, monkeypatch):

@@ -106,3 +106,10 @@ def test_nothing_that_walks_the_archive_takes_the_yt_dlp_folder_for_a_channel(tm
     (tmp_path / ".ytarchive" / f"{tree.TEMP_PREFIX}left-over").mkdir()  # a hidden folder's own temp name
     (tmp_path / "chan" / "videos" / f"{tree.TEMP_PREFIX}vid-x").mkdir(parents=True)
     assert tree.find_temp_paths(tmp_path) == [tmp_path / "chan" / "videos" / f"{tree.TEMP_PREFIX}vid-x"]
+
+
+def test_pips_spelling_and_yt_dlps_compare_equal():
+    assert ytdlp_versions.version_key("2026.9.5") == ytdlp_versions.version_key("2026.09.05")
+    assert ytdlp_versions.version_key("2026.11.1.232754.dev0") == ytdlp_versions.version_key("2026.11.01.232754")
+    assert ytdlp_versions.version_key("2026.10.26") < ytdlp_versions.version_key("2026.11.01.232754")
+    assert ytdlp_versions.is_version("2026.11.1.232754.dev0")  # what `install` pins for a nightly
