@@ -209,7 +209,9 @@ def find_temp_paths(root: Path) -> list[Path]:
     not a stat of every file), which matters on NFS with 100k videos.
     """
     root = Path(root)
-    return sorted(path for pattern in TEMP_GLOBS for path in root.glob(pattern))
+    # A folder whose name starts with a dot is never a channel (ids cannot): the app's own, such as .ytarchive.
+    return sorted(path for pattern in TEMP_GLOBS for path in root.glob(pattern)
+                  if not path.relative_to(root).parts[0].startswith("."))
 
 
 def find_partial_files(root: Path) -> list[Path]:

@@ -24,9 +24,11 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from downloads_app.metrics import ArchiveCollector
+from downloads_app.ytdlp_metrics import YtdlpCollector
 
 _ARCHIVE = CollectorRegistry(auto_describe=False)
 _ARCHIVE.register(ArchiveCollector())
+_ARCHIVE.register(YtdlpCollector())
 _PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from archiver import ytdlp_versions
 from archiver.limits import MIN_SYNC_INTERVAL_HOURS
 from config.env import (
     env,
@@ -16,6 +17,7 @@ from config.env import (
     env_bool,
     env_choice,
     env_float,
+    env_http_url,
     env_int,
     env_list,
     env_mode,
@@ -258,6 +260,12 @@ YTARCHIVE = {
 }
 YTARCHIVE["METRICS_ALLOW_NETWORKS"] = env_networks(
     "YTARCHIVE_METRICS_ALLOW_NETWORKS", "" if YTARCHIVE["METRICS_TOKEN"] else "127.0.0.1/32,::1/128")
+# yt-dlp updates (archiver.ytdlp_versions): the shared folder, the daily check's channel, the canary video.
+YTARCHIVE.update({
+    "YTDLP_DIR": ytdlp_versions.shared_dir(env_str("YTARCHIVE_YTDLP_DIR", ""), ARCHIVE_ROOT),
+    "YTDLP_UPDATE": env_choice("YTARCHIVE_YTDLP_UPDATE", "stable", ytdlp_versions.CHANNELS),
+    "YTDLP_CANARY_URL": env_http_url("YTARCHIVE_YTDLP_CANARY_URL"),
+})
 
 # A message a worker took but never acknowledged (the worker died) goes back to
 # the queue after one hour (Redis transport's visibility timeout). Nothing
@@ -279,6 +287,9 @@ if YTARCHIVE["FIXITY_DAYS"] > 0:
 if YTARCHIVE["BACKUP_HOURS"] > 0:
     CELERY_BEAT_SCHEDULE["backup-database"] = {"task": "channels_app.tasks.backup_database",
                                                "schedule": YTARCHIVE["BACKUP_HOURS"] * 3600}
+if YTARCHIVE["YTDLP_UPDATE"] != "off":  # a missed day is not made up: the next one checks
+    CELERY_BEAT_SCHEDULE["ytdlp-daily-check"] = {"task": "downloads_app.tasks.ytdlp_daily_check", "schedule": 86400.0,
+                                                 "options": {"expire_seconds": 3600}}
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 # plain: lines for people; json: one JSON object per line (python-json-logger) for log collectors.

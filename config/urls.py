@@ -17,6 +17,7 @@ from config.schema_view import SchemaView
 from config.token_view import TokenView
 from downloads_app import web as downloads_web
 from downloads_app.api import ChannelFixityView, ChannelRetryFailedView, PausedSitesView, ResumeSiteView, VideoViewSet
+from downloads_app.ytdlp_api import YtdlpRollbackView, YtdlpUpdateView, YtdlpView
 
 router = DefaultRouter()
 router.register("channels", ChannelViewSet, basename="channel")
@@ -41,6 +42,7 @@ urlpatterns = [
     path("queue/redownload/<int:pk>/", downloads_web.redownload_one, name="web-redownload"),
     path("queue/retry-dead-letters/", downloads_web.retry_all_dead, name="web-retry-dead"),
     path("queue/resume-site/<str:site>/", downloads_web.resume_site, name="web-resume-site"),
+    path("queue/ytdlp/<str:action>/", downloads_web.change_ytdlp, name="web-ytdlp"),
     path("admin/", admin.site.urls),
     path("api/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
@@ -54,6 +56,9 @@ urlpatterns = [
     path("api/imports/<int:pk>/", ImportJobView.as_view(), name="import-job"),
     path("api/sites/", PausedSitesView.as_view(), name="sites-paused"),
     path("api/sites/<str:site>/resume/", ResumeSiteView.as_view(), name="site-resume"),
+    path("api/ytdlp/", YtdlpView.as_view(), name="ytdlp"),
+    path("api/ytdlp/update/", YtdlpUpdateView.as_view(), name="ytdlp-update"),
+    path("api/ytdlp/rollback/", YtdlpRollbackView.as_view(), name="ytdlp-rollback"),
     path("api/", include(router.urls)),
     # Browsers ask every page's host for /favicon.ico (the admin's pages name no icon): one answer, cached.
     path("favicon.ico", RedirectView.as_view(url=static("web/favicon.svg"), permanent=True), name="favicon"),

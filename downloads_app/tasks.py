@@ -97,3 +97,21 @@ def housekeeping() -> dict:
     from downloads_app.reliability import housekeeping as run
 
     return run()
+
+
+@shared_task(acks_late=False, ignore_result=True)
+def change_ytdlp(job_id: str, action: str, version: str = "") -> dict:
+    """Install, check and switch yt-dlp (or roll back): pip's minute on the control side, not in a request.
+
+    Acked at once: a control worker that dies mid-install leaves a record the API reports as failed.
+    """
+    from downloads_app.ytdlp_updates import run_change
+
+    return run_change(job_id, action, version)
+
+
+@shared_task(ignore_result=True)
+def ytdlp_daily_check() -> str:
+    from downloads_app.ytdlp_updates import daily_check
+
+    return daily_check()

@@ -13,7 +13,7 @@ from archiver.statuses import FailureKind, VideoStatus
 from channels_app import fixity_checks
 from channels_app.models import Video
 from channels_app.web import _safe_next, staff_only
-from downloads_app import queueing, site_pauses
+from downloads_app import queueing, site_pauses, ytdlp_updates
 
 SHOWN = 100
 
@@ -33,6 +33,7 @@ def queue_page(request):
         "channel_ids": list(Video.objects.filter(status__in=(VideoStatus.QUEUED,)).values_list(
             "channel_id", flat=True).distinct()),
         "max_attempts": settings.YTARCHIVE["DOWNLOAD_RETRIES"] + 1,
+        "ytdlp": ytdlp_updates.status(),
     })
 
 
@@ -77,6 +78,19 @@ def resume_site(request, site: str):
     try:
         count = site_pauses.resume(site)
         messages.success(request, f"{site} resumed: {count} video(s) go now.")
+    except UserError as exc:
+        messages.error(request, str(exc))
+    return redirect("/queue/")
+
+
+@login_required
+@require_POST
+def change_ytdlp(request, action: str):
+    """The queue page's staff buttons: update yt-dlp (to the version typed, or the newest stable), or roll back."""
+    staff_only(request)
+    try:
+        ytdlp_updates.request_change(action, request.POST.get("version", ""), request.user.username)
+        messages.success(request, f"yt-dlp {action} started; this page shows how it went.")
     except UserError as exc:
         messages.error(request, str(exc))
     return redirect("/queue/")

@@ -11,7 +11,8 @@
   the video. Either way no half-written file is ever under a final name.
 
 * Roll call: every few seconds the worker marks itself alive in Redis
-  (``state.mark_worker_alive``), and leaves the roll when it shuts down, so
+  (``state.mark_worker_alive``; the yt-dlp version it runs beside it, archiver.ytdlp_state), and leaves
+  the roll when it shuts down, so
   ``ytarchive_active_workers`` counts local workers and Jobs alike; one that
   dies unheard drops out when its mark expires.
 
@@ -30,7 +31,7 @@ from celery.signals import worker_ready, worker_shutdown, worker_shutting_down
 from celery.worker import state as worker_state
 from django.conf import settings
 
-from archiver import state
+from archiver import state, ytdlp_state, ytdlp_versions
 
 log = logging.getLogger(__name__)
 
@@ -74,14 +75,17 @@ def _watch_idle(idle_seconds: float, poll: float) -> None:
 
 def _answer_roll_call(period: float) -> None:
     r = state.connect(settings.REDIS_URL)
+    running = ytdlp_versions.in_use(settings.YTARCHIVE["YTDLP_DIR"])
     while not _GONE.is_set():
         try:
             state.mark_worker_alive(r, WORKER_NAME, ttl_seconds=period * 4)
+            ytdlp_state.publish_worker_version(r, WORKER_NAME, running.version if running else "unknown", period * 4)
         except Exception as exc:  # Redis away: the mark expires, the count is briefly low
             log.debug("roll call not answered: %s", exc)
         _GONE.wait(period)
     try:  # a mark written just as the worker left the roll goes too
         state.mark_worker_gone(r, WORKER_NAME)
+        ytdlp_state.forget_worker(r, WORKER_NAME)
     except Exception as exc:
         log.debug("roll call: leaving failed (the mark expires): %s", exc)
 

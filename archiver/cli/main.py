@@ -116,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("sites", parents=[common], help="sites paused after a bot check or a 429")
     p = sub.add_parser("resume", parents=[common], help="end a site's pause now")
     p.add_argument("site", help="the site's host name, e.g. www.youtube.com")
+    p = sub.add_parser("ytdlp", parents=[common], help="the yt-dlp in use; update it, or roll back one version")
+    p.add_argument("action", nargs="?", choices=["status", "update", "rollback"], default="status")
+    p.add_argument("--version", dest="ytdlp_version", metavar="V",
+                   help="update to this version (default: newest stable)")
+    p.add_argument("--no-wait", action="store_true", help="do not wait for the update to finish")
     p = sub.add_parser("remove", parents=[common], help="remove a channel (files stay unless --delete-files)")
     p.add_argument("channel")
     p.add_argument("--delete-files", action="store_true", help="also delete its folder in the archive")
@@ -451,7 +456,50 @@ def cmd_resume(args, client: Client) -> int:
     return 0
 
 
-COMMANDS = {"set": cmd_set, "cookies": cmd_cookies, "nfo": cmd_nfo, "feed": cmd_feed, "sites": cmd_sites,
+def _ytdlp_line(name: str, v: dict) -> str:
+    released = f", released {v['release_date']} ({v['age_days']} days ago)" if v.get("release_date") else ""
+    return f"{name}: yt-dlp {v['version']}{released}" + (f" [{v['source']}]" if v.get("source") else "")
+
+
+def cmd_ytdlp(args, client: Client) -> int:
+    """Show the versions in use; ``update``/``rollback`` ask the server and wait for its control worker's answer."""
+    if args.action == "status":
+        if args.ytdlp_version:
+            raise CliError("--version goes with `ytarchive ytdlp update`", EXIT_USAGE)
+        body = client.get("/api/ytdlp/")
+        if args.json:
+            _out(output.as_json(body))
+            return 0
+        _out(_ytdlp_line("new processes", body["selected"]))
+        _out(_ytdlp_line("control", body["control"]))
+        for worker in body["workers"]:
+            _out(_ytdlp_line(f"worker {worker['name']}", worker))
+        update = body.get("update") or {}
+        if update:
+            _out(f"last {update.get('action')}: {update.get('status')}: "
+                 f"{update.get('message') or update.get('requested')}")
+        return 0
+    if args.action == "rollback" and args.ytdlp_version:
+        raise CliError("rollback goes back one version; it takes no --version", EXIT_USAGE)
+    path = "/api/ytdlp/update/" if args.action == "update" else "/api/ytdlp/rollback/"
+    record = client.post(path, json={"version": args.ytdlp_version or ""} if args.action == "update" else None)
+    job_id = record.get("id")
+    while not args.no_wait and record.get("status") in ("queued", "running"):
+        time.sleep(POLL_SECONDS)
+        record = client.get("/api/ytdlp/").get("update") or {}
+        if record.get("id") != job_id:
+            raise CliError(f"the yt-dlp {args.action} {job_id} was replaced by another; see `ytarchive ytdlp`")
+    if args.json:
+        _out(output.as_json(record))
+    elif record.get("status") == "failed":
+        raise CliError(f"yt-dlp {args.action} failed: {record.get('message')}")
+    else:
+        _out(f"yt-dlp {args.action} {record.get('status')}: {record.get('message') or record.get('requested')}")
+    return 1 if record.get("status") == "failed" else 0
+
+
+COMMANDS = {"ytdlp": cmd_ytdlp,
+            "set": cmd_set, "cookies": cmd_cookies, "nfo": cmd_nfo, "feed": cmd_feed, "sites": cmd_sites,
             "resume": cmd_resume, "verify": cmd_verify, "redownload": cmd_redownload, "history": cmd_history,
             "import": cmd_import,
             "login": cmd_login, "add": cmd_add, "list": cmd_list, "sync": cmd_sync, "progress": cmd_progress,

@@ -336,6 +336,14 @@ def check_own_rbac(o: dict, job: dict | None, notes: str) -> None:
     assert ctl["serviceAccountName"] == "my-scaler" and ctl["automountServiceAccountToken"] is True
 
 
+def check_ytdlp_updates(o: dict, job: dict | None, notes: str) -> None:
+    """The daily yt-dlp check's channel and canary reach every pod and the Job (the control worker runs it)."""
+    env = o["ConfigMap/ytarchive-env"]["data"]
+    assert env["YTARCHIVE_YTDLP_UPDATE"] == "nightly"
+    assert env["YTARCHIVE_YTDLP_CANARY_URL"] == "https://www.youtube.com/watch?v=jNQXAC9IVRw"
+    assert env_of(job["spec"]["template"]["spec"]["containers"][0])["YTARCHIVE_YTDLP_UPDATE"]["value"] == "nightly"
+
+
 MONITORING = {"metrics": {"serviceMonitor": {"enabled": True}, "grafanaDashboard": {"enabled": True},
                           "prometheusRule": {"enabled": True}}, "django": {"logFormat": "json"}}
 
@@ -352,6 +360,10 @@ CASES = [
      None),
     ("argocd-example", ARGO, check_argocd_example_renders_the_same_twice, "ytarchive", None),
     ("monitoring", MONITORING, None, "ytarchive", None),  # asserted in tests/unit/test_helm_chart.py
+    ("ytdlp-updates", {"config": {"ytdlpUpdate": "nightly",
+                                  "ytdlpCanaryUrl": "https://www.youtube.com/watch?v=jNQXAC9IVRw"}},
+     check_ytdlp_updates, "ytarchive", None),
+    ("ytdlp-update-weekly-fails", {"config": {"ytdlpUpdate": "weekly"}}, None, "ytarchive", "ytdlpUpdate"),
     ("servicemonitor-elsewhere-fails", {"metrics": {"serviceMonitor": {"enabled": True, "namespace": "monitoring"}}},
      None, "ytarchive", "release namespace"),
     ("default", {}, check_default, "ytarchive", None),

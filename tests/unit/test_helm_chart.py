@@ -28,7 +28,7 @@ CONTRACT = {
     "ytarchive_download_duration_seconds_sum", "ytarchive_download_duration_seconds_count",
     "ytarchive_storage_bytes", "ytarchive_storage_free_bytes", "ytarchive_storage_size_bytes",
     "ytarchive_active_workers", "ytarchive_downloads_in_flight", "ytarchive_dead_letters", "ytarchive_videos",
-    "ytarchive_channels",
+    "ytarchive_channels", "ytarchive_ytdlp_info", "ytarchive_ytdlp_release_timestamp_seconds",
 }
 PROMQL_WORDS = {"by", "without", "and", "or", "unless", "offset", "on", "ignoring", "group_left", "group_right",
                 "bool", "inf", "nan"}
@@ -270,7 +270,7 @@ def test_dashboard_config_map_carries_the_file_for_the_grafana_sidecar():
 # --------------------------------------------------------------------------- PrometheusRule
 
 ALERTS = {"YtarchiveQueueNotDraining", "YtarchiveDeadLettersGrowing", "YtarchiveNoWorkersWhileWorkWaits",
-          "YtarchiveDiskNearlyFull"}
+          "YtarchiveDiskNearlyFull", "YtarchiveYtdlpOutdated"}
 
 
 def rules_of(objs: dict) -> dict:
@@ -316,6 +316,25 @@ def test_prometheus_rule_thresholds_labels_and_namespace_come_from_values():
     assert "below 5 %" in rules["YtarchiveDiskNearlyFull"]["annotations"]["description"]
     with pytest.raises(Exception, match="queueStuckFor"):
         render({"metrics": {"prometheusRule": {"enabled": True, "queueStuckFor": "half an hour"}}})
+
+
+def test_the_ytdlp_alert_fires_past_its_age_and_the_update_settings_reach_every_pod():
+    rules = rules_of(render(ALL_ON)[0])
+    assert re.fullmatch(r"time\(\) - max by \(namespace, job\) \(ytarchive_ytdlp_release_timestamp_seconds\)\s*"
+                        r"> 60 \* 86400", rules["YtarchiveYtdlpOutdated"]["expr"])
+    objs, job = render({"metrics": {"prometheusRule": {"enabled": True, "ytdlpMaxAgeDays": 30}},
+                        "config": {"ytdlpUpdate": "nightly", "ytdlpCanaryUrl": "https://www.youtube.com/watch?v=x"}})
+    assert rules_of(objs)["YtarchiveYtdlpOutdated"]["expr"].endswith("> 30 * 86400")
+    env = objs["ConfigMap/ytarchive-env"]["data"]
+    assert env["YTARCHIVE_YTDLP_UPDATE"] == "nightly"
+    assert env["YTARCHIVE_YTDLP_CANARY_URL"] == "https://www.youtube.com/watch?v=x"
+    assert env_of(job["spec"]["template"]["spec"]["containers"][0])["YTARCHIVE_YTDLP_UPDATE"]["value"] == "nightly"
+    default = render()[0]["ConfigMap/ytarchive-env"]["data"]
+    assert default["YTARCHIVE_YTDLP_UPDATE"] == "stable" and "YTARCHIVE_YTDLP_CANARY_URL" not in default
+    for bad in ({"config": {"ytdlpUpdate": "weekly"}}, {"config": {"ytdlpCanaryUrl": "ftp://x"}},
+                {"metrics": {"prometheusRule": {"enabled": True, "ytdlpMaxAgeDays": 0}}}):
+        with pytest.raises(Exception, match="ytdlp"):
+            render(bad)
 
 
 # --------------------------------------------------------------------------- Flower

@@ -308,6 +308,10 @@ YTARCHIVE_LEASE_SECONDS: {{ include "ytarchive.str" $c.leaseSeconds | quote }}
 YTARCHIVE_RECONCILE_SECONDS: {{ include "ytarchive.str" $c.reconcileSeconds | quote }}
 YTARCHIVE_SHUTDOWN_GRACE_SECONDS: {{ include "ytarchive.str" $c.shutdownGraceSeconds | quote }}
 YTARCHIVE_HOUSEKEEPING_SECONDS: {{ include "ytarchive.str" $c.housekeepingSeconds | quote }}
+YTARCHIVE_YTDLP_UPDATE: {{ $c.ytdlpUpdate | default "stable" | quote }}
+{{- with $c.ytdlpCanaryUrl }}
+YTARCHIVE_YTDLP_CANARY_URL: {{ . | quote }}
+{{- end }}
 YTARCHIVE_K8S_RESOURCE_TIERS: {{ $.Values.downloadWorker.resourceTiers | toJson | quote }}
 {{- range $k, $v := $c.extra }}
 {{ $k }}: {{ include "ytarchive.str" $v | quote }}
