@@ -220,11 +220,20 @@ def env_http_url(name: str) -> str:
     return value.rstrip("/")
 
 
-def env_impersonate(name: str) -> str:
-    """A browser yt-dlp can impersonate here (``chrome``, ``chrome-136:macos-15``, ``safari``), or ""."""
+def env_impersonate(name: str, policy) -> str:
+    """A browser yt-dlp can impersonate here (``chrome``, ``chrome-136:macos-15``, ``safari``), or "".
+
+    Impersonation connects through libcurl (curl_cffi), where the address check on every connection
+    (archiver.netguard, a Python audit hook) cannot see: so it is refused unless that check is off.
+    """
     value = env_str(name, "").strip()
     if not value:
         return ""
+    if not policy.allow_all:
+        raise ImproperlyConfigured(
+            f"{name}={value!r}: impersonation connects through libcurl, outside the check of every connection "
+            "against private addresses; set YTARCHIVE_ALLOW_PRIVATE_URLS=true to run without that check "
+            f"(guard the network another way), or leave {name} unset")
     from archiver import ytdlp  # only when set: importing yt-dlp costs ~0.3 s
 
     try:

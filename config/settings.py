@@ -262,9 +262,9 @@ YTARCHIVE = {
     # What every YoutubeDL shares (archiver.ytdlp.Environment): a bgutil PO-token server, a browser to
     # impersonate (curl_cffi; unset: yt-dlp's own choice), and its cache on storage every worker shares.
     "POT_PROVIDER_URL": env_http_url("YTARCHIVE_POT_PROVIDER_URL"),
-    "IMPERSONATE": env_impersonate("YTARCHIVE_IMPERSONATE"),
     "YTDLP_CACHE_DIR": env_cache_dir("YTARCHIVE_YTDLP_CACHE_DIR", ARCHIVE_ROOT / tree.APP_DIR / "yt-dlp-cache"),
 }
+YTARCHIVE["IMPERSONATE"] = env_impersonate("YTARCHIVE_IMPERSONATE", YTARCHIVE["ALLOW_PRIVATE_URLS"])
 YTARCHIVE["METRICS_ALLOW_NETWORKS"] = env_networks(
     "YTARCHIVE_METRICS_ALLOW_NETWORKS", "" if YTARCHIVE["METRICS_TOKEN"] else "127.0.0.1/32,::1/128")
 
