@@ -104,6 +104,8 @@ class FixtureSite:
         self._counts: collections.Counter[str] = collections.Counter()
         self._times: dict[str, list[float]] = collections.defaultdict(list)
         self._flaky_hits: collections.Counter[str] = collections.Counter()
+        #: Which User-Agent asked for which path (a browser yt-dlp impersonates says so).
+        self._agents: dict[str, set[str]] = collections.defaultdict(set)
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -152,6 +154,11 @@ class FixtureSite:
         """When (``time.monotonic()``) each request for ``path`` arrived, oldest first."""
         with self._lock:
             return list(self._times[path])
+
+    def user_agents(self, path: str) -> set[str]:
+        """The User-Agent headers the requests for ``path`` came with."""
+        with self._lock:
+            return set(self._agents[path])
 
     def request_counts(self) -> dict[str, int]:
         with self._lock:
@@ -245,6 +252,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         split = urllib.parse.urlsplit(self.path)
         self.site._count(split.path)
+        with self.site._lock:
+            self.site._agents[split.path].add(self.headers.get("User-Agent") or "")
         self.query = urllib.parse.parse_qs(split.query)
         path = urllib.parse.unquote(split.path)
         if self.site.first_byte_delay > 0:
