@@ -309,6 +309,9 @@ YTARCHIVE_RECONCILE_SECONDS: {{ include "ytarchive.str" $c.reconcileSeconds | qu
 YTARCHIVE_SHUTDOWN_GRACE_SECONDS: {{ include "ytarchive.str" $c.shutdownGraceSeconds | quote }}
 YTARCHIVE_HOUSEKEEPING_SECONDS: {{ include "ytarchive.str" $c.housekeepingSeconds | quote }}
 YTARCHIVE_K8S_RESOURCE_TIERS: {{ $.Values.downloadWorker.resourceTiers | toJson | quote }}
+{{- with (include "ytarchive.potProviderUrl" $) }}
+YTARCHIVE_POT_PROVIDER_URL: {{ . | quote }}
+{{- end }}
 {{- range $k, $v := $c.extra }}
 {{ $k }}: {{ include "ytarchive.str" $v | quote }}
 {{- end }}
@@ -448,4 +451,13 @@ imagePullSecrets:
     {{- toYaml .Values.migrations.resources | nindent 4 }}
   volumeMounts:
     {{- include "ytarchive.volumeMounts" (dict "data" true) | nindent 4 }}
+{{- end }}
+
+{{/* The PO-token server every yt-dlp is told of: the chart's own (potProvider.enabled), else potProvider.url. */}}
+{{- define "ytarchive.potProviderUrl" -}}
+{{- if .Values.potProvider.enabled -}}
+{{- printf "http://%s-pot-provider.%s.svc:%d" (include "ytarchive.fullname" .) .Release.Namespace (.Values.potProvider.port | int) -}}
+{{- else -}}
+{{- .Values.potProvider.url -}}
+{{- end -}}
 {{- end }}
