@@ -209,6 +209,8 @@ def env_http_url(name: str) -> str:
     value = env_str(name, "").strip()
     if not value:
         return ""
+    if "@" in urlsplit(value).netloc:  # it is logged and sits in a ConfigMap: no secrets in it (nor echoed)
+        raise ImproperlyConfigured(f"{name}: the URL must not hold a user name or password")
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018  (raises on a bad port)

@@ -55,11 +55,19 @@ def test_impersonation_is_refused_while_every_connection_is_checked(monkeypatch)
         env.env_impersonate("YTARCHIVE_IMPERSONATE", netguard.AddressPolicy.parse("127.0.0.0/8"))
 
 
-@pytest.mark.parametrize("value", ["bgutil:4416", "ftp://pot.example", "http://", "http://pot.example:99999"])
+@pytest.mark.parametrize("value", ["bgutil:4416", "ftp://pot.example", "http://", "http://pot.example:99999",
+                                   "http://user:secret@pot.example:4416"])
 def test_a_pot_provider_url_must_be_an_http_url(monkeypatch, value):
     monkeypatch.setenv("YTARCHIVE_POT_PROVIDER_URL", value)
     with pytest.raises(ImproperlyConfigured, match="YTARCHIVE_POT_PROVIDER_URL"):
         env.env_http_url("YTARCHIVE_POT_PROVIDER_URL")
+
+
+def test_a_pot_provider_url_with_credentials_is_refused_without_echoing_them(monkeypatch):
+    monkeypatch.setenv("YTARCHIVE_POT_PROVIDER_URL", "ftp://user:s3cret@pot.example:99999")
+    with pytest.raises(ImproperlyConfigured, match="user name or password") as refused:
+        env.env_http_url("YTARCHIVE_POT_PROVIDER_URL")
+    assert "s3cret" not in str(refused.value)
 
 
 def test_cache_dir_default_off_and_absolute_only(monkeypatch, tmp_path):
