@@ -54,13 +54,14 @@ def test_a_download_worker_loads_the_po_token_plugin_and_uses_its_settings(redis
                    "url": f"{fixture_site.base_url}/watch/{video_id}", "attempt": 1,
                    "options": {"format": "best", "socket_timeout": 10.0, "http_retries": 1, "rate_limit": 0,
                                "extractor_args": "fixturesite:echo=from-the-message,2"}}
+        mark = fixture_site.agents_mark()  # the site serves the whole session: count from here
         with app.connection_for_write(redis_url) as connection:
             download_video.apply_async((message,), connection=connection)
         info_file = archive / "fixturesite-chan-main" / "videos" / video_id / "video.info.json"
         wait_for(info_file.is_file, 120, "the video archived by the worker")
         assert json.loads(info_file.read_text())["fixture_echo"] == ["from-the-message", "2"]
-        agents = fixture_site.user_agents(f"/api/video/{video_id}.json") | fixture_site.user_agents(
-            f"/media/{video_id}.mp4")
+        agents = (fixture_site.user_agents(f"/api/video/{video_id}.json", since=mark)
+                  | fixture_site.user_agents(f"/media/{video_id}.mp4", since=mark))
         assert agents and all("Version/" in a and "Safari/605" in a and "Chrome" not in a for a in agents), agents
         assert "yt-dlp warning" not in log_path.read_text(errors="replace")  # the plugin stayed quiet
     finally:
