@@ -59,6 +59,8 @@ def find_videos(folder: Path) -> tuple[list[Found], list[str]]:
     """Every video with an info.json under ``folder`` (recursively), and a note per file skipped."""
     found, notes = [], []
     for info_file in sorted(Path(folder).rglob("*.info.json")):
+        if tree.APP_DIR in info_file.relative_to(folder).parts:
+            continue  # ytarchive's own folder (an import from a folder holding an archive root)
         try:
             info = json.loads(info_file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:

@@ -36,6 +36,10 @@ SUBTITLES_DIR = "subtitles"
 NFO_FILE = "video.nfo"
 SHOW_NFO_FILE = "tvshow.nfo"
 POSTER_FILE = "poster.jpg"
+# ytarchive's own files beside the channels (yt-dlp's cache, installed yt-dlp versions): on the storage
+# every worker shares, never a channel and never archive content. No channel can take the name: an id
+# never starts with a dot (archiver.ids).
+APP_DIR = ".ytarchive"
 _modes = {"file": 0o644, "dir": 0o755}
 
 
@@ -202,6 +206,16 @@ def uploads_playlist_path(root: Path, channel_id: str) -> Path:
 TEMP_GLOBS = (f"*/{TEMP_PREFIX}*", f"*/playlists/{TEMP_PREFIX}*", f"*/videos/{TEMP_PREFIX}*")
 
 
+def app_dir(root: Path) -> Path:
+    return Path(root) / APP_DIR
+
+
+def channel_entries(root: Path) -> list[Path]:
+    """What ``root`` holds that belongs to the archive: everything but ytarchive's own folder."""
+    root = Path(root)
+    return sorted(entry for entry in root.iterdir() if entry.name != APP_DIR) if root.is_dir() else []
+
+
 def find_temp_paths(root: Path) -> list[Path]:
     """Every temporary name this module can have left, found by three globs.
 
@@ -221,6 +235,8 @@ def find_partial_files(root: Path) -> list[Path]:
     """
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
+        if Path(dirpath) == Path(root) and APP_DIR in dirnames:
+            dirnames.remove(APP_DIR)
         for name in dirnames + filenames:
             if name.startswith(TEMP_PREFIX) or name.endswith((".part", ".ytdl", ".temp")):
                 found.append(Path(dirpath) / name)

@@ -31,9 +31,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import yt_dlp
-from yt_dlp.utils import DateRange, DownloadError, ExtractorError, unsmuggle_url
+from yt_dlp.networking.impersonate import ImpersonateTarget
+from yt_dlp.utils import DateRange, DownloadError, ExtractorError, YoutubeDLError, unsmuggle_url
 
-from archiver import failure_reasons, netguard, tree
+from archiver import extractor_args, failure_reasons, netguard, tree
 from archiver.download_profile import Profile, published_too_early, sponsorblock_postprocessors, ytdlp_format
 from archiver.errors import UserError
 from archiver.ids import channel_key, is_safe_id, safe_id
@@ -57,6 +58,7 @@ class Options:
     profile: Profile = field(default_factory=Profile)  # the channel's quality, container, audio, pacing
     sponsorblock_api: str = "https://sponsor.ajay.app"
     cookiefile: str = ""  # a private copy of the channel's cookies (archiver.cookies), for this use only
+    extractor_args: str = ""  # the channel's, checked (archiver.extractor_args), over the process's own
 
     @classmethod
     def from_request(cls, options, cookiefile: str = "") -> Options:
@@ -69,7 +71,73 @@ class Options:
                                    sleep_requests=options.sleep_requests,
                                    sponsorblock_mark=options.sponsorblock_mark,
                                    sponsorblock_remove=options.sponsorblock_remove),
-                   sponsorblock_api=options.sponsorblock_api or cls.sponsorblock_api, cookiefile=cookiefile)
+                   sponsorblock_api=options.sponsorblock_api or cls.sponsorblock_api, cookiefile=cookiefile,
+                   extractor_args=options.extractor_args)
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What every YoutubeDL of this process shares, from its settings (``configure``): the same in
+    listings, page reads and downloads, so a worker pod and the control side see YouTube alike."""
+
+    pot_provider_url: str = ""  # a bgutil PO-token server (YTARCHIVE_POT_PROVIDER_URL); "": the plugin idles
+    impersonate: str = ""  # a browser target (YTARCHIVE_IMPERSONATE); "": yt-dlp's own choice
+    cache_dir: str = ""  # player JS and signatures, on storage every worker shares; "": no cache
+
+    def pot_args(self) -> extractor_args.ExtractorArgs:
+        """The plugin's documented argument (its README: ``youtubepot-bgutilhttp:base_url``); without a
+        server, no PO token is asked for (``youtube:fetch_pot=never``), so the plugin never warns."""
+        if not self.pot_provider_url:
+            return {"youtube": {"fetch_pot": ["never"]}}
+        return {"youtubepot-bgutilhttp": {"base_url": [self.pot_provider_url]}}
+
+
+_environment = Environment()
+
+
+def configure(environment: Environment) -> None:
+    """Set what this process's YoutubeDLs share (once, at start; ``check_impersonate`` has vetted it)."""
+    global _environment
+    _environment = environment
+
+
+def check_impersonate(target: str) -> None:
+    """ValueError unless yt-dlp can impersonate ``target`` here (YoutubeDL refuses an unavailable one)."""
+    try:
+        with yt_dlp.YoutubeDL({"impersonate": ImpersonateTarget.from_str(target), "logger": _Logger(),
+                               "quiet": True, "cachedir": False}):
+            pass
+    except (ValueError, YoutubeDLError) as exc:
+        raise ValueError(f"{_clean(exc)} (yt-dlp --list-impersonate-targets lists the ones it has)") from exc
+
+
+def _environment_params(opts: Options) -> dict:
+    params = {"cachedir": _environment.cache_dir or False,
+              "extractor_args": extractor_args.merge(_environment.pot_args(),
+                                                     extractor_args.parse(opts.extractor_args))}
+    if _environment.impersonate:
+        params["impersonate"] = ImpersonateTarget.from_str(_environment.impersonate)
+    return params
+
+
+def environment_report() -> list[str]:
+    """yt-dlp's own verbose header and PO-token provider list in this process, for its log at start.
+
+    Its ``params`` line is left out: it would print every option, a proxy's password among them.
+    """
+    said: list[str] = []
+
+    class Capture(_Logger):
+        def debug(self, msg):
+            said.append(msg)
+
+    params = {**_base_params(Options()), "logger": Capture(), "verbose": True}
+    with yt_dlp.YoutubeDL(params) as ydl, netguard.guarded():
+        ydl.get_info_extractor("Youtube").initialize()  # sets up its PO-token providers; no request made
+    return [*(line for line in said if not line.startswith("[debug] params:")),
+            f"[ytarchive] extractor args: {extractor_args.format_args(params['extractor_args'])}",
+            f"[ytarchive] impersonate: {_environment.impersonate or 'yt-dlp chooses'}",
+            f"[ytarchive] cache: {_environment.cache_dir or 'none'}"]
 
 
 class Skipped(Exception):
@@ -178,7 +246,7 @@ def _base_params(opts: Options, context: str = "") -> dict:
         "file_access_retries": 3,
         "extractor_retries": 0,  # transient extractor errors are retried by Celery, with backoff
         "ignoreerrors": False,
-        "cachedir": False,
+        **_environment_params(opts),
         "call_home": False,
         "js_runtimes": _js_runtimes(),
         "noplaylist": False,

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
 
-from archiver import cookies, download_profile
+from archiver import cookies, download_profile, extractor_args
 from archiver.errors import ConflictError, UserError
 from channels_app import options, services
 from channels_app.models import Channel, SyncJob
@@ -40,7 +40,7 @@ class ChannelForm(forms.ModelForm):
 
     class Meta:
         model = Channel
-        fields = ["enabled", "sync_interval_hours", *options.FIELDS, "rate_limit", "max_concurrent"]
+        fields = ["enabled", "sync_interval_hours", *options.FIELDS, "rate_limit", "max_concurrent", "extractor_args"]
 
     def _categories(self, name, allowed):
         try:
@@ -53,6 +53,12 @@ class ChannelForm(forms.ModelForm):
 
     def clean_sponsorblock_remove(self):
         return self._categories("sponsorblock_remove", download_profile.REMOVABLE_CATEGORIES)
+
+    def clean_extractor_args(self):
+        try:
+            return extractor_args.normalise(self.cleaned_data.get("extractor_args", ""))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
     def clean_tabs(self):
         try:

@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from archiver import download_profile
+from archiver import download_profile, extractor_args
 from archiver.errors import UserError
 from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS
 from archiver.statuses import VideoStatus
@@ -28,7 +28,7 @@ class SyncJobSerializer(serializers.ModelSerializer):
 
 OPTION_FIELDS = ("max_height", "container", "audio_only", "tabs", "sleep_min", "sleep_max", "rate_limit",
                  "newest_n", "skip_keywords", "max_concurrent", "published_after", "sleep_requests",
-                 "sponsorblock_mark", "sponsorblock_remove", "write_nfo", "notify_urls")
+                 "sponsorblock_mark", "sponsorblock_remove", "write_nfo", "extractor_args", "notify_urls")
 _INTERVAL_RANGE = (f"must be between {MIN_SYNC_INTERVAL_HOURS} (72 s) and {MAX_SYNC_INTERVAL_HOURS} (a year).")
 
 
@@ -79,6 +79,11 @@ class ChannelSerializer(serializers.ModelSerializer):
     write_nfo = serializers.BooleanField(required=False, allow_null=True,
                                          help_text="Write video.nfo and tvshow.nfo for media servers; "
                                                    "null: the global default (YTARCHIVE_NFO, on).")
+    extractor_args = serializers.CharField(
+        required=False, allow_blank=True, max_length=extractor_args.MAX_LENGTH,
+        help_text="yt-dlp extractor arguments for this channel's listings and downloads, as yt-dlp's "
+                  "--extractor-args writes them: IE:KEY=VAL[,VAL];KEY=VAL, e.g. youtube:player_client=mweb;"
+                  "skip=dash. Merged over the global ones (the PO-token server); empty: none of its own.")
     notify_urls = serializers.CharField(
         required=False, allow_blank=True, write_only=True, max_length=5000,
         help_text="Apprise URLs (one per line or comma-separated) told of this channel's new videos and failures, "
@@ -122,6 +127,12 @@ class ChannelSerializer(serializers.ModelSerializer):
         except ValueError as exc:
             raise serializers.ValidationError(str(exc)) from exc
 
+    def validate_extractor_args(self, value):
+        try:
+            return extractor_args.normalise(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
     def validate_notify_urls(self, value):
         try:
             return "\n".join(notify.parse_urls(value))
@@ -152,7 +163,8 @@ class ChannelSerializer(serializers.ModelSerializer):
                 "newest_n": profile.newest_n, "skip_keywords": list(profile.skip_keywords),
                 "published_after": _iso_day(profile.published_after), "sleep_requests": profile.sleep_requests,
                 "sponsorblock_mark": list(profile.sponsorblock_mark),
-                "sponsorblock_remove": list(profile.sponsorblock_remove), "write_nfo": profile.write_nfo}
+                "sponsorblock_remove": list(profile.sponsorblock_remove), "write_nfo": profile.write_nfo,
+                "extractor_args": obj.extractor_args}
 
     def create(self, validated):
         channel = services.add_channel(validated["url"], validated.get("sync_interval_hours"),

@@ -13,5 +13,9 @@ class ChannelsAppConfig(AppConfig):
 
         # Every process that runs yt-dlp checks each of its connections (archiver.netguard).
         ytdlp.protect(settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])
+        # ... and shares the PO-token server, impersonation and yt-dlp's cache (README "PO tokens ...").
+        conf = settings.YTARCHIVE
+        ytdlp.configure(ytdlp.Environment(pot_provider_url=conf["POT_PROVIDER_URL"],
+                                          impersonate=conf["IMPERSONATE"], cache_dir=conf["YTDLP_CACHE_DIR"]))
         # Every process that writes into the archive writes it readable by a media server.
         tree.set_modes(settings.YTARCHIVE["FILE_MODE"], settings.YTARCHIVE["DIR_MODE"])

@@ -148,7 +148,7 @@ def _from_download_archive(channel: Channel, folder: Path, archive_file: Path,
             notes.append(f"{vid}: not in the channel's listing, so its metadata cannot be read")
             continue
         try:
-            info = ytdlp.video_info(urls[vid], listing_options())
+            info = ytdlp.video_info(urls[vid], listing_options(channel))
         except Exception as exc:
             notes.append(f"{vid}: its metadata could not be read: {str(exc)[:200]}")
             continue
@@ -163,7 +163,7 @@ def _from_download_archive(channel: Channel, folder: Path, archive_file: Path,
 def _listing_urls(channel: Channel) -> dict[str, str]:
     """The channel's video URLs by the site's id, from a listing (nothing written to the catalog)."""
     urls = {}
-    for _tab, entries in ytdlp.iter_tabs(channel.url, listing_options()):
+    for _tab, entries in ytdlp.iter_tabs(channel.url, listing_options(channel)):
         for entry in entries:
             urls[entry.raw_id] = entry.url
     return urls

@@ -70,6 +70,10 @@ class Channel(models.Model):
                                            help_text="SponsorBlock categories cut out of the video, e.g. sponsor.")
     write_nfo = models.BooleanField(null=True, blank=True,
                                     help_text="Write video.nfo and tvshow.nfo for media servers (Kodi, Jellyfin).")
+    extractor_args = models.CharField(
+        max_length=2000, blank=True,
+        help_text="yt-dlp extractor arguments for this channel, e.g. youtube:player_client=mweb;skip=dash "
+                  "(over the global ones).")
     notify_urls = models.TextField(blank=True, help_text="Apprise URLs told about this channel (besides the "
                                                          "global ones), one per line.")
     notified_at = models.DateTimeField(null=True, blank=True, editable=False,

@@ -23,9 +23,11 @@ log = logging.getLogger(__name__)
 QUEUE_DOWNLOADS_TASK = "downloads_app.tasks.queue_downloads"  # by name: the catalog never imports downloads_app
 
 
-def listing_options() -> ytdlp.Options:
+def listing_options(channel: Channel | None = None) -> ytdlp.Options:
+    """The options of a listing or page read (of ``channel``: with its extractor arguments)."""
     conf = settings.YTARCHIVE
-    return ytdlp.Options(socket_timeout=conf["SOCKET_TIMEOUT"], http_retries=conf["HTTP_RETRIES"])
+    return ytdlp.Options(socket_timeout=conf["SOCKET_TIMEOUT"], http_retries=conf["HTTP_RETRIES"],
+                         extractor_args=channel.extractor_args if channel is not None else "")
 
 
 def add_channel(source_url: str, sync_interval_hours: float | None = None, enabled: bool = True) -> Channel:

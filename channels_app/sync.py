@@ -140,7 +140,7 @@ def _refresh_metadata(channel: Channel) -> None:
     """Re-read the channel's title, description and avatar, and write metadata.json."""
     # Checked again on every sync: a host's DNS can change after the channel was added.
     urls.check_public(channel.url, settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])
-    probe = ytdlp.probe(channel.url, listing_options())
+    probe = ytdlp.probe(channel.url, listing_options(channel))
     Channel.objects.filter(pk=channel.pk).update(
         title=probe.title, description=probe.description, uploader=probe.uploader,
         thumbnail_url=probe.thumbnail[:2000], updated_at=timezone.now(),
@@ -195,7 +195,7 @@ def _index(channel: Channel, job: SyncJob, incremental: bool, heartbeat: SyncHea
     """List the channel with its own pacing and cookies (a private copy, gone when the listing ends)."""
     profile = channel_profile(channel)
     with cookies.private_copy(channel_cookies(channel)) as cookiefile:
-        options = dataclasses.replace(listing_options(), profile=profile, cookiefile=str(cookiefile or ""))
+        options = dataclasses.replace(listing_options(channel), profile=profile, cookiefile=str(cookiefile or ""))
         seen, new, listed = _index_tabs(channel, job, incremental, heartbeat, profile, options)
         # Only a listing that showed everything can say a video is gone (no filter left anything out).
         if not incremental and not (profile.newest_n or profile.skip_keywords or profile.published_after):

@@ -202,6 +202,60 @@ def env_profile():
                       write_nfo=env_bool("YTARCHIVE_NFO", True))
 
 
+def env_http_url(name: str) -> str:
+    """An http(s) URL with a host (a service of ours, such as the PO-token server), or "" when unset."""
+    from urllib.parse import urlsplit
+
+    value = env_str(name, "").strip()
+    if not value:
+        return ""
+    if "@" in urlsplit(value).netloc:  # it is logged and sits in a ConfigMap: no secrets in it (nor echoed)
+        raise ImproperlyConfigured(f"{name}: the URL must not hold a user name or password")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a URL: {exc}") from exc
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured(f"{name}={value!r} must be an http:// or https:// URL with a host, "
+                                   "e.g. http://bgutil-provider:4416")
+    return value.rstrip("/")
+
+
+def env_impersonate(name: str, policy) -> str:
+    """A browser yt-dlp can impersonate here (``chrome``, ``chrome-136:macos-15``, ``safari``), or "".
+
+    Impersonation connects through libcurl (curl_cffi), where the address check on every connection
+    (archiver.netguard, a Python audit hook) cannot see: so it is refused unless that check is off.
+    """
+    value = env_str(name, "").strip()
+    if not value:
+        return ""
+    if not policy.allow_all:
+        raise ImproperlyConfigured(
+            f"{name}={value!r}: impersonation connects through libcurl, outside the check of every connection "
+            "against private addresses; set YTARCHIVE_ALLOW_PRIVATE_URLS=true to run without that check "
+            f"(guard the network another way), or leave {name} unset")
+    from archiver import ytdlp  # only when set: importing yt-dlp costs ~0.3 s
+
+    try:
+        ytdlp.check_impersonate(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={value!r}: {exc}") from exc
+    return value
+
+
+def env_cache_dir(name: str, default: Path) -> str:
+    """A folder for yt-dlp's cache (created on first use), ``off`` for none; ``default`` when unset."""
+    value = env_str(name, "").strip()
+    if value.lower() in ("off", "none", "false"):
+        return ""
+    path = Path(value or default).expanduser()
+    if not path.is_absolute():
+        raise ImproperlyConfigured(f"{name}={value!r} must be an absolute path (or off)")
+    return str(path)
+
+
 def env_secret(name: str) -> str:
     """The secret in ``name``, or read from the file named by ``name_FILE``."""
     file_var = f"{name}_FILE"

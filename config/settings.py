@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archiver import ytdlp_versions
+from archiver import tree, ytdlp_versions
 from archiver.limits import MIN_SYNC_INTERVAL_HOURS
 from config.env import (
     env,
     env_address_policy,
     env_apprise_urls,
     env_bool,
+    env_cache_dir,
     env_choice,
     env_float,
     env_http_url,
+    env_impersonate,
     env_int,
     env_list,
     env_mode,
@@ -257,7 +259,12 @@ YTARCHIVE = {
     # /metrics: a scrape sends the token as a Bearer token, or comes from one of the networks
     # (loopback by default, none once a token is set: then the token is required).
     "METRICS_TOKEN": env_secret("YTARCHIVE_METRICS_TOKEN"),
+    # What every YoutubeDL shares (archiver.ytdlp.Environment): a bgutil PO-token server, a browser to
+    # impersonate (curl_cffi; unset: yt-dlp's own choice), and its cache on storage every worker shares.
+    "POT_PROVIDER_URL": env_http_url("YTARCHIVE_POT_PROVIDER_URL"),
+    "YTDLP_CACHE_DIR": env_cache_dir("YTARCHIVE_YTDLP_CACHE_DIR", ARCHIVE_ROOT / tree.APP_DIR / "yt-dlp-cache"),
 }
+YTARCHIVE["IMPERSONATE"] = env_impersonate("YTARCHIVE_IMPERSONATE", YTARCHIVE["ALLOW_PRIVATE_URLS"])
 YTARCHIVE["METRICS_ALLOW_NETWORKS"] = env_networks(
     "YTARCHIVE_METRICS_ALLOW_NETWORKS", "" if YTARCHIVE["METRICS_TOKEN"] else "127.0.0.1/32,::1/128")
 # yt-dlp updates (archiver.ytdlp_versions): the shared folder, the daily check's channel, the canary video.

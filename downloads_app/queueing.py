@@ -57,7 +57,7 @@ def download_request(video: Video) -> DownloadRequest:
                                 sponsorblock_remove=profile.sponsorblock_remove,
                                 sponsorblock_api=conf["SPONSORBLOCK_API"],
                                 cookies_key=cookies.hand_over(redis(), cookie_text) if cookie_text else "",
-                                write_nfo=profile.write_nfo),
+                                write_nfo=profile.write_nfo, extractor_args=channel.extractor_args),
     )
 
 

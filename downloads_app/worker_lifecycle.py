@@ -31,7 +31,7 @@ from celery.signals import worker_ready, worker_shutdown, worker_shutting_down
 from celery.worker import state as worker_state
 from django.conf import settings
 
-from archiver import state, ytdlp_state, ytdlp_versions
+from archiver import state, ytdlp, ytdlp_state, ytdlp_versions
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +110,17 @@ def _start_idle_watch(sender=None, **kwargs):
     idle = float(settings.YTARCHIVE["WORKER_IDLE_SECONDS"])
     threading.Thread(target=_watch_idle, args=(idle, min(5.0, idle / 3)), daemon=True,
                      name="idle-exit").start()
+    threading.Thread(target=_log_ytdlp_report, daemon=True, name="ytdlp-report").start()
+
+
+def _log_ytdlp_report() -> None:
+    """yt-dlp's own verbose header in the worker's log, once: its version, plugins, PO-token providers and
+    the extractor arguments in force, as this pod sees them (off the start path: it runs ffmpeg -version)."""
+    try:
+        for line in ytdlp.environment_report():
+            log.info("yt-dlp report: %s", line)
+    except Exception as exc:  # a report is advice: never a reason for a worker not to work
+        log.warning("yt-dlp report failed: %s", exc)
 
 
 def _cold_stop_after(grace: float) -> None:

@@ -84,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sponsorblock-mark", metavar="CATEGORIES", help="SponsorBlock categories marked as chapters")
     p.add_argument("--sponsorblock-remove", metavar="CATEGORIES", help="SponsorBlock categories cut out")
     p.add_argument("--nfo", choices=["on", "off", ""], help="video.nfo and tvshow.nfo for media servers")
+    p.add_argument("--extractor-args", metavar="IE:KEY=VAL[,VAL];KEY=VAL",
+                   help="yt-dlp extractor arguments, e.g. youtube:player_client=mweb ('' = none)")
     p.add_argument("--interval", metavar="HOURS", type=float, help="hours between scheduled syncs")
     p = sub.add_parser("verify", parents=[common],
                        help="re-hash archived videos against their checksums (exit 1 if any is damaged)")
@@ -303,6 +305,8 @@ def cmd_set(args, client: Client) -> int:
     for name in ("sponsorblock_mark", "sponsorblock_remove"):
         if getattr(args, name) is not None:
             changes[name] = getattr(args, name)
+    if args.extractor_args is not None:
+        changes["extractor_args"] = args.extractor_args
     if args.nfo is not None:
         changes["write_nfo"] = {"on": True, "off": False}.get(args.nfo)
     if args.interval is not None:
@@ -319,7 +323,8 @@ def cmd_set(args, client: Client) -> int:
          f"sleep {eff['sleep_min']:g}-{eff['sleep_max']:g} s"
          + (f", published since {eff['published_after']}" if eff.get("published_after") else "")
          + (f", SponsorBlock marks {','.join(eff['sponsorblock_mark'])}" if eff.get("sponsorblock_mark") else "")
-         + (f", SponsorBlock cuts {','.join(eff['sponsorblock_remove'])}" if eff.get("sponsorblock_remove") else ""))
+         + (f", SponsorBlock cuts {','.join(eff['sponsorblock_remove'])}" if eff.get("sponsorblock_remove") else "")
+         + (f", extractor args {eff['extractor_args']}" if eff.get("extractor_args") else ""))
     return 0
 
 

@@ -347,7 +347,27 @@ def check_ytdlp_updates(o: dict, job: dict | None, notes: str) -> None:
 MONITORING = {"metrics": {"serviceMonitor": {"enabled": True}, "grafanaDashboard": {"enabled": True},
                           "prometheusRule": {"enabled": True}}, "django": {"logFormat": "json"}}
 
+def check_pot_provider(o: dict, job: dict | None, notes: str) -> None:
+    """The provider's image on 4416 behind a Service, and every pod that runs yt-dlp told where it is."""
+    url = f"http://ytarchive-pot-provider.{NS}.svc:4416"
+    pod = o["Deployment/ytarchive-pot-provider"]["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    assert container["image"] == "brainicism/bgutil-ytdlp-pot-provider:2.0.2"
+    assert container["ports"][0]["containerPort"] == 4416 and container["readinessProbe"]["httpGet"]["path"] == "/ping"
+    assert pod["automountServiceAccountToken"] is False
+    service = o["Service/ytarchive-pot-provider"]["spec"]
+    assert service["ports"][0]["port"] == 4416 and service["selector"] == o[
+        "Deployment/ytarchive-pot-provider"]["spec"]["selector"]["matchLabels"]
+    assert o["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_POT_PROVIDER_URL"] == url  # web, control, beat, flower
+    assert env_of(job["spec"]["template"]["spec"]["containers"][0])["YTARCHIVE_POT_PROVIDER_URL"]["value"] == url
+    for name in ("web", "control", "beat", "flower"):
+        spec = o[f"Deployment/ytarchive-{name}"]["spec"]["template"]["spec"]["containers"][0]
+        assert {"configMapRef": {"name": "ytarchive-env"}} in spec["envFrom"], name
+
+
 CASES = [
+    ("pot-provider", {"potProvider": {"enabled": True}}, check_pot_provider, "ytarchive", None),
+    ("pot-provider-url-must-be-http", {"potProvider": {"url": "bgutil:4416"}}, None, "ytarchive", "potProvider"),
     ("rwo-archive", {"persistence": {"archive": {"accessModes": ["ReadWriteOnce"]}}}, check_rwo, "ytarchive", None),
     ("rwo-colocate-false-fails", {"persistence": {"archive": {"accessModes": ["ReadWriteOnce"]}, "colocate": False}},
      None, "ytarchive", "cannot mount a ReadWriteOnce volume"),

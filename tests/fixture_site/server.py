@@ -110,6 +110,8 @@ class FixtureSite:
         self._counts: collections.Counter[str] = collections.Counter()
         self._times: dict[str, list[float]] = collections.defaultdict(list)
         self._flaky_hits: collections.Counter[str] = collections.Counter()
+        #: ``(path, User-Agent)`` of every request, in order (a browser yt-dlp impersonates says so).
+        self._agents: list[tuple[str, str]] = []
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -158,6 +160,16 @@ class FixtureSite:
         """When (``time.monotonic()``) each request for ``path`` arrived, oldest first."""
         with self._lock:
             return list(self._times[path])
+
+    def agents_mark(self) -> int:
+        """A mark in the request log, for ``user_agents(since=mark)``."""
+        with self._lock:
+            return len(self._agents)
+
+    def user_agents(self, path: str, since: int = 0) -> set[str]:
+        """The User-Agent headers the requests for ``path`` came with (after the mark ``since``)."""
+        with self._lock:
+            return {agent for seen, agent in self._agents[since:] if seen == path}
 
     def request_counts(self) -> dict[str, int]:
         with self._lock:
@@ -260,6 +272,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         split = urllib.parse.urlsplit(self.path)
         self.site._count(split.path)
+        with self.site._lock:
+            self.site._agents.append((split.path, self.headers.get("User-Agent") or ""))
         self.query = urllib.parse.parse_qs(split.query)
         path = urllib.parse.unquote(split.path)
         if self.site.first_byte_delay > 0:

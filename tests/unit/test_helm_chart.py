@@ -391,3 +391,18 @@ def test_pacing_preset_reaches_the_pods_and_the_per_site_cap_only_when_given():
     assert (env["YTARCHIVE_PACING"], env["YTARCHIVE_DOWNLOADS_PER_SITE"]) == ("home", "3")
     job_env = env_of(job["spec"]["template"]["spec"]["containers"][0])
     assert job_env["YTARCHIVE_PACING"]["value"] == "home"
+
+
+def test_the_po_token_provider_is_off_by_default_and_reaches_every_yt_dlp_pod_when_on():
+    objs, job = render()
+    assert "Deployment/ytarchive-pot-provider" not in objs
+    assert "YTARCHIVE_POT_PROVIDER_URL" not in objs["ConfigMap/ytarchive-env"]["data"]
+    assert "YTARCHIVE_POT_PROVIDER_URL" not in env_of(job["spec"]["template"]["spec"]["containers"][0])
+    objs, _ = render({"potProvider": {"enabled": True}, "config": {"scaler": "keda"}})
+    scaled = objs["ScaledJob/ytarchive-download"]["spec"]["jobTargetRef"]["template"]["spec"]["containers"][0]
+    assert env_of(scaled)["YTARCHIVE_POT_PROVIDER_URL"]["value"] == "http://ytarchive-pot-provider.ytarchive.svc:4416"
+    objs, job = render({"potProvider": {"url": "http://bgutil.tools.svc:4416"}})
+    assert "Deployment/ytarchive-pot-provider" not in objs  # a server of one's own: no Deployment
+    assert objs["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_POT_PROVIDER_URL"] == "http://bgutil.tools.svc:4416"
+    assert env_of(job["spec"]["template"]["spec"]["containers"][0])["YTARCHIVE_POT_PROVIDER_URL"]["value"] == (
+        "http://bgutil.tools.svc:4416")

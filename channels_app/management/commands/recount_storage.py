@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         root = settings.ARCHIVE_ROOT
-        total = sum(tree.disk_usage(entry) for entry in root.iterdir()) if root.is_dir() else 0
+        total = sum(tree.disk_usage(entry) for entry in tree.channel_entries(root))  # not .ytarchive/
         with transaction.atomic():
             before = tallies.snapshot().get(tallies.STORAGE, 0.0)
             tallies.set_value(tallies.STORAGE, total)

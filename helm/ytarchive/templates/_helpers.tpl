@@ -313,6 +313,9 @@ YTARCHIVE_YTDLP_UPDATE: {{ $c.ytdlpUpdate | default "stable" | quote }}
 YTARCHIVE_YTDLP_CANARY_URL: {{ . | quote }}
 {{- end }}
 YTARCHIVE_K8S_RESOURCE_TIERS: {{ $.Values.downloadWorker.resourceTiers | toJson | quote }}
+{{- with (include "ytarchive.potProviderUrl" $) }}
+YTARCHIVE_POT_PROVIDER_URL: {{ . | quote }}
+{{- end }}
 {{- range $k, $v := $c.extra }}
 {{ $k }}: {{ include "ytarchive.str" $v | quote }}
 {{- end }}
@@ -452,4 +455,13 @@ imagePullSecrets:
     {{- toYaml .Values.migrations.resources | nindent 4 }}
   volumeMounts:
     {{- include "ytarchive.volumeMounts" (dict "data" true) | nindent 4 }}
+{{- end }}
+
+{{/* The PO-token server every yt-dlp is told of: the chart's own (potProvider.enabled), else potProvider.url. */}}
+{{- define "ytarchive.potProviderUrl" -}}
+{{- if .Values.potProvider.enabled -}}
+{{- printf "http://%s-pot-provider.%s.svc:%d" (include "ytarchive.fullname" .) .Release.Namespace (.Values.potProvider.port | int) -}}
+{{- else -}}
+{{- .Values.potProvider.url -}}
+{{- end -}}
 {{- end }}

@@ -27,6 +27,8 @@ How yt-dlp (2026.10.26) finds this file (see ``yt_dlp/plugins.py``):
 
 from __future__ import annotations
 
+import itertools
+
 from yt_dlp.extractor.common import InfoExtractor
 from yt_dlp.utils import ExtractorError, int_or_none, remove_end, traverse_obj
 
@@ -100,8 +102,12 @@ class FixtureSiteIE(_FixtureSiteBaseIE):
         # yt-dlp's SponsorBlock post-processor serves YouTube videos only: a video the fixture has
         # segments for says it is one (yt-dlp keeps an extractor_key the extractor sets).
         youtube = {"extractor_key": "Youtube"} if meta.get("sponsorblock") else {}
+        # ``--extractor-args fixturesite:echo=A,B`` comes back in the info (and so in video.info.json):
+        # proof that the arguments a channel was given reached the YoutubeDL that downloaded it.
+        echo = self._configuration_arg("echo", casesense=True)
         return {
             **youtube,
+            **({"fixture_echo": echo} if echo else {}),
             "id": video_id,
             "title": meta["title"],
             "description": meta.get("description"),
@@ -142,7 +148,17 @@ class FixtureSiteTabIE(_FixtureSiteBaseIE):
     _VALID_URL = rf"{_BASE}/{_CHANNEL}/(?P<tab>[^/?#]+){_END}"
 
     def _entries(self, base: str, channel_id: str, tab: str):
-        """Yield entries page by page; a page is fetched only when the consumer needs it."""
+        """Yield entries page by page; a page is fetched only when the consumer needs it.
+
+        ``--extractor-args fixturesitetab:limit=N`` lists only the first N (a listing got its arguments).
+        """
+        limit = int_or_none(self._configuration_arg("limit", [None])[0])
+        if limit is not None:
+            yield from itertools.islice(self._all_entries(base, channel_id, tab), limit)
+            return
+        yield from self._all_entries(base, channel_id, tab)
+
+    def _all_entries(self, base: str, channel_id: str, tab: str):
         page = 1
         while page:
             data = self._download_json(
