@@ -83,7 +83,7 @@ def kind_refused(st: os.stat_result, accounted: Collection[Inode] = ()) -> str:
     return ""
 
 
-def check_inside(root: Path, text: str | Path) -> Path:
+def check_inside(root: Path, text: str | Path, label: str = "the folder") -> Path:
     """``text`` (absolute, or relative to ``root``) as a path under ``root`` through no link; Refused otherwise.
 
     ``..`` is resolved by name (there is no link to make that differ from the
@@ -94,7 +94,7 @@ def check_inside(root: Path, text: str | Path) -> Path:
     given = Path(text)
     path = Path(os.path.normpath(given if given.is_absolute() else root / given))
     if path != root and not path.is_relative_to(root):
-        raise Refused(text, f"not under the import folder {root}")
+        raise Refused(text, f"not under {label} {root}")
     current = root
     for part in path.relative_to(root).parts:
         current = current / part

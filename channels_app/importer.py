@@ -48,7 +48,7 @@ def check_path(text: str, root: Path | None = None) -> Path:
     """A path under the import root (YTARCHIVE_IMPORT_ROOT) through no link; UserError otherwise."""
     root = root or import_root()
     try:
-        return confined.check_inside(root, text)
+        return confined.check_inside(root, text, "the import folder")
     except confined.Refused as exc:
         raise UserError(f"{text} is refused: {exc.reason} (YTARCHIVE_IMPORT_ROOT is {root}).") from exc
 
