@@ -141,7 +141,8 @@ def open_checked(path: Path, root: Path, inode: Inode | None = None,
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
         st = _lstat(path)
-        raise Refused(path, kind_refused(st) if st else "cannot be opened") from exc
+        reason = kind_refused(st) if st else "does not exist"
+        raise Refused(path, reason or f"cannot be opened ({exc.strerror})") from exc
     try:
         st = os.fstat(fd)
         reason = kind_refused(st, accounted)
