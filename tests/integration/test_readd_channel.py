@@ -3,13 +3,16 @@ archived video is playable with its file, size and dates, the podcast feed lists
 and the site's media is not requested a second time."""
 from __future__ import annotations
 
+import dataclasses
 import xml.etree.ElementTree as ET
 
 import pytest
 import requests
 
+from archiver.download import archive_video
 from tests.conftest import ADMIN
 from tests.harness import wait_for
+from tests.integration.test_download_guarantees import message
 from tests.integration.test_faults import add_fresh
 
 pytestmark = pytest.mark.integration
@@ -17,6 +20,19 @@ pytestmark = pytest.mark.integration
 
 def media_requests(site) -> int:
     return sum(n for path, n in site.request_counts().items() if path.startswith("/media/"))
+
+
+def test_a_worker_that_finds_the_folder_reports_what_it_holds(fixture_site, fixture_media, redis_client, tmp_path):
+    """The worker's half, with no database: the "already archived" outcome carries the download's facts."""
+    first = archive_video(message(fixture_site, "vid-main-01"), tmp_path, redis_client, lease_seconds=10)
+    fixture_site.reset()
+    again = archive_video(message(fixture_site, "vid-main-01"), tmp_path, redis_client, lease_seconds=10)
+    assert again.already and fixture_site.request_counts() == {}
+    same = ("video_file", "size_bytes", "subtitles", "title", "upload_date", "duration", "format_id", "height",
+            "disk_bytes")
+    assert {f: getattr(again, f) for f in same} == {f: getattr(first, f) for f in same}
+    assert first.video_file and first.size_bytes and first.upload_date
+    assert dataclasses.replace(again, already=False, seconds=first.seconds) == first
 
 
 def web_session(base_url: str) -> requests.Session:
