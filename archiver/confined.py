@@ -102,6 +102,8 @@ def check_inside(root: Path, text: str | Path, label: str = "the folder") -> Pat
             st = os.lstat(current)
         except (FileNotFoundError, NotADirectoryError):
             raise Refused(text, f"does not exist under {root}") from None
+        except (OSError, ValueError) as exc:  # a NUL byte, a name too long
+            raise Refused(text, f"is not a usable path ({getattr(exc, 'strerror', None) or exc})") from None
         reason = kind_refused(st)
         if not reason and current != path and not stat.S_ISDIR(st.st_mode):
             reason = "not a folder"

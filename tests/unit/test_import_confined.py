@@ -118,3 +118,9 @@ def test_a_file_swapped_after_the_walk_is_not_read(env, tmp_path):
     with pytest.raises(confined.Refused, match="changed while it was being read"):
         confined.link_file(other, folder.parent, tmp_path / "link", scan.files[other])
     assert not (tmp_path / "copy").exists() and not (tmp_path / "link").exists()
+
+
+def test_unusable_paths_are_a_clear_refusal(env):
+    for text in ("dl/\x00x", "dl/" + "x" * 5000):
+        with pytest.raises(UserError, match=r"not a usable path|does not exist"):
+            importer.check_path(text)
