@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import hashlib
 import http.cookiejar
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from archiver import confined
 from archiver.errors import UserError
 from archiver.ids import require_safe_id
+
+log = logging.getLogger(__name__)
 
 MAX_BYTES = 1_000_000
 REDIS_TTL = 2 * 86400  # seconds a handed-over copy stays in Redis; every queueing renews it
@@ -69,13 +73,17 @@ def path_for(root: Path, channel_id: str = GLOBAL) -> Path:
 
 
 def is_set(root: Path, channel_id: str = GLOBAL) -> bool:
-    return path_for(root, channel_id).is_file()
+    return _read(root, path_for(root, channel_id)) is not None
 
 
 def store(root: Path, channel_id: str, text: str) -> None:
     """Keep ``text`` (already ``check``-ed) for the channel, replacing what was there, in one step."""
     path = path_for(root, channel_id)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:  # never written through a link put in place of the folder
+        confined.check_inside(Path(root).parent, path.parent, "DATA_DIR")
+    except confined.Refused as exc:
+        raise UserError(f"The cookies folder is refused: {exc.reason}.") from exc
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cookies-", suffix=".tmp")  # mode 0600
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -97,11 +105,21 @@ def remove(root: Path, channel_id: str = GLOBAL) -> bool:
 def effective_text(root: Path, channel_id: str) -> str | None:
     """The cookies a channel's downloads use: its own, else the global ones, else None."""
     for path in (path_for(root, channel_id), path_for(root, GLOBAL)):
-        try:
-            return path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            continue
+        text = _read(root, path)
+        if text is not None:
+            return text
     return None
+
+
+def _read(root: Path, path: Path) -> str | None:
+    """A kept cookies file's text, read through no link (archiver.confined); None if there is none or it is refused."""
+    if not os.path.lexists(path):
+        return None
+    try:
+        return confined.read_bytes(path, Path(root).resolve(), MAX_BYTES).decode("utf-8", "replace")
+    except confined.Refused as exc:
+        log.warning("cookies file refused, not used: %s: %s", path, exc.reason)
+        return None
 
 
 def hand_over(r, text: str) -> str:

@@ -20,7 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from archiver import cookies, fixity, frames, log_context, nfo, state, tree, ytdlp
+from archiver import archived_folder, cookies, fixity, frames, log_context, nfo, state, tree, ytdlp
 from archiver.ids import require_safe_id
 from archiver.messages import DownloadReport, DownloadRequest
 from archiver.statuses import FailureKind, OutcomeStatus, VideoStatus
@@ -163,7 +163,7 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
         return Outcome(Result.CANCELLED)
     if final_dir.is_dir():
         log.info("%salready archived, nothing to do", context)
-        return Outcome(Result.ARCHIVED, already=True, disk_bytes=tree.disk_usage(final_dir))
+        return Outcome(Result.ARCHIVED, already=True, **archived_folder.facts(final_dir))
     token = uuid.uuid4().hex
     if not state.acquire_lock(r, channel_id, video_id, token, lease_seconds):
         log.info("%sanother worker holds it", context)

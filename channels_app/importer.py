@@ -12,17 +12,22 @@ A video already archived is never touched. An interruption leaves the
 originals and every finished video as they were (a half-built temp folder is
 swept like a dead download's). ``dry_run`` says what would happen and changes
 nothing.
+
+The folder is read through ``archiver.confined``: symbolic links (to files or
+folders), pipes, sockets, device files and files with a second name elsewhere
+are never read, and each is named in the result's ``refused`` list.
 """
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 
-from archiver import adopt, fixity, frames, nfo, tree, ytdlp
+from archiver import adopt, confined, fixity, frames, nfo, tree, ytdlp
 from archiver.errors import UserError
 from archiver.ids import safe_id
 from archiver.statuses import FailureKind, VideoStatus
@@ -35,16 +40,17 @@ log = logging.getLogger(__name__)
 MODES = ("link", "copy", "move")
 
 
+def import_root() -> Path:
+    return Path(settings.YTARCHIVE["IMPORT_ROOT"]).resolve()
+
+
 def check_path(text: str, root: Path | None = None) -> Path:
-    """A path under the import root (YTARCHIVE_IMPORT_ROOT); UserError otherwise. Never a way out of it."""
-    root = (root or settings.YTARCHIVE["IMPORT_ROOT"]).resolve()
-    path = Path(text)
-    path = (path if path.is_absolute() else root / path).resolve()
-    if not path.is_relative_to(root):
-        raise UserError(f"{text} is not under the import folder {root} (YTARCHIVE_IMPORT_ROOT).")
-    if not path.exists():
-        raise UserError(f"{text} does not exist under {root}.")
-    return path
+    """A path under the import root (YTARCHIVE_IMPORT_ROOT) through no link; UserError otherwise."""
+    root = root or import_root()
+    try:
+        return confined.check_inside(root, text, "the import folder")
+    except confined.Refused as exc:
+        raise UserError(f"{text} is refused: {exc.reason} (YTARCHIVE_IMPORT_ROOT is {root}).") from exc
 
 
 def _belongs(info: dict, channel: Channel) -> bool:
@@ -55,13 +61,19 @@ def _belongs(info: dict, channel: Channel) -> bool:
 
 
 def import_folder(channel: Channel, folder: Path, mode: str = "link", dry_run: bool = False,
-                  download_archive: Path | None = None) -> dict:
-    """Adopt what ``folder`` holds of the channel; ``{"adopted": [...], "skipped": [{video_id, reason}], "notes"}``."""
+                  download_archive: Path | None = None, root: Path | None = None) -> dict:
+    """Adopt what ``folder`` (under ``root``: the import root by default) holds of the channel.
+
+    ``{"adopted": [...], "skipped": [{video_id, reason}], "refused": [{path, reason}], "notes": [...]}``.
+    """
     if mode not in MODES:
         raise UserError(f"mode must be one of: {', '.join(MODES)}")
-    found, notes = adopt.find_videos(folder)
+    root = Path(root).resolve() if root else import_root()
+    accounted = _archive_inodes(channel)
+    scan = confined.scan(folder, root, accounted)
+    found, notes = adopt.find_videos(scan, accounted)
     if download_archive is not None:
-        found, more = _from_download_archive(channel, folder, download_archive, found)
+        found, more = _from_download_archive(channel, scan, download_archive, found)
         notes += more
     adopted, skipped = [], []
     for item in found:
@@ -75,12 +87,26 @@ def import_folder(channel: Channel, folder: Path, mode: str = "link", dry_run: b
                             "files": [p.name for p in item.files()]})
             continue
         try:
-            adopted.append(_adopt_one(channel, item, video_id, mode))
+            adopted.append(_adopt_one(channel, item, video_id, mode, root))
         except adopt.AdoptError as exc:
             skipped.append({"video_id": video_id, "reason": str(exc)})
-    log.info("import channel=%s from %s mode=%s dry_run=%s: %s adopted, %s skipped", channel.id, folder, mode,
-             dry_run, len(adopted), len(skipped))
-    return {"adopted": adopted, "skipped": skipped, "notes": notes, "dry_run": dry_run, "mode": mode}
+    for refusal in scan.refused:
+        log.warning("import channel=%s: refused %s: %s", channel.id, refusal["path"], refusal["reason"])
+    log.info("import channel=%s from %s mode=%s dry_run=%s: %s adopted, %s skipped, %s refused", channel.id, folder,
+             mode, dry_run, len(adopted), len(skipped), len(scan.refused))
+    return {"adopted": adopted, "skipped": skipped, "refused": scan.refused, "notes": notes, "dry_run": dry_run,
+            "mode": mode}
+
+
+def _archive_inodes(channel: Channel) -> set[confined.Inode]:
+    """The inodes of the channel's files in the archive (temp folders too): a file in the import folder
+    that shares one was linked there by an earlier import, and its second name is ours."""
+    inodes = set()
+    for dirpath, _dirs, files in os.walk(tree.videos_dir(settings.ARCHIVE_ROOT, channel.id), followlinks=False):
+        for name in files:
+            st = os.lstat(os.path.join(dirpath, name))
+            inodes.add((st.st_dev, st.st_ino))
+    return inodes
 
 
 def _refusal(channel: Channel, item: adopt.Found, video_id: str) -> str:
@@ -91,15 +117,18 @@ def _refusal(channel: Channel, item: adopt.Found, video_id: str) -> str:
     return ""
 
 
-def _adopt_one(channel: Channel, item: adopt.Found, video_id: str, mode: str) -> dict:
+def _adopt_one(channel: Channel, item: adopt.Found, video_id: str, mode: str, source_root: Path) -> dict:
     root = settings.ARCHIVE_ROOT
     temp = tree.make_temp_video_dir(root, channel.id, video_id)
     try:
-        media_name = adopt.link_into(item, temp, copy=mode == "copy")
+        media_name = adopt.link_into(item, temp, source_root, copy=mode == "copy")
         thumbnail = temp / tree.THUMBNAIL_FILE
-        if not thumbnail.exists():  # a WebP/PNG one converted, or a frame of the video
-            frames.thumbnail_from_video(item.thumbnail or temp / media_name, thumbnail,
-                                        0 if item.thumbnail else item.info.get("duration"))
+        if not thumbnail.exists():  # a WebP/PNG one converted (from its copy in temp), or a frame of the video
+            source = next(temp.glob(adopt.SOURCE_THUMBNAIL + ".*"), None)
+            frames.thumbnail_from_video(source or temp / media_name, thumbnail,
+                                        0 if source else item.info.get("duration"))
+            if source is not None:
+                source.unlink()
         if channel_profile(channel).write_nfo:
             (temp / tree.NFO_FILE).write_text(nfo.video_nfo(item.info), encoding="utf-8")
         fixity.write_manifest(temp)
@@ -127,20 +156,28 @@ def _adopt_one(channel: Channel, item: adopt.Found, video_id: str, mode: str) ->
     tallies.add_storage(tree.disk_usage(final))
     if mode == "move":  # the video is safe in the archive and the catalog: now the originals may go
         for path in item.files():
-            path.unlink(missing_ok=True)
+            st = os.lstat(path) if os.path.lexists(path) else None
+            if st is not None and (st.st_dev, st.st_ino) == item.inodes.get(path):  # only a name of what we linked
+                path.unlink()
     return {"video_id": video_id, "title": str(info.get("title") or ""), "files": [p.name for p in item.files()]}
 
 
-def _from_download_archive(channel: Channel, folder: Path, archive_file: Path,
+def _from_download_archive(channel: Channel, scan: confined.Scan, archive_file: Path,
                            found: list[adopt.Found]) -> tuple[list[adopt.Found], list[str]]:
     """The videos a ``--download-archive`` file names: their info.json if found, else their page's metadata."""
-    wanted = [vid for _extractor, vid in adopt.read_download_archive(archive_file)]
+    # Under the root (the API checked it is), or beside it: a file the operator named to manage.py.
+    own_root = scan.root if archive_file.is_relative_to(scan.root) else archive_file.parent.resolve()
+    try:
+        entries = adopt.read_download_archive(archive_file, own_root)
+    except confined.Refused as exc:
+        raise UserError(f"{archive_file} is refused: {exc.reason}") from exc
+    wanted = [vid for _extractor, vid in entries]
     by_id = {item.video_id: item for item in found}
     missing = [vid for vid in wanted if vid not in by_id]
     notes = []
     urls = _listing_urls(channel) if missing else {}
     for vid in missing:
-        media = adopt.find_by_id(folder, vid)
+        media = adopt.find_by_id(scan, vid)
         if media is None:
             notes.append(f"{vid}: in the download archive, but no file named with [{vid}] was found")
             continue
@@ -153,10 +190,12 @@ def _from_download_archive(channel: Channel, folder: Path, archive_file: Path,
             notes.append(f"{vid}: its metadata could not be read: {str(exc)[:200]}")
             continue
         base = media.name[: -len(media.suffix)]
-        siblings = {p.name: p for p in media.parent.iterdir() if p.name.startswith(base + ".")}
+        siblings = adopt.siblings_of(scan, media)
         thumb = next((siblings[f"{base}.{e}"] for e in adopt.THUMB_EXTS if f"{base}.{e}" in siblings), None)
-        by_id[vid] = adopt.Found(video_id=vid, info=info, media=media, thumbnail=thumb,
-                                 subtitles={n[len(base) + 1:-4]: p for n, p in siblings.items() if n.endswith(".vtt")})
+        item = adopt.Found(video_id=vid, info=info, media=media, thumbnail=thumb,
+                           subtitles={n[len(base) + 1:-4]: p for n, p in siblings.items() if n.endswith(".vtt")})
+        item.inodes = {p: scan.files[p] for p in item.files()}
+        by_id[vid] = item
     return [by_id[vid] for vid in wanted if vid in by_id], notes
 
 

@@ -294,12 +294,3 @@ def persistent_secret(name: str, data_dir: Path) -> str:
         os.unlink(tmp)
     return value
 
-
-def env_http_url(name: str) -> str:
-    """An optional http(s) URL with a host (empty: not set)."""
-    from urllib.parse import urlsplit
-
-    value = env_str(name, "").strip()
-    if value and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).hostname):
-        raise ImproperlyConfigured(f"{name}={value!r} must be an http:// or https:// URL")
-    return value

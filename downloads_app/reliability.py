@@ -18,7 +18,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from archiver import state, tree
+from archiver import archived_folder, state, tree
 from archiver.messages import DownloadReport, MessageError
 from archiver.statuses import ACTIVE_SYNC, OutcomeStatus, VideoStatus
 from channels_app import progress, schedules
@@ -56,8 +56,10 @@ def requeue_expired_leases() -> int:
             continue
         if tree.is_archived(settings.ARCHIVE_ROOT, channel_id, video_id):
             # The worker died after publishing the folder but before reporting it.
+            folder = tree.video_dir(settings.ARCHIVE_ROOT, channel_id, video_id)
             record_outcome(DownloadReport(video_pk=video.pk, channel_id=channel_id, video_id=video_id,
-                                          attempt=video.attempts + 1, status=OutcomeStatus.ARCHIVED))
+                                          attempt=video.attempts + 1, status=OutcomeStatus.ARCHIVED,
+                                          **archived_folder.facts(folder)))
             continue
         if video.status == VideoStatus.QUEUED:
             log.info("lease expired: requeue channel=%s video=%s", channel_id, video_id)

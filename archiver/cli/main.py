@@ -366,11 +366,15 @@ def cmd_import(args, client: Client) -> int:
         raise CliError(f"import failed: {job['error']}")
     result = job["result"]
     verb = "would adopt" if args.dry_run else "adopted"
-    _out(f"{job['channel']}: {verb} {len(result['adopted'])} video(s) ({mode}), skipped {len(result['skipped'])}")
+    refused = result.get("refused", [])
+    _out(f"{job['channel']}: {verb} {len(result['adopted'])} video(s) ({mode}), skipped {len(result['skipped'])}"
+         + (f", refused {len(refused)} path(s)" if refused else ""))
     for item in result["adopted"]:
         _out(f"  {verb}: {item['video_id']}  {item['title'][:60]}")
     for item in result["skipped"]:
         _out(f"  skipped: {item['video_id']}: {item['reason']}")
+    for item in refused:
+        _out(f"  refused: {item['path']}: {item['reason']}")
     for note in result["notes"]:
         _out(f"  note: {note}")
     return 0

@@ -91,3 +91,26 @@ def test_bad_imports_are_refused_with_a_reason(logged_in, api):
     assert "not under the import folder" in cli(logged_in, "import", "../../etc", "--channel", "x",
                                                 expect=1).stderr
     assert "does not exist" in cli(logged_in, "import", "nothing-here", "--channel", "x", expect=1).stderr
+
+
+@pytest.mark.parametrize("mode", ["link", "copy"])
+def test_a_symlink_to_the_secret_key_is_refused_and_named(api, stack_env, fixture_site, archive_root, logged_in,
+                                                          mode):
+    """Issue 22: the finding as reported, through the CLI and the running stack."""
+    fixture_site.slow_rate = 10 * 1024 * 1024
+    cid = add_fresh(api, f"{fixture_site.base_url}/@fixtureslow")["id"]
+    source = ytdlp_folder(f"{fixture_site.base_url}/channel/chan-slow/videos", RUN_DIR / "imports" / f"evil-{mode}",
+                          "--write-info-json", "--playlist-items", "1")
+    media = next(p for p in source.iterdir() if p.suffix == ".mp4")
+    vid = media.name.rsplit("[", 1)[1].split("]")[0]
+    media.unlink()
+    secret = Path(stack_env["DATA_DIR"]) / ".django_secret_key"
+    media.symlink_to(secret)
+    flag = [] if mode == "link" else ["--copy"]
+    done = cli(logged_in, "import", f"evil-{mode}", "--channel", cid, *flag).stdout
+    assert "adopted 0 video(s)" in done and "refused 1 path(s)" in done, done
+    assert f"refused: evil-{mode}/{media.name}: a symbolic link (links are never followed)" in done
+    assert not (archive_root / cid / "videos" / vid).exists()
+    assert all(v["status"] != "archived" for v in api.videos(cid))
+    key = secret.read_bytes()
+    assert not any(key in p.read_bytes() for p in archive_root.rglob("*") if p.is_file() and not p.is_symlink())

@@ -27,16 +27,16 @@ def test_an_interrupted_import_loses_nothing_and_resumes(source, settings, tmp_p
     before = snapshot(source)
     real, calls = adopt.link_into, []
 
-    def dies_on_the_second(item, temp_dir, copy=False):
+    def dies_on_the_second(item, temp_dir, root, copy=False):
         calls.append(item.video_id)
         if len(calls) == 2:
             (temp_dir / "video.mp4").write_bytes(b"half")  # as far as it got
             raise KeyboardInterrupt  # the process is stopped here
-        return real(item, temp_dir, copy)
+        return real(item, temp_dir, root, copy)
 
     monkeypatch.setattr(adopt, "link_into", dies_on_the_second)
     with pytest.raises(KeyboardInterrupt):
-        importer.import_folder(channel, source, mode="move")
+        importer.import_folder(channel, source, mode="move", root=source)
     # --move removes a video's originals only once that video is safe: the first one's are gone, the rest stay.
     assert snapshot(source) == {name: data for name, data in before.items() if f"[{calls[0]}]" not in name}
     videos_dir = tree.videos_dir(settings.ARCHIVE_ROOT, channel.id)
@@ -45,12 +45,13 @@ def test_an_interrupted_import_loses_nothing_and_resumes(source, settings, tmp_p
     assert list(Video.objects.values_list("video_id", flat=True)) == [calls[0]]
 
     monkeypatch.setattr(adopt, "link_into", real)
-    result = importer.import_folder(channel, source, mode="link")
+    result = importer.import_folder(channel, source, mode="link", root=source)
     assert sorted(v["video_id"] for v in result["adopted"]) == sorted(set(before_ids(before)) - {calls[0]})
     assert result["skipped"] == []
     assert Video.objects.filter(status="archived").count() == 3
-    again = importer.import_folder(channel, source)  # nothing twice
+    again = importer.import_folder(channel, source, root=source)  # nothing twice
     assert not again["adopted"] and {s["reason"] for s in again["skipped"]} == {"already archived"}
+    assert again["refused"] == []  # the originals' second names are the archive's own copies
 
 
 def before_ids(files: dict[str, bytes]) -> list[str]:
@@ -64,10 +65,10 @@ def test_a_file_on_another_filesystem_is_named_not_copied(source, settings, monk
     settings.ARCHIVE_ROOT = source.parent / "archive-x"
     channel = Channel.objects.create(id="c-x", url="http://127.0.0.1/channel/chan-slow", raw_id="chan-slow")
 
-    def cross_device(src, dst):
+    def cross_device(src, dst, **kwargs):
         raise OSError(errno.EXDEV, "Invalid cross-device link")
 
     monkeypatch.setattr(os, "link", cross_device)
-    result = importer.import_folder(channel, source)
+    result = importer.import_folder(channel, source, root=source)
     assert not result["adopted"] and all("--copy" in s["reason"] for s in result["skipped"])
     assert tree.find_partial_files(settings.ARCHIVE_ROOT) == []

@@ -1,6 +1,12 @@
-"""``manage.py import_archive PATH --channel URL``: ``ytarchive import`` run on the server itself, path unrestricted."""
+"""``manage.py import_archive PATH --channel URL``: ``ytarchive import`` run on the server itself, any folder.
+
+PATH need not lie under YTARCHIVE_IMPORT_ROOT (whoever runs manage.py can read the server anyway), but
+it is its own root: inside it, links, pipes, devices and shared hard links are refused and named,
+exactly as for the API (archiver.confined).
+"""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -26,13 +32,16 @@ class Command(BaseCommand):
             raise CommandError(f"{folder} is not a folder")
         try:
             channel = services.channel_for(options["channel"])
-            archive = Path(options["download_archive"]).resolve() if options["download_archive"] else None
-            result = import_folder(channel, folder, options["mode"], options["dry_run"], archive)
+            archive = Path(os.path.abspath(options["download_archive"])) if options["download_archive"] else None
+            result = import_folder(channel, folder, options["mode"], options["dry_run"], archive, root=folder)
         except UserError as exc:
             raise CommandError(str(exc)) from exc
         verb = "would adopt" if options["dry_run"] else "adopted"
-        self.stdout.write(f"{channel.id}: {verb} {len(result['adopted'])}, skipped {len(result['skipped'])}")
+        self.stdout.write(f"{channel.id}: {verb} {len(result['adopted'])}, skipped {len(result['skipped'])}, "
+                          f"refused {len(result['refused'])}")
         for item in result["skipped"]:
             self.stdout.write(f"  skipped: {item['video_id']}: {item['reason']}")
+        for item in result["refused"]:
+            self.stdout.write(f"  refused: {item['path']}: {item['reason']}")
         for note in result["notes"]:
             self.stdout.write(f"  note: {note}")
