@@ -19,10 +19,23 @@ REDIS_PORT = free_port()
 # redis-server still runs, for the tests' own checks), so every Redis call the app makes really fails.
 REDIS_DOWN = os.environ.get("YTARCHIVE_TEST_REDIS") == "down"
 APP_REDIS_PORT = REDIS_PORT
-if REDIS_DOWN:  # a port held bound but never listening, for the whole run: connections to it are refused
-    _CLOSED = socket.socket()
-    _CLOSED.bind(("127.0.0.1", 0))
-    APP_REDIS_PORT = _CLOSED.getsockname()[1]
+
+def _closed_port() -> tuple[socket.socket, int]:
+    """A port held bound but never listening, for the whole run: connections to it are refused. Linux may
+    hand out a port another process listens on (a parent run's redis-server): such a port is passed over."""
+    while True:
+        held = socket.socket()
+        held.bind(("127.0.0.1", 0))
+        port = held.getsockname()[1]
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        except OSError:
+            return held, port
+        held.close()
+
+
+if REDIS_DOWN:
+    _CLOSED, APP_REDIS_PORT = _closed_port()
 os.environ.update({
     "DATA_DIR": str(RUN_DIR / "data"),
     "ARCHIVE_ROOT": str(RUN_DIR / "archive"),

@@ -25,7 +25,10 @@ outage_only = pytest.mark.skipif(not env_setup.REDIS_DOWN, reason="runs in the c
 
 @pytest.mark.skipif(env_setup.REDIS_DOWN, reason="the parent test")
 def test_with_redis_down_nothing_answers_500():
-    env = {**os.environ, "YTARCHIVE_TEST_REDIS": "down"}
+    # Without this run's DJANGO_SETTINGS_MODULE, pytest-django would load the settings before the child's
+    # tests/env_setup.py runs, with this run's (reachable) REDIS_URL.
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "REDIS_URL")}
+    env["YTARCHIVE_TEST_REDIS"] = "down"
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "not nothing_answers",
                           "tests/unit/test_redis_outage.py", "tests/unit/test_api_fuzz.py"],
                          cwd=REPO, env=env, capture_output=True, text=True, timeout=1800)
