@@ -20,7 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from archiver import archived_folder, cookies, fixity, frames, log_context, nfo, state, tree, ytdlp
+from archiver import archived_folder, cookies, fixity, frames, log_context, nfo, state, tree, upstream_text, ytdlp
 from archiver.ids import require_safe_id
 from archiver.messages import DownloadReport, DownloadRequest
 from archiver.statuses import FailureKind, OutcomeStatus, VideoStatus
@@ -194,7 +194,7 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
                 on_progress=_progress_publisher(r, channel_id, video_id, lambda: should_stop() or keeper.lost),
                 context=context,
             )
-        _complete_folder(temp_dir, result, request.options.write_nfo)
+        _complete_folder(temp_dir, result, request)
         if not tree.publish_video_dir(temp_dir, final_dir):
             log.info("%sfinished by another worker first; kept theirs", context)
         temp_dir = None
@@ -236,20 +236,40 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
             log.info("%scould not release lock: %s", context, exc)
 
 
-def _complete_folder(temp_dir: Path, result: ytdlp.DownloadResult, write_nfo: bool) -> None:
+def _complete_folder(temp_dir: Path, result: ytdlp.DownloadResult, request: DownloadRequest) -> None:
     """What every video folder holds besides yt-dlp's files, made before it is published:
-    a thumbnail (a frame of the video when the site had none), for media servers video.nfo,
-    and last checksums.sha256 over the rest (archiver.fixity)."""
+    the listing's title and description in video.info.json when the page had none, a thumbnail (a frame
+    of the video when the site had none), for media servers video.nfo, and last checksums.sha256
+    over the rest (archiver.fixity)."""
+    title = upstream_text.best_title(request.title, result.title)
+    _fill_info(temp_dir / tree.INFO_FILE, title if title != result.title else "", request.description)
     thumbnail = temp_dir / tree.THUMBNAIL_FILE
     if not thumbnail.exists():
         frames.thumbnail_from_video(temp_dir / result.video_file, thumbnail, result.duration)
-    if write_nfo:
+    if request.options.write_nfo:
         try:
             info = json.loads((temp_dir / tree.INFO_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            info = {"title": result.title, "upload_date": result.upload_date, "duration": result.duration}
+            info = {"title": title, "description": request.description, "upload_date": result.upload_date,
+                    "duration": result.duration}
         (temp_dir / tree.NFO_FILE).write_text(nfo.video_nfo(info), encoding="utf-8")
     fixity.write_manifest(temp_dir)
+
+
+def _fill_info(path: Path, title: str, description: str) -> None:
+    """yt-dlp's info with the listing's ``title`` (when given: its own was the media file's name) and
+    ``description`` (when it has none); the folder is still private, so it is rewritten in place."""
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if not (title or (description and not info.get("description"))):
+        return
+    if title:
+        info["title"] = info["fulltitle"] = title
+    if description and not info.get("description"):
+        info["description"] = description
+    path.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
 
 
 _SIDE_FILES = (".vtt", ".srt", ".ass", ".ttml", ".srv1", ".srv2", ".srv3", ".json3", ".lrc",

@@ -101,6 +101,10 @@ class DownloadRequest:
     url: str
     attempt: int  # 1 for the first try; the control side counts
     options: DownloadOptions
+    # The listing's title and description: written into video.info.json and video.nfo when the page has
+    # none of its own (a bare media file has neither).
+    title: str = ""
+    description: str = ""
 
     @classmethod
     def from_dict(cls, data) -> DownloadRequest:

@@ -4,18 +4,20 @@ A channel is a show (``{channel}/tvshow.nfo`` beside ``poster.jpg``), each video
 an episode (``videos/{video}/video.nfo`` beside ``video.*``, ``thumbnail.jpg``).
 Built from the video's own ``video.info.json`` (yt-dlp's), so the same function
 serves a fresh download and a backfill of videos archived before. Pure: text in,
-text out; the XML is made by the standard library, so any title is escaped.
+text out; the XML is made by the standard library, so any title is escaped, and characters XML 1.0
+cannot carry are dropped (archiver.upstream_text).
 """
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
 from archiver import tree
+from archiver.upstream_text import xml_text
 
 
 def _text(parent: ET.Element, tag: str, value) -> None:
     if value not in (None, ""):
-        ET.SubElement(parent, tag).text = str(value)
+        ET.SubElement(parent, tag).text = xml_text(str(value))
 
 
 def _aired(upload_date) -> str:

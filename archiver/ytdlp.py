@@ -34,7 +34,7 @@ import yt_dlp
 from yt_dlp.networking.impersonate import ImpersonateTarget
 from yt_dlp.utils import DateRange, DownloadError, ExtractorError, YoutubeDLError, unsmuggle_url
 
-from archiver import extractor_args, failure_reasons, netguard, tree
+from archiver import extractor_args, failure_reasons, netguard, tree, upstream_text
 from archiver.download_profile import Profile, published_too_early, sponsorblock_postprocessors, ytdlp_format
 from archiver.errors import UserError
 from archiver.ids import channel_key, is_safe_id, safe_id
@@ -171,6 +171,7 @@ class Entry:
     duration: float | None = None
     upload_date: str | None = None
     view_count: int | None = None
+    description: str = ""  # what the listing says (a feed's item does); kept when the video is first listed
 
 
 @dataclass(frozen=True)
@@ -479,6 +480,7 @@ def _to_entry(item) -> Entry | None:
         duration=float(duration) if isinstance(duration, (int, float)) else None,
         upload_date=str(item["upload_date"]) if item.get("upload_date") else None,
         view_count=item["view_count"] if isinstance(item.get("view_count"), int) else None,
+        description=str(item.get("description") or ""),
     )
 
 
@@ -578,7 +580,7 @@ def download(
     if published_too_early(info.get("upload_date"), opts.profile):  # yt-dlp's daterange kept it off disk
         raise Skipped(f"published {info['upload_date']}, before the channel's cutoff "
                       f"{opts.profile.published_after}", str(info["upload_date"]))
-    return _lay_out(Path(temp_dir), info)
+    return _lay_out(Path(temp_dir), info, url)
 
 
 def _download_params(opts: Options, logger: _Logger, progress: _ProgressSlot) -> dict:
@@ -621,8 +623,9 @@ def _download_params(opts: Options, logger: _Logger, progress: _ProgressSlot) ->
     }
 
 
-def _lay_out(temp_dir: Path, info: dict) -> DownloadResult:
-    """Rename yt-dlp's outputs to the archive's names inside the (still private) temp folder."""
+def _lay_out(temp_dir: Path, info: dict, url: str) -> DownloadResult:
+    """Rename yt-dlp's outputs to the archive's names inside the (still private) temp folder. The title is
+    the page's own, or "" when it has none (a file name is no title: archiver.upstream_text)."""
     stem = tree.VIDEO_FILE_STEM
     subs_dir = temp_dir / tree.SUBTITLES_DIR
     subtitles = []
@@ -648,7 +651,7 @@ def _lay_out(temp_dir: Path, info: dict) -> DownloadResult:
     duration = info.get("duration")
     return DownloadResult(
         video_file=videos[0].name,
-        title=str(info.get("title") or "")[:1000],
+        title=upstream_text.page_title(info, url)[:1000],
         size_bytes=tree.dir_size(temp_dir),
         subtitles=subtitles,
         duration=float(duration) if isinstance(duration, (int, float)) else None,

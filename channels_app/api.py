@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from archiver import download_profile, extractor_args
 from archiver.errors import UserError
-from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS
+from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS, bounded
 from archiver.statuses import VideoStatus
 from channels_app import feeds, notify, services
 from channels_app import progress as live_progress
@@ -40,7 +40,7 @@ class ChannelSerializer(serializers.ModelSerializer):
         help_text="Hours between scheduled syncs.")
     video_count = serializers.IntegerField(read_only=True, required=False)
     archived_count = serializers.IntegerField(read_only=True, required=False)
-    max_height = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=8640,
+    max_height = serializers.IntegerField(required=False, allow_null=True, **bounded("max_height"),
                                           help_text="Highest video height kept; null: the global default.")
     container = serializers.ChoiceField(choices=["", "mp4", "mkv", "webm"], required=False,
                                         help_text="Preferred container; empty: the global default.")
@@ -49,16 +49,16 @@ class ChannelSerializer(serializers.ModelSerializer):
     tabs = serializers.CharField(required=False, allow_blank=True, max_length=40,
                                  help_text="Tabs to archive, comma-separated (videos, shorts, streams); "
                                            "empty: the global default.")
-    sleep_min = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=3600,
+    sleep_min = serializers.FloatField(required=False, allow_null=True, **bounded("sleep_min"),
                                        help_text="Least seconds to wait before each download.")
-    sleep_max = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=3600,
+    sleep_max = serializers.FloatField(required=False, allow_null=True, **bounded("sleep_max"),
                                        help_text="Most seconds to wait before each download.")
-    rate_limit = serializers.IntegerField(required=False, allow_null=True, min_value=0,
+    rate_limit = serializers.IntegerField(required=False, allow_null=True, **bounded("rate_limit"),
                                           help_text="Bytes per second per download; null: the global default.")
-    max_concurrent = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1000,
+    max_concurrent = serializers.IntegerField(required=False, allow_null=True, **bounded("max_concurrent"),
                                               help_text="Most downloads of this channel at once, across all "
                                                         "workers; null: the global default.")
-    newest_n = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+    newest_n = serializers.IntegerField(required=False, allow_null=True, **bounded("newest_n"),
                                         help_text="Only the newest N videos of each tab; null: the global default.")
     skip_keywords = serializers.CharField(required=False, allow_blank=True, max_length=500,
                                           help_text="Comma-separated words; a video whose title has one is not "
@@ -66,7 +66,7 @@ class ChannelSerializer(serializers.ModelSerializer):
     published_after = serializers.DateField(required=False, allow_null=True,
                                             help_text="Only videos published on or after this day (YYYY-MM-DD); "
                                                       "older ones end as skipped. Null: the global default.")
-    sleep_requests = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=600,
+    sleep_requests = serializers.FloatField(required=False, allow_null=True, **bounded("sleep_requests"),
                                             help_text="Seconds between the requests of a listing or a download.")
     sponsorblock_mark = serializers.CharField(
         required=False, allow_blank=True, max_length=200,
@@ -167,14 +167,9 @@ class ChannelSerializer(serializers.ModelSerializer):
                 "extractor_args": obj.extractor_args}
 
     def create(self, validated):
-        channel = services.add_channel(validated["url"], validated.get("sync_interval_hours"),
-                                       validated.get("enabled", True))
-        options = {k: v for k, v in validated.items() if k in OPTION_FIELDS}
-        if options:
-            for name, value in options.items():
-                setattr(channel, name, value)
-            channel.save(update_fields=[*options, "updated_at"])
-        return channel
+        return services.add_channel(validated["url"], validated.get("sync_interval_hours"),
+                                    validated.get("enabled", True),
+                                    {k: v for k, v in validated.items() if k in OPTION_FIELDS})
 
     def update(self, instance, validated):
         if "url" in validated and validated["url"] not in (instance.url, instance.source_url):

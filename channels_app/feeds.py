@@ -24,6 +24,7 @@ from feedgen.feed import FeedGenerator
 
 from archiver import tree
 from archiver.statuses import VideoStatus
+from archiver.upstream_text import xml_text
 from channels_app import media
 from channels_app.models import Channel, Video
 
@@ -67,25 +68,26 @@ def feed(request, channel_id: str) -> HttpResponse:
 
     fg = FeedGenerator()
     fg.load_extension("podcast")
-    fg.title(channel.title or channel.id)
+    fg.title(xml_text(channel.title) or channel.id)
     fg.link(href=request.build_absolute_uri(f"/feeds/{channel.id}.xml?{token}"), rel="self")
     fg.link(href=channel.url, rel="alternate")  # set last: RSS's <link> is the channel's own page
-    fg.description(channel.description or f"Videos of {channel.title or channel.id}, archived by ytarchive.")
+    fg.description(xml_text(channel.description)
+                   or f"Videos of {xml_text(channel.title) or channel.id}, archived by ytarchive.")
     fg.generator("ytarchive")
-    fg.podcast.itunes_author(channel.uploader or channel.title or channel.id)
+    fg.podcast.itunes_author(xml_text(channel.uploader or channel.title) or channel.id)
     if tree.poster_path(settings.ARCHIVE_ROOT, channel.id).is_file():
         poster = request.build_absolute_uri(f"/feeds/{channel.id}/{channel.feed_token}/poster.jpg")
         fg.podcast.itunes_image(poster)
-        fg.image(poster, channel.title or channel.id, channel.url)
+        fg.image(poster, xml_text(channel.title) or channel.id, channel.url)
     videos = (Video.objects.filter(channel=channel, status=VideoStatus.ARCHIVED).exclude(video_file="")
               .order_by("-upload_date", "-archived_at")[:MAX_ITEMS])
     for video in reversed(list(videos)):  # feedgen puts the last added first
         entry = fg.add_entry()
         entry.guid(f"{channel.id}/{video.video_id}", permalink=False)
-        entry.title(video.title or video.video_id)
+        entry.title(xml_text(video.title) or video.video_id)
         if video.url:
             entry.link(href=video.url)
-        entry.description(video.description or _description(video) or video.title or video.video_id)
+        entry.description(xml_text(video.description or _description(video) or video.title) or video.video_id)
         entry.published(_published(video))
         suffix = "." + video.video_file.rsplit(".", 1)[-1]
         kind = _AUDIO.get(suffix) or media.TYPES.get(suffix) or mimetypes.guess_type(video.video_file)[0]
@@ -118,8 +120,9 @@ def opml(request) -> HttpResponse:
     ET.SubElement(head, "dateCreated").text = datetime.now(UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
     body = ET.SubElement(root, "body")
     for channel in Channel.objects.order_by("title", "id"):
-        ET.SubElement(body, "outline", type="rss", text=channel.title or channel.id,
-                      title=channel.title or channel.id, xmlUrl=feed_url(request, channel), htmlUrl=channel.url)
+        name = xml_text(channel.title) or channel.id
+        ET.SubElement(body, "outline", type="rss", text=name, title=name, xmlUrl=feed_url(request, channel),
+                      htmlUrl=channel.url)
     ET.indent(root)
     text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
     response = HttpResponse(text, content_type="text/x-opml; charset=utf-8")

@@ -30,8 +30,10 @@ def listing_options(channel: Channel | None = None) -> ytdlp.Options:
                          extractor_args=channel.extractor_args if channel is not None else "")
 
 
-def add_channel(source_url: str, sync_interval_hours: float | None = None, enabled: bool = True) -> Channel:
-    """Normalise, resolve to a stable id, refuse duplicates, save. UserError/ConflictError say why not."""
+def add_channel(source_url: str, sync_interval_hours: float | None = None, enabled: bool = True,
+                options: dict | None = None) -> Channel:
+    """Normalise, resolve to a stable id, refuse duplicates, save (with its ``options``, in the same insert:
+    a channel is never left half-made). UserError/ConflictError say why not."""
     canonical = urls.normalise(source_url)
     urls.check_public(canonical.url, settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])
     if canonical.channel_id:
@@ -46,16 +48,19 @@ def add_channel(source_url: str, sync_interval_hours: float | None = None, enabl
     )
     if sync_interval_hours is not None:
         channel.sync_interval_hours = sync_interval_hours
+    for name, value in (options or {}).items():
+        setattr(channel, name, value)
     # Files of a channel deleted earlier without its files were counted then; its syncs and
     # downloads count them again as they adopt them, so they leave the total now.
     left_behind = tree.disk_usage(tree.channel_dir(settings.ARCHIVE_ROOT, channel.id))
+    # Redis first: with Redis down, the add fails whole (a 503) rather than leaving a channel behind.
+    state.mark_channel_deleted(state.connect(settings.REDIS_URL), channel.id, deleted=False)
     try:
         with transaction.atomic():
             channel.save(force_insert=True)
             tallies.add_storage(-left_behind)
     except IntegrityError as exc:
         raise ConflictError(f"Channel {probe.key} is already archived.", channel=probe.key) from exc
-    state.mark_channel_deleted(state.connect(settings.REDIS_URL), channel.id, deleted=False)
     log.info("channel added channel=%s url=%s", channel.id, channel.url)
     return channel
 

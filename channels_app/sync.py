@@ -261,7 +261,7 @@ def _upsert(channel: Channel, tab: str, batch: list[ytdlp.Entry]) -> tuple[int, 
                 [
                     Video(channel=channel, video_id=e.video_id, raw_id=e.raw_id[:500], url=e.url[:2000],
                           title=e.title, tab=tab, duration=e.duration, upload_date=e.upload_date or "",
-                          view_count=e.view_count)
+                          view_count=e.view_count, description=e.description)
                     for e in entries
                 ],
                 update_conflicts=True,

@@ -1,7 +1,8 @@
 """One shape for API errors: ``{"detail": "..."}``, never a 500 page.
 
 DRF already answers its own exceptions; this adds the archiver's domain errors
-(``archiver.errors.UserError``) as 400/409 with their message, and folds DRF's
+(``archiver.errors.UserError``) as 400/409 with their message, Redis outages as 503
+(config.outage), and folds DRF's
 field errors (``{"url": ["..."]}``) into the same shape: ``detail`` is one
 readable sentence, and ``errors`` keeps the per-field lists for forms.
 """
@@ -13,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from archiver.errors import ConflictError, UserError
+from config import outage
 
 
 def exception_handler(exc, context):
@@ -20,6 +22,10 @@ def exception_handler(exc, context):
         return Response({"detail": f"The request body is larger than the limit of "
                                    f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes (YTARCHIVE_MAX_REQUEST_BYTES)."},
                         status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if outage.is_outage(exc):
+        outage.note(context["request"], exc)
+        return Response({"detail": outage.DETAIL}, status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                        headers={"Retry-After": str(outage.RETRY_AFTER_SECONDS)})
     if isinstance(exc, ConflictError):
         body = {"detail": str(exc)}
         body.update(exc.extra)

@@ -3,7 +3,7 @@
 A drf-spectacular postprocessing hook: each operation gets the error
 responses any API request can meet (400 bad input or flag, 401 no
 credentials, 403 not allowed or CSRF, 404, 405, 409 conflict, 413 body too
-large, 415 content type, 429 throttled) with the ``Error`` component
+large, 414 URL too long, 415 content type, 429 throttled, 503 Redis unreachable) with the ``Error`` component
 ``{"detail": str, "errors": {field: [str]}}`` unless it documents its own.
 """
 from __future__ import annotations
@@ -25,8 +25,10 @@ CODES = {
     "405": "Method not allowed.",
     "409": "Conflict with the archive's state (already archived, a sync running, nothing to retry).",
     "413": "The request body is over YTARCHIVE_MAX_REQUEST_BYTES.",
+    "414": "The URL (path and query) is over 4096 bytes.",
     "415": "Unsupported content type (send application/json).",
     "429": "Throttled: see the Retry-After header.",
+    "503": "Redis (the queue and live state) cannot be reached: try again after the Retry-After header's seconds.",
 }
 
 

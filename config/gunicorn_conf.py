@@ -1,5 +1,7 @@
 """gunicorn's settings for every deployment (``make run`` and the chart: ``-c python:config.gunicorn_conf``).
 
+Long URLs: see config.url_limit.
+
 /metrics must add up every gunicorn worker, whichever one answers the scrape:
 with PROMETHEUS_MULTIPROC_DIR set, prometheus_client keeps each worker's
 values in files there, and a worker that exits is marked dead so its live
@@ -8,6 +10,10 @@ gauges go away while its counters keep counting in the total.
 from __future__ import annotations
 
 import os
+
+# No request-line limit of gunicorn's own below its 1 MiB bound: config.url_limit answers a URL over 4 KiB
+# with a 414 in the API's JSON shape, where gunicorn's default (4094 bytes) would answer an HTML page.
+limit_request_line = 0
 
 if os.environ.get("LOG_FORMAT") == "json":
     # gunicorn's own error and access lines as JSON too (config.log_format), the access log kept.

@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from archiver.errors import UserError
+from archiver.errors import ConflictError, UserError
 from archiver.failure_reasons import Reason
 from archiver.statuses import STORED_VIDEO_STATUSES, FailureKind, VideoStatus
 from channels_app import fixity_checks, history
@@ -166,6 +166,9 @@ class ChannelRetryFailedView(APIView):
         channel = get_object_or_404(Channel, pk=pk)
         dead_only = flag(request.query_params, "dead_letter")
         count = queueing.retry_failed(channel.id, dead_letter_only=dead_only)
+        if not count:
+            raise ConflictError(f"Channel {channel.id} has no {'dead-letter' if dead_only else 'failed'} videos: "
+                                "nothing to retry.")
         return Response({"requeued": count}, status=status.HTTP_202_ACCEPTED)
 
 

@@ -18,6 +18,7 @@ from archiver import log_context, state
 from archiver.messages import DownloadReport
 from archiver.retry_policy import next_step
 from archiver.statuses import FailureKind, VideoStatus
+from archiver.upstream_text import best_title
 from channels_app import tallies
 from channels_app.models import Video
 from downloads_app.queueing import max_attempts, redis
@@ -84,7 +85,7 @@ def _apply(video: Video, report: DownloadReport, step, now) -> int:
             status=VideoStatus.ARCHIVED, failure_kind=FailureKind.NONE, last_error="", next_attempt_at=None,
             archived_at=now, updated_at=now, attempts=max(video.attempts, report.attempt),
             video_file=report.video_file or video.video_file, size_bytes=report.size_bytes or video.size_bytes,
-            subtitles=list(report.subtitles) or video.subtitles, title=(report.title or video.title)[:1000],
+            subtitles=list(report.subtitles) or video.subtitles, title=best_title(video.title, report.title)[:1000],
             format_id=report.format_id or video.format_id, height=report.height or video.height,
             **_known_facts(video, report),
         )

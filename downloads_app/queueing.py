@@ -43,7 +43,7 @@ def download_request(video: Video) -> DownloadRequest:
     cookie_text = channel_cookies(channel)
     return DownloadRequest(
         video_pk=video.pk, channel_id=video.channel_id, video_id=video.video_id, url=video.url,
-        attempt=video.attempts + 1,
+        attempt=video.attempts + 1, title=video.title, description=video.description,
         options=DownloadOptions(format=conf["FORMAT"], socket_timeout=conf["SOCKET_TIMEOUT"],
                                 http_retries=conf["HTTP_RETRIES"],
                                 rate_limit=channel.rate_limit if channel.rate_limit is not None else conf["RATE_LIMIT"],

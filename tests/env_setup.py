@@ -7,6 +7,7 @@ YTARCHIVE_TEST_DATABASE=postgres, a private PostgreSQL server starts here
 """
 import atexit
 import os
+import socket
 import tempfile
 from pathlib import Path
 
@@ -14,11 +15,32 @@ from tests.harness import free_port
 
 RUN_DIR = Path(tempfile.mkdtemp(prefix="ytarchive-test-"))
 REDIS_PORT = free_port()
+# YTARCHIVE_TEST_REDIS=down: the app's REDIS_URL names a port nothing listens on (the tests' own
+# redis-server still runs, for the tests' own checks), so every Redis call the app makes really fails.
+REDIS_DOWN = os.environ.get("YTARCHIVE_TEST_REDIS") == "down"
+APP_REDIS_PORT = REDIS_PORT
+
+def _closed_port() -> tuple[socket.socket, int]:
+    """A port held bound but never listening, for the whole run: connections to it are refused. Linux may
+    hand out a port another process listens on (a parent run's redis-server): such a port is passed over."""
+    while True:
+        held = socket.socket()
+        held.bind(("127.0.0.1", 0))
+        port = held.getsockname()[1]
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        except OSError:
+            return held, port
+        held.close()
+
+
+if REDIS_DOWN:
+    _CLOSED, APP_REDIS_PORT = _closed_port()
 os.environ.update({
     "DATA_DIR": str(RUN_DIR / "data"),
     "ARCHIVE_ROOT": str(RUN_DIR / "archive"),
     "STATIC_ROOT": str(RUN_DIR / "static"),
-    "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
+    "REDIS_URL": f"redis://127.0.0.1:{APP_REDIS_PORT}/0",
     "YTARCHIVE_ALLOW_PRIVATE_URLS": "true",
     "YTARCHIVE_RETRY_BASE_SECONDS": "1",
     "YTARCHIVE_SOCKET_TIMEOUT": "10",

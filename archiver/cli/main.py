@@ -20,7 +20,7 @@ POLL_SECONDS = 1.0
 
 
 def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(output.printable(text) + "\n")  # upstream text never drives the terminal
 
 
 class _Parser(argparse.ArgumentParser):
@@ -529,7 +529,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = run(argv)
     except CliError as exc:
-        sys.stderr.write(f"ytarchive: {exc}\n")
+        sys.stderr.write(f"ytarchive: {output.printable(str(exc))}\n")
         code = exc.code
     except KeyboardInterrupt:
         sys.stderr.write("ytarchive: interrupted\n")

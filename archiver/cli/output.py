@@ -1,11 +1,25 @@
-"""What the CLI prints: plain aligned tables for people, JSON with ``--json``. Pure functions."""
+"""What the CLI prints: plain aligned tables for people, JSON with ``--json``. Pure functions.
+
+Titles, descriptions and channel names are written by strangers, and a terminal obeys control characters
+and bidi overrides in them (a title could move the cursor, recolour or rewrite the line, or reverse what
+follows). Everything printed goes through ``printable`` (C0/C1 controls but newline and tab, and U+202A-E,
+U+2066-9 removed); JSON escapes the same characters as ``\\uXXXX`` instead, so a program still reads the
+exact text.
+"""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 
 STATUSES = ("new", "queued", "downloading", "retrying", "archived", "failed", "skipped")
 _OLD_NAMES = {"pending": "queued", "processing": "downloading", "completed": "archived"}
+_NOT_FOR_TERMINALS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` without what a terminal would obey rather than show; nothing else changes."""
+    return _NOT_FOR_TERMINALS.sub("", text)
 
 
 def size(n: int | None) -> str:
@@ -83,4 +97,5 @@ def video_note(video: dict) -> str:
 
 
 def as_json(data) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _NOT_FOR_TERMINALS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -247,6 +247,7 @@ _ROUTES: list[tuple[re.Pattern, str]] = [
         (r"/subs/(?P<vid>[^/]+)\.(?P<lang>[a-z]{2})\.vtt", "subs"),
         (r"/avatars/(?P<cid>[^/]+)\.jpg", "avatar"),
         (r"/feeds/podcast\.xml", "feed"),
+        (r"/feeds/hostile\.xml", "hostile_feed"),
         (r"/redirect", "redirect"),
         (r"/api/skipSegments/(?P<prefix>[0-9a-f]{4,64})", "skip_segments"),
     ]
@@ -598,6 +599,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, _podcast_feed(self.origin).encode(),
                    "application/rss+xml; charset=utf-8")
 
+    def _route_hostile_feed(self) -> None:
+        self._send(HTTPStatus.OK, _hostile_feed(self.origin).encode(),
+                   "application/rss+xml; charset=utf-8")
+
     # --- pages for humans ---
 
     def _route_index(self) -> None:
@@ -721,6 +726,30 @@ def _podcast_feed(origin: str) -> str:
         f"<link>{xml_escape(origin)}/</link>"
         "<description>Direct links to a few chan-main videos.</description>"
         f"{''.join(items)}</channel></rss>")
+
+
+# A podcast whose text is written by an attacker: markup, CDATA ends, template syntax, bidi overrides,
+# terminal escapes, a 3,000-character title and a guid (the video's id) that is a path.
+HOSTILE_CHANNEL_TITLE = "<b>Hostile</b> {{ channel }} \u202eliveD\u202c & ]]>"
+HOSTILE_ITEMS = (
+    ("../../etc/passwd", "vid-main-01",
+     "<script>alert(1)</script> ]]> {{ x }} {% x %} \u202eevil\u202c \u2066iso\u2069 \u009b2J & \"q\" 'a'",
+     "<img src=x onerror=alert(1)>\n{{ request }} {% csrf_token %} ]]> javascript:alert(1) \u009b31mred"),
+    ("long-title", "vid-main-02", "L" * 2999 + "!", "<![CDATA[ not ]]> data"),
+)
+
+
+def _hostile_feed(origin: str) -> str:
+    items = "".join(
+        "<item>"
+        f"<title>{xml_escape(title)}</title>"
+        f"<description>{xml_escape(description)}</description>"
+        f"<guid isPermaLink='false'>{xml_escape(guid)}</guid>"
+        f"<enclosure url='{xml_escape(f'{origin}/media/{vid}.mp4')}' type='video/mp4' length='0'/>"
+        "</item>" for guid, vid, title, description in HOSTILE_ITEMS)
+    return ("<?xml version='1.0' encoding='UTF-8'?><rss version='2.0'>"
+            f"<channel><title>{xml_escape(HOSTILE_CHANNEL_TITLE)}</title><link>{xml_escape(origin)}/</link>"
+            f"<description>{xml_escape('<i>desc</i> {{ d }}')}</description>{items}</channel></rss>")
 
 
 def main(argv: list[str] | None = None) -> None:
