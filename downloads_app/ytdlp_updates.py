@@ -58,8 +58,8 @@ def status() -> dict:
             "update_channel": settings.YTARCHIVE["YTDLP_UPDATE"], "update": update}
 
 
-def request_change(action: str, version: str = "", who: str = "") -> dict:
-    """Queue an update (``version`` or the newest stable) or a rollback on the control side; its record."""
+def _claim(action: str, version: str, who: str) -> tuple[str, dict]:
+    """Check what is asked and claim the one update slot; ``(job id, record)``, or UserError/ConflictError."""
     version = (version or "").strip()
     if action not in ("update", "rollback"):
         raise UserError("action must be update or rollback")
@@ -74,9 +74,21 @@ def request_change(action: str, version: str = "", who: str = "") -> dict:
     if not ytdlp_state.claim_update(r, job_id, record):
         raise ConflictError("a yt-dlp update is already running; wait for it to finish",
                             update=ytdlp_state.last_update(r))
-    current_app.send_task("downloads_app.tasks.change_ytdlp", args=[job_id, action, version], queue="control",
-                          retry=True)
+    return job_id, record
+
+
+def request_change(action: str, version: str = "", who: str = "") -> dict:
+    """Queue an update (``version`` or the newest stable) or a rollback on the control side; its record."""
+    job_id, record = _claim(action, version, who)
+    current_app.send_task("downloads_app.tasks.change_ytdlp", args=[job_id, action, (version or "").strip()],
+                          queue="control", retry=True)
     return {"id": job_id, **record}
+
+
+def change_now(action: str, version: str = "", who: str = "") -> dict:
+    """The same change, run here and now (``manage.py ytdlp_update``, the chart's pinning Job)."""
+    job_id, _record = _claim(action, version, who)
+    return run_change(job_id, action, (version or "").strip())
 
 
 def run_change(job_id: str, action: str, version: str = "", channel: str = "stable") -> dict:

@@ -344,6 +344,17 @@ def check_ytdlp_updates(o: dict, job: dict | None, notes: str) -> None:
     assert env_of(job["spec"]["template"]["spec"]["containers"][0])["YTARCHIVE_YTDLP_UPDATE"]["value"] == "nightly"
 
 
+def check_ytdlp_pin(o: dict, job: dict | None, notes: str) -> None:
+    """config.ytdlpVersion: a hook Job installs that version onto the archive volume, after every install/upgrade."""
+    pin = o["Job/ytarchive-ytdlp-pin"]
+    assert pin["metadata"]["annotations"]["helm.sh/hook"] == "post-install,post-upgrade"
+    spec = pin["spec"]["template"]["spec"]
+    container = spec["containers"][0]
+    assert container["args"] == ["python", "manage.py", "ytdlp_update", "2026.11.20"]
+    assert {m["mountPath"] for m in container["volumeMounts"]} >= {"/archive", "/data"}
+    assert "REDIS_URL" in env_of(container)
+
+
 MONITORING = {"metrics": {"serviceMonitor": {"enabled": True}, "grafanaDashboard": {"enabled": True},
                           "prometheusRule": {"enabled": True}}, "django": {"logFormat": "json"}}
 
@@ -383,6 +394,9 @@ CASES = [
     ("ytdlp-updates", {"config": {"ytdlpUpdate": "nightly",
                                   "ytdlpCanaryUrl": "https://www.youtube.com/watch?v=jNQXAC9IVRw"}},
      check_ytdlp_updates, "ytarchive", None),
+    ("ytdlp-pin", {"config": {"ytdlpVersion": "2026.11.20"}}, check_ytdlp_pin, "ytarchive", None),
+    ("ytdlp-pin-not-a-version-fails", {"config": {"ytdlpVersion": "latest; rm -rf /"}}, None, "ytarchive",
+     "ytdlpVersion"),
     ("ytdlp-update-weekly-fails", {"config": {"ytdlpUpdate": "weekly"}}, None, "ytarchive", "ytdlpUpdate"),
     ("servicemonitor-elsewhere-fails", {"metrics": {"serviceMonitor": {"enabled": True, "namespace": "monitoring"}}},
      None, "ytarchive", "release namespace"),

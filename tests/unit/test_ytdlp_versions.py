@@ -113,3 +113,14 @@ def test_pips_spelling_and_yt_dlps_compare_equal():
     assert ytdlp_versions.version_key("2026.11.1.232754.dev0") == ytdlp_versions.version_key("2026.11.01.232754")
     assert ytdlp_versions.version_key("2026.10.26") < ytdlp_versions.version_key("2026.11.01.232754")
     assert ytdlp_versions.is_version("2026.11.1.232754.dev0")  # what `install` pins for a nightly
+
+
+def test_manage_py_ytdlp_update_refuses_bad_input_with_one_line():
+    """The chart's pinning Job runs this command: a bad value fails it (non-zero) before anything is installed."""
+    result = subprocess.run([sys.executable, "manage.py", "ytdlp_update", "latest; rm -rf /"],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "is not a yt-dlp version" in result.stderr
+    assert "Traceback" not in result.stderr
+    both = subprocess.run([sys.executable, "manage.py", "ytdlp_update", "2026.11.20", "--rollback"],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert both.returncode == 1 and "not both" in both.stderr
