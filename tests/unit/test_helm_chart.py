@@ -372,3 +372,12 @@ def test_pacing_preset_reaches_the_pods_and_the_per_site_cap_only_when_given():
     assert (env["YTARCHIVE_PACING"], env["YTARCHIVE_DOWNLOADS_PER_SITE"]) == ("home", "3")
     job_env = env_of(job["spec"]["template"]["spec"]["containers"][0])
     assert job_env["YTARCHIVE_PACING"]["value"] == "home"
+
+
+def test_the_ingress_tells_the_app_how_many_proxies_to_trust():
+    objs, _job = render()
+    assert "YTARCHIVE_NUM_PROXIES" not in objs["ConfigMap/ytarchive-env"]["data"]  # no proxy: header ignored
+    objs, _job = render({"ingress": {"enabled": True}})
+    assert objs["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_NUM_PROXIES"] == "1"
+    objs, _job = render({"ingress": {"enabled": True, "trustedProxies": 2}})
+    assert objs["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_NUM_PROXIES"] == "2"
