@@ -93,6 +93,7 @@ def test_one_run_per_data_dir_and_nothing_survives_a_hard_kill(tmp_path):
         kept = data_dir / ".admin_password"
         assert kept.read_text().strip() == password and stat.S_IMODE(kept.stat().st_mode) == 0o600
         assert f"(kept in {kept})" in output
+        _secrets_are_private(data_dir, output)
         # A second make run on the same DATA_DIR refuses in one line naming the first, and starts nothing.
         other_port = free_port()
         second = subprocess.run(["make", "--no-print-directory", "run"], cwd=REPO,
@@ -128,3 +129,29 @@ def _cmdline(pid: int) -> str:
     marks = {"gunicorn": "web", "-Q control": "control", " beat ": "beat", " flower ": "flower",
              "run_scaler": "scaler", "redis-server": "redis"}
     return " ".join(name for needle, name in marks.items() if needle in text)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def _secrets_are_private(data_dir: Path, output: str) -> None:
+    """DATA_DIR 0700 and every file of it 0600 (database, -wal/-shm, Redis's AOF, supervisord's files), under
+    the default umask 022; make run's Redis refuses a client without the generated password."""
+    import redis
+
+    assert _mode(data_dir) == 0o700 and _mode(data_dir / "redis") == 0o700
+    password = (data_dir / ".redis_password").read_text().strip()
+    assert password and password not in output  # the launcher's line names Redis without it
+    port = int(re.search(r"Redis at redis://:\*\*\*@127\.0\.0\.1:(\d+)/0", output).group(1))
+    with pytest.raises(redis.AuthenticationError):
+        redis.Redis(port=port).ping()
+    assert redis.Redis(port=port, password=password).ping()
+    wait_for(lambda: any((data_dir / "redis" / "appendonlydir").glob("*.aof")), 30, "the AOF")
+    files = [p for p in data_dir.rglob("*") if p.is_file() and not p.is_symlink()]
+    names = {p.name for p in files}
+    assert {"ytarchive.sqlite3", "ytarchive.sqlite3-wal", "supervisord.conf", "supervisord.log", "redis.conf",
+            ".redis_password", ".admin_password", ".flower_password", "run.lock"} <= names, names
+    assert any(p.suffix == ".aof" for p in files)
+    wide = {str(p.relative_to(data_dir)): oct(_mode(p)) for p in files if _mode(p) & 0o077}
+    assert not wide, wide
