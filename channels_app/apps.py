@@ -13,5 +13,11 @@ class ChannelsAppConfig(AppConfig):
 
         # Every process that runs yt-dlp checks each of its connections (archiver.netguard).
         ytdlp.protect(settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])
+        # The database and its -wal/-shm are private whoever made them (config.private_files).
+        from django.db.backends.signals import connection_created
+
+        from config.private_files import narrow_sqlite
+
+        connection_created.connect(narrow_sqlite, dispatch_uid="ytarchive-private-sqlite")
         # Every process that writes into the archive writes it readable by a media server.
         tree.set_modes(settings.YTARCHIVE["FILE_MODE"], settings.YTARCHIVE["DIR_MODE"])

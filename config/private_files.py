@@ -35,3 +35,18 @@ def write_private(path: Path, text: str) -> Path:
         fh.write(text)
     os.replace(tmp, path)
     return path
+
+
+def narrow_sqlite(sender=None, connection=None, **kwargs) -> None:
+    """On each new SQLite connection: the database, its -wal and -shm 0600 (Django's connection_created).
+
+    Whoever created them (migrate under a wide umask, the chart's pods), other local accounts read no
+    password hash, token or session from them.
+    """
+    if connection is None or connection.vendor != "sqlite":
+        return
+    name = str(connection.settings_dict.get("NAME") or "")
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    for suffix in ("", "-wal", "-shm"):
+        narrow(Path(name + suffix))

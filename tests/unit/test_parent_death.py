@@ -44,3 +44,4 @@ def test_umask_makes_the_programs_files_private(tmp_path):
 def test_download_workers_are_started_through_it():
     assert worker_command("download-1")[:3] == [sys.executable, "-m", "archiver.parent_death"]
 
+
