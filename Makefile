@@ -50,10 +50,8 @@ system-deps-test:
 	@$(MAKE) --no-print-directory system-deps APT_PACKAGES_RUN="$(APT_PACKAGES_TEST)"
 
 run: venv system-deps
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py ensure_admin
-	$(PY) manage.py collectstatic --noinput -v 0
-	exec $(PY) -m config.launch
+	# One run per DATA_DIR, ports checked, leftovers stopped, then migrate/ensure_admin/collectstatic (config.launch).
+	exec $(PY) -m config.launch --prepare
 
 test: venv system-deps-test
 	$(PY) -m ruff check .

@@ -104,11 +104,8 @@ def remove(root: Path, channel_id: str = GLOBAL) -> bool:
 
 def effective_text(root: Path, channel_id: str) -> str | None:
     """The cookies a channel's downloads use: its own, else the global ones, else None."""
-    for path in (path_for(root, channel_id), path_for(root, GLOBAL)):
-        text = _read(root, path)
-        if text is not None:
-            return text
-    return None
+    found = effective(root, channel_id)
+    return found[1] if found else None
 
 
 def _read(root: Path, path: Path) -> str | None:
@@ -122,11 +119,44 @@ def _read(root: Path, path: Path) -> str | None:
         return None
 
 
-def hand_over(r, text: str) -> str:
-    """Put ``text`` in Redis for the workers (renewing its time there); the key a message names."""
+def effective(root: Path, channel_id: str) -> tuple[str, str] | None:
+    """(whose cookies: the channel's id or GLOBAL, their text) for a channel's downloads, or None."""
+    for owner in (channel_id, GLOBAL):
+        text = _read(root, path_for(root, owner))
+        if text is not None:
+            return owner, text
+    return None
+
+
+def handed_out_key(owner: str = GLOBAL) -> str:
+    """The Redis set of every copy handed out from ``owner``'s cookies (a channel id, or GLOBAL)."""
+    return f"{_KEY_PREFIX}handed:{owner or 'global'}"
+
+
+def hand_over(r, text: str, owner: str = GLOBAL) -> str:
+    """Put ``text`` in Redis for the workers (renewing its time there); the key a message names.
+
+    The key joins ``owner``'s set of handed-out copies, so clearing or replacing those cookies deletes
+    every copy at once (``withdraw``) instead of leaving them for REDIS_TTL.
+    """
     key = _KEY_PREFIX + hashlib.sha256(text.encode()).hexdigest()[:40]
-    r.set(key, text, ex=REDIS_TTL)
+    pipe = r.pipeline()
+    pipe.set(key, text, ex=REDIS_TTL)
+    pipe.sadd(handed_out_key(owner), key)
+    pipe.expire(handed_out_key(owner), REDIS_TTL)
+    pipe.execute()
     return key
+
+
+def withdraw(r, owner: str = GLOBAL) -> int:
+    """Delete every copy of ``owner``'s cookies handed to workers; how many there were.
+
+    A download still waiting for one then fails transiently (CookiesMissing) and is queued again with
+    whatever cookies are set by then.
+    """
+    keys = [k.decode() if isinstance(k, bytes) else k for k in r.smembers(handed_out_key(owner))]
+    r.delete(*keys, handed_out_key(owner))
+    return len(keys)
 
 
 @contextmanager

@@ -81,7 +81,8 @@ def worker_command(name: str, concurrency: int = 1, quiet: bool = False) -> list
     celery = Path(sys.executable).with_name("celery")
     head = [str(celery)] if celery.exists() else [sys.executable, "-m", "celery"]
     return [
-        *head, *(["--quiet"] if quiet else []),
+        # A worker stops when its scaler dies, even by SIGKILL (archiver.parent_death).
+        sys.executable, "-m", "archiver.parent_death", *head, *(["--quiet"] if quiet else []),
         "-A", "config", "worker", "-Q", "downloads", "-c", str(concurrency), "--pool", "threads",
         "--prefetch-multiplier", "1",
         "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "-l", "INFO",

@@ -11,7 +11,10 @@ What is said, to whom:
 * a site paused after a bot check or a 429 (once per pause).
 
 Each goes to the global URLs (``YTARCHIVE_NOTIFY_URLS``) and to the channel's own
-(``notify_urls``). Sending is a control task retried a few times with backoff;
+(``notify_urls``). Apprise URLs hold secrets (tokens, passwords), so a task never
+carries one: it names its targets (``"global"``, ``"channel:<id>"``) and the
+control worker resolves them when it sends (``resolve``), so Flower, the broker
+and the logs never see a URL. Sending is a control task retried a few times with backoff;
 a failing notification never touches a download. What was told is remembered
 (``Channel.notified_at``, a Redis key per pause), so nothing is told twice.
 """
@@ -46,24 +49,48 @@ def parse_urls(text: str | None) -> list[str]:
     return urls
 
 
-def send(urls: list[str], title: str, body: str) -> bool:
-    """Deliver one message to every URL now; whether all of them took it."""
+def send(refs: list[str], title: str, body: str) -> bool:
+    """Deliver one message to every URL the references name, now; whether all of them took it."""
+    urls = resolve(refs)
+    if not urls:
+        return True  # nobody to tell any more (URLs cleared since the message was queued)
     sender = apprise.Apprise()
     for url in urls:
         sender.add(url)
     return bool(sender.notify(title=title, body=body))
 
 
-def _queue(urls: list[str], title: str, body: str) -> None:
+GLOBAL_TARGET = "global"
+
+
+def _queue(refs: list[str], title: str, body: str) -> None:
+    """Send a message to the targets ``refs`` names (never their URLs: see resolve)."""
     from celery import current_app
 
-    if urls:
-        current_app.send_task(SEND_TASK, args=[urls, title, body], queue="control", retry=True)
+    if refs:
+        current_app.send_task(SEND_TASK, args=[refs, title, body], queue="control", retry=True)
 
 
 def targets(channel: Channel | None) -> list[str]:
-    own = parse_urls(channel.notify_urls) if channel is not None and channel.notify_urls else []
-    return list(dict.fromkeys([*settings.YTARCHIVE["NOTIFY_URLS"], *own]))
+    """References to whom a channel's news goes: the global URLs, and the channel's own."""
+    refs = [GLOBAL_TARGET] if settings.YTARCHIVE["NOTIFY_URLS"] else []
+    if channel is not None and channel.notify_urls:
+        refs.append(f"channel:{channel.pk}")
+    return refs
+
+
+def resolve(refs: list[str]) -> list[str]:
+    """The Apprise URLs behind target references, read now (a channel removed since has none)."""
+    urls: list[str] = []
+    for ref in refs:
+        if ref == GLOBAL_TARGET:
+            urls += settings.YTARCHIVE["NOTIFY_URLS"]
+        elif ref.startswith("channel:"):
+            text = Channel.objects.filter(pk=ref.removeprefix("channel:")).values_list("notify_urls", flat=True)
+            urls += parse_urls(text.first() or "")
+        else:
+            log.warning("a notification named a target of no known kind; skipped")  # never the value itself
+    return list(dict.fromkeys(urls))
 
 
 def notify_round(now=None) -> int:
@@ -116,10 +143,8 @@ def _busy(channel: Channel) -> bool:
 
 
 def _tell_site_pauses() -> int:
-    urls = list(dict.fromkeys([*settings.YTARCHIVE["NOTIFY_URLS"],
-                               *(u for text in Channel.objects.exclude(notify_urls="").values_list("notify_urls",
-                                                                                                  flat=True)
-                                 for u in parse_urls(text))]))
+    urls = [*([GLOBAL_TARGET] if settings.YTARCHIVE["NOTIFY_URLS"] else []),
+            *(f"channel:{pk}" for pk in Channel.objects.exclude(notify_urls="").values_list("pk", flat=True))]
     if not urls:
         return 0
     r = state.connect(settings.REDIS_URL)

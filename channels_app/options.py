@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from archiver import cookies, download_profile
+from archiver import cookies, download_profile, state
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +41,26 @@ def cookies_state(channel) -> str:
     return "global" if cookies.is_set(cookies_root()) else ""
 
 
+def cookies_handover(r, channel) -> str:
+    """The Redis key of the cookies a channel's download uses (its own, else the global ones), or ""."""
+    found = cookies.effective(cookies_root(), channel.id)
+    return cookies.hand_over(r, found[1], found[0]) if found else ""
+
+
 def set_cookies(channel_id: str, data: bytes | str) -> None:
-    """Check and keep a cookies file for one channel (GLOBAL: every channel); UserError if it is not one."""
+    """Check and keep a cookies file for one channel (GLOBAL: every channel); UserError if it is not one.
+
+    Copies of the cookies it replaces are withdrawn from Redis at once."""
     cookies.store(cookies_root(), channel_id, cookies.check(data))
+    cookies.withdraw(state.connect(settings.REDIS_URL), channel_id)
     log.info("cookies set for %s", channel_id or "every channel")  # never their text
 
 
 def clear_cookies(channel_id: str) -> bool:
+    """Forget the cookies of a channel (GLOBAL: every channel's), the file and every copy handed to workers."""
     removed = cookies.remove(cookies_root(), channel_id)
-    if removed:
-        log.info("cookies removed for %s", channel_id or "every channel")
+    withdrawn = cookies.withdraw(state.connect(settings.REDIS_URL), channel_id)
+    if removed or withdrawn:
+        log.info("cookies removed for %s (%d copies withdrawn from Redis)", channel_id or "every channel",
+                 withdrawn)
     return removed

@@ -69,11 +69,12 @@ def notify_round() -> int:
 
 
 @shared_task(bind=True, ignore_result=True, max_retries=4)
-def send_notification(self, urls: list[str], title: str, body: str) -> bool:
-    """Deliver one message; retried with backoff when a service refuses it, then given up (logged)."""
+def send_notification(self, targets: list[str], title: str, body: str) -> bool:
+    """Deliver one message to the targets named (``"global"``, ``"channel:<id>"``: never a URL, which holds
+    secrets); retried with backoff when a service refuses it, then given up (logged)."""
     from channels_app.notify import send
 
-    if send(urls, title, body):
+    if send(targets, title, body):
         return True
     if self.request.retries < self.max_retries:
         raise self.retry(countdown=10 * 2 ** self.request.retries)

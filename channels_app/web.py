@@ -25,6 +25,7 @@ from archiver.errors import UserError
 from archiver.statuses import STORED_VIDEO_STATUSES, VideoStatus
 from channels_app import feeds, history, media, options, services
 from channels_app.models import Channel, Video
+from config.client_address import client_address
 
 PAGE_SIZE = 48
 LOGIN_WINDOW_SECONDS = 300
@@ -40,14 +41,18 @@ def _redis():
 
 
 class ThrottledLoginView(auth_views.LoginView):
-    """Django's login form, refused for a while after YTARCHIVE_LOGIN_ATTEMPTS failures per address and name."""
+    """Django's login form, refused for a while after YTARCHIVE_LOGIN_ATTEMPTS failures per address and name.
+
+    The address is the client's (config.client_address: behind YTARCHIVE_NUM_PROXIES proxies, the one they
+    forwarded), so behind an ingress one client's failures do not lock everyone else out.
+    """
 
     template_name = "web/login.html"
     redirect_authenticated_user = True
 
     def _who(self) -> str:
         name = (self.request.POST.get("username") or "").strip().lower()[:150]
-        return f"{self.request.META.get('REMOTE_ADDR', '?')}|{name}"
+        return f"{client_address(self.request)}|{name}"
 
     def post(self, request, *args, **kwargs):
         if state.login_failures(_redis(), self._who()) >= settings.YTARCHIVE["LOGIN_ATTEMPTS"]:

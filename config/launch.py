@@ -13,7 +13,15 @@ generated once into DATA_DIR/.flower_password and printed the first time.
 The web program alone gets PROMETHEUS_MULTIPROC_DIR (DATA_DIR/metrics, emptied
 at each start) so /metrics adds up its gunicorn workers.
 
-Run ``migrate`` and ``ensure_admin`` first (the Makefile does).
+One run per DATA_DIR (config.run_guard): a second refuses with one line naming
+the first; processes an earlier run left behind are stopped first; a PORT or
+FLOWER_PORT another program holds stops it at once with exit code 2. Every
+program dies with supervisord, even when supervisord is SIGKILLed
+(archiver.parent_death).
+
+``python -m config.launch --prepare`` (what ``make run`` calls) also runs
+``migrate``, ``ensure_admin`` and ``collectstatic`` once the lock is held and
+the ports are free; without it, run them first.
 ``python -m config.launch web beat`` starts only the processes named; while it
 runs, ``supervisorctl -c DATA_DIR/supervisor/supervisord.conf status`` shows
 and controls them.
@@ -27,11 +35,13 @@ import shutil
 import socket
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import django
 
+from config import run_guard
 from config.env import persistent_secret
+from config.private_files import private_dir, write_private
 from config.startup import load_settings_or_exit
 
 FLOWER_USER = "admin"
@@ -58,20 +68,35 @@ def plan_redis(env: dict, data_dir) -> tuple[str, list[str] | None]:
     if given:
         host = urlsplit(given).hostname
         if host not in ("127.0.0.1", "localhost"):
-            sys.exit(f"REDIS_URL={given} does not answer, and it is not local: start it first.")
+            sys.exit(f"REDIS_URL={redact(given)} does not answer, and it is not local: start it first.")
         port = urlsplit(given).port or 6379
-        url = given
+        url, password = given, urlsplit(given).password or ""
     else:
+        # Our own Redis asks every client for a password generated once into DATA_DIR/.redis_password (0600).
         port = 6379 if not _port_in_use(6379) else _free_port()
-        url = f"redis://127.0.0.1:{port}/0"
+        password = persistent_secret("REDIS_PASSWORD", data_dir)
+        url = f"redis://:{quote(password, safe='')}@127.0.0.1:{port}/0"
     server = shutil.which("redis-server")
     if not server:
         sys.exit("redis-server is not installed (make run installs it on Debian).")
-    redis_dir = data_dir / "redis"
-    redis_dir.mkdir(parents=True, exist_ok=True)
-    command = [server, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(redis_dir),
-               "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--protected-mode", "yes"]
+    # Its AOF and config (which holds the password, never on a command line) live in a 0700 folder, and
+    # redis-server runs with umask 077 (archiver.parent_death --umask): every file of it is 0600.
+    redis_dir = private_dir(data_dir / "redis")
+    conf = write_private(redis_dir / "redis.conf", f"requirepass {password}\n" if password else "")
+    command = [server, str(conf), "--bind", "127.0.0.1", "--port", str(port), "--dir", str(redis_dir),
+               "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--protected-mode", "yes",
+               # its environment stays readable in /proc, so config.run_guard finds a Redis left behind
+               "--set-proc-title", "no"]
     return url, command
+
+
+def redact(url: str) -> str:
+    """``url`` without its password, for a line people read."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    netloc = f"{parts.username or ''}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return parts._replace(netloc=netloc).geturl()
 
 
 def processes(env: dict, data_dir: Path) -> dict[str, str]:
@@ -133,6 +158,11 @@ def _supervisor_quote(value: str) -> str:
     return '"' + value.replace("%", "%%").replace('"', '\\"') + '"'
 
 
+def _dies_with_supervisord(command: str) -> str:
+    """``command`` started through archiver.parent_death: SIGTERM when supervisord dies, however it dies."""
+    return f"{sys.executable} -m archiver.parent_death {command}"
+
+
 def supervisord_conf(procs: dict[str, str], workdir: Path, cwd: Path, grace_seconds: float,
                      program_env: dict[str, dict[str, str]] | None = None) -> str:
     """supervisord's configuration for ``procs`` (redis first; stopped in reverse)."""
@@ -145,12 +175,16 @@ def supervisord_conf(procs: dict[str, str], workdir: Path, cwd: Path, grace_seco
         "[supervisord]", "nodaemon=true", *(["silent=true"] if os.environ.get("LOG_FORMAT") == "json" else []),
         f"logfile={workdir / 'supervisord.log'}", "logfile_maxbytes=10MB",
         f"pidfile={workdir / 'supervisord.pid'}", f"childlogdir={workdir}", "loglevel=info",
+        # Every file a program creates is private unless it says otherwise (the database, its -wal/-shm,
+        # logs); the archive sets its own modes (archiver.tree, YTARCHIVE_FILE_MODE) whatever the umask.
+        "umask=077",
         *(["user=root"] if os.geteuid() == 0 else []), "",
         "[unix_http_server]", f"file={sock}", "chmod=0700", "username=ytarchive", f"password={password}", "",
         "[rpcinterface:supervisor]",
         "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface", "",
         "[supervisorctl]", f"serverurl=unix://{sock}", "username=ytarchive", f"password={password}", "",
-        "[eventlistener:logs]", f"command={sys.executable} -m config.log_relay", "events=PROCESS_LOG",
+        "[eventlistener:logs]", f"command={_dies_with_supervisord(f'{sys.executable} -m config.log_relay')}",
+        "events=PROCESS_LOG",
         "buffer_size=10000", "stderr_logfile=/dev/stdout", "stderr_logfile_maxbytes=0",
         "stdout_logfile=NONE", "autorestart=true", "priority=1", f"directory={cwd}", "",
     ]
@@ -159,7 +193,7 @@ def supervisord_conf(procs: dict[str, str], workdir: Path, cwd: Path, grace_seco
         # supervisord signals it alone and waits the workers' grace; SIGKILL takes the group.
         scaler = name == "scaler"
         lines += [
-            f"[program:{name}]", f"command={command}", f"directory={cwd}",
+            f"[program:{name}]", f"command={_dies_with_supervisord(command)}", f"directory={cwd}",
             f"priority={5 if name == 'redis' else 20}", "autostart=true", "autorestart=true",
             "startsecs=2", "startretries=10", "redirect_stderr=true", "stdout_logfile=NONE",
             "stdout_events_enabled=true", f"stopasgroup={'false' if scaler else 'true'}", "killasgroup=true",
@@ -171,21 +205,68 @@ def supervisord_conf(procs: dict[str, str], workdir: Path, cwd: Path, grace_seco
     return "\n".join(lines)
 
 
+def _refuse_busy_ports(env: dict, wanted: list[str]) -> None:
+    """Exit 2 with one line when a port we would serve on is held by another program."""
+    ports = [("PORT", env.get("HOST", "127.0.0.1"), env.get("PORT", "8000"))]
+    if "flower" in wanted:
+        ports.append(("FLOWER_PORT", env.get("FLOWER_ADDRESS", "127.0.0.1"), env.get("FLOWER_PORT", "5555")))
+    for name, host, port in ports:
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            say(env, f"ytarchive: {name}={port} is not a port number (1-65535)")
+            sys.exit(2)
+        if run_guard.port_taken(host, int(port)):
+            say(env, f"ytarchive: port {port} ({name}) on {host} is already in use by another program; "
+                     f"stop it or choose another {name}")
+            sys.exit(2)
+
+
+def _guard(env: dict, data_dir: Path, wanted: list[str]) -> int:
+    """Take the run lock, stop an earlier run's leftovers, check the ports: the lock's fd."""
+    web = f"web on http://{env.get('HOST', '127.0.0.1')}:{env.get('PORT', '8000')}/"
+    try:
+        fd = run_guard.take_lock(data_dir, web)
+    except run_guard.AlreadyRunning as exc:
+        say(env, f"ytarchive: {exc}")
+        sys.exit(1)
+    if stale := run_guard.stop_leftovers(data_dir):
+        say(env, f"ytarchive: stopped {len(stale)} process(es) an earlier make run of {data_dir} left "
+                 f"running (pids {', '.join(map(str, stale))})")
+    _refuse_busy_ports(env, wanted)
+    env[run_guard.RUN_TAG] = str(data_dir)  # every process of this run carries it (found if left behind)
+    return fd
+
+
+def _prepare() -> None:
+    """What ``make run`` needs before the processes start: the schema, an admin, the static files."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False)
+    call_command("ensure_admin")
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
 def main() -> None:
     load_settings_or_exit()
     django.setup()
     from django.conf import settings
 
+    args = sys.argv[1:]
+    prepare = "--prepare" in args
+    args = [a for a in args if a != "--prepare"]
     env = dict(os.environ)
+    private_dir(settings.DATA_DIR)
+    settings.ARCHIVE_ROOT.mkdir(parents=True, exist_ok=True)
+    os.umask(0o077)  # the database made by migrate, static files, supervisord's files: ours alone
+    _guard(env, settings.DATA_DIR, args or ["flower"])
+    if prepare:
+        _prepare()
     redis_url, redis_cmd = plan_redis(env, settings.DATA_DIR)
     env["REDIS_URL"] = redis_url
-    settings.ARCHIVE_ROOT.mkdir(parents=True, exist_ok=True)
-    workdir = settings.DATA_DIR / "supervisor"
-    workdir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    workdir = private_dir(settings.DATA_DIR / "supervisor")
     procs = processes(env, settings.DATA_DIR)
     if redis_cmd:
-        procs = {"redis": shlex.join(redis_cmd), **procs}
-    wanted = sys.argv[1:] or list(procs)
+        procs = {"redis": "--umask 077 " + shlex.join(redis_cmd), **procs}
+    wanted = args or list(procs)
     unknown = set(wanted) - set(procs) - {"redis"}
     if unknown:
         sys.exit(f"unknown process name(s): {', '.join(sorted(unknown))}; known: {', '.join(procs)}")
@@ -198,7 +279,7 @@ def main() -> None:
     conf.write_text(supervisord_conf(chosen, workdir, settings.BASE_DIR,
                                      settings.YTARCHIVE["SHUTDOWN_GRACE_SECONDS"], program_env))
     say(env, f"ytarchive: web on http://{env.get('HOST', '127.0.0.1')}:{env.get('PORT', '8000')}/ , "
-          f"Flower on port {env.get('FLOWER_PORT', '5555')}, Redis at {redis_url}, "
+          f"Flower on port {env.get('FLOWER_PORT', '5555')}, Redis at {redact(redis_url)}, "
           f"archive in {settings.ARCHIVE_ROOT}; processes: {', '.join(chosen)}")
     if flower_note:
         say(env, flower_note)

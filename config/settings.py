@@ -42,6 +42,12 @@ SECRET_KEY = persistent_secret("DJANGO_SECRET_KEY", DATA_DIR)
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# Security headers on every response (SecurityMiddleware, XFrameOptionsMiddleware, config.csp): no framing,
+# no sniffing, no Referer to other sites; HSTS only on a response served over HTTPS (README, "Security").
+SECURE_HSTS_SECONDS = env_int("YTARCHIVE_HSTS_SECONDS", 31_536_000, minimum=0)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

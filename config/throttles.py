@@ -12,12 +12,17 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from config.client_address import client_address
+
 
 class _CurrentRates:
-    """Read the rate when asked, not once at import (so a changed setting applies)."""
+    """Read the rate when asked, not once at import (so a changed setting applies); one client address rule."""
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        return client_address(request)
 
 
 class TokenThrottle(_CurrentRates, AnonRateThrottle):

@@ -14,12 +14,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from archiver import cookies, state
+from archiver import state
 from archiver.errors import ConflictError
 from archiver.messages import DownloadOptions, DownloadRequest
 from archiver.statuses import FailureKind, VideoStatus
 from channels_app.models import Video
-from channels_app.options import channel_cookies, channel_profile
+from channels_app.options import channel_profile, cookies_handover
 
 log = logging.getLogger(__name__)
 DOWNLOAD_TASK = "downloads_app.tasks.download_video"
@@ -40,7 +40,6 @@ def download_request(video: Video) -> DownloadRequest:
     conf = settings.YTARCHIVE
     channel = video.channel
     profile = channel_profile(channel)
-    cookie_text = channel_cookies(channel)
     return DownloadRequest(
         video_pk=video.pk, channel_id=video.channel_id, video_id=video.video_id, url=video.url,
         attempt=video.attempts + 1, title=video.title, description=video.description,
@@ -56,7 +55,7 @@ def download_request(video: Video) -> DownloadRequest:
                                 sponsorblock_mark=profile.sponsorblock_mark,
                                 sponsorblock_remove=profile.sponsorblock_remove,
                                 sponsorblock_api=conf["SPONSORBLOCK_API"],
-                                cookies_key=cookies.hand_over(redis(), cookie_text) if cookie_text else "",
+                                cookies_key=cookies_handover(redis(), channel),
                                 write_nfo=profile.write_nfo, extractor_args=channel.extractor_args),
     )
 

@@ -406,3 +406,12 @@ def test_the_po_token_provider_is_off_by_default_and_reaches_every_yt_dlp_pod_wh
     assert objs["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_POT_PROVIDER_URL"] == "http://bgutil.tools.svc:4416"
     assert env_of(job["spec"]["template"]["spec"]["containers"][0])["YTARCHIVE_POT_PROVIDER_URL"]["value"] == (
         "http://bgutil.tools.svc:4416")
+
+
+def test_the_ingress_tells_the_app_how_many_proxies_to_trust():
+    objs, _job = render()
+    assert "YTARCHIVE_NUM_PROXIES" not in objs["ConfigMap/ytarchive-env"]["data"]  # no proxy: header ignored
+    objs, _job = render({"ingress": {"enabled": True}})
+    assert objs["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_NUM_PROXIES"] == "1"
+    objs, _job = render({"ingress": {"enabled": True, "trustedProxies": 2}})
+    assert objs["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_NUM_PROXIES"] == "2"

@@ -97,7 +97,8 @@ def test_apprise_urls_are_checked_and_split():
         parse_urls("nosuch://x")
 
 
-def test_a_notification_nobody_takes_is_reported_as_not_delivered():
+def test_a_notification_nobody_takes_is_reported_as_not_delivered(settings):
     from channels_app.notify import send
 
-    assert send(["json://127.0.0.1:1/nobody"], "t", "b") is False  # the task then retries, and gives up logged
+    settings.YTARCHIVE = {**settings.YTARCHIVE, "NOTIFY_URLS": ["json://127.0.0.1:1/nobody"]}
+    assert send(["global"], "t", "b") is False  # the task then retries, and gives up logged

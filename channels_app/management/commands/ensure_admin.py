@@ -2,15 +2,18 @@
 
 From DJANGO_SUPERUSER_USERNAME / _PASSWORD / _EMAIL when set (the password is
 updated to match); otherwise, when no superuser exists at all, create ``admin``
-with a random password and print it once.
+with a random password, print it once and keep it in DATA_DIR/.admin_password
+(0600, as Flower's), so a lost terminal does not lose the only account.
 """
 import os
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from config.env import env_secret
+from config.private_files import write_private
 
 
 class Command(BaseCommand):
@@ -36,7 +39,9 @@ class Command(BaseCommand):
             return
         password = secrets.token_urlsafe(18)
         users.objects.create_superuser("admin", email or "", password)
+        kept = write_private(settings.DATA_DIR / ".admin_password", password + "\n")
         self.stdout.write(self.style.WARNING(
             f"Created admin account 'admin' with password: {password}\n"
-            "It is shown only this once; change it in the admin, or set DJANGO_SUPERUSER_PASSWORD."
+            f"It is shown only this once (kept in {kept}); change it in the admin, or set "
+            "DJANGO_SUPERUSER_PASSWORD."
         ))
