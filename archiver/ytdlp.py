@@ -56,6 +56,9 @@ class Options:
     profile: Profile = field(default_factory=Profile)  # the channel's quality, container, audio, pacing
     sponsorblock_api: str = "https://sponsor.ajay.app"
     cookiefile: str = ""  # a private copy of the channel's cookies (archiver.cookies), for this use only
+    # The egress identity this read goes out through (archiver.egress): a source address or a proxy.
+    source_address: str = ""
+    proxy: str = ""  # resolved from the worker's own settings, never from a message
 
     @classmethod
     def from_request(cls, options, cookiefile: str = "") -> Options:
@@ -184,6 +187,8 @@ def _base_params(opts: Options, context: str = "") -> dict:
         # Never logged, never kept: a private copy made for this one listing or download.
         "cookiefile": opts.cookiefile or None,
         "sleep_interval_requests": opts.profile.sleep_requests or None,
+        **({"source_address": opts.source_address} if opts.source_address else {}),
+        **({"proxy": opts.proxy} if opts.proxy else {}),
     }
 
 

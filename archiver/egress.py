@@ -1,0 +1,193 @@
+"""Choosing an egress identity for one read of a site, and tripping one that the site refuses.
+
+A download (or a listing, a history read, an import) takes a lease on an identity
+that is not paused for its site and has budget left there, and counts one start
+in that identity's window (archiver.egress_state). The waits here never count as
+an attempt: the video was not at fault. A refusal (a bot check, 429, "rate-limited",
+a run of 403s on media, throttled formats) pauses only that identity for that site;
+the others keep working.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from archiver import egress_state, state
+from archiver.budgets import DIRECT, Identity, SiteRate, budget_site, host_of, rate_for
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.25
+# Each start waits a gap of this share of the rule's mean spacing before the next (spread, not bursts).
+GAP_JITTER = (0.4, 0.9)
+UNLIMITED_LEASES = 1_000_000
+_RATE_LIMITED = re.compile(r"rate[- ]limit|too many requests|HTTP Error 429|not a bot|not a robot", re.I)
+_MEDIA_FORBIDDEN = re.compile(r"unable to download video data: HTTP Error 403", re.I)
+
+
+@dataclass(frozen=True)
+class Pool:
+    """What every worker knows from its settings: the rules, the identities, the breaker's knobs."""
+
+    rates: tuple[SiteRate, ...] = ()
+    identities: tuple[Identity, ...] = (DIRECT,)
+    pause_seconds: float = 1800.0  # the first pause after a refusal; doubles while it repeats
+    forbidden_streak: int = 3  # this many 403s in a row on media trip the identity
+    leases_per_identity: int = 0  # downloads at once per identity and site (0: no cap)
+    max_wait_seconds: float = 300.0  # a longer wait for budget hands the video back to the control side
+
+    @classmethod
+    def from_settings(cls, conf: dict) -> Pool:
+        """From ``settings.YTARCHIVE`` (a plain dict: this module stays free of Django)."""
+        return cls(rates=conf["SITE_RATES"], identities=conf["EGRESS"], pause_seconds=conf["BOTCHECK_BACKOFF_SECONDS"],
+                   forbidden_streak=conf["FORBIDDEN_STREAK"], leases_per_identity=conf["DOWNLOADS_PER_SITE"],
+                   max_wait_seconds=conf["BUDGET_WAIT_SECONDS"])
+
+    def site(self, url: str) -> str:
+        return budget_site(host_of(url), self.rates)
+
+    def rate(self, site: str) -> SiteRate | None:
+        return rate_for(site, self.rates)
+
+    def identity(self, name: str) -> Identity | None:
+        return next((i for i in self.identities if i.name == name), None)
+
+
+@dataclass
+class Lease:
+    """An identity held for one read: release it on every path (it expires with the lease anyway)."""
+
+    identity: Identity
+    site: str
+    slot: str
+    token: str
+
+
+@dataclass
+class Unavailable:
+    """No identity can start now: every one paused (``paused``), or none has budget before ``until``."""
+
+    until: float
+    reason: str
+    paused: list = field(default_factory=list)
+
+
+def _order(r, pool: Pool, site: str, kind: str, names: list[str], rate: SiteRate | None) -> list[str]:
+    """Least-spent identity first, so the pool's budgets are used evenly (ties in random order)."""
+    if rate is None or len(names) < 2:
+        return names
+    pipe = r.pipeline(transaction=False)
+    for name in names:
+        pipe.zcard(egress_state.starts_key(kind, site, name))
+    spent = pipe.execute()
+    shuffled = random.sample(range(len(names)), len(names))
+    return [names[i] for i in sorted(range(len(names)), key=lambda i: (spent[i], shuffled[i]))]
+
+
+def try_take(r, pool: Pool, site: str, token: str, lease_seconds: float, kind: str = egress_state.VIDEO,
+             at: float | None = None) -> Lease | Unavailable | float:
+    """One round: a ``Lease``, or ``Unavailable`` when all are paused, or the seconds worth waiting."""
+    at = time.time() if at is None else at
+    rate = pool.rate(site)
+    paused, free = [], []
+    for identity in pool.identities:
+        pause = egress_state.pause_of(r, site, identity.name, at)
+        (paused if pause else free).append(pause or identity.name)
+    if not free:
+        first = min(paused, key=lambda p: p["until"])
+        return Unavailable(first["until"], first["reason"], paused)
+    wait = float("inf")
+    for name in _order(r, pool, site, kind, free, rate):
+        slot = egress_state.lease_name(site, name) if kind == egress_state.VIDEO else \
+            f"{egress_state.lease_name(site, name)}#{kind}"
+        limit = pool.leases_per_identity if kind == egress_state.VIDEO and pool.leases_per_identity > 0 \
+            else UNLIMITED_LEASES
+        if not state.take_site_slot(r, slot, token, limit, lease_seconds):
+            wait = min(wait, POLL_SECONDS)
+            continue
+        if rate is not None:
+            gap = rate.spacing * random.uniform(*GAP_JITTER)  # noqa: S311 (spreading load)
+            needed = egress_state.try_start(r, kind, site, name, rate.count, rate.period, token, gap)
+            if needed > 0:
+                state.release_site_slot(r, slot, token)
+                wait = min(wait, needed)
+                continue
+        return Lease(pool.identity(name), site, slot, token)
+    return wait
+
+
+def take(r, pool: Pool, site: str, token: str, lease_seconds: float, should_stop: Callable[[], bool],
+         kind: str = egress_state.VIDEO, on_wait: Callable[[float], None] | None = None) -> Lease | Unavailable:
+    """Wait for an identity with budget left (polling, so a freed one is seen); never longer than
+    ``pool.max_wait_seconds`` at once. Raises ``Stopped`` when told to stop meanwhile."""
+    waited_since = time.monotonic()
+    while True:
+        if should_stop():
+            raise Stopped()
+        got = try_take(r, pool, site, token, lease_seconds, kind)
+        if not isinstance(got, float):
+            return got
+        if time.monotonic() - waited_since + got > pool.max_wait_seconds:
+            until = time.time() + got
+            return Unavailable(until, f"every identity spent its budget for {site}; next start at "
+                                      f"{time.strftime('%H:%M:%S UTC', time.gmtime(until))}")
+        if on_wait is not None:
+            on_wait(got)
+        time.sleep(min(max(got, 0.01), POLL_SECONDS * 4))
+
+
+class Stopped(Exception):
+    """The worker is stopping (or lost its lease) while waiting for an identity."""
+
+
+def release(r, lease: Lease | None) -> None:
+    if lease is not None:
+        state.release_site_slot(r, lease.slot, lease.token)
+
+
+def ready_at(r, pool: Pool, site: str, at: float | None = None) -> float:
+    """The earliest epoch time some identity could start on ``site`` (``at`` when one can now)."""
+    at = time.time() if at is None else at
+    rate = pool.rate(site)
+    best = float("inf")
+    for identity in pool.identities:
+        pause = egress_state.pause_of(r, site, identity.name, at)
+        start = pause["until"] if pause else at
+        if rate is not None:
+            start = max(start, at + egress_state.start_wait(r, egress_state.VIDEO, site, identity.name,
+                                                            rate.count, rate.period))
+        best = min(best, start)
+    return best if best != float("inf") else at
+
+
+def refusal(r, pool: Pool, lease: Lease, kind: str, reason: str) -> str:
+    """Why the site refused this identity (the breaker trips), or "" when the failure was the video's.
+
+    ``kind`` is what archiver.ytdlp.classify said. A bot check, 429 or "rate-limited" text
+    trips at once; a 403 on media only once ``pool.forbidden_streak`` came in a row.
+    """
+    if kind == "blocked" or _RATE_LIMITED.search(reason):
+        return reason
+    if _MEDIA_FORBIDDEN.search(reason):
+        run = egress_state.count_forbidden(r, lease.site, lease.identity.name)
+        if run >= pool.forbidden_streak:
+            egress_state.clear_forbidden(r, lease.site, lease.identity.name)
+            return f"{run} HTTP 403s in a row on media: {reason}"
+    return ""
+
+
+def trip(r, pool: Pool, lease: Lease, reason: str) -> float:
+    """Pause ``lease``'s identity for its site (doubling while it repeats, at most a day)."""
+    until = egress_state.trip(r, lease.site, lease.identity.name, reason, pool.pause_seconds)
+    log.warning("site %s refused identity %s (%s): it pauses there until %s; other identities go on",
+                lease.site, lease.identity.name, reason[:200], time.strftime("%H:%M:%S", time.gmtime(until)))
+    return until
+
+
+def served_well(r, lease: Lease) -> None:
+    """A success through ``lease``: a run of 403s is over."""
+    egress_state.clear_forbidden(r, lease.site, lease.identity.name)
