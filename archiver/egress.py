@@ -164,6 +164,26 @@ def ready_at(r, pool: Pool, site: str, at: float | None = None) -> float:
     return best if best != float("inf") else at
 
 
+def can_start(r, pool: Pool, site: str, at: float | None = None) -> tuple[bool, str]:
+    """Whether some identity is unpaused for ``site`` with budget left in its window, and why (for people)."""
+    at = time.time() if at is None else at
+    rate = pool.rate(site)
+    paused = [p for i in pool.identities if (p := egress_state.pause_of(r, site, i.name, at))]
+    free = [i for i in pool.identities if i.name not in {p["identity"] for p in paused}]
+    if not free:
+        until = min(p["until"] for p in paused)
+        return False, (f"every identity ({len(paused)}) paused, the first until "
+                       f"{time.strftime('%H:%M:%S UTC', time.gmtime(until))}")
+    if rate is None:
+        return True, f"{len(free)} of {len(pool.identities)} identities unpaused, no budget applies"
+    left = [i for i in free if egress_state.starts_in_window(r, egress_state.VIDEO, site, i.name, rate.period)
+            < rate.count]
+    if not left:
+        return False, (f"{len(free)} unpaused identities spent their budget ({rate.count} per "
+                       f"{rate.period:g}s) for now")
+    return True, f"{len(left)} of {len(pool.identities)} identities unpaused with budget left"
+
+
 def refusal(r, pool: Pool, lease: Lease, kind: str, reason: str) -> str:
     """Why the site refused this identity (the breaker trips), or "" when the failure was the video's.
 

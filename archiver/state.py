@@ -358,6 +358,28 @@ def queue_length(r: redis.Redis, queue: str = DOWNLOADS_QUEUE) -> int:
     return sum(pipe.execute())
 
 
+def queued_urls(r: redis.Redis, limit: int = 1000, queue: str = DOWNLOADS_QUEUE) -> list[str]:
+    """The video URLs of the next ``limit`` download messages (the ones nearest the head of each
+    priority list): what the scaler reads to see which sites the queued work is for."""
+    import base64
+
+    keys = [queue] + [f"{queue}{_PRIORITY_SEP}{step}" for step in _PRIORITY_STEPS]
+    pipe = r.pipeline(transaction=False)
+    for key in keys:
+        pipe.lrange(key, -limit, -1)  # kombu pushes on the left and pops on the right
+    urls = []
+    for raw in (item for items in pipe.execute() for item in items):
+        try:
+            message = json.loads(raw)
+            body = message["body"]
+            if message.get("properties", {}).get("body_encoding") == "base64":
+                body = base64.b64decode(body)
+            urls.append(str(json.loads(body)[0][0]["url"]))
+        except (ValueError, KeyError, IndexError, TypeError):
+            continue  # not a download message of ours: it counts as work of an unknown site
+    return urls[:limit]
+
+
 def ping(r: redis.Redis) -> bool:
     try:
         return bool(r.ping())
