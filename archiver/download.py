@@ -263,17 +263,27 @@ class _Run:
 
     def download(self) -> ytdlp.DownloadResult | egress.Unavailable:
         """The finished temp folder's result, or ``Unavailable`` when no identity may ask the site now."""
-        tries = 2 * len(self.pool.identities)  # each refusal pauses one identity: this always ends
+        tries = 2 * len(self.pool.identities)  # each refusal pauses (or avoids) one identity: this ends
+        avoid: set[str] = set()
         for _ in range(tries):
-            got = egress.take(self.r, self.pool, self.site, self.token, self.lease_seconds, self.should_stop)
+            got = egress.take(self.r, self.pool, self.site, self.token, self.lease_seconds, self.should_stop,
+                              avoid=frozenset(avoid))
             if isinstance(got, egress.Unavailable):
                 return got
             self.lease = got
             self.keeper.slots.append(got.slot)
-            refused, result = self._once(got)
-            if not refused:
+            try:
+                refused, result = self._once(got)
+            except Exception as exc:
+                _kind, reason = ytdlp.classify(exc)
+                if not egress.is_media_forbidden(reason) or len(avoid) + 1 >= len(self.pool.identities):
+                    raise
+                avoid.add(got.identity.name)  # a 403 on media, short of a run: try it through another
+                refused, result = "", None
+            if result is not None:
                 return result
-            egress.trip(self.r, self.pool, got, refused)
+            if refused:
+                egress.trip(self.r, self.pool, got, refused)
             self.clear_temp()
             self._drop_lease()
             log.info("%sasking again through another identity", self.context)
@@ -286,15 +296,17 @@ class _Run:
         state.set_state(self.r, channel_id, video_id, VideoStatus.DOWNLOADING)
         self.temp_dir = tree.make_temp_video_dir(self.root, channel_id, video_id)
         key = request.options.cookies_key
+        publish = _progress_publisher(self.r, channel_id, video_id, self.should_stop)
+
+        def on_progress(d: dict) -> None:
+            egress.confirm(self.r, lease)  # the video's page has been read by now: its window starts
+            publish(d)
         try:
             with cookies.from_redis(self.r, key) if key else nullcontext() as cookiefile:
                 opts = dataclasses.replace(ytdlp.Options.from_request(request.options, str(cookiefile or "")),
                                            **lease.identity.ytdlp_params())
-                result = ytdlp.download(
-                    request.url, self.temp_dir, opts,
-                    on_progress=_progress_publisher(self.r, channel_id, video_id, self.should_stop),
-                    context=self.context,
-                )
+                result = ytdlp.download(request.url, self.temp_dir, opts, on_progress=on_progress,
+                                        context=self.context)
         except (Interrupted, ytdlp.Skipped, cookies.CookiesMissing):
             raise
         except Exception as exc:
@@ -303,6 +315,8 @@ class _Run:
             if refused:
                 return refused, None
             raise
+        finally:
+            egress.confirm(self.r, lease)
         known = egress_state.known_height(self.r, self.site, channel_id)
         if looks_throttled(result.height, request.options.max_height, known):
             return (f"throttled formats: offered {result.height}p where this channel was served {known}p "

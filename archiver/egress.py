@@ -65,6 +65,9 @@ class Lease:
     site: str
     slot: str
     token: str
+    kind: str = egress_state.VIDEO
+    counted: bool = False  # a start was counted in a window (a site with a rate): confirm it
+    confirmed: bool = False
 
 
 @dataclass
@@ -89,12 +92,17 @@ def _order(r, pool: Pool, site: str, kind: str, names: list[str], rate: SiteRate
 
 
 def try_take(r, pool: Pool, site: str, token: str, lease_seconds: float, kind: str = egress_state.VIDEO,
-             at: float | None = None) -> Lease | Unavailable | float:
-    """One round: a ``Lease``, or ``Unavailable`` when all are paused, or the seconds worth waiting."""
+             at: float | None = None, avoid: frozenset = frozenset()) -> Lease | Unavailable | float:
+    """One round: a ``Lease``, or ``Unavailable`` when all are paused, or the seconds worth waiting.
+
+    ``avoid``: identities this read already failed through (a 403 on media), tried only last.
+    """
     at = time.time() if at is None else at
     rate = pool.rate(site)
     paused, free = [], []
     for identity in pool.identities:
+        if identity.name in avoid:
+            continue
         pause = egress_state.pause_of(r, site, identity.name, at)
         (paused if pause else free).append(pause or identity.name)
     if not free:
@@ -116,19 +124,20 @@ def try_take(r, pool: Pool, site: str, token: str, lease_seconds: float, kind: s
                 state.release_site_slot(r, slot, token)
                 wait = min(wait, needed)
                 continue
-        return Lease(pool.identity(name), site, slot, token)
+        return Lease(pool.identity(name), site, slot, token, kind, counted=rate is not None)
     return wait
 
 
 def take(r, pool: Pool, site: str, token: str, lease_seconds: float, should_stop: Callable[[], bool],
-         kind: str = egress_state.VIDEO, on_wait: Callable[[float], None] | None = None) -> Lease | Unavailable:
+         kind: str = egress_state.VIDEO, on_wait: Callable[[float], None] | None = None,
+         avoid: frozenset = frozenset()) -> Lease | Unavailable:
     """Wait for an identity with budget left (polling, so a freed one is seen); never longer than
     ``pool.max_wait_seconds`` at once. Raises ``Stopped`` when told to stop meanwhile."""
     waited_since = time.monotonic()
     while True:
         if should_stop():
             raise Stopped()
-        got = try_take(r, pool, site, token, lease_seconds, kind)
+        got = try_take(r, pool, site, token, lease_seconds, kind, avoid=avoid)
         if not isinstance(got, float):
             return got
         if time.monotonic() - waited_since + got > pool.max_wait_seconds:
@@ -144,8 +153,17 @@ class Stopped(Exception):
     """The worker is stopping (or lost its lease) while waiting for an identity."""
 
 
+def confirm(r, lease: Lease | None) -> None:
+    """The lease's first request has been sent: its start's window runs from now (once; cheap after)."""
+    if lease is not None and lease.counted and not lease.confirmed:
+        lease.confirmed = True
+        egress_state.confirm_start(r, lease.kind, lease.site, lease.identity.name, lease.token)
+
+
 def release(r, lease: Lease | None) -> None:
+    """Give the identity back (its start stays counted: the site saw it); confirm a start left pending."""
     if lease is not None:
+        confirm(r, lease)
         state.release_site_slot(r, lease.slot, lease.token)
 
 
@@ -198,6 +216,11 @@ def refusal(r, pool: Pool, lease: Lease, kind: str, reason: str) -> str:
             egress_state.clear_forbidden(r, lease.site, lease.identity.name)
             return f"{run} HTTP 403s in a row on media: {reason}"
     return ""
+
+
+def is_media_forbidden(reason: str) -> bool:
+    """A 403 on the media itself: maybe this identity, maybe the video; worth one try elsewhere."""
+    return bool(_MEDIA_FORBIDDEN.search(reason))
 
 
 def trip(r, pool: Pool, lease: Lease, reason: str) -> float:

@@ -5,9 +5,13 @@ Every process and Job shares these, so a budget holds however many workers run:
 * ``ytarchive:starts:{kind}:{site}|{identity}`` sorted set start-token -> start time (Redis
   server time, seconds): the starts of the last period. One Lua script drops the old
   ones, counts, and adds a start only while fewer than COUNT remain: a true sliding
-  window, never more than COUNT in any PERIOD. ``kind`` is ``video`` (a download, a
-  history read, an import) or ``listing`` (a channel's listing pages): listings are
-  counted apart, so a long sync never spends the downloads' budget.
+  window, never more than COUNT in any PERIOD. A start is added as *pending* (scored in
+  the future, so it holds its place) and *confirmed* with the time its first request
+  had surely been sent (``confirm_start``): the window then runs from a moment at or
+  after the site saw the request, never before it, however late a busy worker got to
+  send it. ``kind`` is ``video`` (a download, a history read, an import) or ``listing``
+  (a channel's listing pages): listings are counted apart, so a long sync never spends
+  the downloads' budget.
 * ``ytarchive:next-start:{kind}:{site}|{identity}`` the earliest time of the next start (a
   jittered gap after the last one), so a budget is spread over its period, not spent
   in a burst.
@@ -30,9 +34,12 @@ from archiver.state import PREFIX
 
 VIDEO = "video"
 LISTING = "listing"
-# Starts are counted this much longer than their period: the time between our check and the
-# site's own count of the request (an extraction that starts late) must never make COUNT+1.
-WINDOW_GRACE_SECONDS = 0.3
+# Starts are counted this much longer than their period (two clocks, the site's and Redis's).
+WINDOW_GRACE_SECONDS = 0.05
+# A start never confirmed (its worker died before its first request) holds its place this long.
+PENDING_SECONDS = 120.0
+# How soon to look again when the window is full of pending starts (their times are not known yet).
+PENDING_POLL_SECONDS = 0.25
 
 _TRY_START = """
 local t = redis.call('TIME')
@@ -41,15 +48,18 @@ local period = tonumber(ARGV[1])
 local count = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - period)
 local wait = 0
-if redis.call('ZCARD', KEYS[1]) >= count then
-  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  wait = tonumber(oldest[2]) + period - now
+local held = redis.call('ZCARD', KEYS[1])
+if held >= count then
+  local oldest = redis.call('ZRANGE', KEYS[1], held - count, held - count, 'WITHSCORES')
+  local at = tonumber(oldest[2])
+  if at > now then wait = tonumber(ARGV[6]) else wait = at + period - now end
 end
 local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
 if nxt - now > wait then wait = nxt - now end
 if wait > 0 then return tostring(wait) end
-redis.call('ZADD', KEYS[1], now, ARGV[3])
-redis.call('PEXPIRE', KEYS[1], math.ceil(period * 1000) + 1000)
+local pending = tonumber(ARGV[5])
+redis.call('ZADD', KEYS[1], now + pending, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], math.ceil((period + pending) * 1000) + 1000)
 local gap = tonumber(ARGV[4])
 if gap > 0 then redis.call('SET', KEYS[2], tostring(now + gap), 'PX', math.ceil(gap * 1000) + 1000) end
 return '0'
@@ -92,8 +102,20 @@ def try_start(r: redis.Redis, kind: str, site: str, identity: str, count: int, p
     """
     script = r.register_script(_TRY_START)
     wait = script(keys=[starts_key(kind, site, identity), next_start_key(kind, site, identity)],
-                  args=[period + WINDOW_GRACE_SECONDS, count, token, gap])
+                  args=[period + WINDOW_GRACE_SECONDS, count, token, gap, PENDING_SECONDS, PENDING_POLL_SECONDS])
     return max(0.0, float(wait))
+
+
+_CONFIRM = """
+local t = redis.call('TIME')
+return redis.call('ZADD', KEYS[1], 'XX', 'CH', tonumber(t[1]) + tonumber(t[2]) / 1000000, ARGV[1])
+"""
+
+
+def confirm_start(r: redis.Redis, kind: str, site: str, identity: str, token: str) -> None:
+    """Date a pending start now: call it once its first request to the site has been sent (a
+    progress report, or the read's end). Its window runs from here."""
+    r.register_script(_CONFIRM)(keys=[starts_key(kind, site, identity)], args=[token])
 
 
 def starts_in_window(r: redis.Redis, kind: str, site: str, identity: str, period: float) -> int:
@@ -111,7 +133,8 @@ def start_wait(r: redis.Redis, kind: str, site: str, identity: str, count: int, 
     starts, nxt = pipe.execute()
     wait = max(0.0, float(nxt or 0) - at)
     if len(starts) >= count:
-        wait = max(wait, starts[len(starts) - count][1] + window - at)
+        oldest = starts[len(starts) - count][1]
+        wait = max(wait, PENDING_POLL_SECONDS if oldest > at else oldest + window - at)
     return wait
 
 

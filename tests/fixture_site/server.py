@@ -202,6 +202,16 @@ class FixtureSite:
         """The requests answered with a bot check (the limiter's or a tripped address's)."""
         return [entry for entry in self.request_log() if entry.bot_check]
 
+    def peak_video_pages(self, address: str, window: float) -> int:
+        """The most video pages ``address`` asked for in any ``window`` seconds (the limiter's count)."""
+        times = sorted(e.at for e in self.request_log() if e.address == address and e.video_page and not e.bot_check)
+        peak, first = 0, 0
+        for last, at in enumerate(times):
+            while at - times[first] >= window:
+                first += 1
+            peak = max(peak, last - first + 1)
+        return peak
+
     def trip_address(self, address: str, seconds: float) -> None:
         """Answer ``address`` with bot checks for ``seconds`` from now (as if it had spent its allowance)."""
         with self._lock:

@@ -12,9 +12,11 @@ def test_the_window_never_lets_more_than_count_in_any_period(redis_client):
     def starter(n):
         deadline = time.monotonic() + 3.2
         while time.monotonic() < deadline:
-            if egress_state.try_start(redis_client, "video", "s.example", "direct", 4, 1.0, f"t{n}-{time.time()}") == 0:
+            token = f"t{n}-{time.time()}"
+            if egress_state.try_start(redis_client, "video", "s.example", "direct", 4, 1.0, token) == 0:
                 with lock:
                     starts.append(time.monotonic())
+                egress_state.confirm_start(redis_client, "video", "s.example", "direct", token)
             time.sleep(0.005)
 
     threads = [threading.Thread(target=starter, args=(n,)) for n in range(8)]
@@ -31,6 +33,11 @@ def test_the_window_never_lets_more_than_count_in_any_period(redis_client):
 def test_a_full_window_says_how_long_to_wait_and_kinds_count_apart(redis_client):
     for n in range(3):
         assert egress_state.try_start(redis_client, "video", "s.example", "direct", 3, 10, f"v{n}") == 0
+    # Not yet sent (pending): the window is full, but how long for is not known yet: look again soon.
+    assert egress_state.try_start(redis_client, "video", "s.example", "direct", 3, 10, "v4") == \
+        egress_state.PENDING_POLL_SECONDS
+    for n in range(3):
+        egress_state.confirm_start(redis_client, "video", "s.example", "direct", f"v{n}")
     wait = egress_state.try_start(redis_client, "video", "s.example", "direct", 3, 10, "v4")
     assert 9 < wait <= 10 + egress_state.WINDOW_GRACE_SECONDS
     assert egress_state.start_wait(redis_client, "video", "s.example", "direct", 3, 10) > 9
@@ -79,13 +86,16 @@ def test_leases_cap_downloads_at_once_per_identity_and_expire(redis_client):
 
 def test_take_waits_for_budget_and_gives_up_past_the_longest_wait(redis_client):
     pool = egress.Pool(rates=parse_site_rates("s.example=1/1s"), max_wait_seconds=5)
-    assert isinstance(egress.take(redis_client, pool, "s.example", "a", 30, lambda: False), egress.Lease)
+    first = egress.take(redis_client, pool, "s.example", "a", 30, lambda: False)
+    assert isinstance(first, egress.Lease)
+    egress.release(redis_client, first)  # released: its start is dated now (confirmed)
     began = time.monotonic()
     assert isinstance(egress.take(redis_client, pool, "s.example", "b", 30, lambda: False), egress.Lease)
     assert time.monotonic() - began > 0.5  # waited for the window, in the worker, burning nothing
-    slow = egress.Pool(rates=parse_site_rates("s.example=1/1h"), max_wait_seconds=5)
-    egress_state.try_start(redis_client, "video", "s.example", "direct", 1, 3600, "x")
-    gone = egress.take(redis_client, slow, "s.example", "c", 30, lambda: False)
+    slow = egress.Pool(rates=parse_site_rates("h.example=1/1h"), max_wait_seconds=5)
+    egress_state.try_start(redis_client, "video", "h.example", "direct", 1, 3600, "x")
+    egress_state.confirm_start(redis_client, "video", "h.example", "direct", "x")
+    gone = egress.take(redis_client, slow, "h.example", "c", 30, lambda: False)
     assert isinstance(gone, egress.Unavailable) and not gone.paused and gone.until > time.time() + 3000
 
 

@@ -61,5 +61,6 @@ def test_a_spent_budget_does_not_count_either(redis_client, settings):
     assert plan(redis_client).startable == 1
     for n in range(2):
         egress_state.try_start(redis_client, "video", "127.0.0.1", "direct", 2, 3600, f"s{n}")
+        egress_state.confirm_start(redis_client, "video", "127.0.0.1", "direct", f"s{n}")
     spent = plan(redis_client)
     assert spent.startable == 0 and "spent their budget" in spent.sites["127.0.0.1"][2]
