@@ -19,6 +19,7 @@ import redis
 from archiver import egress_state
 from tests.conftest import ADMIN
 from tests.env_setup import RUN_DIR, database_url_for
+from tests.fixture_site import catalog
 from tests.fixture_site.server import FixtureSite
 from tests.harness import Api, AppStack, free_port, wait_for
 from tests.integration.test_faults import add_fresh
@@ -29,7 +30,7 @@ N, W, P = 5, 4.0, 30.0  # the site's limit per address, and how long a tripped a
 ADDRESSES = ("127.0.0.2", "127.0.0.3", "127.0.0.4")
 IDENTITIES = tuple(f"source:{a}" for a in ADDRESSES)
 SITE = "127.0.0.1"
-BACKOFF = 3  # YTARCHIVE_BOTCHECK_BACKOFF_SECONDS: the first pause of a tripped identity
+BACKOFF = 8  # YTARCHIVE_BOTCHECK_BACKOFF_SECONDS: the first pause of a tripped identity
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +38,6 @@ def limited_site(fixture_media):
     site = FixtureSite(fixture_media["media_dir"]).start()
     site.bench_mb = 0.2  # small files: the budget, not the bytes, sets the pace
     site.slow_rate = 20 * 1024 * 1024
-    from tests.fixture_site import catalog
-
     site.bench_mp4(catalog.get_video("bench-1-00001"))  # ffmpeg runs now, not inside a timing
     site.limit_count, site.limit_window, site.limit_penalty = N, W, P
     yield site
@@ -132,7 +131,7 @@ def test_throttled_formats_pause_that_identity_and_the_video_comes_full_size_thr
     first = api.videos(channel["id"])
     assert all(v["status"] == "archived" and v["height"] == 120 for v in first), first  # the site has 120p
     throttled = ADDRESSES[0]
-    limited_site.throttle(throttled, channel["id"])
+    limited_site.throttle(throttled, catalog.SLOW_CHANNEL_ID)
     wait_for(lambda: all(egress_state.start_wait(r, "video", SITE, i, N, W) == 0 for i in IDENTITIES), 30,
              "the windows to clear")
     for name in IDENTITIES[1:]:  # the other two spend their budget now: the next video goes through .2
@@ -151,7 +150,7 @@ def test_throttled_formats_pause_that_identity_and_the_video_comes_full_size_thr
     paused = {(p["site"], p["identity"]): p for p in api.get("/api/sites/")}
     assert "throttled formats" in paused[(SITE, IDENTITIES[0])]["reason"]
     assert (SITE, IDENTITIES[1]) not in paused and (SITE, IDENTITIES[2]) not in paused
-    limited_site.throttle(throttled, channel["id"], on=False)
+    limited_site.throttle(throttled, catalog.SLOW_CHANNEL_ID, on=False)
     assert api.post(f"/api/sites/{SITE}/resume/?identity={IDENTITIES[0]}", expect=202)["resumed"] >= 0
     assert api.get("/api/sites/") == []
     bad = api.post(f"/api/sites/{SITE}/resume/?identity=nobody", expect=400)
