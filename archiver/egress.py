@@ -9,11 +9,14 @@ the others keep working.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import re
 import time
+import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from archiver import egress_state, state
@@ -151,6 +154,40 @@ def take(r, pool: Pool, site: str, token: str, lease_seconds: float, should_stop
 
 class Stopped(Exception):
     """The worker is stopping (or lost its lease) while waiting for an identity."""
+
+
+class NoIdentity(Exception):
+    """No identity may read the site now (every one paused, or out of budget): read it later."""
+
+    def __init__(self, gone: Unavailable):
+        super().__init__(gone.reason)
+        self.until = gone.until
+
+
+@contextmanager
+def reading(r, pool: Pool, url: str, kind: str = egress_state.VIDEO, lease_seconds: float = 120.0,
+            max_wait_seconds: float = 10.0, should_stop: Callable[[], bool] = lambda: False):
+    """One read of a site outside a download (a video's page for its history, an import, a listing):
+    it takes a lease and a start like a download, yields the identity to read through, and trips the
+    identity if the site refuses it. ``NoIdentity`` when none may read now (short waits only: the
+    caller is a sync, not a download worker)."""
+    site = pool.site(url)
+    token = f"read-{uuid.uuid4().hex}"
+    got = take(r, dataclasses.replace(pool, max_wait_seconds=max_wait_seconds), site, token, lease_seconds,
+               should_stop, kind=kind)
+    if isinstance(got, Unavailable):
+        raise NoIdentity(got)
+    try:
+        yield got.identity
+    except Exception as exc:
+        from archiver import ytdlp
+
+        kind_of, reason = ytdlp.classify(exc)
+        if (why := refusal(r, pool, got, kind_of, reason)):
+            trip(r, pool, got, why)
+        raise
+    finally:
+        release(r, got)
 
 
 def confirm(r, lease: Lease | None) -> None:
