@@ -299,14 +299,14 @@ class _Run:
         publish = _progress_publisher(self.r, channel_id, video_id, self.should_stop)
 
         def on_progress(d: dict) -> None:
-            egress.confirm(self.r, lease)  # the video's page has been read by now: its window starts
+            egress.confirm(self.r, lease)  # (already, once the page was read: on_extracted)
             publish(d)
         try:
             with cookies.from_redis(self.r, key) if key else nullcontext() as cookiefile:
                 opts = dataclasses.replace(ytdlp.Options.from_request(request.options, str(cookiefile or "")),
                                            **lease.identity.ytdlp_params())
                 result = ytdlp.download(request.url, self.temp_dir, opts, on_progress=on_progress,
-                                        context=self.context)
+                                        context=self.context, on_extracted=lambda: egress.confirm(self.r, lease))
         except (Interrupted, ytdlp.Skipped, cookies.CookiesMissing):
             raise
         except Exception as exc:

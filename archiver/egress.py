@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25
 # Each start waits a gap of this share of the rule's mean spacing before the next (spread, not bursts).
-GAP_JITTER = (0.4, 0.9)
+GAP_JITTER = (0.2, 0.5)
 UNLIMITED_LEASES = 1_000_000
 _RATE_LIMITED = re.compile(r"rate[- ]limit|too many requests|HTTP Error 429|not a bot|not a robot", re.I)
 _MEDIA_FORBIDDEN = re.compile(r"unable to download video data: HTTP Error 403", re.I)

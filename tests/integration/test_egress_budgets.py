@@ -8,6 +8,7 @@ with bot checks for P seconds; its request log, with client addresses, is the ju
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -33,37 +34,54 @@ SITE = "127.0.0.1"
 BACKOFF = 8  # YTARCHIVE_BOTCHECK_BACKOFF_SECONDS: the first pause of a tripped identity
 
 
-@pytest.fixture(scope="module")
-def limited_site(fixture_media):
-    site = FixtureSite(fixture_media["media_dir"]).start()
+@contextlib.contextmanager
+def limiting_site(media_dir, count: int = N, window: float = W, penalty: float = P):
+    """A fixture site of its own with YouTube's limiter on (the session's stays unlimited)."""
+    site = FixtureSite(media_dir).start()
     site.bench_mb = 0.2  # small files: the budget, not the bytes, sets the pace
     site.slow_rate = 20 * 1024 * 1024
     site.bench_mp4(catalog.get_video("bench-1-00001"))  # ffmpeg runs now, not inside a timing
-    site.limit_count, site.limit_window, site.limit_penalty = N, W, P
-    yield site
-    site.stop()
+    site.limit_count, site.limit_window, site.limit_penalty = count, window, penalty
+    try:
+        yield site
+    finally:
+        site.stop()
 
 
-@pytest.fixture(scope="module")
-def budget_stack(stack_env):
-    run = RUN_DIR / "budget-stack"
+@contextlib.contextmanager
+def stack_with_budgets(stack_env, count: int = N, window: float = W, name: str = "budget_stack"):
+    """A stack of its own: YTARCHIVE_SITE_RATES at count/window for the fixture, three identities."""
+    run = RUN_DIR / name
     env = {**stack_env, "PORT": str(free_port()), "FLOWER_PORT": str(free_port()),
            "DATA_DIR": str(run / "data"), "ARCHIVE_ROOT": str(run / "archive"),
            "REDIS_URL": stack_env["REDIS_URL"].rsplit("/", 1)[0] + "/5",
-           "YTARCHIVE_SITE_RATES": f"{SITE}={N}/{W:g}s", "YTARCHIVE_EGRESS": ",".join(IDENTITIES),
+           "YTARCHIVE_SITE_RATES": f"{SITE}={count}/{window:g}s", "YTARCHIVE_EGRESS": ",".join(IDENTITIES),
            "YTARCHIVE_BOTCHECK_BACKOFF_SECONDS": str(BACKOFF), "YTARCHIVE_MAX_WORKERS": "2",
            "YTARCHIVE_WORKERS_PER_QUEUE": "5", "YTARCHIVE_DOWNLOADS_PER_SITE": "8"}
     env.pop("DATABASE_URL", None)
-    if url := database_url_for("budget_stack"):
+    if url := database_url_for(name):
         env["DATABASE_URL"] = url
-    app = AppStack(env, RUN_DIR / "budget-stack.log").start()  # the log outlives the run folder
+    app = AppStack(env, RUN_DIR / f"{name}.log").start()  # the log outlives the run folder
     app.redis = redis.Redis.from_url(env["REDIS_URL"], decode_responses=True)
+    app.redis.flushdb()  # no budget spent by an earlier stack on this database
     app.api = Api(app.base_url, Api(app.base_url).post("/api/auth/token/", json=ADMIN)["token"])
     try:
         yield app
     finally:
         app.stop()
         shutil.rmtree(run, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def limited_site(fixture_media):
+    with limiting_site(fixture_media["media_dir"]) as site:
+        yield site
+
+
+@pytest.fixture(scope="module")
+def budget_stack(stack_env):
+    with stack_with_budgets(stack_env) as app:
+        yield app
 
 
 def _archive(api: Api, url: str, timeout: float = 300) -> tuple[dict, list[dict]]:

@@ -63,7 +63,7 @@ def test_history_reads_spend_the_sites_budget_through_an_egress_identity(fixture
     fixture_site.reset()
     history.refresh_pages(channel, ytdlp.Options(), limit=10)
     pages = [e for e in fixture_site.request_log() if e.video_page]
-    # Through the pool's identity, and spread: the next start waits 40-90 % of 30 min, so a sync
+    # Through the pool's identity, and spread: the next start waits 20-50 % of 30 min, so a sync
     # does not wait for it (the other pages are read by a later sync).
     assert len(pages) == 1 and {e.address for e in pages} == {"127.0.0.3"}
     assert Video.objects.filter(channel=channel, metadata_checked_at__isnull=True).count() == 2
