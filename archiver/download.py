@@ -7,6 +7,7 @@ final folder exists is archived already: nothing is touched.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import shutil
@@ -20,7 +21,21 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from archiver import archived_folder, cookies, fixity, frames, log_context, nfo, state, tree, upstream_text, ytdlp
+from archiver import (
+    archived_folder,
+    cookies,
+    egress,
+    egress_state,
+    fixity,
+    frames,
+    log_context,
+    nfo,
+    state,
+    tree,
+    upstream_text,
+    ytdlp,
+)
+from archiver.budgets import looks_throttled
 from archiver.ids import require_safe_id
 from archiver.messages import DownloadReport, DownloadRequest
 from archiver.statuses import FailureKind, OutcomeStatus, VideoStatus
@@ -116,7 +131,7 @@ class _LeaseKeeper(threading.Thread):
                     self.lost = True
                     log.warning("lease lost channel=%s video=%s", channel_id, video_id)
                     return
-                for slot in self.slots:
+                for slot in list(self.slots):
                     state.renew_site_slot(r, slot, token, lease_seconds)
             except Exception as exc:  # Redis restarting: keep trying until the lease runs out
                 log.info("lease renewal failed channel=%s video=%s: %s", channel_id, video_id, exc)
@@ -126,7 +141,7 @@ SLOT_POLL_SECONDS = 0.25
 
 
 def site_of(url: str) -> str:
-    """The host a download's requests go to: what per-site politeness counts by."""
+    """The host a download's requests go to (budgets and pauses go by its rule's site: archiver.budgets)."""
     return (urlsplit(url).hostname or "unknown").lower()
 
 
@@ -145,15 +160,23 @@ def _wait_for_slot(r, keeper: _LeaseKeeper, name: str, token: str, limit: int, l
     keeper.slots.append(name)
 
 
-def _paused_reason(site: str, paused: dict) -> str:
-    until = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(paused["until"]))
-    return f"site {site} paused until {until} after a bot check: {paused['reason'][:300]}"
+def _unavailable_reason(site: str, gone: egress.Unavailable) -> str:
+    until = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(gone.until))
+    if gone.paused:
+        return (f"site {site} paused until {until} for every egress identity ({len(gone.paused)}) after a "
+                f"refusal: {gone.reason[:300]}")
+    return f"site {site}: waiting for budget until {until}: {gone.reason[:300]}"
 
 
 def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
                   should_stop: Callable[[], bool] = lambda: False, site_limit: int = 0,
-                  pause_seconds: float = 1800.0) -> Outcome:
-    """Archive one video; ``site_limit`` > 0 caps downloads at once from its site, across all workers."""
+                  pause_seconds: float = 1800.0, pool: egress.Pool | None = None) -> Outcome:
+    """Archive one video through an egress identity of ``pool`` with budget left for its site.
+
+    ``site_limit`` > 0 caps downloads at once per identity and site, across all workers
+    (``pool.leases_per_identity`` when a pool is given).
+    """
+    pool = pool or egress.Pool(leases_per_identity=site_limit, pause_seconds=pause_seconds)
     channel_id = require_safe_id(request.channel_id)
     video_id = require_safe_id(request.video_id)
     context = request.context + " "
@@ -171,40 +194,30 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
     keeper = _LeaseKeeper(r, channel_id, video_id, token, lease_seconds)
     keeper.start()
     started = time.monotonic()
-    temp_dir = None
-    site = site_of(request.url)
-    paused = state.site_pause(r, site)
-    if paused:  # the site asked for a bot check: do not even ask it (the control side requeues after)
-        keeper.stopped.set()
-        state.release_lock(r, channel_id, video_id, token)
-        log.info("%ssite %s paused: not asked", context, site)
-        return Outcome(Result.FAILED, kind=FailureKind.BLOCKED, reason=_paused_reason(site, paused))
+    site = pool.site(request.url)
+    run = _Run(request, root, r, lease_seconds, lambda: should_stop() or keeper.lost, pool, site, token, keeper,
+               context)
     try:
-        if request.options.channel_limit > 0:  # the channel's own cap first, so it never holds a site slot idle
+        if request.options.channel_limit > 0:  # the channel's own cap first, so it never holds a lease idle
             _wait_for_slot(r, keeper, channel_slots(channel_id), token, request.options.channel_limit,
                            lease_seconds, should_stop)
-        if site_limit > 0:
-            _wait_for_slot(r, keeper, site, token, site_limit, lease_seconds, should_stop)
-        state.set_state(r, channel_id, video_id, VideoStatus.DOWNLOADING)
-        temp_dir = tree.make_temp_video_dir(root, channel_id, video_id)
-        key = request.options.cookies_key
-        with cookies.from_redis(r, key) if key else nullcontext() as cookiefile:
-            result = ytdlp.download(
-                request.url, temp_dir, ytdlp.Options.from_request(request.options, str(cookiefile or "")),
-                on_progress=_progress_publisher(r, channel_id, video_id, lambda: should_stop() or keeper.lost),
-                context=context,
-            )
-        _complete_folder(temp_dir, result, request)
-        if not tree.publish_video_dir(temp_dir, final_dir):
+        result = run.download()
+        if isinstance(result, egress.Unavailable):
+            reason = _unavailable_reason(site, result)
+            log.info("%s%s: not asked", context, reason[:200])
+            return Outcome(Result.FAILED, kind=FailureKind.BLOCKED, reason=reason,
+                           seconds=time.monotonic() - started)
+        if not tree.publish_video_dir(run.temp_dir, final_dir):
             log.info("%sfinished by another worker first; kept theirs", context)
-        temp_dir = None
+        run.temp_dir = None
         seconds = time.monotonic() - started
-        log.info("%sarchived in %.1fs (%s bytes)", context, seconds, result.size_bytes)
+        log.info("%sarchived in %.1fs (%s bytes) through %s", context, seconds, result.size_bytes,
+                 run.identity_name)
         return Outcome(Result.ARCHIVED, video_file=result.video_file, title=result.title,
                        size_bytes=result.size_bytes, subtitles=tuple(result.subtitles), seconds=seconds,
                        disk_bytes=tree.disk_usage(final_dir), format_id=result.format_id, height=result.height,
                        upload_date=result.upload_date or "", duration=result.duration or 0.0)
-    except Interrupted:
+    except (Interrupted, egress.Stopped):
         log.info("%sinterrupted: handing it back", context)
         return Outcome(Result.INTERRUPTED, seconds=time.monotonic() - started)
     except ytdlp.Skipped as exc:
@@ -217,23 +230,114 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
                        seconds=time.monotonic() - started)
     except Exception as exc:  # every failure becomes an outcome with a reason
         kind, reason = ytdlp.classify(exc)
-        if kind == FailureKind.BLOCKED:
-            until = state.pause_site(r, site, reason, pause_seconds)
-            log.warning("%ssite %s refused us (%s): every download from it pauses until %s", context, site,
-                        reason[:200], time.strftime("%H:%M:%S", time.gmtime(until)))
         log.info("%sfailed (%s): %s", context, kind, reason)
         return Outcome(Result.FAILED, kind=FailureKind(kind), reason=reason, seconds=time.monotonic() - started)
     finally:
         keeper.stopped.set()
-        if temp_dir is not None:
-            shutil.rmtree(temp_dir, ignore_errors=True)
+        run.clear_temp()
         try:
+            egress.release(r, run.lease)
             for slot in keeper.slots:
                 state.release_site_slot(r, slot, token)
             state.release_lock(r, channel_id, video_id, token)
             state.clear_download_progress(r, channel_id, video_id)
         except Exception as exc:  # the lock expires with its lease anyway
             log.info("%scould not release lock: %s", context, exc)
+
+
+class _Run:
+    """One video's way through the egress pool: an identity, the download, and on a refusal
+    (the breaker trips that identity) the same video again through another one."""
+
+    def __init__(self, request: DownloadRequest, root: Path, r, lease_seconds: float,
+                 should_stop: Callable[[], bool], pool: egress.Pool, site: str, token: str,
+                 keeper: _LeaseKeeper, context: str):
+        self.request, self.root, self.r, self.lease_seconds = request, root, r, lease_seconds
+        self.should_stop, self.pool, self.site, self.token = should_stop, pool, site, token
+        self.keeper, self.context = keeper, context
+        self.lease: egress.Lease | None = None
+        self.temp_dir: Path | None = None
+
+    @property
+    def identity_name(self) -> str:
+        return self.lease.identity.name if self.lease else "-"
+
+    def clear_temp(self) -> None:
+        if self.temp_dir is not None:
+            shutil.rmtree(self.temp_dir, ignore_errors=True)
+            self.temp_dir = None
+
+    def _drop_lease(self) -> None:
+        if self.lease is not None:
+            if self.lease.slot in self.keeper.slots:
+                self.keeper.slots.remove(self.lease.slot)
+            egress.release(self.r, self.lease)
+            self.lease = None
+
+    def download(self) -> ytdlp.DownloadResult | egress.Unavailable:
+        """The finished temp folder's result, or ``Unavailable`` when no identity may ask the site now."""
+        tries = 2 * len(self.pool.identities)  # each refusal pauses (or avoids) one identity: this ends
+        avoid: set[str] = set()
+        for _ in range(tries):
+            got = egress.take(self.r, self.pool, self.site, self.token, self.lease_seconds, self.should_stop,
+                              avoid=frozenset(avoid))
+            if isinstance(got, egress.Unavailable):
+                return got
+            self.lease = got
+            self.keeper.slots.append(got.slot)
+            try:
+                refused, result = self._once(got)
+            except Exception as exc:
+                _kind, reason = ytdlp.classify(exc)
+                if not egress.is_media_forbidden(reason) or len(avoid) + 1 >= len(self.pool.identities):
+                    raise
+                avoid.add(got.identity.name)  # a 403 on media, short of a run: try it through another
+                refused, result = "", None
+            if result is not None:
+                return result
+            if refused:
+                egress.trip(self.r, self.pool, got, refused)
+            self.clear_temp()
+            self._drop_lease()
+            log.info("%sasking again through another identity", self.context)
+        return egress.Unavailable(time.time() + self.pool.pause_seconds, "refused through every identity")
+
+    def _once(self, lease: egress.Lease) -> tuple[str, ytdlp.DownloadResult | None]:
+        """``("", result)`` when done, ``(why, None)`` when the site refused this identity."""
+        request = self.request
+        channel_id, video_id = request.channel_id, request.video_id
+        state.set_state(self.r, channel_id, video_id, VideoStatus.DOWNLOADING)
+        self.temp_dir = tree.make_temp_video_dir(self.root, channel_id, video_id)
+        key = request.options.cookies_key
+        publish = _progress_publisher(self.r, channel_id, video_id, self.should_stop)
+
+        def on_progress(d: dict) -> None:
+            egress.confirm(self.r, lease)  # (already, once the page was read: on_extracted)
+            publish(d)
+        try:
+            with cookies.from_redis(self.r, key) if key else nullcontext() as cookiefile:
+                opts = dataclasses.replace(ytdlp.Options.from_request(request.options, str(cookiefile or "")),
+                                           **lease.identity.ytdlp_params())
+                result = ytdlp.download(request.url, self.temp_dir, opts, on_progress=on_progress,
+                                        context=self.context, on_extracted=lambda: egress.confirm(self.r, lease))
+        except (Interrupted, ytdlp.Skipped, cookies.CookiesMissing):
+            raise
+        except Exception as exc:
+            kind, reason = ytdlp.classify(exc)
+            refused = egress.refusal(self.r, self.pool, lease, kind, reason)
+            if refused:
+                return refused, None
+            raise
+        finally:
+            egress.confirm(self.r, lease)
+        known = egress_state.known_height(self.r, self.site, channel_id)
+        if looks_throttled(result.height, request.options.max_height, known):
+            return (f"throttled formats: offered {result.height}p where this channel was served {known}p "
+                    f"(asking {request.options.max_height or 'the best'})"), None
+        egress.served_well(self.r, lease)
+        egress_state.note_height(self.r, self.site, channel_id, result.height)
+        _complete_folder(self.temp_dir, result, request)
+        return "", result
 
 
 def _complete_folder(temp_dir: Path, result: ytdlp.DownloadResult, request: DownloadRequest) -> None:

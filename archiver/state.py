@@ -15,7 +15,9 @@ Live state that is cheap to read and rebuildable from the database:
   the folders a user just deleted.
 * ``ytarchive:site:{host}`` sorted set token -> slot expiry: the per-site download
   slots (a semaphore with leases), so parallel downloads stay polite to a site
-  across every worker; a dead worker's slot expires with its lease.
+  across every worker; a dead worker's slot expires with its lease. Egress identities
+  hold theirs as ``{site}@{identity}``; budgets and pauses per identity are
+  archiver.egress_state's keys.
 * ``ytarchive:outcomes`` hash video-pk -> ``DownloadReport`` JSON: the outbox of reported
   outcomes, kept until the control side has applied them, so an outcome
   message stuck in the broker (a worker that died holding it) is still applied.
@@ -375,6 +377,27 @@ def wait_for_scaler_wake(r: redis.Redis, timeout: float) -> bool:
     """Block until ``wake_scaler`` (True) or ``timeout`` seconds (False; keep it under the socket timeout)."""
     return r.blpop([scaler_wake_key()], timeout=timeout) is not None
 
+def queued_urls(r: redis.Redis, limit: int = 1000, queue: str = DOWNLOADS_QUEUE) -> list[str]:
+    """The video URLs of the next ``limit`` download messages (the ones nearest the head of each
+    priority list): what the scaler reads to see which sites the queued work is for."""
+    import base64
+
+    keys = [queue] + [f"{queue}{_PRIORITY_SEP}{step}" for step in _PRIORITY_STEPS]
+    pipe = r.pipeline(transaction=False)
+    for key in keys:
+        pipe.lrange(key, -limit, -1)  # kombu pushes on the left and pops on the right
+    urls = []
+    for raw in (item for items in pipe.execute() for item in items):
+        try:
+            message = json.loads(raw)
+            body = message["body"]
+            if message.get("properties", {}).get("body_encoding") == "base64":
+                body = base64.b64decode(body)
+            urls.append(str(json.loads(body)[0][0]["url"]))
+        except (ValueError, KeyError, IndexError, TypeError):
+            continue  # not a download message of ours: it counts as work of an unknown site
+    return urls[:limit]
+
 
 def ping(r: redis.Redis) -> bool:
     try:
@@ -418,64 +441,3 @@ def in_flight_bytes(r: redis.Redis) -> int:
         channel_id, _, video_id = member.partition("/")
         pipe.hget(download_progress_key(channel_id, video_id), "downloaded_bytes")
     return sum(int(float(v)) for v in pipe.execute() if v)
-
-
-def paused_sites_key() -> str:
-    return _k("paused-sites")
-
-
-def site_pause_key(site: str) -> str:
-    return _k("site-pause", site)
-
-
-def pause_site(r: redis.Redis, site: str, reason: str, base_seconds: float, cap_seconds: float = 86400.0,
-               now: float | None = None) -> float:
-    """Pause every download from ``site``; returns the epoch time the pause ends.
-
-    Still paused, or asked again soon after (within one more pause length): one
-    strike more, so the wait doubles while the site keeps refusing.
-    """
-    from archiver.retry_policy import site_pause_seconds
-
-    now = time.time() if now is None else now
-    old = r.hgetall(site_pause_key(site))
-    strikes = 1
-    if old:
-        last_until, last_len = float(old.get("until", 0)), float(old.get("length", 0))
-        if now < last_until + last_len:
-            strikes = int(old.get("strikes", 1)) + (0 if now < last_until else 1)
-            if now < last_until:  # a download that was already running when the pause began
-                return last_until
-    length = site_pause_seconds(strikes, base_seconds, cap_seconds)
-    until = now + length
-    pipe = r.pipeline()
-    pipe.hset(site_pause_key(site), mapping={"until": until, "length": length, "strikes": strikes,
-                                             "reason": reason[:500], "since": now})
-    pipe.expire(site_pause_key(site), int(length * 2 + 60))
-    pipe.zadd(paused_sites_key(), {site: until})
-    pipe.execute()
-    return until
-
-
-def site_pause(r: redis.Redis, site: str, now: float | None = None) -> dict | None:
-    """``{"site", "until", "reason", "strikes"}`` while ``site`` is paused, else None."""
-    now = time.time() if now is None else now
-    data = r.hgetall(site_pause_key(site))
-    if not data or float(data.get("until", 0)) <= now:
-        return None
-    return {"site": site, "until": float(data["until"]), "reason": data.get("reason", ""),
-            "strikes": int(data.get("strikes", 1))}
-
-
-def paused_sites(r: redis.Redis, now: float | None = None) -> list[dict]:
-    now = time.time() if now is None else now
-    r.zremrangebyscore(paused_sites_key(), "-inf", now)
-    return [p for site in r.zrange(paused_sites_key(), 0, -1) if (p := site_pause(r, site, now))]
-
-
-def resume_site(r: redis.Redis, site: str) -> bool:
-    """End a site's pause now (an operator's call); True if it was paused."""
-    pipe = r.pipeline()
-    pipe.delete(site_pause_key(site))
-    pipe.zrem(paused_sites_key(), site)
-    return bool(pipe.execute()[0])

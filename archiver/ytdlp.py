@@ -59,6 +59,9 @@ class Options:
     sponsorblock_api: str = "https://sponsor.ajay.app"
     cookiefile: str = ""  # a private copy of the channel's cookies (archiver.cookies), for this use only
     extractor_args: str = ""  # the channel's, checked (archiver.extractor_args), over the process's own
+    # The egress identity this read goes out through (archiver.egress): a source address or a proxy.
+    source_address: str = ""
+    proxy: str = ""  # resolved from the worker's own settings, never from a message
 
     @classmethod
     def from_request(cls, options, cookiefile: str = "") -> Options:
@@ -254,6 +257,8 @@ def _base_params(opts: Options, context: str = "") -> dict:
         # Never logged, never kept: a private copy made for this one listing or download.
         "cookiefile": opts.cookiefile or None,
         "sleep_interval_requests": opts.profile.sleep_requests or None,
+        **({"source_address": opts.source_address} if opts.source_address else {}),
+        **({"proxy": opts.proxy} if opts.proxy else {}),
     }
 
 
@@ -505,12 +510,27 @@ class _ProgressSlot:
                 self.hook(d)
 
 
+class _ExtractedSlot:
+    """yt-dlp's documented ``match_filter``, used only to learn that a video's page has been read
+    (it runs after extraction, before any media is fetched): the egress budget dates its start here."""
+
+    def __init__(self):
+        self.hook: Callable[[], None] | None = None
+
+    def __call__(self, info: dict, *, incomplete: bool = False) -> None:
+        if self.hook is not None:
+            with netguard.unguarded():  # our hook talks to Redis
+                self.hook()
+        return None  # never filters anything out
+
+
 @dataclass
 class _Downloader:
     opts: Options
     ydl: yt_dlp.YoutubeDL
     logger: _Logger
     progress: _ProgressSlot
+    extracted: _ExtractedSlot = field(default_factory=_ExtractedSlot)
 
 
 _per_thread = threading.local()
@@ -520,9 +540,9 @@ def _downloader(opts: Options) -> _Downloader:
     """This thread's YoutubeDL for ``opts``, built on first use (or when the options change)."""
     current = getattr(_per_thread, "downloader", None)
     if current is None or current.opts != opts:
-        logger, progress = _Logger(), _ProgressSlot()
-        ydl = yt_dlp.YoutubeDL(_download_params(opts, logger, progress))
-        current = _per_thread.downloader = _Downloader(opts, ydl, logger, progress)
+        logger, progress, extracted = _Logger(), _ProgressSlot(), _ExtractedSlot()
+        ydl = yt_dlp.YoutubeDL(_download_params(opts, logger, progress, extracted))
+        current = _per_thread.downloader = _Downloader(opts, ydl, logger, progress, extracted)
     return current
 
 
@@ -537,6 +557,7 @@ def download(
     opts: Options,
     on_progress: Callable[[dict], None] | None = None,
     context: str = "",
+    on_extracted: Callable[[], None] | None = None,
 ) -> DownloadResult:
     """Download one video into ``temp_dir`` and lay it out as the archive tree wants.
 
@@ -547,14 +568,15 @@ def download(
     its own, closed afterwards, so no cookie outlives it in a reused one.
     """
     if opts.cookiefile:
-        logger, progress = _Logger(), _ProgressSlot()
-        downloader = _Downloader(opts, yt_dlp.YoutubeDL(_download_params(opts, logger, progress)), logger,
-                                 progress)
+        logger, progress, extracted = _Logger(), _ProgressSlot(), _ExtractedSlot()
+        downloader = _Downloader(opts, yt_dlp.YoutubeDL(_download_params(opts, logger, progress, extracted)),
+                                 logger, progress, extracted)
     else:
         downloader = _downloader(opts)
     downloader.ydl.params["paths"] = {"home": str(temp_dir), "temp": str(temp_dir)}
     downloader.logger.context = context
     downloader.progress.hook = on_progress
+    downloader.extracted.hook = on_extracted  # the video's page has been read (archiver.egress)
     netguard.take_refusals()
     try:
         with netguard.guarded():
@@ -573,7 +595,7 @@ def download(
             raise DownloadError(refused[0]) from exc
         raise
     finally:
-        downloader.progress.hook = None
+        downloader.progress.hook = downloader.extracted.hook = None
         downloader.logger.context = ""
         if opts.cookiefile:
             downloader.ydl.close()
@@ -583,7 +605,8 @@ def download(
     return _lay_out(Path(temp_dir), info, url)
 
 
-def _download_params(opts: Options, logger: _Logger, progress: _ProgressSlot) -> dict:
+def _download_params(opts: Options, logger: _Logger, progress: _ProgressSlot,
+                     extracted: _ExtractedSlot | None = None) -> dict:
     chosen = ytdlp_format(opts.profile, opts.format)
     extra = [{"key": "FFmpegExtractAudio", "preferredcodec": chosen["audio"]}] if chosen["audio"] else []
     if opts.profile.container and not chosen["audio"]:  # the container asked for, whatever the site served
@@ -620,6 +643,7 @@ def _download_params(opts: Options, logger: _Logger, progress: _ProgressSlot) ->
             *sponsorblock_postprocessors(opts.profile, opts.sponsorblock_api),
         ],
         "progress_hooks": [progress],
+        "match_filter": extracted,
     }
 
 

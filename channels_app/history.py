@@ -16,13 +16,15 @@ catalog holds (the history grows by changes, never by a row per video per sync):
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from archiver import ytdlp
+from archiver import egress, state, ytdlp
+from archiver.egress import Pool
 from archiver.statuses import VideoStatus
 from channels_app.models import Channel, Video, VideoChange
 
@@ -99,9 +101,14 @@ def refresh_pages(channel: Channel, options: ytdlp.Options, limit: int | None = 
               .filter(Q(metadata_checked_at__isnull=True) | Q(metadata_checked_at__lt=now))
               .order_by("metadata_checked_at", "id")[:limit])
     written = 0
+    pool, r = Pool.from_settings(settings.YTARCHIVE), state.connect(settings.REDIS_URL)
     for video in videos:
-        try:
-            facts = ytdlp.video_facts(video.url, options)
+        try:  # a video's page read counts against its site's budget, like a download
+            with egress.reading(r, pool, video.url) as identity:
+                facts = ytdlp.video_facts(video.url, dataclasses.replace(options, **identity.ytdlp_params()))
+        except egress.NoIdentity as exc:
+            log.info("channel=%s: history pages wait for budget (%s)", channel.id, exc)
+            break
         except Exception as exc:  # a transient failure: read again next time
             log.info("channel=%s video=%s: page not read for its history: %s", channel.id, video.video_id,
                      str(exc)[:300])

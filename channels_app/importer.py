@@ -19,6 +19,7 @@ are never read, and each is named in the result's ``refused`` list.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import shutil
@@ -27,7 +28,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from archiver import adopt, confined, fixity, frames, nfo, tree, ytdlp
+from archiver import adopt, confined, egress, fixity, frames, nfo, state, tree, ytdlp
+from archiver.egress import Pool
 from archiver.errors import UserError
 from archiver.ids import safe_id
 from archiver.statuses import FailureKind, VideoStatus
@@ -184,8 +186,11 @@ def _from_download_archive(channel: Channel, scan: confined.Scan, archive_file: 
         if vid not in urls:
             notes.append(f"{vid}: not in the channel's listing, so its metadata cannot be read")
             continue
-        try:
-            info = ytdlp.video_info(urls[vid], listing_options(channel))
+        try:  # a video's page read counts against its site's budget, like a download
+            with egress.reading(state.connect(settings.REDIS_URL), Pool.from_settings(settings.YTARCHIVE),
+                                urls[vid], max_wait_seconds=settings.YTARCHIVE["BUDGET_WAIT_SECONDS"]) as identity:
+                info = ytdlp.video_info(urls[vid], dataclasses.replace(listing_options(channel),
+                                                                       **identity.ytdlp_params()))
         except Exception as exc:
             notes.append(f"{vid}: its metadata could not be read: {str(exc)[:200]}")
             continue

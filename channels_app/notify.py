@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from archiver import state
+from archiver import egress_state, state
 from archiver.errors import UserError
 from archiver.statuses import VideoStatus
 from channels_app.models import Channel, Video
@@ -149,15 +149,16 @@ def _tell_site_pauses() -> int:
         return 0
     r = state.connect(settings.REDIS_URL)
     sent = 0
-    for pause in state.paused_sites(r):
-        key = f"ytarchive:notified-pause:{pause['site']}:{int(pause['until'])}"
+    for pause in egress_state.pauses(r):
+        key = f"ytarchive:notified-pause:{pause['site']}|{pause['identity']}:{int(pause['until'])}"
         if not r.set(key, "1", nx=True, ex=max(60, int(pause["until"] - timezone.now().timestamp()) + 60)):
             continue
         until = datetime.fromtimestamp(pause["until"], tz=UTC)
-        _queue(urls, f"Downloads from {pause['site']} paused until {until:%Y-%m-%d %H:%M} UTC",
+        _queue(urls, f"Downloads from {pause['site']} paused until {until:%Y-%m-%d %H:%M} UTC"
+                     + (f" through {pause['identity']}" if pause["identity"] != "direct" else ""),
                f"The site asked for a bot check or rate-limited us (strike {pause['strikes']}): "
-               f"{pause['reason'][:500]}\nDownloads resume by themselves; resume now with `ytarchive resume "
-               f"{pause['site']}` or the queue page.")
+               f"{pause['reason'][:500]}\nOther egress identities go on; this one resumes by itself. Resume "
+               f"now with `ytarchive resume {pause['site']}` or the queue page.")
         sent += 1
     return sent
 

@@ -27,7 +27,8 @@ from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from archiver import cookies, download_profile, log_context, nfo, state, tree, urls, ytdlp
+from archiver import cookies, download_profile, egress, egress_state, log_context, nfo, state, tree, urls, ytdlp
+from archiver.egress import Pool
 from archiver.errors import UserError
 from archiver.statuses import SyncStatus, VideoStatus
 from channels_app import history, tallies
@@ -196,7 +197,12 @@ def _index(channel: Channel, job: SyncJob, incremental: bool, heartbeat: SyncHea
     profile = channel_profile(channel)
     with cookies.private_copy(channel_cookies(channel)) as cookiefile:
         options = dataclasses.replace(listing_options(channel), profile=profile, cookiefile=str(cookiefile or ""))
-        seen, new, listed = _index_tabs(channel, job, incremental, heartbeat, profile, options)
+        # Through an egress identity unpaused for the site; counted in its listing window, apart from
+        # the downloads' budget (archiver.egress).
+        with egress.reading(state.connect(settings.REDIS_URL), Pool.from_settings(settings.YTARCHIVE), channel.url,
+                            kind=egress_state.LISTING, lease_seconds=3600) as identity:
+            seen, new, listed = _index_tabs(channel, job, incremental, heartbeat, profile,
+                                            dataclasses.replace(options, **identity.ytdlp_params()))
         # Only a listing that showed everything can say a video is gone (no filter left anything out).
         if not incremental and not (profile.newest_n or profile.skip_keywords or profile.published_after):
             history.mark_removed(channel, set(listed), set().union(*listed.values()) if listed else set())

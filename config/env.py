@@ -294,3 +294,34 @@ def persistent_secret(name: str, data_dir: Path) -> str:
         os.unlink(tmp)
     return value
 
+
+
+def env_site_rates(name: str):
+    """``SITE=COUNT/PERIOD,...`` (archiver.budgets): videos each egress identity may touch per period.
+
+    Unset means ``youtube.com=250/1h``; an empty value (``NAME=``) or ``none`` means no budget anywhere.
+    """
+    from archiver.budgets import DEFAULT_SITE_RATES, parse_site_rates
+
+    raw = os.environ.get(name)
+    text = DEFAULT_SITE_RATES if raw is None else raw
+    if text.strip().lower() == "none":
+        text = ""
+    try:
+        return parse_site_rates(text)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from exc
+
+
+def env_egress(name: str, proxies_name: str):
+    """The egress pool (archiver.budgets.parse_egress): ``name`` (or ``name_FILE``), then the proxy URLs
+    of ``proxies_name`` (or its ``_FILE``: a Kubernetes Secret). Either may hold a proxy's password,
+    so a bad value is described without repeating it."""
+    from archiver.budgets import parse_egress
+
+    proxies = [url.strip() for url in env_secret(proxies_name).replace("\n", ",").split(",") if url.strip()]
+    text = ",".join([env_secret(name), *(u if u.startswith("proxy:") else f"proxy:{u}" for u in proxies)])
+    try:
+        return parse_egress(text)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} (with {proxies_name}): {exc}") from exc

@@ -17,6 +17,7 @@ from config.env import (
     env_bool,
     env_cache_dir,
     env_choice,
+    env_egress,
     env_float,
     env_http_url,
     env_impersonate,
@@ -28,6 +29,7 @@ from config.env import (
     env_rate,
     env_resource_tiers,
     env_secret,
+    env_site_rates,
     env_str,
     pacing_default,
     persistent_secret,
@@ -262,8 +264,15 @@ YTARCHIVE = {
     "FILE_MODE": env_mode("YTARCHIVE_FILE_MODE", 0o644),
     "DIR_MODE": env_mode("YTARCHIVE_DIR_MODE", 0o755),
     "LOGIN_ATTEMPTS": env_int("YTARCHIVE_LOGIN_ATTEMPTS", 5, minimum=1),
-    # A bot check or 429 pauses the whole site this long, doubling while it repeats, at most a day.
+    # A refusal (bot check, 429, rate-limited, 403s, throttled formats) pauses that egress identity for
+    # that site this long, doubling while it repeats, at most a day (archiver.egress).
     "BOTCHECK_BACKOFF_SECONDS": env_float("YTARCHIVE_BOTCHECK_BACKOFF_SECONDS", 1800.0, minimum=1),
+    # Videos each egress identity may touch per period, per site (archiver.budgets); the egress pool.
+    "SITE_RATES": env_site_rates("YTARCHIVE_SITE_RATES"),
+    "EGRESS": env_egress("YTARCHIVE_EGRESS", "YTARCHIVE_EGRESS_PROXIES"),
+    "FORBIDDEN_STREAK": env_int("YTARCHIVE_FORBIDDEN_STREAK", 3, minimum=1, maximum=100),
+    # The longest a download waits in its worker for budget; longer, it waits as retrying (no attempt).
+    "BUDGET_WAIT_SECONDS": env_float("YTARCHIVE_BUDGET_WAIT_SECONDS", 300.0, minimum=1),
     # /metrics: a scrape sends the token as a Bearer token, or comes from one of the networks
     # (loopback by default, none once a token is set: then the token is required).
     "METRICS_TOKEN": env_secret("YTARCHIVE_METRICS_TOKEN"),

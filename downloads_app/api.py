@@ -174,14 +174,17 @@ class ChannelRetryFailedView(APIView):
 
 class PausedSiteSerializer(serializers.Serializer):
     site = serializers.CharField()
-    until = serializers.DateTimeField(help_text="When downloads from it resume by themselves.")
-    reason = serializers.CharField(help_text="What the site answered (a bot check, HTTP 429).")
+    identity = serializers.CharField(help_text="The egress identity paused there (``direct``: the machine's own "
+                                               "route); the others go on.")
+    until = serializers.DateTimeField(help_text="When this identity may ask the site again, by itself.")
+    reason = serializers.CharField(help_text="What the site answered (a bot check, HTTP 429, 403s, throttled "
+                                             "formats).")
     strikes = serializers.IntegerField(help_text="Pauses in a row; each doubles the wait, up to a day.")
     waiting = serializers.IntegerField(help_text="Videos waiting for it (retrying, not counted as attempts).")
 
 
 class PausedSitesView(APIView):
-    """GET /api/sites/: sites paused after a bot check or a 429."""
+    """GET /api/sites/: sites paused for an egress identity after a refusal, one entry per (site, identity)."""
 
     @extend_schema(responses=PausedSiteSerializer(many=True), operation_id="sites_paused")
     def get(self, request):
@@ -189,9 +192,12 @@ class PausedSitesView(APIView):
 
 
 class ResumeSiteView(APIView):
-    """POST /api/sites/{site}/resume/: end a site's pause now."""
+    """POST /api/sites/{site}/resume/: end a site's pause now, for every identity or ``?identity=NAME``'s."""
 
     @extend_schema(request=None, operation_id="sites_resume",
+                   parameters=[OpenApiParameter("identity", str, description="Only this egress identity "
+                                                "(as GET /api/sites/ names it); default: every one.")],
                    responses={202: inline_serializer("Resumed", {"resumed": serializers.IntegerField()})})
     def post(self, request, site):
-        return Response({"resumed": site_pauses.resume(site)}, status=status.HTTP_202_ACCEPTED)
+        identity = request.query_params.get("identity", "")
+        return Response({"resumed": site_pauses.resume(site, identity)}, status=status.HTTP_202_ACCEPTED)

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import Count
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 
-from archiver import state, tree
+from archiver import egress_state, state, tree
 from archiver.statuses import FailureKind, VideoStatus
 from channels_app import tallies
 from channels_app.models import Channel, Video
@@ -70,10 +70,11 @@ def _redis_series(r, stored_bytes: float | None):
     queue = GaugeMetricFamily("ytarchive_queue_length", "", labels=["state"])
     queue.add_metric(["queued"], state.queue_length(r))
     yield queue
-    paused = GaugeMetricFamily("ytarchive_site_paused_until_seconds", "Sites paused after a bot check or 429, "
-                               "with the epoch time their pause ends.", labels=["site"])
-    for pause in state.paused_sites(r):
-        paused.add_metric([pause["site"]], pause["until"])
+    paused = GaugeMetricFamily("ytarchive_site_paused_until_seconds", "Sites paused for an egress identity "
+                               "after a refusal (bot check, 429, 403s, throttled formats), with the epoch time "
+                               "the pause ends.", labels=["site", "identity"])
+    for pause in egress_state.pauses(r):
+        paused.add_metric([pause["site"], pause["identity"]], pause["until"])
     yield paused
     yield GaugeMetricFamily("ytarchive_active_workers", "Download workers alive now (local processes or Jobs).",
                             value=state.live_workers(r))

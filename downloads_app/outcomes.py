@@ -65,16 +65,18 @@ def _record(report: DownloadReport) -> Video | None:
 
 
 def _pause_end(r, video: Video, now):
-    """When the video's site pause ends (a blocked outcome waits for it); None when not paused."""
+    """When some egress identity may ask the video's site again (a blocked outcome waits for it:
+    the first pause to end, or the first budget to free); None when Redis cannot say."""
     from datetime import UTC, datetime
 
-    from archiver.download import site_of
+    from archiver.egress import Pool, ready_at
 
+    pool = Pool.from_settings(settings.YTARCHIVE)
     try:
-        paused = state.site_pause(r, site_of(video.url))
+        at = ready_at(r, pool, pool.site(video.url), now.timestamp())
     except Exception:  # Redis away: retry soon, the worker will find out again
-        paused = None
-    return datetime.fromtimestamp(paused["until"], UTC) if paused else None
+        return None
+    return datetime.fromtimestamp(at, UTC)
 
 
 def _apply(video: Video, report: DownloadReport, step, now) -> int:

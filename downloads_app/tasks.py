@@ -18,6 +18,7 @@ from django.conf import settings
 
 from archiver import state
 from archiver.download import Action, action_for, archive_video
+from archiver.egress import Pool
 from archiver.messages import DownloadReport, DownloadRequest, MessageError
 from archiver.statuses import HAND_BACK_REASON, VideoStatus
 from downloads_app.worker_lifecycle import STOP
@@ -34,8 +35,7 @@ def download_video(message: dict) -> str:
         raise Reject(str(exc), requeue=False) from exc
     r = state.connect(settings.REDIS_URL)
     outcome = archive_video(request, settings.ARCHIVE_ROOT, r, settings.YTARCHIVE["LEASE_SECONDS"],
-                            should_stop=STOP.is_set, site_limit=settings.YTARCHIVE["DOWNLOADS_PER_SITE"],
-                            pause_seconds=settings.YTARCHIVE["BOTCHECK_BACKOFF_SECONDS"])
+                            should_stop=STOP.is_set, pool=Pool.from_settings(settings.YTARCHIVE))
     action = action_for(outcome)
     if action is Action.DROP:
         return str(outcome.status)

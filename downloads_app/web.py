@@ -76,8 +76,10 @@ def retry_all_dead(request):
 def resume_site(request, site: str):
     staff_only(request)
     try:
-        count = site_pauses.resume(site)
-        messages.success(request, f"{site} resumed: {count} video(s) go now.")
+        identity = request.POST.get("identity", "")
+        count = site_pauses.resume(site, identity)
+        messages.success(request, f"{site} resumed{f' through {identity}' if identity else ''}: "
+                                  f"{count} video(s) go now.")
     except UserError as exc:
         messages.error(request, str(exc))
     return redirect("/queue/")

@@ -115,9 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     what = p.add_mutually_exclusive_group()
     what.add_argument("--file", metavar="COOKIES_TXT", help="a cookies.txt in Netscape format ('-': standard input)")
     what.add_argument("--clear", action="store_true", help="remove them")
-    sub.add_parser("sites", parents=[common], help="sites paused after a bot check or a 429")
+    sub.add_parser("sites", parents=[common], help="sites paused for an egress identity after a refusal")
     p = sub.add_parser("resume", parents=[common], help="end a site's pause now")
     p.add_argument("site", help="the site's host name, e.g. www.youtube.com")
+    p.add_argument("--identity", help="only this egress identity (as `ytarchive sites` names it); default: all")
     p = sub.add_parser("ytdlp", parents=[common], help="the yt-dlp in use; update it, or roll back one version")
     p.add_argument("action", nargs="?", choices=["status", "update", "rollback"], default="status")
     p.add_argument("--version", dest="ytdlp_version", metavar="V",
@@ -453,14 +454,15 @@ def cmd_sites(args, client: Client) -> int:
     if args.json:
         _out(output.as_json(sites))
         return 0
-    rows = [[s["site"], output.when(s["until"]), str(s["waiting"]), str(s["strikes"]), s["reason"][:60]]
-            for s in sites]
-    _out(output.table(rows, ["SITE", "PAUSED UNTIL", "WAITING", "STRIKES", "WHY"]) if rows else "no site is paused")
+    rows = [[s["site"], s.get("identity", ""), output.when(s["until"]), str(s["waiting"]), str(s["strikes"]),
+             s["reason"][:60]] for s in sites]
+    _out(output.table(rows, ["SITE", "IDENTITY", "PAUSED UNTIL", "WAITING", "STRIKES", "WHY"]) if rows
+         else "no site is paused")
     return 0
 
 
 def cmd_resume(args, client: Client) -> int:
-    body = client.post(f"/api/sites/{args.site}/resume/")
+    body = client.post(f"/api/sites/{args.site}/resume/", identity=args.identity)
     _out(output.as_json(body) if args.json else f"{args.site} resumed: {body['resumed']} video(s) go now")
     return 0
 

@@ -401,6 +401,12 @@ CASES = [
     ("servicemonitor-elsewhere-fails", {"metrics": {"serviceMonitor": {"enabled": True, "namespace": "monitoring"}}},
      None, "ytarchive", "release namespace"),
     ("default", {}, check_default, "ytarchive", None),
+    ("egress-pool-with-secret-proxies", {"config": {"siteRates": "youtube.com=250/1h,vimeo.com=100/1h",
+                                                    "egress": ["source:2001:db8::7", "source:2001:db8::8"]},
+                                         "egressProxies": {"urls": ["socks5://u:pw@proxy.example:1080"]}},
+     None, "ytarchive", None),  # asserted in tests/unit/test_helm_chart.py
+    ("egress-proxy-credentials-in-config-fail", {"config": {"egress": ["proxy:http://u:pw@proxy.example:3128"]}},
+     None, "ytarchive", "egress"),
     ("postgres-rwx-external-redis-ingress", PG, check_pg, "ytarchive", None),
     ("existing-secrets-no-scaler", EXT, check_ext, "ytarchive", None),
     ("long-release-name", {}, None, "a-very-long-release-name-for-testing-limits-0123456789abcdef", None),

@@ -27,6 +27,15 @@ The failures channels' videos answer as YouTube refuses a video (``{"error": "un
 "playability": {"status", "reason", "subreason", "countries"}}``, the bot check only for the first
 ``bot_check_failures`` requests), offer only storyboard images, or lack their title.
 
+Like YouTube, the fixture can limit each client address (off unless a test turns it on): at most
+``limit_count`` video requests (a video's page, ``/api/video/``: one per video touched) in any
+``limit_window`` seconds; one more and that address gets bot-check answers ("Sign in to confirm
+you're not a bot"; media 403) for ``limit_penalty`` seconds. ``trip_address`` flags an address so
+by hand; ``throttle`` offers one address only the small format of a channel's videos (throttled
+formats). ``request_log()`` is every request with its client address, time and status, the
+judge of budgets (several egress identities are source addresses in 127.0.0.0/8, which Linux
+routes to loopback: the site on 127.0.0.1 sees them as they are).
+
 Like a real video site, the fixture can cap the bandwidth of each connection for every file it
 serves (``media_rate`` bytes/s; ``slow`` videos keep their own ``slow_rate``) and hold every
 answer back before its first byte (``first_byte_delay`` seconds); both may change at any time.
@@ -38,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import dataclasses
 import datetime as dt
 import email.utils
 import hashlib
@@ -68,6 +78,22 @@ _CONTENT_TYPES = {
     "webp": "image/webp",
     "vtt": "text/vtt; charset=utf-8",
 }
+
+
+@dataclasses.dataclass(frozen=True)
+class Request:
+    """One request as the site saw it (``FixtureSite.request_log``)."""
+
+    at: float  # time.monotonic()
+    address: str  # the client's address (an egress identity's source address)
+    path: str
+    status: int
+    bot_check: bool  # answered "Sign in to confirm you're not a bot"
+
+    @property
+    def video_page(self) -> bool:
+        """A video's own page: what the limiter counts (one per video touched)."""
+        return self.path.startswith("/api/video/")
 
 
 class FixtureSite:
@@ -105,6 +131,16 @@ class FixtureSite:
         #: How many metadata requests of a BOT_CHECK video get YouTube's bot check before one succeeds.
         self.bot_check_failures = catalog.BOT_CHECK_FAILURES
         self._bot_check_hits: collections.Counter[str] = collections.Counter()
+        #: The per-address limiter (module docstring); 0 = off.
+        self.limit_count = 0
+        self.limit_window = 0.0
+        self.limit_penalty = 0.0
+        #: address -> time.monotonic() its bot checks end (the limiter's, or ``trip_address``).
+        self.bot_checked: dict[str, float] = {}
+        #: address -> channel ids whose videos that address is offered only the small format.
+        self.throttled: dict[str, set[str]] = collections.defaultdict(set)
+        self._video_hits: dict[str, collections.deque] = collections.defaultdict(collections.deque)
+        self._log: list[Request] = []
         self._bench_built: set[float] = set()
         self._lock = threading.Lock()
         self._counts: collections.Counter[str] = collections.Counter()
@@ -175,13 +211,65 @@ class FixtureSite:
         with self._lock:
             return dict(self._counts)
 
+    def request_log(self) -> list[Request]:
+        """Every request since the last reset, oldest first."""
+        with self._lock:
+            return list(self._log)
+
+    def refusals(self) -> list[Request]:
+        """The requests answered with a bot check (the limiter's or a tripped address's)."""
+        return [entry for entry in self.request_log() if entry.bot_check]
+
+    def peak_video_pages(self, address: str, window: float) -> int:
+        """The most video pages ``address`` asked for in any ``window`` seconds (the limiter's count)."""
+        times = sorted(e.at for e in self.request_log() if e.address == address and e.video_page and not e.bot_check)
+        peak, first = 0, 0
+        for last, at in enumerate(times):
+            while at - times[first] >= window:
+                first += 1
+            peak = max(peak, last - first + 1)
+        return peak
+
+    def trip_address(self, address: str, seconds: float) -> None:
+        """Answer ``address`` with bot checks for ``seconds`` from now (as if it had spent its allowance)."""
+        with self._lock:
+            self.bot_checked[address] = time.monotonic() + seconds
+
+    def throttle(self, address: str, channel_id: str, on: bool = True) -> None:
+        """Offer ``address`` only the small format of ``channel_id``'s videos (or stop doing so)."""
+        with self._lock:
+            (self.throttled[address].add if on else self.throttled[address].discard)(channel_id)
+
+    def _bot_check(self, address: str, counted: bool) -> bool:
+        """True when ``address`` must get a bot check now; a ``counted`` request (a video's page)
+        spends one of its allowance in the limiter's sliding window."""
+        now = time.monotonic()
+        with self._lock:
+            if now < self.bot_checked.get(address, 0.0):
+                return True
+            if counted and self.limit_count > 0:
+                hits = self._video_hits[address]
+                while hits and hits[0] <= now - self.limit_window:
+                    hits.popleft()
+                if len(hits) >= self.limit_count:
+                    self.bot_checked[address] = now + self.limit_penalty
+                    return True
+                hits.append(now)
+            return False
+
+    def _record(self, address: str, path: str, status: int, bot: bool) -> None:
+        with self._lock:
+            self._log.append(Request(time.monotonic(), address, path, status, bot))
+
     def reset(self) -> None:
-        """Forget request counts and the flaky videos' failure counters."""
+        """Forget request counts, the request log, the limiter's windows and the flaky videos' counters."""
         with self._lock:
             self._counts.clear()
             self._times.clear()
             self._flaky_hits.clear()
             self._bot_check_hits.clear()
+            self._log.clear()
+            self._video_hits.clear()
             self.media_active_max = self.media_active
 
     def _count(self, path: str) -> None:
@@ -270,8 +358,31 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self.do_GET()
 
+    def send_response(self, code, message=None) -> None:
+        self.status = int(code)
+        super().send_response(code, message)
+
+    @property
+    def client(self) -> str:
+        return self.client_address[0]
+
     def do_GET(self) -> None:
         split = urllib.parse.urlsplit(self.path)
+        self.status, self.bot = 0, False
+        try:
+            self._get(split)
+        finally:
+            self.site._record(self.client, split.path, self.status, self.bot)
+
+    def _bot_answer(self) -> None:
+        """YouTube's "Sign in to confirm you're not a bot", as the fixture's extractor reads it."""
+        self.bot = True
+        if self.path.startswith("/api/"):
+            self._json({"error": "bot"}, HTTPStatus.FORBIDDEN)
+        else:
+            self._error(HTTPStatus.FORBIDDEN, "Sign in to confirm you're not a bot")
+
+    def _get(self, split) -> None:
         self.site._count(split.path)
         with self.site._lock:
             self.site._agents.append((split.path, self.headers.get("User-Agent") or ""))
@@ -430,7 +541,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route_api_video(self, vid: str) -> None:
         video = catalog.get_video(vid)
-        if self.site.answer_429:
+        if self.site._bot_check(self.client, counted=True):
+            self._bot_answer()
+        elif self.site.answer_429:
             self._error(HTTPStatus.TOO_MANY_REQUESTS, "Too Many Requests")
         elif video is not None and video.status in _YOUTUBE_FAILURES:
             self._route_youtube_failure(video)
@@ -505,6 +618,10 @@ class _Handler(BaseHTTPRequestHandler):
                 {"format_id": f"mp4-{media.SMALL_HEIGHT}", "width": small_width, "height": media.SMALL_HEIGHT,
                  "url": f"{self.origin}/media/{video.id}.h{media.SMALL_HEIGHT}.mp4"},
             ]
+            with self.site._lock:
+                throttled = video.channel_id in self.site.throttled.get(self.client, ())
+            if throttled:  # throttled formats: this address is offered only the small one
+                meta["formats"] = meta["formats"][1:]
         return meta
 
     def _plain_video_json(self, video: catalog.Video) -> dict:
@@ -547,6 +664,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route_media(self, vid: str) -> None:
         video = self._media_video(vid)
+        if self.site._bot_check(self.client, counted=False):
+            self._bot_answer()
+            return
         if video is None:
             self._error(HTTPStatus.NOT_FOUND, "no such media")
             return
@@ -565,6 +685,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route_small_media(self, vid: str, height: str) -> None:
         video = self._media_video(vid)
+        if self.site._bot_check(self.client, counted=False):
+            self._bot_answer()
+            return
         if video is None or video.media_of or int(height) != media.SMALL_HEIGHT:
             self._error(HTTPStatus.NOT_FOUND, "no such media")
             return

@@ -39,7 +39,7 @@ def test_a_429_pauses_the_site_until_resumed(api, stack, fixture_site, notify_si
         assert paused[SITE]["waiting"] == len(videos) and paused[SITE]["strikes"] == 1
         assert "429" in paused[SITE]["reason"] or "Too Many" in paused[SITE]["reason"]
         metrics = requests.get(f"{stack.base_url}/metrics", timeout=10).text
-        assert f'ytarchive_site_paused_until_seconds{{site="{SITE}"}}' in metrics
+        assert f'ytarchive_site_paused_until_seconds{{identity="direct",site="{SITE}"}}' in metrics
         assert 'ytarchive_downloads_total{status="paused"}' in metrics
         told = wait_for(lambda: [m for m in notify_sink.messages("/all")
                                  if m.get("title", "").startswith(f"Downloads from {SITE} paused until")], 30,

@@ -415,3 +415,29 @@ def test_the_ingress_tells_the_app_how_many_proxies_to_trust():
     assert objs["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_NUM_PROXIES"] == "1"
     objs, _job = render({"ingress": {"enabled": True, "trustedProxies": 2}})
     assert objs["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_NUM_PROXIES"] == "2"
+
+def test_the_egress_pool_and_budgets_reach_every_pod_and_proxy_credentials_only_through_a_secret():
+    objs, job = render()
+    env = objs["ConfigMap/ytarchive-env"]["data"]
+    assert "YTARCHIVE_SITE_RATES" not in env and "YTARCHIVE_EGRESS" not in env  # the built-in defaults
+    assert env["YTARCHIVE_FORBIDDEN_STREAK"] == "3"
+    assert not [w for w, c in containers(objs, job) if "YTARCHIVE_EGRESS_PROXIES" in env_of(c)]
+    secret_url = "socks5://user:hunter2@proxy.example:1080"
+    objs, job = render({"config": {"siteRates": "youtube.com=200/1h", "egress": ["source:2001:db8::7"]},
+                        "egressProxies": {"urls": [secret_url]}})
+    env = objs["ConfigMap/ytarchive-env"]["data"]
+    assert (env["YTARCHIVE_SITE_RATES"], env["YTARCHIVE_EGRESS"]) == ("youtube.com=200/1h", "source:2001:db8::7")
+    assert b64(objs["Secret/ytarchive"]["data"]["YTARCHIVE_EGRESS_PROXIES"]) == secret_url
+    refs = {w: env_of(c)["YTARCHIVE_EGRESS_PROXIES"]["valueFrom"]["secretKeyRef"]
+            for w, c in containers(objs, job) if "YTARCHIVE_EGRESS_PROXIES" in env_of(c)}
+    job_env = env_of(job["spec"]["template"]["spec"]["containers"][0])
+    assert job_env["YTARCHIVE_EGRESS_PROXIES"]["valueFrom"]["secretKeyRef"] == \
+        {"name": "ytarchive", "key": "YTARCHIVE_EGRESS_PROXIES"}  # the download workers get it
+    assert any("control" in w for w in refs) and any("web" in w for w in refs), refs  # and name the pool alike
+    assert all(r == {"name": "ytarchive", "key": "YTARCHIVE_EGRESS_PROXIES"} for r in refs.values())
+    rendered = json.dumps([o for o in objs.values() if o["kind"] != "Secret"]) + json.dumps(job)
+    assert "hunter2" not in rendered  # never in a ConfigMap, the Job template or any other object
+    objs, job = render({"egressProxies": {"existingSecret": "my-proxies", "existingSecretKey": "urls"}})
+    assert "YTARCHIVE_EGRESS_PROXIES" not in objs["Secret/ytarchive"]["data"]
+    assert env_of(job["spec"]["template"]["spec"]["containers"][0])["YTARCHIVE_EGRESS_PROXIES"]["valueFrom"][
+        "secretKeyRef"] == {"name": "my-proxies", "key": "urls"}

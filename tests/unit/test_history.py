@@ -48,3 +48,23 @@ def test_a_limit_of_zero_reads_nothing(fixture_site):
     fixture_site.reset()
     assert history.refresh_pages(channel, ytdlp.Options(), limit=0) == 0
     assert not any(path.startswith("/api/video/") for path in fixture_site.request_counts())
+
+
+def test_history_reads_spend_the_sites_budget_through_an_egress_identity(fixture_site, settings, redis_client):
+    from archiver import egress_state
+    from archiver.budgets import parse_egress, parse_site_rates
+
+    settings.YTARCHIVE = {**settings.YTARCHIVE, "SITE_RATES": parse_site_rates("127.0.0.1=2/1h"),
+                          "EGRESS": parse_egress("source:127.0.0.3")}
+    channel = Channel.objects.create(id="site-hb", url=f"{fixture_site.base_url}/channel/chan-slow")
+    for vid in ("vid-slowchan-01", "vid-slowchan-02", catalog.SLOW_ID):
+        Video.objects.create(channel=channel, video_id=vid, raw_id=vid, url=f"{fixture_site.base_url}/watch/{vid}",
+                             title=catalog.VIDEOS[vid].title, status="archived")
+    fixture_site.reset()
+    history.refresh_pages(channel, ytdlp.Options(), limit=10)
+    pages = [e for e in fixture_site.request_log() if e.video_page]
+    # Through the pool's identity, and spread: the next start waits 20-50 % of 30 min, so a sync
+    # does not wait for it (the other pages are read by a later sync).
+    assert len(pages) == 1 and {e.address for e in pages} == {"127.0.0.3"}
+    assert Video.objects.filter(channel=channel, metadata_checked_at__isnull=True).count() == 2
+    assert egress_state.starts_in_window(redis_client, "video", "127.0.0.1", "source:127.0.0.3", 3600) == 1

@@ -89,14 +89,14 @@ def test_a_blocked_video_waits_for_the_pause_and_keeps_its_attempts():
 
 
 def test_site_pause_strikes(redis_client):
-    from archiver import state
+    from archiver import egress_state as es
 
-    until = state.pause_site(redis_client, "s.example", "429", 100, now=1000)
-    assert until == 1100 and state.site_pause(redis_client, "s.example", now=1050)["strikes"] == 1
-    assert state.pause_site(redis_client, "s.example", "429", 100, now=1050) == 1100  # already paused
-    assert state.pause_site(redis_client, "s.example", "429", 100, now=1150) == 1150 + 200  # soon again: doubles
-    assert state.site_pause(redis_client, "s.example", now=1400) is None
-    assert [p["site"] for p in state.paused_sites(redis_client, now=1200)] == ["s.example"]
-    assert state.resume_site(redis_client, "s.example")
-    assert state.site_pause(redis_client, "s.example", now=1200) is None
-    assert state.pause_site(redis_client, "s.example", "429", 100, now=5000) == 5100  # long after: strike 1 again
+    until = es.trip(redis_client, "s.example", "direct", "429", 100, at=1000)
+    assert until == 1100 and es.pause_of(redis_client, "s.example", "direct", at=1050)["strikes"] == 1
+    assert es.trip(redis_client, "s.example", "direct", "429", 100, at=1050) == 1100  # already paused
+    assert es.trip(redis_client, "s.example", "direct", "429", 100, at=1150) == 1150 + 200  # soon again: doubles
+    assert es.pause_of(redis_client, "s.example", "direct", at=1400) is None
+    assert [(p["site"], p["identity"]) for p in es.pauses(redis_client, at=1200)] == [("s.example", "direct")]
+    assert es.resume(redis_client, "s.example") == 1
+    assert es.pause_of(redis_client, "s.example", "direct", at=1200) is None
+    assert es.trip(redis_client, "s.example", "direct", "429", 100, at=5000) == 5100  # long after: strike 1 again

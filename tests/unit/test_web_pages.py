@@ -143,15 +143,15 @@ def test_pages_forbid_other_hosts(owner, archived):
 
 
 def test_the_queue_page_shows_a_paused_site_and_staff_can_resume_it(owner, reader, redis_client):
-    from archiver import state
+    from archiver import egress_state
 
-    state.pause_site(redis_client, "www.example.org", "HTTP Error 429: Too Many Requests", 1800)
+    egress_state.trip(redis_client, "www.example.org", "direct", "HTTP Error 429: Too Many Requests", 1800)
     page = owner.get("/queue/").content.decode()
     assert "Paused sites" in page and "www.example.org" in page and "Resume now" in page
     assert "Resume now" not in reader.get("/queue/").content.decode()  # readers see it, cannot act
     assert reader.post("/queue/resume-site/www.example.org/").status_code == 403
-    assert owner.post("/queue/resume-site/www.example.org/").status_code == 302
-    assert state.site_pause(redis_client, "www.example.org") is None
+    assert owner.post("/queue/resume-site/www.example.org/", {"identity": "direct"}).status_code == 302
+    assert egress_state.pause_of(redis_client, "www.example.org", "direct") is None
     assert "Paused sites" not in owner.get("/queue/").content.decode()
 
 

@@ -1,10 +1,12 @@
 """``manage.py reconcile_workers``: one scaling round now, or with ``--dry-run`` the Jobs it would create.
 
-The dry run needs neither Redis nor a cluster: given a queue length (and
-optionally the most workers), it prints as YAML on stdout, and nothing else,
+The dry run needs no cluster: it prints as YAML on stdout, and nothing else,
 the Jobs the ``kubernetes`` scaler would create with none running, each
-sized by YTARCHIVE_K8S_RESOURCE_TIERS. Logs go to stderr. Without
-``--dry-run`` it reads the queue and reconciles the configured backend.
+sized by YTARCHIVE_K8S_RESOURCE_TIERS. Given ``--queue-length`` it needs no
+Redis either and takes every queued video as startable; without it, it reads
+the queue from Redis and explains on stderr which sites' videos count (an
+egress identity unpaused with budget left) and which do not. Logs go to
+stderr. Without ``--dry-run`` it reads the queue and reconciles the configured backend.
 """
 from __future__ import annotations
 
@@ -48,8 +50,6 @@ class Command(BaseCommand):
             running = reconcile()
             self.stderr.write(f"reconciled: {running} worker(s) wanted or running")
             return
-        if options["queue_length"] is None:
-            raise CommandError("--dry-run needs --queue-length N.")
         path = options["template"] or conf["K8S_JOB_TEMPLATE"]
         if not options["template"] and not Path(path).exists():
             path = str(DEFAULT_TEMPLATE)
@@ -57,11 +57,29 @@ class Command(BaseCommand):
             template = load_template(path)
         except (OSError, ValueError, yaml.YAMLError) as exc:
             raise CommandError(f"cannot read the Job template {path}: {exc}") from exc
-        length = options["queue_length"]
         most = conf["MAX_WORKERS"] if options["max_workers"] is None else options["max_workers"]
-        count = desired_workers(length, conf["WORKERS_PER_QUEUE"], most)
+        length = options["queue_length"]
+        startable = length
+        if length is None:
+            startable, length = self._explain()
+        count = desired_workers(startable, conf["WORKERS_PER_QUEUE"], most)
         jobs = [job_manifest(template, conf["K8S_NAMESPACE"], length, conf["K8S_RESOURCE_TIERS"])
                 for _ in range(count)]
-        self.stderr.write(f"dry run: a queue of {length} with none running wants {count} Job(s) "
-                          f"(1 per {conf['WORKERS_PER_QUEUE']} queued, at most {most}); template {path}")
+        self.stderr.write(f"dry run: a queue of {length} ({startable} can start) with none running wants "
+                          f"{count} Job(s) (1 per {conf['WORKERS_PER_QUEUE']} queued, at most {most}); "
+                          f"template {path}")
         yaml.safe_dump_all(jobs, sys.stdout, sort_keys=False)
+
+    def _explain(self) -> tuple[int, int]:
+        """The queue as it is now, with the reasons each site's videos count or not (stderr)."""
+        import redis as redis_lib
+
+        from downloads_app.scaling import plan
+
+        try:
+            found = plan()
+        except redis_lib.RedisError as exc:
+            raise CommandError(f"cannot read the queue from Redis ({exc}); give --queue-length N instead") from exc
+        for line in found.lines():
+            self.stderr.write(line)
+        return found.startable, found.queue_length

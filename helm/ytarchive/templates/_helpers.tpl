@@ -298,6 +298,13 @@ YTARCHIVE_PACING: {{ $c.pacing | default "fast" | quote }}
 {{- if not (kindIs "invalid" $c.downloadsPerSite) }}
 YTARCHIVE_DOWNLOADS_PER_SITE: {{ $c.downloadsPerSite | int64 | toString | quote }}
 {{- end }}
+{{- if not (kindIs "invalid" $c.siteRates) }}
+YTARCHIVE_SITE_RATES: {{ $c.siteRates | toString | quote }}
+{{- end }}
+{{- if $c.egress }}
+YTARCHIVE_EGRESS: {{ join "," $c.egress | quote }}
+{{- end }}
+YTARCHIVE_FORBIDDEN_STREAK: {{ $c.forbiddenStreak | default 3 | int64 | toString | quote }}
 YTARCHIVE_WORKER_IDLE_SECONDS: {{ $c.workerIdleSeconds | int64 | toString | quote }}
 YTARCHIVE_SCALE_INTERVAL_SECONDS: {{ include "ytarchive.str" $c.scaleIntervalSeconds | quote }}
 YTARCHIVE_DOWNLOAD_RETRIES: {{ $c.downloadRetries | int64 | toString | quote }}
@@ -377,6 +384,26 @@ XDG_CACHE_HOME: /tmp/.cache
     secretKeyRef:
       name: {{ include "ytarchive.redisSecretName" . }}
       key: {{ include "ytarchive.redisUrlKey" . }}
+{{- include "ytarchive.env.egressProxies" . }}
+{{- end }}
+
+{{/* YTARCHIVE_EGRESS_PROXIES: proxies with credentials, from a Secret, for every process that
+     loads the settings (workers use them; the others name the pool's identities alike). */}}
+{{- define "ytarchive.env.egressProxies" -}}
+{{- $e := .Values.egressProxies | default dict -}}
+{{- if $e.existingSecret }}
+- name: YTARCHIVE_EGRESS_PROXIES
+  valueFrom:
+    secretKeyRef:
+      name: {{ $e.existingSecret }}
+      key: {{ $e.existingSecretKey | default "YTARCHIVE_EGRESS_PROXIES" }}
+{{- else if $e.urls }}
+- name: YTARCHIVE_EGRESS_PROXIES
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "ytarchive.secretName" . }}
+      key: YTARCHIVE_EGRESS_PROXIES
+{{- end }}
 {{- end }}
 
 {{/* DATA_DIR and DATABASE_URL: only for web, control worker, beat, migrations. */}}

@@ -88,6 +88,10 @@ class FixtureSiteIE(_FixtureSiteBaseIE):
         meta, handle = self._download_json_handle(
             f"{base}/api/video/{video_id}.json", video_id, "Downloading video metadata",
             expected_status=403)  # 404/503 raise: yt-dlp reports "HTTP Error 404: ..."
+        if meta.get("error") == "bot":  # the site's limiter: YouTube's words
+            raise ExtractorError(
+                "Sign in to confirm you're not a bot. Use --cookies-from-browser or --cookies for the "
+                "authentication.", expected=True, video_id=video_id)
         if meta.get("error") == "members":
             raise ExtractorError(
                 "This video is available to this channel's members on level: Fixture. Join this channel to get "
