@@ -280,7 +280,7 @@ def persistent_secret(name: str, data_dir: Path) -> str:
     path = data_dir / f".{name.lower()}"
     if path.exists():
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     value = secrets.token_urlsafe(50)
     tmp = data_dir / f".{name.lower()}.{os.getpid()}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -34,6 +34,7 @@ from config.env import (
     pacing_default,
     persistent_secret,
 )
+from config.private_files import narrow
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,6 +42,9 @@ DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / ".data"))).resolve()
 ARCHIVE_ROOT = Path(env_str("ARCHIVE_ROOT", str(BASE_DIR / "archive"))).resolve()
 
 SECRET_KEY = persistent_secret("DJANGO_SECRET_KEY", DATA_DIR)
+# Secrets at rest (config.private_files): DATA_DIR is ours alone in every process that has one (make run, the
+# chart's pods, a plain manage.py), whatever made it; a mount point owned by another account is left as it is.
+narrow(DATA_DIR, 0o700)
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
