@@ -20,6 +20,7 @@ def test_a_429_pauses_the_site_until_resumed(api, stack, fixture_site, notify_si
     fixture_site.slow_rate = 10 * 1024 * 1024
     channel = add_fresh(api, f"{fixture_site.base_url}/@fixtureslow")
     fixture_site.reset()
+    told_before = notify_sink.mark()  # other tests' stacks tell the same sink of their own pauses
     fixture_site.answer_429 = True
     try:
         api.post(f"/api/channels/{channel['id']}/sync/", expect=202)
@@ -41,7 +42,7 @@ def test_a_429_pauses_the_site_until_resumed(api, stack, fixture_site, notify_si
         metrics = requests.get(f"{stack.base_url}/metrics", timeout=10).text
         assert f'ytarchive_site_paused_until_seconds{{identity="direct",site="{SITE}"}}' in metrics
         assert 'ytarchive_downloads_total{status="paused"}' in metrics
-        told = wait_for(lambda: [m for m in notify_sink.messages("/all")
+        told = wait_for(lambda: [m for m in notify_sink.messages("/all", since=told_before)
                                  if m.get("title", "").startswith(f"Downloads from {SITE} paused until")], 30,
                         "the pause to be notified")
         assert len(told) == 1 and "resume" in told[0]["message"]  # once per pause, however many videos wait
