@@ -196,6 +196,11 @@ def test_no_secret_in_flower_the_broker_or_the_logs(tmp_path, fixture_site, noti
         make.wait(timeout=90)
     logs = {str(p): p.read_text(errors="replace") for p in [log_path, *data_dir.rglob("*.log")] if p.is_file()}
     assert "download_video" in logs[str(log_path)]  # the download worker's lines are in make run's output
+    # The archive (readable by a media server): yt-dlp's info.json, the NFO files, the feeds.
+    archived = {str(p): p.read_text(errors="replace") for p in (tmp_path / "archive").rglob("*")
+                if p.is_file() and p.suffix in (".json", ".nfo", ".xml", ".txt", ".vtt", ".srt")}
+    assert any(name.endswith(".info.json") for name in archived), list(archived)
+    logs.update(archived)
     if os.environ.get("SECRETS_DUMP"):
         import json
         Path(os.environ["SECRETS_DUMP"]).write_text(json.dumps({"known": known, "texts": {**pages, **broker, **logs}}))
