@@ -4,9 +4,10 @@ The whole stack as ``make run`` starts it (web, control, beat, Flower, the scale
 workers, its own Redis with a password), given known secrets: a channel's cookies file with a unique
 cookie, a global Apprise URL with a password, an egress proxy with a password (a small forwarding
 proxy on 127.0.0.1 that asks for it, so every download goes through it), the admin's password, an API
-token, Flower's login and Redis's generated password. A members channel is synced (downloads with the
-cookies, through the proxy) and a notification is sent; then Flower's API and pages, the broker's
-queues and unacked messages, and every log the run wrote are searched for each secret.
+token, Flower's login, Redis's generated password and Django's secret key. A members channel is
+synced (downloads with the cookies, through the proxy) and a notification is sent; then Flower's API
+and pages, the broker's queues and unacked messages, every log the run wrote and the archive's text
+files (yt-dlp's info.json, the NFO files) are searched for each secret.
 
 Flower must have seen ``download_video`` and ``send_notification`` first: a Flower that shows no
 download proves nothing (task events are on for every worker: config/settings.py).
@@ -149,6 +150,8 @@ def test_no_secret_in_flower_the_broker_or_the_logs(tmp_path, fixture_site, noti
                               json={"username": "owner", "password": known["superuser"]}).json()["token"]
         known["token"] = token
         known["redis"] = (data_dir / ".redis_password").read_text().strip()
+        known["django"] = (data_dir / ".django_secret_key").read_text().strip()
+        assert all(len(secret) >= 16 for secret in known.values()), known
         api = Api(base, token)
         mark = notify_sink.mark()
         channel = api.post("/api/channels/", expect=201, json={"url": f"{fixture_site.base_url}/@fixturemembers"})
@@ -201,9 +204,6 @@ def test_no_secret_in_flower_the_broker_or_the_logs(tmp_path, fixture_site, noti
                 if p.is_file() and p.suffix in (".json", ".nfo", ".xml", ".txt", ".vtt", ".srt")}
     assert any(name.endswith(".info.json") for name in archived), list(archived)
     logs.update(archived)
-    if os.environ.get("SECRETS_DUMP"):
-        import json
-        Path(os.environ["SECRETS_DUMP"]).write_text(json.dumps({"known": known, "texts": {**pages, **broker, **logs}}))
     found = [(name, where) for name, secret in known.items()
              for where, text in {**pages, **broker, **logs}.items() if secret in text]
     assert not found, "\n".join(f"{name} secret in {where}" for name, where in found)
