@@ -362,18 +362,33 @@ def _complete_folder(temp_dir: Path, result: ytdlp.DownloadResult, request: Down
 
 def _fill_info(path: Path, title: str, description: str) -> None:
     """yt-dlp's info with the listing's ``title`` (when given: its own was the media file's name) and
-    ``description`` (when it has none); the folder is still private, so it is rewritten in place."""
+    ``description`` (when it has none), and without the cookies yt-dlp copies into it (``without_cookies``);
+    the folder is still private, so it is rewritten in place."""
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return
-    if not (title or (description and not info.get("description"))):
+    cleaned = without_cookies(info)
+    if not (title or (description and not info.get("description")) or cleaned != info):
         return
+    info = cleaned
     if title:
         info["title"] = info["fulltitle"] = title
     if description and not info.get("description"):
         info["description"] = description
     path.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+
+
+def without_cookies(value):
+    """yt-dlp's info without the cookies it sent: every ``cookies`` field (yt-dlp keeps one per format,
+    and one for the chosen format, with the values of the channel's cookies file) and every ``Cookie``
+    header. The archive is readable by a media server; the account's session must not be."""
+    if isinstance(value, dict):
+        return {key: without_cookies(item) for key, item in value.items()
+                if key != "cookies" and not (isinstance(key, str) and key.lower() == "cookie")}
+    if isinstance(value, list):
+        return [without_cookies(item) for item in value]
+    return value
 
 
 _SIDE_FILES = (".vtt", ".srt", ".ass", ".ttml", ".srv1", ".srv2", ".srv3", ".json3", ".lrc",

@@ -7,7 +7,10 @@ import os
 
 from celery import Celery
 
-from config import celery_logging  # noqa: F401  (a task's ids on its log lines; JSON from the first line)
+from config import (
+    celery_logging,  # noqa: F401  (a task's ids on its log lines; JSON from the first line)
+    worker_conf,  # noqa: F401  (``inspect conf`` without Django's settings or any password)
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 

@@ -215,6 +215,11 @@ CELERY_TASK_ROUTES = {
     "*": {"queue": "control"},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Every worker (make run's, the chart's, the download Jobs) sends task events, and a sent task says so,
+# so Flower shows every task, not only those it happened to switch events on for. Arguments carry no
+# secret (archiver.messages; tests/integration/test_no_secrets_anywhere.py scans Flower for them).
+CELERY_WORKER_SEND_TASK_EVENTS = True
+CELERY_TASK_SEND_SENT_EVENT = True
 # Sending a task (an outcome, a retry) waits out a short Redis restart instead of failing.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 60, "interval_start": 0.5, "interval_step": 0.5,
                                     "interval_max": 3}
