@@ -8,13 +8,23 @@ read and dropped by name, and its migration records are removed (a fresh databas
 """
 from __future__ import annotations
 
+import datetime
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import migrations
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 DRF_TABLE = "authtoken_token"
+
+
+def _aware(created):
+    """A raw SELECT gives SQLite's text or a datetime; DRF wrote UTC either way."""
+    when = parse_datetime(created) if isinstance(created, str) else created
+    if when is None:
+        return timezone.now()
+    return timezone.make_aware(when, datetime.timezone.utc) if timezone.is_naive(when) else when
 
 
 def convert(apps, schema_editor):
@@ -34,7 +44,7 @@ def convert(apps, schema_editor):
     for key, user_id, created in rows:
         token = AuthToken.objects.create(digest=hash_token(key), token_key=key[:CONSTANTS.TOKEN_KEY_LENGTH],
                                          user_id=user_id, expiry=expiry)
-        AuthToken.objects.filter(pk=token.pk).update(created=created)  # auto_now_add ignores a given value
+        AuthToken.objects.filter(pk=token.pk).update(created=_aware(created))  # auto_now_add ignores a given value
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {quoted}")
         cursor.execute("DELETE FROM django_migrations WHERE app = %s", ["authtoken"])
