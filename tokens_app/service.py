@@ -43,6 +43,3 @@ def revoke(user, prefix: str) -> int:
     deleted, _ = AuthToken.objects.filter(user=user, token_key=prefix).delete()
     return deleted
 
-
-def describe(token: AuthToken) -> dict:
-    return {"id": token.token_key, "prefix": token.token_key, "created": token.created, "expiry": token.expiry}
