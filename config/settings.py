@@ -6,6 +6,7 @@ database: nothing in their code path issues a query.
 """
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from archiver import tree, ytdlp_versions
@@ -63,13 +64,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_prometheus",
     "channels_app",
     "downloads_app",
+    "tokens_app",
 ]
 
 MIDDLEWARE = [
@@ -155,7 +157,7 @@ WHITENOISE_USE_FINDERS = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "tokens_app.auth.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["config.permissions.ReadAuthenticatedWriteStaff"],
@@ -173,6 +175,14 @@ REST_FRAMEWORK = {
         "token": env_rate("YTARCHIVE_THROTTLE_TOKEN", "10/minute"),
         "writes": env_rate("YTARCHIVE_THROTTLE_WRITES", "120/minute"),
     },
+}
+# API tokens (tokens_app): knox keeps only a SHA-512 digest of each key; clients still send
+# `Authorization: Token <key>`. A new token lives YTARCHIVE_TOKEN_TTL_DAYS days (0: until revoked).
+TOKEN_TTL_DAYS = env_int("YTARCHIVE_TOKEN_TTL_DAYS", 90, minimum=0, maximum=36_500)
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_TTL": timedelta(days=TOKEN_TTL_DAYS) if TOKEN_TTL_DAYS else None,
+    "AUTO_REFRESH": False,
 }
 # Bodies over this get a 413 (config.body_limit), also ones sent without Content-Length.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("YTARCHIVE_MAX_REQUEST_BYTES", 2_621_440, minimum=1024)

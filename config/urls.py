@@ -14,10 +14,11 @@ from channels_app.feeds_api import FeedsOpmlView
 from channels_app.imports_api import ImportJobView, ImportsView
 from config import health, metrics_view
 from config.schema_view import SchemaView
-from config.token_view import TokenView
 from downloads_app import web as downloads_web
 from downloads_app.api import ChannelFixityView, ChannelRetryFailedView, PausedSitesView, ResumeSiteView, VideoViewSet
 from downloads_app.ytdlp_api import YtdlpRollbackView, YtdlpUpdateView, YtdlpView
+from tokens_app import api as tokens_api
+from tokens_app import web as tokens_web
 
 router = DefaultRouter()
 router.register("channels", ChannelViewSet, basename="channel")
@@ -28,6 +29,8 @@ urlpatterns = [
     path("", web.channel_list, name="web-channels"),
     path("login/", web.ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tokens/", tokens_web.tokens_page, name="web-tokens"),
+    path("tokens/revoke/<str:token_id>/", tokens_web.revoke, name="web-token-revoke"),
     path("channels/add/", web.channel_add, name="web-channel-add"),
     path("channels/<str:channel_id>/", web.channel_page, name="web-channel"),
     path("channels/<str:channel_id>/remove/", web.channel_remove, name="web-channel-remove"),
@@ -44,7 +47,10 @@ urlpatterns = [
     path("queue/resume-site/<str:site>/", downloads_web.resume_site, name="web-resume-site"),
     path("queue/ytdlp/<str:action>/", downloads_web.change_ytdlp, name="web-ytdlp"),
     path("admin/", admin.site.urls),
-    path("api/auth/token/", TokenView.as_view(), name="api-token"),
+    path("api/auth/token/", tokens_api.TokenView.as_view(), name="api-token"),
+    path("api/auth/logout/", tokens_api.LogoutView.as_view(), name="api-logout"),
+    path("api/auth/tokens/", tokens_api.TokenListView.as_view(), name="api-tokens"),
+    path("api/auth/tokens/<str:token_id>/", tokens_api.TokenRevokeView.as_view(), name="api-token-revoke"),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/channels/<str:pk>/retry-failed/", ChannelRetryFailedView.as_view(), name="channel-retry-failed"),

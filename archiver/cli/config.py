@@ -53,3 +53,13 @@ def resolve(url: str | None, token: str | None) -> tuple[str, str | None]:
     final_url = url or os.environ.get("YTARCHIVE_URL") or saved.get("url") or default_url()
     final_token = token or os.environ.get("YTARCHIVE_TOKEN") or saved.get("token")
     return final_url.rstrip("/"), final_token
+
+
+def forget() -> Path | None:
+    """Delete the saved token file; its path, or None when there was none."""
+    path = token_path()
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return None
+    return path

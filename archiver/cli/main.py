@@ -13,7 +13,7 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from archiver.cli import config, output
+from archiver.cli import config, output, token_commands
 from archiver.cli.client import EXIT_USAGE, Client, CliError
 
 POLL_SECONDS = 1.0
@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("login", parents=[common], help="get a token and save it (0600)")
     p.add_argument("--username", "-u")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    token_commands.add_parsers(sub, common)
     p = sub.add_parser("add", parents=[common], help="add a channel by URL")
     p.add_argument("channel_url", metavar="URL")
     p.add_argument("--interval", type=float, metavar="HOURS", help="hours between scheduled syncs")
@@ -514,7 +515,7 @@ COMMANDS = {"ytdlp": cmd_ytdlp,
             "resume": cmd_resume, "verify": cmd_verify, "redownload": cmd_redownload, "history": cmd_history,
             "import": cmd_import,
             "login": cmd_login, "add": cmd_add, "list": cmd_list, "sync": cmd_sync, "progress": cmd_progress,
-            "videos": cmd_videos, "retry": cmd_retry, "remove": cmd_remove}
+            "videos": cmd_videos, "retry": cmd_retry, "remove": cmd_remove, **token_commands.COMMANDS}
 
 
 def run(argv: list[str] | None = None) -> int:

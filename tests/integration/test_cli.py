@@ -107,3 +107,39 @@ def test_a_read_only_user_reads_but_cannot_change(cli_env, stack, fixture_site):
     cli(env, "list")
     refused = cli(env, "add", f"{fixture_site.base_url}/channel/chan-big-3", expect=1)
     assert "staff account" in refused.stderr
+
+
+def _logged_in_elsewhere(cli_env, folder: Path) -> dict:
+    env = {**cli_env, "YTARCHIVE_CONFIG_DIR": str(folder)}
+    cli(env, "login", "--username", ADMIN["username"], "--password-stdin", stdin=ADMIN["password"] + "\n")
+    return env
+
+
+def _saved_key(env: dict) -> str:
+    return json.loads((Path(env["YTARCHIVE_CONFIG_DIR"]) / "token").read_text())["token"]
+
+
+def test_tokens_are_listed_without_keys_revoked_by_id_and_logout_forgets_the_file(cli_env, tmp_path):
+    laptop = _logged_in_elsewhere(cli_env, tmp_path / "laptop")
+    server = _logged_in_elsewhere(cli_env, tmp_path / "server")
+    laptop_key, server_key = _saved_key(laptop), _saved_key(server)
+    listed = json.loads(cli(laptop, "tokens", "--json").stdout)
+    ids = {t["id"] for t in listed}
+    assert laptop_key[:15] in ids and server_key[:15] in ids
+    assert [t["current"] for t in listed if t["id"] == laptop_key[:15]] == [True]
+    human = cli(laptop, "tokens").stdout
+    assert f"{laptop_key[:15]} (this one)" in human and "EXPIRES" in human
+    assert laptop_key not in human and server_key not in human
+    assert "You have no token 'nope'" in cli(laptop, "tokens", "--revoke", "nope", expect=1).stderr
+    assert f"revoked token {server_key[:15]}" in cli(laptop, "tokens", "--revoke", server_key[:15]).stdout
+    refused = cli(server, "list", expect=1).stderr
+    assert "Invalid token." in refused and "ytarchive login" in refused
+    # a revoked token's file is still removed by logout, which says the server no longer knew it
+    assert "no longer knew" in cli(server, "logout").stdout
+    assert not (tmp_path / "server" / "token").exists()
+    out = cli(laptop, "logout").stdout
+    assert "token revoked" in out and str(tmp_path / "laptop" / "token") in out
+    assert not (tmp_path / "laptop" / "token").exists()
+    assert "not logged in" in cli(laptop, "logout", expect=2).stderr
+    assert "not logged in" in cli(laptop, "tokens", expect=2).stderr
+    assert Api(cli_env["YTARCHIVE_URL"], laptop_key).get("/api/channels/", expect=401)["detail"] == "Invalid token."

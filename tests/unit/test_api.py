@@ -6,10 +6,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import override_settings
 from django_celery_beat.models import PeriodicTask
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from channels_app.models import Channel, SyncJob
+from tokens_app.service import issue
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def owner():
     user = User.objects.create_user("owner", password="pw-owner-123", is_staff=True)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue(user).key}")
     return client
 
 
@@ -26,7 +26,7 @@ def owner():
 def reader():
     user = User.objects.create_user("reader", password="pw-reader-123")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue(user).key}")
     return client
 
 
@@ -44,9 +44,12 @@ def channel(owner, fixture_site):
 
 def test_token_endpoint(anonymous):
     User.objects.create_user("u", password="right-password-1")
-    assert anonymous.post("/api/auth/token/", {"username": "u", "password": "wrong"}).status_code == 400
+    wrong = anonymous.post("/api/auth/token/", {"username": "u", "password": "wrong"})
+    assert wrong.status_code == 400
+    assert "Unable to log in with provided credentials." in wrong.json()["detail"]
     response = anonymous.post("/api/auth/token/", {"username": "u", "password": "right-password-1"})
-    assert response.status_code == 200 and len(response.json()["token"]) == 40
+    assert response.status_code == 200 and len(response.json()["token"]) == 64
+    assert response.json()["expiry"]  # YTARCHIVE_TOKEN_TTL_DAYS' default: 90 days
 
 
 def test_personas(owner, reader, anonymous, channel):

@@ -13,11 +13,11 @@ import pytest
 import schemathesis
 from django.contrib.auth.models import User
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis import checks
 
 from config.wsgi import application
 from tests import env_setup
+from tokens_app.service import issue
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def staff_token(db):
     user = User.objects.create_user("fuzz", password="pw-fuzz-12345", is_staff=True)
-    return Token.objects.create(user=user).key
+    return issue(user).key
 
 
 def load_schema():

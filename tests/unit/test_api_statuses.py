@@ -7,12 +7,12 @@ import sys
 import pytest
 import requests
 from django.contrib.auth.models import User
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from archiver.limits import OPTION_BOUNDS
 from channels_app.models import Channel, Video
 from tests.harness import Process, free_port, wait_for
+from tokens_app.service import issue
 
 pytestmark = pytest.mark.django_db
 HUGE = 99999999999999999999999
@@ -22,7 +22,7 @@ HUGE = 99999999999999999999999
 def owner():
     user = User.objects.create_user("owner", password="pw-owner-123", is_staff=True)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue(user).key}")
     return client
 
 

@@ -6,12 +6,12 @@ import json
 import pytest
 from django.contrib.auth.models import User
 from django.test import override_settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from archiver import cookies
 from archiver.errors import UserError
 from channels_app.models import Channel, Video
+from tokens_app.service import issue
 
 GOOD = "# Netscape HTTP Cookie File\n.example.org\tTRUE\t/\tTRUE\t2000000000\tSID\tsecret-value-123\n"
 
@@ -70,7 +70,7 @@ def clients():
     def client(name, staff):
         user = User.objects.create_user(name, password=f"pw-{name}-123", is_staff=staff)
         c = APIClient()
-        c.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        c.credentials(HTTP_AUTHORIZATION=f"Token {issue(user).key}")
         return c
     return client("owner", True), client("reader", False), APIClient()
 

@@ -7,12 +7,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from archiver.cli import output
 from channels_app import notify
 from channels_app.models import Channel, Video
+from tokens_app.service import issue
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def rows():
 def test_the_api_gives_reason_and_hint_and_keeps_the_raw_text(rows):
     user = User.objects.create_user("reader", password="pw-reader-123")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue(user).key}")
     videos = {v["video_id"]: v for v in client.get("/api/videos/?channel=site-chan").json()["results"]}
     assert videos["bot"]["reason"] == "bot_check"
     assert f"paused until {rows['until'].astimezone(UTC):%Y-%m-%d %H:%M} UTC" in videos["bot"]["hint"]

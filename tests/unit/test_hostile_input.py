@@ -12,9 +12,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.test import Client, override_settings
-from rest_framework.authtoken.models import Token
 
 from channels_app.models import Channel, Video
+from tokens_app.service import issue
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ HUGE = 20 * 1024 * 1024
 @pytest.fixture
 def staff():
     user = User.objects.create_user("boss", password="pw-boss-12345", is_staff=True)
-    return Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return Client(HTTP_AUTHORIZATION=f"Token {issue(user).key}")
 
 
 @pytest.fixture

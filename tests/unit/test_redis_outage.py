@@ -13,11 +13,11 @@ import sys
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from channels_app.models import Channel, Video
 from tests import env_setup
 from tests.harness import REPO
+from tokens_app.service import issue
 
 pytestmark = pytest.mark.django_db
 outage_only = pytest.mark.skipif(not env_setup.REDIS_DOWN, reason="runs in the child with YTARCHIVE_TEST_REDIS=down")
@@ -40,7 +40,7 @@ def test_with_redis_down_nothing_answers_500():
 @pytest.fixture
 def staff():
     user = User.objects.create_user("boss", password="pw-boss-12345", is_staff=True)
-    return user, Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return user, Client(HTTP_AUTHORIZATION=f"Token {issue(user).key}")
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from archiver import nfo
 from archiver.cli import output
@@ -16,6 +15,7 @@ from archiver.messages import DownloadRequest
 from archiver.upstream_text import best_title, page_title, url_file_stem, xml_text
 from channels_app import feeds
 from channels_app.models import Channel, Video
+from tokens_app.service import issue
 
 HOSTILE = "<script>x</script> ]]> {{ x }} {% x %} \u202eevil\u202c \u2066i\u2069 & \"q\""
 NOT_XML = "a\x00b\x0bc\x1fd\ufffee\ud800f"  # none of \x00 \x0b \x1f U+FFFE or a lone surrogate is XML 1.0
@@ -74,6 +74,6 @@ def test_feed_and_opml_parse_whatever_the_text(settings, tmp_path):
     assert rss.findtext("channel/item/title") == HOSTILE + "abcde"
     assert rss.findtext("channel/item/description") == "abcde" + HOSTILE
     user = User.objects.create_user("reader", password="pw-reader-123")
-    opml = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}").get("/api/feeds.opml")
+    opml = Client(HTTP_AUTHORIZATION=f"Token {issue(user).key}").get("/api/feeds.opml")
     assert opml.status_code == 200
     assert [o.get("title") for o in ET.fromstring(opml.content).iter("outline")] == [HOSTILE + "abcde"]
