@@ -16,6 +16,10 @@ APT_LOCK := -o DPkg::Lock::Timeout=600
 APT_WAIT := if command -v fuser >/dev/null && fuser /var/lib/dpkg/lock-frontend /var/lib/apt/lists/lock >/dev/null 2>&1; then \
 	  echo "another package install holds dpkg's lock (unattended-upgrades?): waiting for it, up to 10 minutes"; fi
 
+POSTGRES_TESTS := tests/integration/test_archive_channel.py tests/integration/test_control_plane.py \
+	tests/integration/test_download_guarantees.py tests/integration/test_history.py \
+	tests/integration/test_backups.py tests/integration/test_readd_channel.py tests/unit/test_token_conversion.py
+
 .PHONY: run test lint bench system-deps system-deps-test venv clean
 
 $(STAMP): requirements/base.txt requirements/test.txt pyproject.toml
@@ -56,8 +60,9 @@ run: venv system-deps
 test: venv system-deps-test
 	$(PY) -m ruff check .
 	$(PY) -m pytest
-	# The integration tests again on a real PostgreSQL server (DATABASE_URL proven, not promised).
-	YTARCHIVE_TEST_DATABASE=postgres $(PY) -m pytest tests/integration
+	# The catalog's integration tests again on a real PostgreSQL server (DATABASE_URL proven, not promised):
+	# syncs, outcomes, retries, leases, history and backups, where the database's own behaviour matters.
+	YTARCHIVE_TEST_DATABASE=postgres $(PY) -m pytest $(POSTGRES_TESTS)
 
 lint: venv
 	$(PY) -m ruff check .

@@ -51,7 +51,8 @@ def test_a_channel_added_again_adopts_the_files_it_left(api, stack, fixture_site
     api.post(f"/api/channels/{cid}/sync/", expect=202)
     api.wait_settled(cid)
     first = {v["video_id"]: v for v in api.videos(cid)}
-    assert len(first) == 4 and all(v["status"] == "archived" and v["video_file"] for v in first.values())
+    assert len(first) == 4 and all(v["status"] == "archived" and v["video_file"] for v in first.values()), [
+        (v["video_id"], v["status"], v["video_file"], v["last_error"]) for v in first.values()]
     fetched = media_requests(fixture_site)
 
     api.call("DELETE", f"/api/channels/{cid}/", expect=204)  # its files stay

@@ -85,7 +85,8 @@ def test_a_backup_taken_mid_run_restores_onto_a_fresh_data_dir(api, stack, stack
         client.wait_settled(cid)
         videos = client.videos(cid)
         assert len(videos) == 6 and all(v["status"] == "archived" and v["video_file"] and v["size_bytes"]
-                                        for v in videos)
+                                        for v in videos), [(v["video_id"], v["status"], v["video_file"],
+                                                            v["size_bytes"], v["last_error"]) for v in videos]
         assert not [p for p in fixture_site.request_counts() if p.startswith("/media/")]  # nothing downloaded again
     finally:
         restored.stop()
