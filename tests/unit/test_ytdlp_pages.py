@@ -30,6 +30,7 @@ def test_the_queue_page_shows_the_version_and_only_staff_get_the_buttons(shared,
     page = owner.get("/queue/").content.decode()
     assert f'class="ytdlp-version">{BUNDLED}</strong>' in page and "the one bundled with ytarchive" in page
     assert "Update yt-dlp" in page and "Roll back" not in page  # nothing to roll back to
+    assert "<title>Queue · ytarchive</title>" in page and page.count('<section class="card ytdlp">') == 1
     fake_version(shared, "2099.1.1")
     ytdlp_versions.switch(shared, "2099.1.1")
     page = owner.get("/queue/").content.decode()
