@@ -73,8 +73,12 @@ def keep_it_local(case, fixture_url: str) -> None:
         body["url"] = urlunsplit(("http", fixture.netloc, parts.path or "/", "", ""))
 
 
+# With Redis down every operation answers the same 503 whatever its input: fewer examples prove it.
+MAX_EXAMPLES = 4 if env_setup.REDIS_DOWN else 12
+
+
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_5xx_and_every_answer_matches_the_schema(case, staff_token, fixture_site):
     keep_it_local(case, fixture_site.base_url)
     case.call_and_validate(headers={"Authorization": f"Token {staff_token}"}, checks=CHECKS)
