@@ -122,3 +122,32 @@ def test_hand_backs_are_counted_and_bounded(fixture_site, redis_client, download
     assert report["reason"].startswith("handed back 3 times without finishing"), report
     assert handbacks.progress(redis_client, CHANNEL, catalog.SLOW_ID) == (0, 0.0)  # counted afresh from here
     assert not redis_client.exists(state.lock_key(CHANNEL, catalog.SLOW_ID))
+
+
+@pytest.mark.django_db
+def test_housekeeping_keeps_partials_while_their_video_waits(fixture_site, redis_client, settings, tmp_path):
+    import os
+    import time
+
+    from channels_app.models import Video
+    from channels_app.services import add_channel
+    from downloads_app import reliability
+
+    settings.ARCHIVE_ROOT = tmp_path
+    settings.YTARCHIVE = {**settings.YTARCHIVE, "PARTIAL_KEEP_HOURS": 24}
+    channel = add_channel(f"{fixture_site.base_url}/@fixtureslow")
+    folders = {}
+    for video_id, status in (("waiting", "queued"), ("retry", "retrying"), ("done", "archived"),
+                             ("dead", "failed"), ("stale", "queued")):
+        Video.objects.create(channel=channel, video_id=video_id, raw_id=video_id, url="x", status=status)
+        folder, _ = tree.claim_download_dir(tmp_path, channel.id, video_id, "holder1")
+        (folder / "video.mp4.part").write_bytes(b"half")
+        folders[video_id] = tree.resume_dir(tmp_path, channel.id, video_id)
+    hour_ago, two_days_ago = time.time() - 3600, time.time() - 2 * 86400
+    for video_id, folder in folders.items():
+        when = two_days_ago if video_id == "stale" else hour_ago
+        for path in (folder, folder / "holder1", folder / "holder1" / "video.mp4.part"):
+            os.utime(path, (when, when))
+    removed = reliability.sweep_temp_dirs()
+    assert sorted(removed) == sorted(str(folders[v]) for v in ("done", "dead", "stale"))
+    assert folders["waiting"].is_dir() and folders["retry"].is_dir()
