@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import re
 import threading
 import time
 import uuid
@@ -156,6 +157,7 @@ class _LeaseKeeper(threading.Thread):
 
 
 SLOT_POLL_SECONDS = 0.25
+_DISK_TROUBLE = re.compile(r"No space left|Errno 28|Disk quota|Errno 122|Read-only file system|Errno 30")
 LEASE_FENCE = 0.8  # of the lease without a renewal, and the download stops (it may expire soon after)
 RELEASE_TRIES = (0.0, 0.2, 1.0)  # pauses before each try of a release: a blip does not keep a lock
 
@@ -264,8 +266,8 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
     except Exception as exc:  # every failure becomes an outcome with a reason
         kind, reason = ytdlp.classify(exc)
         log.info("%sfailed (%s): %s", context, kind, reason)
-        if kind != FailureKind.TRANSIENT:
-            run.drop_partial()  # never to be resumed; a transient failure's partial is, by its retry
+        if kind != FailureKind.TRANSIENT or _DISK_TROUBLE.search(reason):
+            run.drop_partial()  # never to be resumed (or the disk is full); a transient failure's is, by its retry
         return Outcome(Result.FAILED, kind=FailureKind(kind), reason=reason, seconds=time.monotonic() - started)
     finally:
         keeper.stopped.set()
