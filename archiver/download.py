@@ -317,8 +317,10 @@ class _Run:
         return self.lease.identity.name if self.lease else "-"
 
     def drop_partial(self) -> None:
-        """The video's download folder goes: published, or nothing in it is worth resuming."""
-        tree.drop_download_dir(self.root, self.request.channel_id, self.request.video_id)
+        """The video's download folder goes: published, or nothing in it is worth resuming (unless the
+        lease was lost meanwhile: the folder is then the next holder's)."""
+        if not self.keeper.lost:
+            tree.drop_download_dir(self.root, self.request.channel_id, self.request.video_id)
         self.temp_dir = None
 
     def _drop_lease(self) -> None:
