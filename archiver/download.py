@@ -1,16 +1,22 @@
 """One download, start to finish, as a download worker runs it. No database here.
 
 Claim the video (a Redis lock with a lease the worker renews while it works),
-let yt-dlp write into a private temp folder beside the final one, rename the
-finished folder into place in one step, and say what happened. A video whose
-final folder exists is archived already: nothing is touched.
+let yt-dlp write into the video's download folder beside the final one
+(``tree.claim_download_dir``: the partial files an earlier, stopped or killed
+attempt left there are resumed), rename the finished folder into place in one
+step, and say what happened. A video whose final folder exists is archived
+already: nothing is touched.
+
+Every Redis call here sits inside the ``try`` whose ``finally`` gives back what
+the download took (its lease keeper, lock and slots, each released on its own):
+a Redis error hands the video back, it never escapes with a lock held.
 """
 from __future__ import annotations
 
 import dataclasses
 import json
 import logging
-import shutil
+import re
 import threading
 import time
 import uuid
@@ -20,6 +26,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from redis.exceptions import RedisError
 
 from archiver import (
     archived_folder,
@@ -82,6 +90,8 @@ class Outcome:
     height: int = 0
     upload_date: str = ""
     duration: float = 0.0
+    resumed_bytes: int = 0  # what the download folder held already when this attempt began
+    done_fraction: float = 0.0  # of the media, when handed back (the next attempt's expected time)
 
     def report(self, request: DownloadRequest) -> DownloadReport:
         if self.status not in _REPORTED:
@@ -125,19 +135,31 @@ class _LeaseKeeper(threading.Thread):
 
     def _renew(self):
         r, channel_id, video_id, token, lease_seconds = self.args
+        renewed = time.monotonic()
         while not self.stopped.wait(lease_seconds / 3):
             try:
                 if not state.renew_lock(r, channel_id, video_id, token, lease_seconds):
                     self.lost = True
                     log.warning("lease lost channel=%s video=%s", channel_id, video_id)
                     return
+                renewed = time.monotonic()
                 for slot in list(self.slots):
                     state.renew_site_slot(r, slot, token, lease_seconds)
             except Exception as exc:  # Redis restarting: keep trying until the lease runs out
                 log.info("lease renewal failed channel=%s video=%s: %s", channel_id, video_id, exc)
+                if time.monotonic() - renewed >= lease_seconds * LEASE_FENCE:
+                    # The lock may expire before another renewal lands: stop writing first, so the
+                    # next holder of the lease is the only writer of the download folder.
+                    self.lost = True
+                    log.warning("lease not renewed for %.1fs: stopping channel=%s video=%s",
+                                time.monotonic() - renewed, channel_id, video_id)
+                    return
 
 
 SLOT_POLL_SECONDS = 0.25
+_DISK_TROUBLE = re.compile(r"No space left|Errno 28|Disk quota|Errno 122|Read-only file system|Errno 30")
+LEASE_FENCE = 0.8  # of the lease without a renewal, and the download stops (it may expire soon after)
+RELEASE_TRIES = (0.0, 0.2, 1.0)  # pauses before each try of a release: a blip does not keep a lock
 
 
 def site_of(url: str) -> str:
@@ -181,23 +203,26 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
     video_id = require_safe_id(request.video_id)
     context = request.context + " "
     final_dir = tree.video_dir(root, channel_id, video_id)
-    if state.is_channel_deleted(r, channel_id):
-        log.info("%schannel deleted: task dropped", context)
-        return Outcome(Result.CANCELLED)
-    if final_dir.is_dir():
-        log.info("%salready archived, nothing to do", context)
-        return Outcome(Result.ARCHIVED, already=True, **archived_folder.facts(final_dir))
     token = uuid.uuid4().hex
-    if not state.acquire_lock(r, channel_id, video_id, token, lease_seconds):
-        log.info("%sanother worker holds it", context)
-        return Outcome(Result.BUSY)
-    keeper = _LeaseKeeper(r, channel_id, video_id, token, lease_seconds)
-    keeper.start()
     started = time.monotonic()
+    keeper = _LeaseKeeper(r, channel_id, video_id, token, lease_seconds)
     site = pool.site(request.url)
     run = _Run(request, root, r, lease_seconds, lambda: should_stop() or keeper.lost, pool, site, token, keeper,
                context)
+    claimed = False
     try:
+        if state.is_channel_deleted(r, channel_id):
+            log.info("%schannel deleted: task dropped", context)
+            return Outcome(Result.CANCELLED)
+        if final_dir.is_dir():
+            log.info("%salready archived, nothing to do", context)
+            return Outcome(Result.ARCHIVED, already=True, **archived_folder.facts(final_dir))
+        claimed = True  # from here on the lock may be ours (its SET may land though its reply is lost)
+        if not state.acquire_lock(r, channel_id, video_id, token, lease_seconds):
+            claimed = False  # its folder, slots and live progress are the holder's
+            log.info("%sanother worker holds it", context)
+            return Outcome(Result.BUSY)
+        keeper.start()
         if request.options.channel_limit > 0:  # the channel's own cap first, so it never holds a lease idle
             _wait_for_slot(r, keeper, channel_slots(channel_id), token, request.options.channel_limit,
                            lease_seconds, should_stop)
@@ -210,18 +235,28 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
         if not tree.publish_video_dir(run.temp_dir, final_dir):
             log.info("%sfinished by another worker first; kept theirs", context)
         run.temp_dir = None
+        run.drop_partial()
         seconds = time.monotonic() - started
-        log.info("%sarchived in %.1fs (%s bytes) through %s", context, seconds, result.size_bytes,
-                 run.identity_name)
+        log.info("%sarchived in %.1fs (%s bytes, %s resumed) through %s", context, seconds, result.size_bytes,
+                 run.resumed_bytes, run.identity_name)
         return Outcome(Result.ARCHIVED, video_file=result.video_file, title=result.title,
                        size_bytes=result.size_bytes, subtitles=tuple(result.subtitles), seconds=seconds,
                        disk_bytes=tree.disk_usage(final_dir), format_id=result.format_id, height=result.height,
-                       upload_date=result.upload_date or "", duration=result.duration or 0.0)
+                       upload_date=result.upload_date or "", duration=result.duration or 0.0,
+                       resumed_bytes=run.resumed_bytes)
     except (Interrupted, egress.Stopped):
-        log.info("%sinterrupted: handing it back", context)
-        return Outcome(Result.INTERRUPTED, seconds=time.monotonic() - started)
+        log.info("%sinterrupted: handing it back, its partial files kept (%.0f%% done)", context,
+                 100 * run.done_fraction)
+        return Outcome(Result.INTERRUPTED, reason="worker stopping", seconds=time.monotonic() - started,
+                       resumed_bytes=run.resumed_bytes, done_fraction=run.done_fraction)
+    except RedisError as exc:  # live state unreachable: try again later, burning no attempt
+        log.warning("%sRedis error: handing it back, its partial files kept: %s", context, exc)
+        return Outcome(Result.INTERRUPTED, reason=f"Redis unavailable: {str(exc)[:200]}",
+                       seconds=time.monotonic() - started, resumed_bytes=run.resumed_bytes,
+                       done_fraction=run.done_fraction)
     except ytdlp.Skipped as exc:
         log.info("%sskipped: %s", context, exc)
+        run.drop_partial()
         return Outcome(Result.SKIPPED, reason=str(exc), seconds=time.monotonic() - started,
                        upload_date=exc.upload_date)
     except cookies.CookiesMissing as exc:
@@ -231,18 +266,34 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
     except Exception as exc:  # every failure becomes an outcome with a reason
         kind, reason = ytdlp.classify(exc)
         log.info("%sfailed (%s): %s", context, kind, reason)
+        if kind != FailureKind.TRANSIENT or _DISK_TROUBLE.search(reason):
+            run.drop_partial()  # never to be resumed (or the disk is full); a transient failure's is, by its retry
         return Outcome(Result.FAILED, kind=FailureKind(kind), reason=reason, seconds=time.monotonic() - started)
     finally:
         keeper.stopped.set()
-        run.clear_temp()
-        try:
-            egress.release(r, run.lease)
-            for slot in keeper.slots:
-                state.release_site_slot(r, slot, token)
-            state.release_lock(r, channel_id, video_id, token)
-            state.clear_download_progress(r, channel_id, video_id)
-        except Exception as exc:  # the lock expires with its lease anyway
-            log.info("%scould not release lock: %s", context, exc)
+        if claimed:
+            _give_back(r, run, keeper, channel_id, video_id, token, context)
+
+
+def _give_back(r, run: _Run, keeper: _LeaseKeeper, channel_id: str, video_id: str, token: str,
+               context: str) -> None:
+    """Release what the download took, each part on its own and retried, so one Redis error never keeps
+    the rest (whatever still fails expires with its lease: the keeper has stopped renewing it)."""
+    lease = run.lease
+    steps = [("identity", lambda: egress.release(r, lease))]
+    steps += [(f"slot {slot}", lambda slot=slot: state.release_site_slot(r, slot, token)) for slot in keeper.slots]
+    steps += [("lock", lambda: state.release_lock(r, channel_id, video_id, token)),
+              ("progress", lambda: state.clear_download_progress(r, channel_id, video_id))]
+    for name, step in steps:
+        for pause in RELEASE_TRIES:
+            time.sleep(pause)
+            try:
+                step()
+                break
+            except Exception as exc:
+                failed = exc
+        else:
+            log.info("%scould not release its %s (it expires with the lease): %s", context, name, failed)
 
 
 class _Run:
@@ -257,15 +308,20 @@ class _Run:
         self.keeper, self.context = keeper, context
         self.lease: egress.Lease | None = None
         self.temp_dir: Path | None = None
+        self.holder = uuid.uuid4().hex[:16]  # this attempt's name for its download folder (never the token)
+        self.resumed_bytes = 0
+        self.done_fraction = 0.0
 
     @property
     def identity_name(self) -> str:
         return self.lease.identity.name if self.lease else "-"
 
-    def clear_temp(self) -> None:
-        if self.temp_dir is not None:
-            shutil.rmtree(self.temp_dir, ignore_errors=True)
-            self.temp_dir = None
+    def drop_partial(self) -> None:
+        """The video's download folder goes: published, or nothing in it is worth resuming (unless the
+        lease was lost meanwhile: the folder is then the next holder's)."""
+        if not self.keeper.lost:
+            tree.drop_download_dir(self.root, self.request.channel_id, self.request.video_id)
+        self.temp_dir = None
 
     def _drop_lease(self) -> None:
         if self.lease is not None:
@@ -297,21 +353,31 @@ class _Run:
                 return result
             if refused:
                 egress.trip(self.r, self.pool, got, refused)
-            self.clear_temp()
+            self.drop_partial()  # what a refused (or throttled) identity was served is not resumed
             self._drop_lease()
             log.info("%sasking again through another identity", self.context)
         return egress.Unavailable(time.time() + self.pool.pause_seconds, "refused through every identity")
+
+    def _note_progress(self, d: dict) -> None:
+        """How much of the media is on disk, for the next attempt's expected time (``archiver.deadline``)."""
+        total = d.get("total_bytes") or d.get("total_bytes_estimate")
+        if d.get("status") == "downloading" and total and not str(d.get("filename") or "").endswith(_SIDE_FILES):
+            self.done_fraction = min(1.0, float(d.get("downloaded_bytes") or 0) / float(total))
 
     def _once(self, lease: egress.Lease) -> tuple[str, ytdlp.DownloadResult | None]:
         """``("", result)`` when done, ``(why, None)`` when the site refused this identity."""
         request = self.request
         channel_id, video_id = request.channel_id, request.video_id
         state.set_state(self.r, channel_id, video_id, VideoStatus.DOWNLOADING)
-        self.temp_dir = tree.make_temp_video_dir(self.root, channel_id, video_id)
+        self.temp_dir, resumed = tree.claim_download_dir(self.root, channel_id, video_id, self.holder)
+        if resumed and not self.resumed_bytes:
+            self.resumed_bytes = resumed
+            log.info("%sresuming: %s bytes left by an earlier attempt", self.context, resumed)
         key = request.options.cookies_key
         publish = _progress_publisher(self.r, channel_id, video_id, self.should_stop)
 
         def on_progress(d: dict) -> None:
+            self._note_progress(d)
             egress.confirm(self.r, lease)  # (already, once the page was read: on_extracted)
             publish(d)
         try:

@@ -42,15 +42,24 @@ def load_template(template_path: str) -> dict:
     return template
 
 
+DEADLINE_ENV = "YTARCHIVE_WORKER_DEADLINE_SECONDS"
+
+
 def job_manifest(template: dict, namespace: str, queue_length: int,
                  tiers: tuple[ResourceTier, ...] = SEED_TIERS) -> dict:
-    """One Job to create: the template, in ``namespace``, its worker sized for ``queue_length`` by ``tiers``."""
+    """One Job to create: the template, in ``namespace``, its worker sized for ``queue_length`` by ``tiers``,
+    and told the Job's ``activeDeadlineSeconds`` (unless the template sets it already), so it starts only
+    downloads it can expect to finish and hands the one in flight back before Kubernetes stops it."""
     body = copy.deepcopy(template)
     body.setdefault("metadata", {})["namespace"] = namespace
+    deadline = body.get("spec", {}).get("activeDeadlineSeconds")
     containers = body.get("spec", {}).get("template", {}).get("spec", {}).get("containers") or []
     for container in containers:
         if container.get("name") == "download-worker" or len(containers) == 1:
             container["resources"] = resources_for(queue_length, tiers)
+            env = container.setdefault("env", [])
+            if deadline and not any(item.get("name") == DEADLINE_ENV for item in env):
+                env.append({"name": DEADLINE_ENV, "value": str(int(deadline))})
     return body
 
 

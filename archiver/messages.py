@@ -105,6 +105,9 @@ class DownloadRequest:
     # none of its own (a bare media file has neither).
     title: str = ""
     description: str = ""
+    # Seconds, as the listing says (0: unknown): a worker with a deadline starts only what it can
+    # expect to finish (archiver.deadline). Older messages have none.
+    duration: float = 0.0
 
     @classmethod
     def from_dict(cls, data) -> DownloadRequest:

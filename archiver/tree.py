@@ -8,8 +8,14 @@
 This module is the only one that builds paths in it. Every id is checked by
 ``archiver.ids.require_safe_id`` before it is joined. Nothing appears under a
 final name half-written: single files are written to a temporary name, fsynced
-and renamed; a video is assembled in a temporary folder beside its final one
-(``videos/.tmp-{video-id}-{random}``) and renamed into place in one step.
+and renamed; a video is assembled in a temporary folder beside its final one and
+renamed into place in one step. A download's folder is
+``videos/.tmp-{video-id}.resume/{holder}`` (``claim_download_dir``): the ``.resume``
+folder is the same for every worker, so the partial files of an attempt that was
+stopped or killed are found, and resumed, by the next lease holder on any worker;
+``{holder}`` is that holder's own name, so a writer that lost its lease can neither
+go on in the folder the next one took (it is renamed away) nor publish it. An import
+assembles its video in ``videos/.tmp-{video-id}-{random}`` (``make_temp_video_dir``).
 
 Other programs read the archive (a media server running as another user), so
 every folder this module makes or publishes is ``DIR_MODE`` (0755) and every
@@ -29,6 +35,7 @@ from pathlib import Path
 from archiver.ids import require_safe_id
 
 TEMP_PREFIX = ".tmp-"
+RESUME_SUFFIX = ".resume"  # a download's folder, kept across attempts (an id never holds a dot)
 VIDEO_FILE_STEM = "video"
 INFO_FILE = "video.info.json"
 THUMBNAIL_FILE = "thumbnail.jpg"
@@ -112,6 +119,41 @@ def make_temp_video_dir(root: Path, channel_id: str, video_id: str) -> Path:
     parent = videos_dir(root, channel_id)
     _make_dirs(parent)
     return Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{require_safe_id(video_id)}-", dir=parent))
+
+
+def resume_dir(root: Path, channel_id: str, video_id: str) -> Path:
+    """Where a video's download works and leaves its partial files (the same for every worker)."""
+    return videos_dir(root, channel_id) / f"{TEMP_PREFIX}{require_safe_id(video_id)}{RESUME_SUFFIX}"
+
+
+def claim_download_dir(root: Path, channel_id: str, video_id: str, holder: str) -> tuple[Path, int]:
+    """The lease holder ``holder``'s folder for the video, and the bytes it already holds.
+
+    Call it holding the video's lock: the best partial an earlier attempt left (the most bytes: a
+    handed-back, killed or deadline-stopped download's) is renamed to ``holder``'s name and resumed;
+    any other leftover goes. Without one, a new private folder (0700 until published).
+    """
+    base = resume_dir(root, channel_id, video_id)
+    _make_dirs(base.parent)
+    try:
+        base.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    mine = base / require_safe_id(holder)
+    left = sorted((entry for entry in base.iterdir() if entry.is_dir() and entry != mine), key=dir_size,
+                  reverse=True)
+    if left and not mine.exists():
+        os.rename(left.pop(0), mine)
+    for stale in left:
+        shutil.rmtree(stale, ignore_errors=True)
+    if not mine.exists():
+        mine.mkdir(mode=0o700)
+    return mine, dir_size(mine)
+
+
+def drop_download_dir(root: Path, channel_id: str, video_id: str) -> None:
+    """Forget the video's partial files (published, failed for good, or no longer wanted)."""
+    shutil.rmtree(resume_dir(root, channel_id, video_id), ignore_errors=True)
 
 
 def fsync_tree(path: Path) -> None:
@@ -244,11 +286,29 @@ def find_partial_files(root: Path) -> list[Path]:
 
 
 def temp_dir_owner(path: Path) -> tuple[str, str] | None:
-    """``(channel id, video id)`` of a video temp folder ``videos/.tmp-{video}-{random}``."""
+    """``(channel id, video id)`` of a video's download folder ``videos/.tmp-{video}.resume`` or of an
+    import's ``videos/.tmp-{video}-{random}``."""
     if path.parent.name != "videos" or not path.name.startswith(TEMP_PREFIX):
         return None
-    video_id = path.name[len(TEMP_PREFIX):].rsplit("-", 1)[0]
+    name = path.name[len(TEMP_PREFIX):]
+    video_id = name[:-len(RESUME_SUFFIX)] if name.endswith(RESUME_SUFFIX) else name.rsplit("-", 1)[0]
     return path.parent.parent.name, video_id
+
+
+def is_resume_dir(path: Path) -> bool:
+    return path.name.startswith(TEMP_PREFIX) and path.name.endswith(RESUME_SUFFIX)
+
+
+def newest_mtime(path: Path) -> float:
+    """The last time anything under ``path`` was written (a partial grows inside its folder)."""
+    newest = 0.0
+    for dirpath, _dirnames, filenames in os.walk(path):
+        for name in (".", *filenames):
+            try:
+                newest = max(newest, os.stat(os.path.join(dirpath, name)).st_mtime)
+            except OSError:  # gone meanwhile
+                continue
+    return newest
 
 
 def dir_size(path: Path) -> int:

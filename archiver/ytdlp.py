@@ -7,7 +7,8 @@ explicitly. Three jobs:
 * ``probe``: what a pasted URL is (a channel or playlist, its stable id).
 * ``iter_tabs``: stream a channel's entries tab by tab, page by page, without
   holding the listing in memory (``process=False`` keeps yt-dlp's entries lazy).
-* ``download``: one video into a folder, renamed to the archive's file names.
+* ``download``: one video into a folder, renamed to the archive's file names; the
+  partial files an earlier attempt left in that folder are resumed (``continuedl``).
   Each thread keeps one ``YoutubeDL`` for its downloads (building one costs
   ~60 ms, mostly ordering its ~1,750 extractors: half of a small video's CPU),
   as the yt-dlp command line does for a list of URLs.
@@ -624,8 +625,12 @@ def _download_params(opts: Options, logger: _Logger, progress: _ProgressSlot,
         "format_sort": chosen["format_sort"],
         "merge_output_format": chosen["merge_output_format"],
         "outtmpl": {"default": f"{tree.VIDEO_FILE_STEM}.%(ext)s"},
-        "overwrites": True,
-        "continuedl": False,
+        # Resume what an earlier attempt left in the download folder (archiver.tree.claim_download_dir):
+        # a ``.part`` file goes on from its size (HTTP Range), a fragmented one from its ``.ytdl`` index,
+        # and a format file already complete (a merge's parts) is kept, not fetched again. None: yt-dlp
+        # keeps existing video files and rewrites metadata files (info.json, thumbnail, subtitles).
+        "overwrites": None,
+        "continuedl": True,
         "writeinfojson": True,
         "writethumbnail": True,
         "writesubtitles": True,

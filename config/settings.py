@@ -262,6 +262,14 @@ YTARCHIVE = {
     "LEASE_SECONDS": env_float("YTARCHIVE_LEASE_SECONDS", 60.0, minimum=0.5),
     "RECONCILE_SECONDS": env_float("YTARCHIVE_RECONCILE_SECONDS", 30.0, minimum=0.5),
     "SHUTDOWN_GRACE_SECONDS": env_float("YTARCHIVE_SHUTDOWN_GRACE_SECONDS", 20.0, minimum=1),
+    # Downloads that resume (archiver.deadline, downloads_app.tasks): a worker's deadline (0: none; a
+    # Job's activeDeadlineSeconds), the first guess of download seconds per second of video, the
+    # hand-backs before a video is reported as a transient failure, and how long unwritten partial
+    # files are kept for the next attempt.
+    "WORKER_DEADLINE_SECONDS": env_float("YTARCHIVE_WORKER_DEADLINE_SECONDS", 0.0, minimum=0),
+    "SECONDS_PER_VIDEO_SECOND": env_float("YTARCHIVE_SECONDS_PER_VIDEO_SECOND", 0.5, minimum=0.001),
+    "MAX_HANDBACKS": env_int("YTARCHIVE_MAX_HANDBACKS", 20, minimum=1, maximum=10000),
+    "PARTIAL_KEEP_HOURS": env_float("YTARCHIVE_PARTIAL_KEEP_HOURS", 72.0, minimum=0),
     "HOUSEKEEPING_SECONDS": env_float("YTARCHIVE_HOUSEKEEPING_SECONDS", 600.0, minimum=1),
     "K8S_JOB_TEMPLATE": env_str("YTARCHIVE_K8S_JOB_TEMPLATE", "/etc/ytarchive/job.yaml"),
     "K8S_NAMESPACE": env_str("YTARCHIVE_K8S_NAMESPACE", "default") or "default",

@@ -43,6 +43,7 @@ def download_request(video: Video) -> DownloadRequest:
     return DownloadRequest(
         video_pk=video.pk, channel_id=video.channel_id, video_id=video.video_id, url=video.url,
         attempt=video.attempts + 1, title=video.title, description=video.description,
+        duration=float(video.duration or 0.0),
         options=DownloadOptions(format=conf["FORMAT"], socket_timeout=conf["SOCKET_TIMEOUT"],
                                 http_retries=conf["HTTP_RETRIES"],
                                 rate_limit=channel.rate_limit if channel.rate_limit is not None else conf["RATE_LIMIT"],

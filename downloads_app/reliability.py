@@ -6,7 +6,9 @@
   queues retrying videos whose time has come. A duplicate that arrives later is
   harmless: the per-video lock and the "already archived" check stop it.
 * ``housekeeping`` (every YTARCHIVE_HOUSEKEEPING_SECONDS): removes temp
-  folders no live download owns, and rebuilds live counts that drifted.
+  folders no live download owns (a download's partial files stay while its
+  video still waits for one, up to YTARCHIVE_PARTIAL_KEEP_HOURS without a
+  write: the next attempt resumes them), and rebuilds live counts that drifted.
 """
 from __future__ import annotations
 
@@ -119,6 +121,8 @@ def sweep_temp_dirs(min_age_seconds: float | None = None) -> list[str]:
         owner = tree.temp_dir_owner(path)
         if owner and r.exists(state.lock_key(*owner)):
             continue  # a live download: its worker still renews the lock
+        if owner and tree.is_resume_dir(path) and _worth_resuming(path, *owner):
+            continue
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
         else:
@@ -127,6 +131,18 @@ def sweep_temp_dirs(min_age_seconds: float | None = None) -> list[str]:
     if removed:
         log.info("housekeeping removed %s leftover temp path(s)", len(removed))
     return removed
+
+
+_WAITING = (VideoStatus.NEW, VideoStatus.QUEUED, VideoStatus.RETRYING)
+
+
+def _worth_resuming(path, channel_id: str, video_id: str) -> bool:
+    """A stopped download's partial files, kept while its video still waits to be downloaded and
+    something was written there within YTARCHIVE_PARTIAL_KEEP_HOURS."""
+    keep = settings.YTARCHIVE["PARTIAL_KEEP_HOURS"] * 3600
+    if tree.newest_mtime(path) < time.time() - keep:
+        return False
+    return Video.objects.filter(channel_id=channel_id, video_id=video_id, status__in=_WAITING).exists()
 
 
 def repair_progress() -> list[str]:

@@ -5,6 +5,12 @@ database (YTARCHIVE_ROLE=download): it reports its outcome by sending
 ``record_download_outcome`` to the ``control`` queue, where the database is.
 It never retries by itself: a transient failure is an outcome like any other,
 and the control side decides when to try again (downloads_app.outcomes).
+A download that stops unfinished (the worker stopping, its deadline, Redis) is
+handed back to the queue with its partial files kept for the next attempt; the
+hand-backs are counted per video (archiver.handbacks) and the one that reaches
+YTARCHIVE_MAX_HANDBACKS is reported as a transient failure instead. A worker
+with a deadline hands a download back unstarted when it cannot expect to finish
+it in time (downloads_app.worker_lifecycle.may_start).
 Both tasks log with their message's channel and video ids on every line
 (config.celery_logging binds them around each task run).
 """
@@ -16,11 +22,12 @@ from celery import shared_task
 from celery.exceptions import Reject
 from django.conf import settings
 
-from archiver import state
+from archiver import handbacks, state
 from archiver.download import Action, action_for, archive_video
 from archiver.egress import Pool
 from archiver.messages import DownloadReport, DownloadRequest, MessageError
 from archiver.statuses import HAND_BACK_REASON, VideoStatus
+from downloads_app import worker_lifecycle
 from downloads_app.worker_lifecycle import STOP
 
 log = logging.getLogger(__name__)
@@ -34,14 +41,22 @@ def download_video(message: dict) -> str:
         log.error("download message refused: %s", exc)
         raise Reject(str(exc), requeue=False) from exc
     r = state.connect(settings.REDIS_URL)
+    if not worker_lifecycle.may_start(r, request):  # too near this worker's deadline: not even started
+        raise Reject(HAND_BACK_REASON, requeue=True)
     outcome = archive_video(request, settings.ARCHIVE_ROOT, r, settings.YTARCHIVE["LEASE_SECONDS"],
                             should_stop=STOP.is_set, pool=Pool.from_settings(settings.YTARCHIVE))
+    worker_lifecycle.note_finished(outcome)
     action = action_for(outcome)
     if action is Action.DROP:
         return str(outcome.status)
     if action is Action.HAND_BACK:
-        _best_effort(state.set_state, r, request.channel_id, request.video_id, VideoStatus.QUEUED)
-        raise Reject(HAND_BACK_REASON, requeue=True)  # one INFO line (config.celery_logging)
+        handed = _best_effort(handbacks.count, r, request.channel_id, request.video_id, outcome.done_fraction)
+        if (handed or 0) < settings.YTARCHIVE["MAX_HANDBACKS"]:
+            _best_effort(state.set_state, r, request.channel_id, request.video_id, VideoStatus.QUEUED)
+            raise Reject(HAND_BACK_REASON, requeue=True)  # one INFO line (config.celery_logging)
+        outcome = handbacks.bounded_out(outcome, handed)
+        log.warning("%s %s", request.context, outcome.reason)
+    _best_effort(handbacks.forget, r, request.channel_id, request.video_id)
     report = outcome.report(request)
     # Until the control side decides (retrying or failed), a failed attempt waits as queued.
     live = VideoStatus.ARCHIVED if outcome.status == "archived" else VideoStatus.QUEUED
@@ -53,12 +68,14 @@ def download_video(message: dict) -> str:
     return str(outcome.status)
 
 
-def _best_effort(func, *args) -> None:
-    """Live progress is advisory (the control side rebuilds it): never lose an outcome over it."""
+def _best_effort(func, *args):
+    """Live progress is advisory (the control side rebuilds it): never lose an outcome over it.
+    ``func``'s answer, or None when Redis failed."""
     try:
-        func(*args)
+        return func(*args)
     except Exception as exc:
         log.warning("live state not updated (%s): %s", func.__name__, exc)
+        return None
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -167,6 +167,8 @@ def check_default(o: dict, job: dict | None, notes: str) -> None:
     assert job["metadata"]["generateName"] == "ytarchive-download-"
     assert (job["spec"]["backoffLimit"], job["spec"]["activeDeadlineSeconds"],
             job["spec"]["ttlSecondsAfterFinished"]) == (3, 3600, 300)
+    assert env_of(job["spec"]["template"]["spec"]["containers"][0])["YTARCHIVE_WORKER_DEADLINE_SECONDS"] == {
+        "name": "YTARCHIVE_WORKER_DEADLINE_SECONDS", "value": "3600"}
     assert job["spec"]["podFailurePolicy"]["rules"][0] == {
         "action": "Ignore", "onPodConditions": [{"type": "DisruptionTarget", "status": "True"}]}
     assert job["spec"]["template"]["spec"]["containers"][0]["resources"] == {
@@ -320,6 +322,7 @@ def check_given(o: dict, job: dict | None, notes: str) -> None:
 def check_digest(o: dict, job: dict | None, notes: str) -> None:
     assert job["spec"]["activeDeadlineSeconds"] == 86400
     spec = job["spec"]["template"]["spec"]
+    assert env_of(spec["containers"][0])["YTARCHIVE_WORKER_DEADLINE_SECONDS"]["value"] == "86400"
     assert "@sha256:" in spec["containers"][0]["image"]
     assert spec["nodeSelector"] == {"pool": "dl"}
     assert env_of(spec["containers"][0])["HTTPS_PROXY"]["value"] == "http://proxy:3128"

@@ -32,7 +32,8 @@ Like YouTube, the fixture can limit each client address (off unless a test turns
 ``limit_window`` seconds; one more and that address gets bot-check answers ("Sign in to confirm
 you're not a bot"; media 403) for ``limit_penalty`` seconds. ``trip_address`` flags an address so
 by hand; ``throttle`` offers one address only the small format of a channel's videos (throttled
-formats). ``request_log()`` is every request with its client address, time and status, the
+formats). ``request_log()`` is every request with its client address, time, status, Range header and
+the file bytes sent (the judge of resumed downloads), the
 judge of budgets (several egress identities are source addresses in 127.0.0.0/8, which Linux
 routes to loopback: the site on 127.0.0.1 sees them as they are).
 
@@ -89,6 +90,8 @@ class Request:
     path: str
     status: int
     bot_check: bool  # answered "Sign in to confirm you're not a bot"
+    range: str = ""  # the request's Range header ("bytes=N-" from a client resuming)
+    sent: int = 0  # body bytes written to the client (a file cut short counts what went out)
 
     @property
     def video_page(self) -> bool:
@@ -257,9 +260,9 @@ class FixtureSite:
                 hits.append(now)
             return False
 
-    def _record(self, address: str, path: str, status: int, bot: bool) -> None:
+    def _record(self, address: str, path: str, status: int, bot: bool, byte_range: str = "", sent: int = 0) -> None:
         with self._lock:
-            self._log.append(Request(time.monotonic(), address, path, status, bot))
+            self._log.append(Request(time.monotonic(), address, path, status, bot, byte_range, sent))
 
     def reset(self) -> None:
         """Forget request counts, the request log, the limiter's windows and the flaky videos' counters."""
@@ -368,11 +371,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         split = urllib.parse.urlsplit(self.path)
-        self.status, self.bot = 0, False
+        self.status, self.bot, self.sent = 0, False, 0
         try:
             self._get(split)
         finally:
-            self.site._record(self.client, split.path, self.status, self.bot)
+            self.site._record(self.client, split.path, self.status, self.bot, self.headers.get("Range") or "",
+                              self.sent)
 
     def _bot_answer(self) -> None:
         """YouTube's "Sign in to confirm you're not a bot", as the fixture's extractor reads it."""
@@ -479,6 +483,7 @@ class _Handler(BaseHTTPRequestHandler):
                 break
             self.wfile.write(chunk)
             sent += len(chunk)
+            self.sent += len(chunk)
             remaining -= len(chunk)
             if current_rate:
                 delay = started + sent / current_rate - time.monotonic()

@@ -143,9 +143,14 @@ def test_sigterm_hands_the_download_back_within_bounded_time(api, stack_env, fix
     grace = float(stack_env["YTARCHIVE_SHUTDOWN_GRACE_SECONDS"])
     wait_for(lambda: all(gone(pid) for pid in pids), grace + 10, "the workers to stop")
     assert time.monotonic() - stopped_at < grace + 10
-    assert tree.find_partial_files(archive_root / channel["id"]) == []  # cleaned up on the way out
+    # Nothing half-written under a final name: the partial files stay in the video's download folder.
+    left = tree.find_partial_files(archive_root / channel["id"])
+    assert all(tree.RESUME_SUFFIX in str(path) for path in left), left
     api.wait_settled(channel["id"])
     assert_archived_identically(api, channel["id"], SLOW_VIDEOS, archive_root, fixture_media)
+    # ... and the next attempt resumed them (an HTTP Range from where the stopped one was).
+    media = [e for e in fixture_site.request_log() if e.path == f"/media/{catalog.SLOW_ID}.mp4"]
+    assert any(e.status == 206 and e.range not in ("", "bytes=0-") for e in media), media
 
 
 def test_control_worker_down_while_outcomes_arrive(api, stack, fixture_site, fixture_media, archive_root, live):

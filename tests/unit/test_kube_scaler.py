@@ -108,6 +108,9 @@ def test_dry_run_prints_the_jobs_as_yaml_and_nothing_else(queue, jobs, tmp_path)
         want = "500m" if queue <= 200 else "1" if queue <= 500 else "2"
         assert pod["containers"][0]["resources"]["requests"]["cpu"] == want
         assert not any("DATABASE" in e["name"] for e in pod["containers"][0].get("env", []))
+        # The worker is told its Job's deadline (archiver.deadline): it hands a download back before it.
+        env = {e["name"]: e.get("value") for e in pod["containers"][0]["env"]}
+        assert env["YTARCHIVE_WORKER_DEADLINE_SECONDS"] == "3600"
 
 
 def test_archive_snapshots_are_taken_and_only_the_newest_kept(fake):

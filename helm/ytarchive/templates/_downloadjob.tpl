@@ -105,6 +105,12 @@ spec:
             # No database in this role, by construction: any query fails loudly.
             - name: YTARCHIVE_ROLE
               value: "download"
+            {{- if $w.activeDeadlineSeconds }}
+            # The Job's deadline, so the worker starts only downloads it can expect to finish
+            # and hands the one in flight back (partial files kept) before Kubernetes stops it.
+            - name: YTARCHIVE_WORKER_DEADLINE_SECONDS
+              value: {{ $w.activeDeadlineSeconds | int64 | toString | quote }}
+            {{- end }}
             {{- range $k, $v := (include "ytarchive.baseConfig" . | fromYaml) }}
             - name: {{ $k }}
               value: {{ $v | toString | quote }}
