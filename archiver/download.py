@@ -82,6 +82,7 @@ class Outcome:
     height: int = 0
     upload_date: str = ""
     duration: float = 0.0
+    description: str = ""
 
     def report(self, request: DownloadRequest) -> DownloadReport:
         if self.status not in _REPORTED:
@@ -92,7 +93,7 @@ class Outcome:
             reason=self.reason, video_file=self.video_file, title=self.title,
             size_bytes=self.size_bytes, subtitles=tuple(self.subtitles), seconds=round(self.seconds, 3),
             disk_bytes=self.disk_bytes, format_id=self.format_id, height=self.height,
-            upload_date=self.upload_date, duration=self.duration,
+            upload_date=self.upload_date, duration=self.duration, description=self.description,
         )
 
 
@@ -216,7 +217,8 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
         return Outcome(Result.ARCHIVED, video_file=result.video_file, title=result.title,
                        size_bytes=result.size_bytes, subtitles=tuple(result.subtitles), seconds=seconds,
                        disk_bytes=tree.disk_usage(final_dir), format_id=result.format_id, height=result.height,
-                       upload_date=result.upload_date or "", duration=result.duration or 0.0)
+                       upload_date=result.upload_date or "", duration=result.duration or 0.0,
+                       description=result.description)
     except (Interrupted, egress.Stopped):
         log.info("%sinterrupted: handing it back", context)
         return Outcome(Result.INTERRUPTED, seconds=time.monotonic() - started)

@@ -19,8 +19,9 @@ from rest_framework.views import APIView
 from archiver.errors import ConflictError, UserError
 from archiver.failure_reasons import Reason
 from archiver.statuses import STORED_VIDEO_STATUSES, FailureKind, VideoStatus
-from channels_app import fixity_checks, history
+from channels_app import fixity_checks, history, status_counts
 from channels_app.models import Channel, Video
+from channels_app.paging import KnownCountPagination
 from config.flags import flag
 from downloads_app import queueing, site_pauses
 
@@ -77,6 +78,21 @@ _STATUS_VALUES = [str(s) for s in STORED_VIDEO_STATUSES]
 ]))
 class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = VideoSerializer
+    pagination_class = KnownCountPagination
+
+    def known_count(self) -> int | None:
+        """How many videos the filters select, from the StatusCount rows when they can say (channels_app.paging)."""
+        params = self.request.query_params
+        if params.get("video_id"):
+            return None
+        dead = flag(params, "dead_letter")
+        status = VideoStatus.FAILED if dead else (params.get("status") or None)
+        if status is not None and status not in _STATUS_VALUES:
+            return None  # get_queryset says why
+        if dead and params.get("status") and params["status"] != VideoStatus.FAILED:
+            return None
+        return status_counts.count(params.get("channel") or None, status,
+                                   FailureKind.TRANSIENT if dead else None)
 
     def get_queryset(self):
         videos = Video.objects.all()
