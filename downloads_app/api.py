@@ -43,7 +43,7 @@ class VideoSerializer(serializers.ModelSerializer):
                   "upload_date", "status", "failure_kind", "dead_letter", "reason", "hint", "last_error", "attempts",
                   "max_attempts", "next_attempt_at", "video_file", "size_bytes", "format_id", "height", "subtitles",
                   "first_seen_at", "queued_at", "archived_at", "updated_at", "fixity_status", "fixity_checked_at",
-                  "fixity_problems", "availability", "removed_upstream_at", "view_count", "like_count"]
+                  "fixity_problems", "availability", "removed_upstream_at", "view_count", "like_count", "view_series"]
         read_only_fields = fields
 
     def get_max_attempts(self, obj) -> int:
@@ -62,7 +62,8 @@ class VideoSerializer(serializers.ModelSerializer):
 
 class VideoChangeSerializer(serializers.Serializer):
     at = serializers.DateTimeField(help_text="When a sync saw the change.")
-    field = serializers.CharField(help_text="title, description, duration, view_count, like_count or availability")
+    field = serializers.CharField(help_text="title, description, duration or availability (counts are no changes: "
+                                            "the video's view_count, like_count and view_series)")
     old = serializers.CharField(allow_blank=True)
     new = serializers.CharField(allow_blank=True)
 
