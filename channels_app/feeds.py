@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
+from django.utils.encoding import iri_to_uri
 from feedgen.feed import FeedGenerator
 
 from archiver import tree
@@ -77,8 +78,10 @@ def feed(request, channel_id: str) -> HttpResponse:
     channel = _check(request, channel_id)
     token = urlencode({"token": channel.feed_token})
 
+    files = request.build_absolute_uri(f"/feeds/{channel.id}/{channel.feed_token}/")  # once, not per item
+
     def file_url(video_id: str, name: str) -> str:
-        return request.build_absolute_uri(f"/feeds/{channel.id}/{channel.feed_token}/{video_id}/{name}")
+        return iri_to_uri(f"{files}{video_id}/{name}")
 
     fg = FeedGenerator()
     fg.load_extension("podcast")
@@ -94,7 +97,9 @@ def feed(request, channel_id: str) -> HttpResponse:
         fg.podcast.itunes_image(poster)
         fg.image(poster, xml_text(channel.title) or channel.id, channel.url)
     videos = (Video.objects.filter(channel=channel, status=VideoStatus.ARCHIVED).exclude(video_file="")
-              .order_by("-upload_date", "-id")[:MAX_ITEMS])  # read off the (channel, status, upload_date, id) index
+              .order_by("-upload_date", "-id")
+              .only("channel_id", "video_id", "title", "url", "description", "upload_date", "archived_at",
+                    "video_file", "duration")[:MAX_ITEMS])  # read off the (channel, status, upload_date, id) index
     for video in reversed(list(videos)):  # feedgen puts the last added first
         entry = fg.add_entry()
         entry.guid(f"{channel.id}/{video.video_id}", permalink=False)

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -27,6 +28,7 @@ from channels_app.paging import CountedPaginator
 from config.client_address import client_address
 
 PAGE_SIZE = 48
+CHANNELS_PER_PAGE = 50
 LOGIN_WINDOW_SECONDS = 300
 
 
@@ -88,9 +90,11 @@ def _thumbnail(channel_id: str, video_id: str | None) -> str | None:
 
 @login_required
 def channel_list(request):
-    """Every channel with its counts: three queries whatever the catalog's size (channels, their StatusCount
-    rows, their newest archived videos), never a count over the videos."""
-    channels = list(Channel.objects.order_by("title", "id"))
+    """The channels, CHANNELS_PER_PAGE at a time, with their counts: a few queries whatever the catalog's size
+    (the page of channels, their StatusCount rows, their newest archived videos), never a count over the videos;
+    a page renders its own cards only, so a thousand channels cost what fifty do."""
+    page = Paginator(Channel.objects.order_by("title", "id"), CHANNELS_PER_PAGE).get_page(request.GET.get("page"))
+    channels = list(page)
     ids = [c.id for c in channels]
     counts, newest = status_counts.by_channel(ids), _latest_archived(ids)
     rows = []
@@ -103,7 +107,8 @@ def channel_list(request):
                      "next_sync": next_sync,
                      "counts": [(str(s), mine["counts"][str(s)]) for s in STORED_VIDEO_STATUSES
                                 if mine["counts"][str(s)]]})
-    return render(request, "web/channels.html", {"rows": rows, "statuses": [str(s) for s in VideoStatus]})
+    return render(request, "web/channels.html", {"rows": rows, "page": page,
+                                                  "statuses": [str(s) for s in VideoStatus]})
 
 
 @login_required

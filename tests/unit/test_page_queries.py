@@ -131,3 +131,12 @@ def test_opml_gives_every_channel_a_feed_token_in_one_statement(staff):
     assert _queries(api, "/api/feeds.opml") == few
     assert not Channel.objects.filter(feed_token="").exists()
     assert feeds.token_of(Channel.objects.get(pk="p-3"))
+
+
+def test_the_home_page_shows_a_page_of_channels_at_a_time(staff):
+    web, _ = staff
+    _catalog(55, 1, "z")
+    first, second = web.get("/").content.decode(), web.get("/?page=2").content.decode()
+    assert "Channel z 0<" in first and "Page 1 of 2" in first and 'href="?page=2"' in first
+    shown = [f"Channel z {n}<" for n in range(55)]
+    assert sum(t in first for t in shown) == 50 and sum(t in second for t in shown) == 5
