@@ -41,6 +41,7 @@ def facts(folder: Path) -> dict:
         "duration": float(duration) if isinstance(duration, int | float) else 0.0,
         "format_id": str(info.get("format_id") or "")[:100],
         "height": info["height"] if isinstance(info.get("height"), int) else 0,
+        "description": str(info.get("description") or "")[:10_000],
     }
 
 

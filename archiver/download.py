@@ -92,6 +92,7 @@ class Outcome:
     duration: float = 0.0
     resumed_bytes: int = 0  # what the download folder held already when this attempt began
     done_fraction: float = 0.0  # of the media, when handed back (the next attempt's expected time)
+    description: str = ""
 
     def report(self, request: DownloadRequest) -> DownloadReport:
         if self.status not in _REPORTED:
@@ -102,7 +103,7 @@ class Outcome:
             reason=self.reason, video_file=self.video_file, title=self.title,
             size_bytes=self.size_bytes, subtitles=tuple(self.subtitles), seconds=round(self.seconds, 3),
             disk_bytes=self.disk_bytes, format_id=self.format_id, height=self.height,
-            upload_date=self.upload_date, duration=self.duration,
+            upload_date=self.upload_date, duration=self.duration, description=self.description,
         )
 
 
@@ -243,7 +244,7 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
                        size_bytes=result.size_bytes, subtitles=tuple(result.subtitles), seconds=seconds,
                        disk_bytes=tree.disk_usage(final_dir), format_id=result.format_id, height=result.height,
                        upload_date=result.upload_date or "", duration=result.duration or 0.0,
-                       resumed_bytes=run.resumed_bytes)
+                       resumed_bytes=run.resumed_bytes, description=result.description)
     except (Interrupted, egress.Stopped):
         log.info("%sinterrupted: handing it back, its partial files kept (%.0f%% done)", context,
                  100 * run.done_fraction)

@@ -144,6 +144,7 @@ class DownloadReport:
     height: int = 0  # its height in pixels, 0 for audio
     upload_date: str = ""  # YYYYMMDD, as the video's own page says (a listing often does not)
     duration: float = 0.0  # seconds, likewise
+    description: str = ""  # likewise; stored on the video, so feeds and pages never open info.json
 
     @classmethod
     def from_dict(cls, data) -> DownloadReport:

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 VERSION = yt_dlp.version.__version__  # its release date, for "your yt-dlp is N days old"
 
 YOUTUBE_TABS = ("videos", "shorts", "streams")
+DESCRIPTION_CHARS = 10_000  # YouTube allows 5,000; a description is reported with the outcome, so bounded
 _NESTED_IE = re.compile(r"(Tab|Playlist|Channel|User|Feed)$")
 _MAX_REDIRECTS = 5
 
@@ -199,6 +200,7 @@ class DownloadResult:
     height: int = 0
     duration: float | None = None
     upload_date: str | None = None
+    description: str = ""  # the page's, stored on the video with its outcome (feeds and pages never read files)
 
 
 class _Logger:
@@ -687,6 +689,7 @@ def _lay_out(temp_dir: Path, info: dict, url: str) -> DownloadResult:
         upload_date=str(info["upload_date"]) if info.get("upload_date") else None,
         format_id=str(info.get("format_id") or "")[:100],
         height=int(info["height"]) if isinstance(info.get("height"), int) else 0,
+        description=str(info.get("description") or "")[:DESCRIPTION_CHARS],
     )
 
 

@@ -1,5 +1,4 @@
 """REST API for channels and syncs: serializers and views are glue around channels_app.services."""
-from django.db.models import Count, Q
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -11,7 +10,7 @@ from archiver import download_profile, extractor_args
 from archiver.errors import UserError
 from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS, bounded
 from archiver.statuses import VideoStatus
-from channels_app import feeds, notify, services
+from channels_app import feeds, notify, services, status_counts
 from channels_app import progress as live_progress
 from channels_app.models import Channel, SyncJob
 from channels_app.options import channel_profile, cookies_state
@@ -212,15 +211,28 @@ class ChannelViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        return Channel.objects.annotate(
-            video_count=Count("videos"),
-            archived_count=Count("videos", filter=Q(videos__status="archived")),
-        ).order_by("title", "id")
+        return Channel.objects.order_by("title", "id")
+
+    @staticmethod
+    def with_counts(channels) -> list[Channel]:
+        """The channels with their video counts (from StatusCount: one query for the whole page, never a COUNT
+        over the videos) and a feed token each (one statement for those without)."""
+        channels = list(channels)
+        counts = status_counts.by_channel([c.id for c in channels])
+        for channel in channels:
+            mine = counts[channel.id]
+            channel.video_count, channel.archived_count = mine["total"], mine["counts"][VideoStatus.ARCHIVED]
+        feeds.ensure_tokens(channels)
+        return channels
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(self.with_counts(page), many=True).data)
 
     def get_object(self):
         """The channel named in the URL; a 404 that names the id it did not find (not Django's generic text)."""
         try:
-            return super().get_object()
+            return self.with_counts([super().get_object()])[0]
         except Http404:
             raise NotFound(f"No channel {self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, '')!r}: "
                            "GET /api/channels/ (or `ytarchive list`) shows the channels.") from None
@@ -229,7 +241,7 @@ class ChannelViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         channel = serializer.save()
-        return Response(self.get_serializer(self.get_queryset().get(pk=channel.pk)).data,
+        return Response(self.get_serializer(self.with_counts([channel])[0]).data,
                         status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[OpenApiParameter("delete_files", bool, description="Also remove the files.")])

@@ -9,6 +9,10 @@ address still ends in the file's name, as podcast apps and feed readers expect),
 served with Range like the
 web app's media, so an app can seek and resume. The XML is written by feedgen
 (with its podcast extension), never by string pasting.
+
+A feed is made from the database alone (one query for its videos; descriptions are stored on each
+video with its outcome, ``manage.py backfill_descriptions`` fills older rows once): it never opens an
+info.json, so a request costs its items, not their files.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
+from django.utils.encoding import iri_to_uri
 from feedgen.feed import FeedGenerator
 
 from archiver import tree
@@ -38,6 +43,16 @@ def token_of(channel: Channel) -> str:
         Channel.objects.filter(pk=channel.pk, feed_token="").update(feed_token=secrets.token_urlsafe(24))
         channel.refresh_from_db(fields=["feed_token"])
     return channel.feed_token
+
+
+def ensure_tokens(channels) -> None:
+    """Give a token to each of ``channels`` that has none, in one statement (an OPML or a channel list of
+    new channels stays a constant number of queries)."""
+    missing = [c for c in channels if not c.feed_token]
+    for channel in missing:
+        channel.feed_token = secrets.token_urlsafe(24)
+    if missing:
+        Channel.objects.bulk_update(missing, ["feed_token"])
 
 
 def rotate_token(channel: Channel) -> str:
@@ -63,8 +78,10 @@ def feed(request, channel_id: str) -> HttpResponse:
     channel = _check(request, channel_id)
     token = urlencode({"token": channel.feed_token})
 
+    files = request.build_absolute_uri(f"/feeds/{channel.id}/{channel.feed_token}/")  # once, not per item
+
     def file_url(video_id: str, name: str) -> str:
-        return request.build_absolute_uri(f"/feeds/{channel.id}/{channel.feed_token}/{video_id}/{name}")
+        return iri_to_uri(f"{files}{video_id}/{name}")
 
     fg = FeedGenerator()
     fg.load_extension("podcast")
@@ -80,14 +97,16 @@ def feed(request, channel_id: str) -> HttpResponse:
         fg.podcast.itunes_image(poster)
         fg.image(poster, xml_text(channel.title) or channel.id, channel.url)
     videos = (Video.objects.filter(channel=channel, status=VideoStatus.ARCHIVED).exclude(video_file="")
-              .order_by("-upload_date", "-archived_at")[:MAX_ITEMS])
+              .order_by("-upload_date", "-id")
+              .only("channel_id", "video_id", "title", "url", "description", "upload_date", "archived_at",
+                    "video_file", "duration")[:MAX_ITEMS])  # read off the (channel, status, upload_date, id) index
     for video in reversed(list(videos)):  # feedgen puts the last added first
         entry = fg.add_entry()
         entry.guid(f"{channel.id}/{video.video_id}", permalink=False)
         entry.title(xml_text(video.title) or video.video_id)
         if video.url:
             entry.link(href=video.url)
-        entry.description(xml_text(video.description or _description(video) or video.title) or video.video_id)
+        entry.description(xml_text(video.description or video.title) or video.video_id)
         entry.published(_published(video))
         suffix = "." + video.video_file.rsplit(".", 1)[-1]
         kind = _AUDIO.get(suffix) or media.TYPES.get(suffix) or mimetypes.guess_type(video.video_file)[0]
@@ -119,7 +138,9 @@ def opml(request) -> HttpResponse:
     ET.SubElement(head, "title").text = "ytarchive feeds"
     ET.SubElement(head, "dateCreated").text = datetime.now(UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
     body = ET.SubElement(root, "body")
-    for channel in Channel.objects.order_by("title", "id"):
+    channels = list(Channel.objects.order_by("title", "id"))
+    ensure_tokens(channels)
+    for channel in channels:
         name = xml_text(channel.title) or channel.id
         ET.SubElement(body, "outline", type="rss", text=name, title=name, xmlUrl=feed_url(request, channel),
                       htmlUrl=channel.url)
@@ -143,14 +164,3 @@ def _published(video: Video) -> datetime:
     if len(day) == 8 and day.isdigit():
         return datetime(int(day[:4]), int(day[4:6]), int(day[6:]), tzinfo=UTC)
     return video.archived_at or datetime.now(UTC)
-
-
-def _description(video: Video) -> str:
-    import json
-
-    try:
-        info = json.loads((tree.video_dir(settings.ARCHIVE_ROOT, video.channel_id, video.video_id)
-                           / tree.INFO_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return ""
-    return str(info.get("description") or "")[:4000]

@@ -13,6 +13,12 @@ catalog holds (the history grows by changes, never by a row per video per sync):
   (``YTARCHIVE_HISTORY_PAGES_PER_SYNC``, the ones read longest ago first):
   description, like and view counts, availability (public, unlisted, private,
   removed, ...). A first reading only fills the fields in: it is not a change.
+
+Counts (views, likes) move at nearly every sync, so they are never change rows:
+the row keeps the latest value, and views a bounded series (channels_app.view_series).
+A listing batch is written in bulk: one query reads its known videos (the caller's),
+one ``bulk_update`` and one ``bulk_create`` write what moved, whatever the batch's size.
+Old changes are pruned by channels_app.history_prune.
 """
 from __future__ import annotations
 
@@ -26,6 +32,7 @@ from django.utils import timezone
 from archiver import egress, state, ytdlp
 from archiver.egress import Pool
 from archiver.statuses import VideoStatus
+from channels_app import view_series
 from channels_app.models import Channel, Video, VideoChange
 
 log = logging.getLogger(__name__)
@@ -37,8 +44,16 @@ def _text(value) -> str:
     return "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
 
 
+COUNT_FIELDS = ("view_count", "like_count")
+#: What record_listing may write to a known video (the listing's upsert writes its title and duration).
+LISTING_FIELDS = ("view_count", "view_series", "availability", "removed_upstream_at")
+
+
 def _changes(video: Video, now, **fields) -> tuple[list[VideoChange], dict]:
-    """Change rows for the given fields that differ (a value of None is unknown, not a change), and the update."""
+    """Change rows for the given fields that differ (a value of None is unknown, not a change), and the update.
+
+    Counts go into the update only (the latest value, and views into the bounded series), never into rows.
+    """
     rows, update = [], {}
     for name, new in fields.items():
         if new is None:
@@ -47,15 +62,23 @@ def _changes(video: Video, now, **fields) -> tuple[list[VideoChange], dict]:
         if old == new:
             continue
         update[name] = new
+        if name in COUNT_FIELDS:
+            continue
         if old not in (None, "") or name == "availability":  # a first reading fills in, it does not change
             rows.append(VideoChange(video=video, at=now, field=name, old=_text(old), new=_text(new)))
+    if fields.get("view_count") is not None:
+        series = view_series.add_point(video.view_series, now, fields["view_count"],
+                                       settings.YTARCHIVE["VIEW_SERIES_POINTS"])
+        if series != video.view_series:
+            update["view_series"] = series
     return rows, update
 
 
 def record_listing(known: dict[str, Video], entries: list[ytdlp.Entry], now=None) -> int:
-    """Changes a listing shows for videos already known (``known``: video id -> row); the rows written."""
+    """Changes a listing shows for videos already known (``known``: video id -> row, with LISTING_FIELDS,
+    title and duration loaded); the change rows written. Two statements at most, whatever the batch."""
     now = now or timezone.now()
-    rows = []
+    rows, moved = [], []
     for entry in entries:
         video = known.get(entry.video_id)
         if video is None:
@@ -66,12 +89,16 @@ def record_listing(known: dict[str, Video], entries: list[ytdlp.Entry], now=None
             more, back = _changes(video, now, availability=PUBLIC)
             changes += more
             update.update(back, removed_upstream_at=None)
-        if changes:
-            rows += changes
-        if update and set(update) - {"title", "duration"}:  # title and duration: the listing's upsert writes them
-            Video.objects.filter(pk=video.pk).update(**{k: v for k, v in update.items()
-                                                        if k not in ("title", "duration")})
-    VideoChange.objects.bulk_create(rows)
+        rows += changes
+        update = {k: v for k, v in update.items() if k in LISTING_FIELDS}
+        if update:
+            for name, value in update.items():
+                setattr(video, name, value)
+            moved.append(video)
+    if moved:
+        Video.objects.bulk_update(moved, LISTING_FIELDS, batch_size=1000)
+    if rows:
+        VideoChange.objects.bulk_create(rows)
     return len(rows)
 
 

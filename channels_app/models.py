@@ -163,6 +163,10 @@ class Video(models.Model):
     description = models.TextField(blank=True)
     view_count = models.BigIntegerField(null=True, blank=True)
     like_count = models.BigIntegerField(null=True, blank=True)
+    view_series = models.JSONField(
+        default=list, blank=True,
+        help_text="[[unix seconds, views], ...] oldest first, at most YTARCHIVE_VIEW_SERIES_POINTS points "
+                  "(channels_app.view_series thins it): the counts' history, never a row per sync.")
     metadata_checked_at = models.DateTimeField(null=True, blank=True,
                                                help_text="When its own page was last read for its history.")
     # Fixity (archiver.fixity): the last check of its folder against checksums.sha256.
@@ -181,6 +185,11 @@ class Video(models.Model):
         indexes = [
             models.Index(fields=["channel", "status"], name="downloads_a_channel_2d23fe_idx"),
             models.Index(fields=["status", "next_attempt_at"], name="video_due_retry_idx"),
+            # One per ORDER BY of a page (issue 21): a page reads its rows off an index, never sorts the catalog.
+            models.Index(fields=["channel", "upload_date", "id"], name="video_channel_page_idx"),
+            models.Index(fields=["channel", "status", "upload_date", "id"], name="video_channel_status_page_idx"),
+            models.Index(fields=["upload_date", "id"], name="video_catalog_page_idx"),
+            models.Index(fields=["status", "failure_kind", "updated_at"], name="video_dead_letters_idx"),
         ]
 
     def __str__(self):
@@ -216,6 +225,30 @@ class Tally(models.Model):
         return f"{self.name} = {self.value:g}"
 
 
+class StatusCount(models.Model):
+    """How many videos of a channel are in one status (and failure kind), and what their files take.
+
+    Kept by database triggers on the video table (channels_app/migrations/0015_page_costs.py), so every
+    write that moves a video (an outcome, a requeue, a sync's insert, a delete, a bulk UPDATE) moves its
+    count in the same transaction, whatever code path made it. Pages and progress read these few rows
+    instead of counting the catalog. ``channel_id`` is plain (no foreign key): a deleted channel's rows
+    drop to zero with its videos.
+    """
+
+    channel_id = models.CharField(max_length=64)
+    status = models.CharField(max_length=16)
+    failure_kind = models.CharField(max_length=16, blank=True, default="")
+    videos = models.BigIntegerField(default=0)
+    bytes = models.BigIntegerField(default=0, help_text="Sum of the videos' size_bytes.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel_id", "status", "failure_kind"],
+                                               name="one_count_per_channel_status")]
+
+    def __str__(self):
+        return f"{self.channel_id} {self.status}/{self.failure_kind}: {self.videos}"
+
+
 class VideoChange(models.Model):
     """One change upstream of one field of one video, seen by a sync: the history grows by changes only."""
 
@@ -228,7 +261,8 @@ class VideoChange(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["video", "at"])]
+        indexes = [models.Index(fields=["video", "at"]),
+                   models.Index(fields=["at"], name="videochange_prune_idx")]
 
     def __str__(self):
         return f"{self.video_id} {self.field}: {self.old[:40]!r} -> {self.new[:40]!r}"

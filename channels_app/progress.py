@@ -7,11 +7,11 @@ HGETALL plus one read per download in flight, never a count over the videos.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Count
 
 from archiver import state
 from archiver.statuses import VideoStatus
 from channels_app.models import Video
+from channels_app.status_counts import of_channel as status_counts_of
 
 
 def redis():
@@ -57,11 +57,9 @@ def rebuild_progress(channel_id: str) -> dict:
 
 
 def status_counts(channel_id: str) -> dict[str, int]:
-    """Stored statuses counted in the database (every status present, zeros included)."""
-    rows = Video.objects.filter(channel_id=channel_id).values("status").annotate(n=Count("id"))
-    counts = {str(s): 0 for s in VideoStatus if s is not VideoStatus.DOWNLOADING}
-    counts.update({row["status"]: row["n"] for row in rows})
-    return counts
+    """Stored statuses as the database knows them (every status present, zeros included): the channel's
+    StatusCount rows, kept with every change of a video (channels_app.status_counts), never a COUNT."""
+    return status_counts_of(channel_id)
 
 
 def drifted(channel_id: str) -> bool:

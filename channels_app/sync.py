@@ -5,7 +5,15 @@ yt-dlp and are upserted in batches of YTARCHIVE_LISTING_BATCH; nothing holds
 the whole listing. An incremental sync stops reading a tab at its first
 known video (reading in small, growing batches, so a fully indexed channel
 costs a handful of entries), but only once a full listing of the channel has
-completed, so an interrupted first index is finished by the next sync.
+completed, so an interrupted first index is finished by the next sync, and only
+for a tab known to list newest first (a channel's videos, shorts and streams, in
+yt-dlp's order). A playlist or feed may list oldest first and grow at its end:
+its incremental sync reads it all, comparing each batch with the known videos
+in one query (``video_id IN (...)``) and never stopping early.
+
+Each batch is written in a few statements whatever its size: one read of its
+known videos, one upsert per group of missing fields, one ``bulk_update`` and one
+``bulk_create`` of history (channels_app.history).
 
 A running sync holds a lease: ``SyncHeartbeat`` renews ``heartbeat_at`` while
 it works. When its worker dies the heartbeat goes stale and
@@ -39,6 +47,14 @@ from channels_app.services import QUEUE_DOWNLOADS_TASK, listing_options
 log = logging.getLogger(__name__)
 _UPDATE_FIELDS = ["raw_id", "url", "title", "tab", "duration", "upload_date"]
 FIRST_INCREMENTAL_BATCH = 4
+#: Tabs whose listing is newest first (channel tabs, as YouTube and yt-dlp order them): the only ones an
+#: incremental sync may stop reading at a known video. A flat playlist or feed ("uploads") has no known order.
+NEWEST_FIRST_TABS = frozenset(ytdlp.YOUTUBE_TABS)
+
+
+def stops_early(tab: str, incremental: bool) -> bool:
+    """True when an incremental sync may stop reading ``tab`` at its first known video."""
+    return incremental and tab in NEWEST_FIRST_TABS
 
 
 class LeaseLost(Exception):
@@ -221,10 +237,11 @@ def _index_tabs(channel: Channel, job: SyncJob, incremental: bool, heartbeat: Sy
             log.info("sync job=%s channel=%s tab=%s skipped (channel options)", job.pk, channel.id, tab)
             continue
         ids = listed.setdefault(tab, set())
-        for batch in _batches(download_profile.listed(entries, profile), incremental, batch_size):
+        early = stops_early(tab, incremental)
+        for batch in _batches(download_profile.listed(entries, profile), early, batch_size):
             if heartbeat.lost:
                 raise LeaseLost()
-            if incremental:
+            if early:
                 batch = _until_first_known(channel, batch)
             batch_new, reached_known = _upsert(channel, tab, batch)
             ids.update(e.video_id for e in batch)
@@ -232,7 +249,7 @@ def _index_tabs(channel: Channel, job: SyncJob, incremental: bool, heartbeat: Sy
             new += batch_new
             SyncJob.objects.filter(pk=job.pk, attempts=job.attempts).update(
                 videos_seen=seen, videos_new=new, heartbeat_at=timezone.now())
-            if incremental and reached_known:
+            if early and reached_known:
                 log.info("sync job=%s channel=%s tab=%s reached a known video", job.pk, channel.id, tab)
                 break
     return seen, new, listed
@@ -251,9 +268,10 @@ def _until_first_known(channel: Channel, batch: list[ytdlp.Entry]) -> list[ytdlp
 def _upsert(channel: Channel, tab: str, batch: list[ytdlp.Entry]) -> tuple[int, bool]:
     """Insert new videos and refresh listed fields of known ones; status is never touched."""
     unique = {entry.video_id: entry for entry in batch}
+    stamp = int(timezone.now().timestamp())
     with transaction.atomic():
         known = {v.video_id: v for v in Video.objects.filter(channel=channel, video_id__in=list(unique)).only(
-            "id", "video_id", "title", "duration", "view_count", "availability", "removed_upstream_at")}
+            "id", "video_id", "title", "duration", "view_count", "view_series", "availability", "removed_upstream_at")}
         existing = set(known)
         history.record_listing(known, list(unique.values()))
         # A listing that gives no date or length (YouTube's gives no date) never erases the one
@@ -267,7 +285,8 @@ def _upsert(channel: Channel, tab: str, batch: list[ytdlp.Entry]) -> tuple[int, 
                 [
                     Video(channel=channel, video_id=e.video_id, raw_id=e.raw_id[:500], url=e.url[:2000],
                           title=e.title, tab=tab, duration=e.duration, upload_date=e.upload_date or "",
-                          view_count=e.view_count, description=e.description)
+                          view_count=e.view_count, description=e.description,
+                          view_series=[[stamp, e.view_count]] if e.view_count is not None else [])
                     for e in entries
                 ],
                 update_conflicts=True,

@@ -123,3 +123,11 @@ def run_import(job_id: int) -> None:
                                                    finished_at=timezone.now())
         return
     ImportJob.objects.filter(pk=job.pk).update(status="succeeded", result=result, finished_at=timezone.now())
+
+
+@shared_task(ignore_result=True)
+def prune_history() -> int:
+    """Beat's daily prune of the metadata history past YTARCHIVE_HISTORY_RETENTION_DAYS."""
+    from channels_app.history_prune import prune
+
+    return prune()

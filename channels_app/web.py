@@ -7,7 +7,6 @@ here on every POST whatever the page showed.
 """
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,18 +15,20 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from archiver import cookies, download_profile, state, tree
 from archiver.errors import UserError
 from archiver.statuses import STORED_VIDEO_STATUSES, VideoStatus
-from channels_app import feeds, history, media, options, services
+from channels_app import feeds, history, media, options, services, status_counts
 from channels_app.models import Channel, Video
+from channels_app.paging import CountedPaginator
 from config.client_address import client_address
 
 PAGE_SIZE = 48
+CHANNELS_PER_PAGE = 50
 LOGIN_WINDOW_SECONDS = 300
 
 
@@ -72,29 +73,42 @@ class ThrottledLoginView(auth_views.LoginView):
         return super().form_valid(form)
 
 
-def _first_thumbnail(channel_id: str) -> str | None:
-    video = Video.objects.filter(channel_id=channel_id, status=VideoStatus.ARCHIVED).order_by(
-        "-upload_date").values_list("video_id", flat=True).first()
-    if video and tree.video_dir(settings.ARCHIVE_ROOT, channel_id, video).joinpath("thumbnail.jpg").is_file():
-        return f"/media/{channel_id}/{video}/thumbnail.jpg"
+def _latest_archived(channel_ids) -> dict[str, str]:
+    """channel id -> its newest archived video's id, for the channels given: one query, each channel's row
+    read off the (channel, status, upload_date, id) index."""
+    newest = Video.objects.filter(channel_id=OuterRef("pk"), status=VideoStatus.ARCHIVED).order_by(
+        "-upload_date", "-id").values("video_id")[:1]
+    return {cid: vid for cid, vid in Channel.objects.filter(pk__in=list(channel_ids)).annotate(
+        newest=Subquery(newest)).values_list("id", "newest") if vid}
+
+
+def _thumbnail(channel_id: str, video_id: str | None) -> str | None:
+    if video_id and tree.video_dir(settings.ARCHIVE_ROOT, channel_id, video_id).joinpath("thumbnail.jpg").is_file():
+        return f"/media/{channel_id}/{video_id}/thumbnail.jpg"
     return None
 
 
 @login_required
 def channel_list(request):
-    counts = {s: Count("videos", filter=Q(videos__status=s)) for s in STORED_VIDEO_STATUSES}
-    channels = Channel.objects.annotate(
-        video_total=Count("videos"), archived_bytes=Sum("videos__size_bytes",
-                                                        filter=Q(videos__status=VideoStatus.ARCHIVED)),
-        **{f"n_{s}": c for s, c in counts.items()}).order_by("title", "id")
+    """The channels, CHANNELS_PER_PAGE at a time, with their counts: a few queries whatever the catalog's size
+    (the page of channels, their StatusCount rows, their newest archived videos), never a count over the videos;
+    a page renders its own cards only, so a thousand channels cost what fifty do."""
+    page = Paginator(Channel.objects.order_by("title", "id"), CHANNELS_PER_PAGE).get_page(request.GET.get("page"))
+    channels = list(page)
+    ids = [c.id for c in channels]
+    counts, newest = status_counts.by_channel(ids), _latest_archived(ids)
     rows = []
     for channel in channels:
         next_sync = (channel.last_synced_at + timedelta(hours=channel.sync_interval_hours)
                      if channel.enabled and channel.last_synced_at else None)
-        rows.append({"channel": channel, "thumbnail": _first_thumbnail(channel.id), "next_sync": next_sync,
-                     "counts": [(s, getattr(channel, f"n_{s}")) for s in STORED_VIDEO_STATUSES
-                                if getattr(channel, f"n_{s}")]})
-    return render(request, "web/channels.html", {"rows": rows, "statuses": [str(s) for s in VideoStatus]})
+        mine = counts[channel.id]
+        channel.video_total, channel.archived_bytes = mine["total"], mine["archived_bytes"]
+        rows.append({"channel": channel, "thumbnail": _thumbnail(channel.id, newest.get(channel.id)),
+                     "next_sync": next_sync,
+                     "counts": [(str(s), mine["counts"][str(s)]) for s in STORED_VIDEO_STATUSES
+                                if mine["counts"][str(s)]]})
+    return render(request, "web/channels.html", {"rows": rows, "page": page,
+                                                  "statuses": [str(s) for s in VideoStatus]})
 
 
 @login_required
@@ -188,7 +202,7 @@ def _safe_next(target: str) -> str:
 @login_required
 def channel_remove(request, channel_id: str):
     channel = get_object_or_404(Channel, pk=channel_id)
-    size = Video.objects.filter(channel=channel).aggregate(n=Sum("size_bytes"))["n"] or 0
+    size = status_counts.total_bytes(channel.id)
     if request.method == "POST":
         staff_only(request)
         delete_files = request.POST.get("delete_files") == "on"
@@ -208,7 +222,8 @@ def channel_page(request, channel_id: str):
         videos = videos.filter(title__icontains=query)
     if status in [str(s) for s in STORED_VIDEO_STATUSES]:
         videos = videos.filter(status=status)
-    page = Paginator(videos, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedPaginator(videos, PAGE_SIZE, known_count=None if query else _known_count(channel.id, status))
+    page = page.get_page(request.GET.get("page"))
     return render(request, "web/channel.html", {
         "channel": channel, "page": page, "q": query, "status": status,
         "statuses": [str(s) for s in STORED_VIDEO_STATUSES],
@@ -220,15 +235,19 @@ def channel_page(request, channel_id: str):
     })
 
 
+def _known_count(channel_id: str, status: str) -> int:
+    """The channel's videos (of one status, if given) from its StatusCount rows: no COUNT over its videos."""
+    counts = status_counts.of_channel(channel_id)
+    return counts.get(status, 0) if status in counts else sum(counts.values())
+
+
 @login_required
 def video_page(request, channel_id: str, video_id: str):
+    """One video: everything shown comes from its row (the description stored with its outcome), never from
+    its info.json."""
     video = get_object_or_404(Video.objects.select_related("channel"), channel_id=channel_id, video_id=video_id)
     folder = tree.video_dir(settings.ARCHIVE_ROOT, channel_id, video_id)
-    description = ""
-    try:
-        description = json.loads((folder / tree.INFO_FILE).read_text()).get("description") or ""
-    except (OSError, ValueError):
-        pass
+    description = video.description
     tracks = [{"lang": lang, "src": f"/media/{channel_id}/{video_id}/subtitles/{lang}.vtt"}
               for lang in video.subtitles if (folder / "subtitles" / f"{lang}.vtt").is_file()]
     playable = video.status == VideoStatus.ARCHIVED and video.video_file and (folder / video.video_file).is_file()

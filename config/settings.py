@@ -284,6 +284,10 @@ YTARCHIVE = {
     "IMPORT_ROOT": Path(env_str("YTARCHIVE_IMPORT_ROOT", str(DATA_DIR / "import"))),
     # Metadata history: how many archived videos' own pages a sync reads again (oldest reading first).
     "HISTORY_PAGES_PER_SYNC": env_int("YTARCHIVE_HISTORY_PAGES_PER_SYNC", 20, minimum=0, maximum=10000),
+    # The metadata history's bounds (channels_app.history_prune, channels_app.view_series): changes older
+    # than this many days are pruned daily (0: kept for ever); each video keeps this many view-count points.
+    "HISTORY_RETENTION_DAYS": env_int("YTARCHIVE_HISTORY_RETENTION_DAYS", 365, minimum=0, maximum=36500),
+    "VIEW_SERIES_POINTS": env_int("YTARCHIVE_VIEW_SERIES_POINTS", 32, minimum=2, maximum=1000),
     # Fixity: every archived video re-hashed once per FIXITY_DAYS (0: never), reads capped at this rate.
     "FIXITY_DAYS": env_float("YTARCHIVE_FIXITY_DAYS", 7.0, minimum=0),
     "FIXITY_BYTES_PER_SECOND": env_int("YTARCHIVE_FIXITY_BYTES_PER_SECOND", 50_000_000, minimum=0),
@@ -331,6 +335,9 @@ CELERY_BEAT_SCHEDULE = {
     "housekeeping": {"task": "downloads_app.tasks.housekeeping", "schedule": YTARCHIVE["HOUSEKEEPING_SECONDS"]},
     "reconcile-workers": {"task": "downloads_app.tasks.reconcile_workers", "schedule": 15.0},
     "notify": {"task": "channels_app.tasks.notify_round", "schedule": YTARCHIVE["NOTIFY_SECONDS"]},
+    # Daily; a round missed (the lane busy) is not made up: the next one prunes the same rows.
+    "prune-history": {"task": "channels_app.tasks.prune_history", "schedule": 86400.0,
+                      "options": {"expire_seconds": 3600}},
 }
 if YTARCHIVE["FIXITY_DAYS"] > 0:
     CELERY_BEAT_SCHEDULE["fixity"] = {"task": "channels_app.tasks.fixity_round",

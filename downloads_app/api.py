@@ -19,8 +19,9 @@ from rest_framework.views import APIView
 from archiver.errors import ConflictError, UserError
 from archiver.failure_reasons import Reason
 from archiver.statuses import STORED_VIDEO_STATUSES, FailureKind, VideoStatus
-from channels_app import fixity_checks, history
+from channels_app import fixity_checks, history, status_counts
 from channels_app.models import Channel, Video
+from channels_app.paging import KnownCountPagination
 from config.flags import flag
 from downloads_app import queueing, site_pauses
 
@@ -42,7 +43,7 @@ class VideoSerializer(serializers.ModelSerializer):
                   "upload_date", "status", "failure_kind", "dead_letter", "reason", "hint", "last_error", "attempts",
                   "max_attempts", "next_attempt_at", "video_file", "size_bytes", "format_id", "height", "subtitles",
                   "first_seen_at", "queued_at", "archived_at", "updated_at", "fixity_status", "fixity_checked_at",
-                  "fixity_problems", "availability", "removed_upstream_at", "view_count", "like_count"]
+                  "fixity_problems", "availability", "removed_upstream_at", "view_count", "like_count", "view_series"]
         read_only_fields = fields
 
     def get_max_attempts(self, obj) -> int:
@@ -61,7 +62,8 @@ class VideoSerializer(serializers.ModelSerializer):
 
 class VideoChangeSerializer(serializers.Serializer):
     at = serializers.DateTimeField(help_text="When a sync saw the change.")
-    field = serializers.CharField(help_text="title, description, duration, view_count, like_count or availability")
+    field = serializers.CharField(help_text="title, description, duration or availability (counts are no changes: "
+                                            "the video's view_count, like_count and view_series)")
     old = serializers.CharField(allow_blank=True)
     new = serializers.CharField(allow_blank=True)
 
@@ -77,6 +79,21 @@ _STATUS_VALUES = [str(s) for s in STORED_VIDEO_STATUSES]
 ]))
 class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = VideoSerializer
+    pagination_class = KnownCountPagination
+
+    def known_count(self) -> int | None:
+        """How many videos the filters select, from the StatusCount rows when they can say (channels_app.paging)."""
+        params = self.request.query_params
+        if params.get("video_id"):
+            return None
+        dead = flag(params, "dead_letter")
+        status = VideoStatus.FAILED if dead else (params.get("status") or None)
+        if status is not None and status not in _STATUS_VALUES:
+            return None  # get_queryset says why
+        if dead and params.get("status") and params["status"] != VideoStatus.FAILED:
+            return None
+        return status_counts.count(params.get("channel") or None, status,
+                                   FailureKind.TRANSIENT if dead else None)
 
     def get_queryset(self):
         videos = Video.objects.all()

@@ -89,6 +89,7 @@ def _apply(video: Video, report: DownloadReport, step, now) -> int:
             video_file=report.video_file or video.video_file, size_bytes=report.size_bytes or video.size_bytes,
             subtitles=list(report.subtitles) or video.subtitles, title=best_title(video.title, report.title)[:1000],
             format_id=report.format_id or video.format_id, height=report.height or video.height,
+            description=report.description or video.description,
             **_known_facts(video, report),
         )
     elif step.failure_kind is FailureKind.BLOCKED:  # its site paused: waits, the attempt not counted

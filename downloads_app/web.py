@@ -4,14 +4,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from archiver.errors import ConflictError, UserError
 from archiver.statuses import FailureKind, VideoStatus
-from channels_app import fixity_checks
-from channels_app.models import Video
+from channels_app import fixity_checks, status_counts
+from channels_app.models import Channel, Video
 from channels_app.web import _safe_next, staff_only
 from downloads_app import queueing, site_pauses, ytdlp_updates
 
@@ -20,18 +19,20 @@ SHOWN = 100
 
 @login_required
 def queue_page(request):
+    """A constant number of queries whatever the backlog: what waits comes from the StatusCount rows
+    (channels_app.status_counts), the two lists are LIMITed reads off their indexes."""
     videos = Video.objects.select_related("channel")
-    waiting = (Video.objects.filter(status=VideoStatus.QUEUED).values("channel_id", "channel__title")
-               .annotate(n=Count("id")).order_by("-n"))
+    queued = status_counts.queued_by_channel()
+    titles = dict(Channel.objects.filter(pk__in=[cid for cid, _ in queued]).values_list("id", "title"))
+    waiting = [{"channel_id": cid, "channel__title": titles.get(cid, ""), "n": n} for cid, n in queued]
     return render(request, "web/queue.html", {
         "paused_sites": site_pauses.paused(),
         "waiting": waiting,
         "retrying": videos.filter(status=VideoStatus.RETRYING).order_by("next_attempt_at")[:SHOWN],
         "dead": videos.filter(status=VideoStatus.FAILED, failure_kind=FailureKind.TRANSIENT)
                       .order_by("-updated_at")[:SHOWN],
-        "dead_total": Video.objects.filter(status=VideoStatus.FAILED, failure_kind=FailureKind.TRANSIENT).count(),
-        "channel_ids": list(Video.objects.filter(status__in=(VideoStatus.QUEUED,)).values_list(
-            "channel_id", flat=True).distinct()),
+        "dead_total": status_counts.dead_letters(),
+        "channel_ids": [cid for cid, _ in queued],
         "max_attempts": settings.YTARCHIVE["DOWNLOAD_RETRIES"] + 1,
         "ytdlp": ytdlp_updates.status(),
     })

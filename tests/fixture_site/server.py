@@ -19,6 +19,8 @@ Routes (all GET/HEAD)::
                                           (``bench-N-i``: a big generated mp4, see media.py)
     /thumbs/{vid}.jpg|.webp  /subs/{vid}.{lang}.vtt  /avatars/{cid}.jpg
     /feeds/podcast.xml                    RSS 2.0 feed of direct mp4 links (yt-dlp's generic IE)
+    /feeds/oldest-first.xml               the same items oldest first, then ``feed_appended`` (a feed
+                                          that grows at its end, as many playlists and feeds do)
     /api/skipSegments/{sha256 prefix}     SponsorBlock's API: the segments of the videos whose id
                                           hashes to that prefix (``?categories=["sponsor",...]``)
 
@@ -131,6 +133,8 @@ class FixtureSite:
         self.renamed: dict[str, str] = {}
         self.taken_down: set[str] = set()
         self.extra_views: dict[str, int] = {}
+        #: Items appended (in this order) to the end of ``/feeds/oldest-first.xml``, a feed listed oldest first.
+        self.feed_appended: list[str] = []
         #: How many metadata requests of a BOT_CHECK video get YouTube's bot check before one succeeds.
         self.bot_check_failures = catalog.BOT_CHECK_FAILURES
         self._bot_check_hits: collections.Counter[str] = collections.Counter()
@@ -339,6 +343,7 @@ _ROUTES: list[tuple[re.Pattern, str]] = [
         (r"/avatars/(?P<cid>[^/]+)\.jpg", "avatar"),
         (r"/feeds/podcast\.xml", "feed"),
         (r"/feeds/hostile\.xml", "hostile_feed"),
+        (r"/feeds/oldest-first\.xml", "oldest_first_feed"),
         (r"/redirect", "redirect"),
         (r"/api/skipSegments/(?P<prefix>[0-9a-f]{4,64})", "skip_segments"),
     ]
@@ -727,6 +732,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, _podcast_feed(self.origin).encode(),
                    "application/rss+xml; charset=utf-8")
 
+    def _route_oldest_first_feed(self) -> None:
+        ids = (*reversed(catalog.FEED_VIDEO_IDS), *self.site.feed_appended)
+        self._send(HTTPStatus.OK, _podcast_feed(self.origin, ids).encode(), "application/rss+xml; charset=utf-8")
+
     def _route_hostile_feed(self) -> None:
         self._send(HTTPStatus.OK, _hostile_feed(self.origin).encode(),
                    "application/rss+xml; charset=utf-8")
@@ -830,10 +839,10 @@ def _parse_range(header: str | None, size: int):
     return start, end
 
 
-def _podcast_feed(origin: str) -> str:
+def _podcast_feed(origin: str, ids: tuple[str, ...] = catalog.FEED_VIDEO_IDS) -> str:
     """RSS 2.0 feed whose items enclose direct mp4 URLs (nothing our yt-dlp plugin matches)."""
     items = []
-    for vid in catalog.FEED_VIDEO_IDS:
+    for vid in ids:
         video = catalog.VIDEOS[vid]
         url = xml_escape(f"{origin}/media/{vid}.mp4")
         published = dt.datetime.strptime(video.upload_date, "%Y%m%d").replace(tzinfo=dt.UTC)

@@ -39,7 +39,8 @@ def archived(settings, tmp_path):
     (folder / "subtitles" / "en.vtt").write_text("WEBVTT\n")
     (folder / "video.info.json").write_text('{"description": "About <b>this</b>"}')
     Video.objects.create(channel=channel, video_id="vid1", raw_id="vid1", url="https://example.org/v", title="T",
-                         status="archived", video_file="video.mp4", subtitles=["en"], size_bytes=10240)
+                         status="archived", video_file="video.mp4", subtitles=["en"], size_bytes=10240,
+                         description="About <b>this</b>")  # stored with its outcome: pages read the row
     Video.objects.create(channel=channel, video_id="vid2", raw_id="vid2", url="https://example.org/w",
                          title="Broken", status="failed", failure_kind="transient", attempts=4,
                          last_error="HTTP Error 503: Service Unavailable")
