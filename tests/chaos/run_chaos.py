@@ -85,7 +85,8 @@ class Kill:
     at: float
     pids: set[int]
     done_before: int
-    recovered_after: float | None = None
+    back_after: float | None = None  # the process runs again
+    recovered_after: float | None = None  # ... and work moved on
 
 
 class Monitor(threading.Thread):
@@ -131,13 +132,21 @@ class Chaos:
         # The programs of the process table we started, and Redis (supervisord's log relay is not the app's).
         self.programs = [name for name in program_names(stack) if name in stack.PROGRAMS or name == "redis"]
         self.kills: list[Kill] = []
+        self.round: list[str] = []
 
-    def targets(self) -> list[str]:
-        workers = [DOWNLOAD_WORKER] if download_worker_pids(self.redis_url) else []
-        return [*self.programs, *workers]
+    def next_target(self) -> str:
+        """Random, in shuffled rounds so that every target is killed in a long enough run; a download worker
+        only while one runs."""
+        if not self.round:
+            self.round = [*self.programs, DOWNLOAD_WORKER]
+            self.rng.shuffle(self.round)
+        target = self.round.pop()
+        if target == DOWNLOAD_WORKER and not download_worker_pids(self.redis_url):
+            return self.rng.choice(self.programs)
+        return target
 
     def kill_one(self) -> Kill | None:
-        target = self.rng.choice(self.targets())
+        target = self.next_target()
         if target == DOWNLOAD_WORKER:
             pids = set(self.rng.sample(sorted(download_worker_pids(self.redis_url)), 1))
         else:
@@ -153,7 +162,7 @@ class Chaos:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        log.info("SIGKILL %s (pids %s)", target, sorted(pids))
+        log.info("SIGKILL %s (pids %s), %d videos done", target, sorted(pids), kill.done_before)
         self.kills.append(kill)
         threading.Thread(target=self.watch_recovery, args=(kill,), daemon=True).start()
         return kill
@@ -179,13 +188,17 @@ class Chaos:
                 back = self.is_back(kill)
             except (subprocess.SubprocessError, OSError, ValueError):
                 back = False
+            if back and kill.back_after is None:
+                kill.back_after = elapsed
             if back and (self.monitor.progressed_since(kill.at, kill.done_before) or self.monitor.settled):
                 kill.recovered_after = elapsed
-                log.info("%s recovered after %.1f s", kill.target, elapsed)
+                log.info("%s recovered after %.1f s (running again after %.1f s)", kill.target, elapsed,
+                         kill.back_after)
                 return
             time.sleep(0.25)
         log.warning("%s did not recover within %.0f s", kill.target, RECOVERY_CAP)
         kill.recovered_after = RECOVERY_CAP
+        kill.back_after = kill.back_after or RECOVERY_CAP
 
 
 def program_names(stack: AppStack) -> list[str]:
@@ -297,6 +310,10 @@ def _chaos(stack, site, redis_url, rng, seconds, per_channel, drain_seconds) -> 
     threading.Thread(target=ask_for_syncs, args=syncs, daemon=True, name="chaos-syncs").start()
     log.info("chaos for %.0f s: %d videos in 3 channels, kill targets %s", seconds,
              sum(len(v) for v in channels.values()), [*chaos.programs, DOWNLOAD_WORKER])
+    # Kills start once downloads do (the first video done): a kill during start-up measures the start-up.
+    if not wait_until(lambda: monitor.done() > 0, 300):
+        log.error("no video was archived within 300 s of the first sync: the stack does not work at all")
+        return 1
     ends = time.monotonic() + seconds
     while (left := ends - time.monotonic()) > 0:
         time.sleep(min(left, rng.uniform(5, 20)))
@@ -323,11 +340,13 @@ def _chaos(stack, site, redis_url, rng, seconds, per_channel, drain_seconds) -> 
         figure(name, value)
     recoveries = [k.recovered_after for k in chaos.kills if k.recovered_after is not None]
     figure("chaos_longest_recovery_s", round(max(recoveries, default=0.0), 1))
+    figure("chaos_longest_restart_s", round(max((k.back_after or 0.0 for k in chaos.kills), default=0.0), 1))
     figure("chaos_drain_s", round(drain_s, 1))
     figure("chaos_media_faults", sum(site.media_fault_counts.values()))
     for target in sorted({k.target for k in chaos.kills}):
-        times = [k.recovered_after for k in chaos.kills if k.target == target]
-        log.info("kills of %s: %d, recovery %s s", target, len(times), ", ".join(f"{t:.1f}" for t in times))
+        times = [(k.recovered_after or 0.0, k.back_after or 0.0) for k in chaos.kills if k.target == target]
+        log.info("kills of %s: %d, recovered (running again) after %s s", target, len(times),
+                 ", ".join(f"{r:.1f} ({b:.1f})" for r, b in times))
     log.info("drained: %s; tallies %s; media faults %s", drained, findings.tallies, dict(site.media_fault_counts))
     for kind in ("lost", "duplicated", "partial", "stuck", "mismatched"):
         for line in getattr(findings, kind)[:20]:
