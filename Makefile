@@ -20,7 +20,7 @@ POSTGRES_TESTS := tests/integration/test_archive_channel.py tests/integration/te
 	tests/integration/test_download_guarantees.py tests/integration/test_history.py \
 	tests/integration/test_backups.py tests/integration/test_readd_channel.py tests/unit/test_token_conversion.py
 
-.PHONY: run test lint bench system-deps system-deps-test venv clean
+.PHONY: run test lint bench chaos system-deps system-deps-test venv clean
 
 $(STAMP): requirements/base.txt requirements/test.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed"; exit 1; }
@@ -69,6 +69,11 @@ lint: venv
 
 bench: venv system-deps-test $(BENCH_STAMP)
 	$(PY) -m pytest tests/bench -s -p no:cacheprovider --no-header -q -o addopts=""
+
+# Not part of `make test`: the whole stack under random SIGKILLs for CHAOS_SECONDS (600), then an audit
+# of the archive; prints chaos_* figures, exit 1 when anything was lost, duplicated, partial or stuck.
+chaos: venv system-deps
+	$(PY) -m tests.chaos.run_chaos
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache

@@ -43,6 +43,12 @@ Like a real video site, the fixture can cap the bandwidth of each connection for
 serves (``media_rate`` bytes/s; ``slow`` videos keep their own ``slow_rate``) and hold every
 answer back before its first byte (``first_byte_delay`` seconds); both may change at any time.
 
+Flaky media (off unless a test turns it on): a fraction ``media_faults`` of media requests
+(``/media/{vid}.mp4``) fails, half of them answered 503 and half cut mid-body (the headers promise
+the whole file, the connection closes after part of it). Which requests fail is decided by a hash
+of ``media_fault_seed``, the path and how many times that path was asked for, so a run with the
+same seed and the same requests fails the same ones, and a path asked for again may succeed.
+
 Manual demo: ``python -m tests.fixture_site.server --port 8765 --media-dir DIR``.
 """
 
@@ -121,6 +127,11 @@ class FixtureSite:
         self.first_byte_delay = 0.0
         #: Size in MB of each ``chan-bench-N`` video (default ``$YTARCHIVE_BENCH_MB`` or 3).
         self.bench_mb = media.bench_mb()
+        #: Flaky media (module docstring): the fraction of media requests that fail (0 = none), and the seed
+        #: that decides which; ``media_fault_counts`` counts what was done ("503", "cut"). May change any time.
+        self.media_faults = 0.0
+        self.media_fault_seed = 0
+        self.media_fault_counts: collections.Counter[str] = collections.Counter()
         #: A site rate-limiting us: video metadata and media answer 429 Too Many Requests while True.
         self.answer_429 = False
         #: Media responses being sent now, and the most at once since the last reset().
@@ -277,6 +288,7 @@ class FixtureSite:
             self._bot_check_hits.clear()
             self._log.clear()
             self._video_hits.clear()
+            self.media_fault_counts.clear()
             self.media_active_max = self.media_active
 
     def _count(self, path: str) -> None:
@@ -299,6 +311,24 @@ class FixtureSite:
             path, tail = self.bench_mp4(video)
             return path.read_bytes() + tail
         return media.mp4_path(self.media_dir, video_id).read_bytes()
+
+    def media_fault(self, path: str) -> str | None:
+        """``"503"``, ``"cut"`` or None: what this request of ``path`` gets from the flaky-media knob.
+
+        Called once per media request, after ``_count`` counted it: the n-th request of a path always
+        gets the same answer for a given seed.
+        """
+        if self.media_faults <= 0:
+            return None
+        with self._lock:
+            nth = self._counts[path]
+        digest = hashlib.sha256(f"{self.media_fault_seed}:{path}:{nth}".encode()).digest()
+        if int.from_bytes(digest[:8], "big") / 2 ** 64 >= self.media_faults:
+            return None
+        fault = "503" if digest[8] % 2 else "cut"
+        with self._lock:
+            self.media_fault_counts[fault] += 1
+        return fault
 
     def _flaky_should_fail(self, video_id: str) -> bool:
         with self._lock:
@@ -442,8 +472,12 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._html(f"{int(status)} {message}", f"<h1>{html.escape(message)}</h1>", status)
 
-    def _file(self, path: Path | None, content_type: str, throttled: bool = False, tail: bytes = b"") -> None:
+    def _file(self, path: Path | None, content_type: str, throttled: bool = False, tail: bytes = b"",
+              cut: bool = False) -> None:
         """Send a file followed by ``tail`` (or ``tail`` alone), honouring a single ``Range: bytes=``.
+
+        ``cut``: promise the whole range in the headers but close the connection after half of it
+        (a transfer broken mid-body, the flaky-media knob).
 
         Every file is sent at ``site.media_rate`` bytes/s, ``throttled`` ones at ``site.slow_rate``
         (or the lower of the two); both are re-read for every chunk, so a test may change the
@@ -475,7 +509,10 @@ class _Handler(BaseHTTPRequestHandler):
             if self.command == "HEAD":
                 return
             handle.seek(start)
-            self._stream(handle, end - start + 1, throttled)
+            length = end - start + 1
+            self._stream(handle, length // 2 if cut else length, throttled)
+            if cut:
+                self.close_connection = True
 
     def _stream(self, handle, remaining: int, throttled: bool) -> None:
         started, sent = time.monotonic(), 0
@@ -680,15 +717,20 @@ class _Handler(BaseHTTPRequestHandler):
         if video is None:
             self._error(HTTPStatus.NOT_FOUND, "no such media")
             return
+        fault = self.site.media_fault(urllib.parse.urlsplit(self.path).path)
+        if fault == "503":
+            self._error(HTTPStatus.SERVICE_UNAVAILABLE, "temporarily unavailable")
+            return
+        cut = fault == "cut"
         if video.media_of:
             source, tail = self.site.bench_mp4(video)
-            self._file(source, _CONTENT_TYPES["mp4"], video.slow, tail)
+            self._file(source, _CONTENT_TYPES["mp4"], video.slow, tail, cut=cut)
             return
         with self.site._lock:
             self.site.media_active += 1
             self.site.media_active_max = max(self.site.media_active_max, self.site.media_active)
         try:
-            self._file(media.mp4_path(self.site.media_dir, vid), _CONTENT_TYPES["mp4"], video.slow)
+            self._file(media.mp4_path(self.site.media_dir, vid), _CONTENT_TYPES["mp4"], video.slow, cut=cut)
         finally:
             with self.site._lock:
                 self.site.media_active -= 1
@@ -902,6 +944,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="bytes/s per connection for every file, 0 = no cap (default %(default)s)")
     parser.add_argument("--first-byte-delay", type=float, default=0.0,
                         help="seconds before every answer's first byte (default %(default)s)")
+    parser.add_argument("--media-faults", type=float, default=0.0,
+                        help="fraction of media requests answered 503 or cut mid-body (default %(default)s)")
+    parser.add_argument("--media-fault-seed", type=int, default=0,
+                        help="seed that decides which media requests fail (default %(default)s)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     media.build_media(args.media_dir)
@@ -909,6 +955,7 @@ def main(argv: list[str] | None = None) -> None:
     site.slow_rate = args.slow_rate
     site.media_rate = args.media_rate
     site.first_byte_delay = args.first_byte_delay
+    site.media_faults, site.media_fault_seed = args.media_faults, args.media_fault_seed
     site.start()
     print(f"Fixture site at {site.base_url}/  (channel: {site.base_url}/channel/chan-main)",
           flush=True)

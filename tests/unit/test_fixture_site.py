@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import urllib3
 import yt_dlp
 from yt_dlp.utils import DownloadError, unsmuggle_url
 
@@ -265,3 +266,41 @@ def test_bench_channel_has_real_distinct_media_of_the_asked_size(site, tmp_path)
     assert (tmp_path / "bench-3-00002.mp4").read_bytes() == second
     assert (tmp_path / "bench-3-00001.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
     assert (tmp_path / "bench-3-00001.en.vtt").read_text().startswith("WEBVTT")
+
+
+def _fault_pattern(site, path: str, tries: int) -> list[str]:
+    """What ``tries`` requests of ``path`` got: "ok", "503" or "cut" (fewer bytes than promised)."""
+    seen = []
+    for _ in range(tries):
+        with requests.get(site.base_url + path, timeout=10, stream=True) as response:
+            if response.status_code == 503:
+                seen.append("503")
+                continue
+            assert response.status_code == 200
+            try:
+                body = response.raw.read(decode_content=False)
+            except urllib3.exceptions.ProtocolError:  # the connection closed before Content-Length bytes
+                seen.append("cut")
+                continue
+            seen.append("ok" if len(body) == int(response.headers["Content-Length"]) else "cut")
+    return seen
+
+
+def test_flaky_media_fails_a_seeded_fraction_and_the_same_ones_again(site, fixture_media):
+    data = fixture_media["videos"]["vid-main-04"]["mp4"].read_bytes()
+    site.media_faults, site.media_fault_seed = 0.5, 7
+    try:
+        first = _fault_pattern(site, "/media/vid-main-04.mp4", 40)
+        site.reset()
+        again = _fault_pattern(site, "/media/vid-main-04.mp4", 40)
+        site.reset()
+        site.media_fault_seed = 8
+        other_seed = _fault_pattern(site, "/media/vid-main-04.mp4", 40)
+        counts = dict(site.media_fault_counts)
+    finally:
+        site.media_faults, site.media_fault_seed = 0.0, 0
+    assert first == again != other_seed  # deterministic by seed and request number
+    assert {"ok", "503", "cut"} <= set(first)
+    assert 8 <= first.count("ok") <= 32  # about half
+    assert counts == {"503": other_seed.count("503"), "cut": other_seed.count("cut")}
+    assert requests.get(f"{site.base_url}/media/vid-main-04.mp4", timeout=10).content == data  # off again
