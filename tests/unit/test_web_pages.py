@@ -4,7 +4,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from archiver import tree
-from channels_app.media import Unsatisfiable, parse_range
+from channels_app.http_files import Unsatisfiable, parse_range
 from channels_app.models import Channel, Video
 
 pytestmark = pytest.mark.django_db
@@ -49,12 +49,14 @@ def archived(settings, tmp_path):
 @pytest.mark.parametrize("header, size, expected", [
     (None, 100, None), ("bytes=0-", 100, (0, 99)), ("bytes=10-19", 100, (10, 19)), ("bytes=-30", 100, (70, 99)),
     ("bytes=90-500", 100, (90, 99)), ("items=1-2", 100, None), ("bytes=1-2,5-6", 100, None), ("bytes=-", 100, None),
+    ("bytes=50-10", 100, None), ("BYTES = 10-19", 100, None), ("Bytes=10-19", 100, (10, 19)),
+    ("bytes=-500", 100, (0, 99)), ("bytes=200-300, 5-6", 100, None),
 ])
 def test_parse_range(header, size, expected):
     assert parse_range(header, size) == expected
 
 
-@pytest.mark.parametrize("header", ["bytes=100-", "bytes=50-10", "bytes=-0"])
+@pytest.mark.parametrize("header", ["bytes=100-", "bytes=-0", "bytes=100-200,300-"])
 def test_unsatisfiable_ranges(header):
     with pytest.raises(Unsatisfiable):
         parse_range(header, 100)
