@@ -409,14 +409,14 @@ def test_the_po_token_provider_is_off_by_default_and_reaches_every_yt_dlp_pod_wh
 
 
 def test_the_ingress_tells_the_app_how_many_proxies_to_trust():
-    no_nginx = {"web": {"mediaServer": {"enabled": False}}}
+    no_nginx = {"web": {"nginx": {"enabled": False}}}
     objs, _job = render(no_nginx)
     assert "YTARCHIVE_NUM_PROXIES" not in objs["ConfigMap/ytarchive-env"]["data"]  # no proxy: header ignored
     objs, _job = render({"ingress": {"enabled": True}, **no_nginx})
     assert objs["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_NUM_PROXIES"] == "1"
     objs, _job = render({"ingress": {"enabled": True, "trustedProxies": 2}, **no_nginx})
     assert objs["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_NUM_PROXIES"] == "2"
-    # The web pod's own nginx (web.mediaServer, on by default) is one proxy more.
+    # The web pod's own nginx (web.nginx, on by default) is one proxy more.
     objs, _job = render()
     assert objs["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_NUM_PROXIES"] == "1"
     objs, _job = render({"ingress": {"enabled": True, "trustedProxies": 2}})
@@ -428,23 +428,23 @@ def test_the_ingress_tells_the_app_how_many_proxies_to_trust():
 def test_media_and_enclosures_go_through_nginx_and_metrics_past_it():
     objs, _ = render(ALL_ON)
     spec, container = web(objs)
-    nginx = next(c for c in spec["containers"] if c["name"] == "media")
+    nginx = next(c for c in spec["containers"] if c["name"] == "nginx")
     assert env_of(container)["YTARCHIVE_MEDIA_ACCEL_REDIRECT"]["value"] == "/_archive/"
     assert {m["mountPath"]: m.get("readOnly") for m in nginx["volumeMounts"]}["/archive"] is True
-    conf = objs["ConfigMap/ytarchive-media-nginx"]["data"]["nginx.conf"]
+    conf = objs["ConfigMap/ytarchive-nginx"]["data"]["nginx.conf"]
     assert re.search(r"location /_archive/ \{\s*internal;\s*alias /archive/;\s*\}", conf)
     ports = {p["name"]: p for p in objs["Service/ytarchive-web"]["spec"]["ports"]}
-    assert ports["http"]["targetPort"] == "media"  # clients, the ingress
+    assert ports["http"]["targetPort"] == "nginx"  # clients, the ingress
     # Prometheus scrapes gunicorn itself: /metrics's address rules see the scraper, not nginx's 127.0.0.1.
     endpoint = objs["ServiceMonitor/ytarchive-web"]["spec"]["endpoints"][0]
     assert endpoint["port"] == "metrics" and ports["metrics"]["targetPort"] == "http"
     assert ports["metrics"]["port"] != ports["http"]["port"]
     # The nginx config changes roll the web pods (it is part of the config checksum).
-    changed, _ = render({**ALL_ON, "web": {"mediaServer": {"workerConnections": 8192}}})
+    changed, _ = render({**ALL_ON, "web": {"nginx": {"workerConnections": 8192}}})
     annotations = objs["Deployment/ytarchive-web"]["spec"]["template"]["metadata"]["annotations"]
     assert changed["Deployment/ytarchive-web"]["spec"]["template"]["metadata"]["annotations"][
         "checksum/config"] != annotations["checksum/config"]
-    objs, _ = render({**ALL_ON, "web": {"mediaServer": {"enabled": False}}})
+    objs, _ = render({**ALL_ON, "web": {"nginx": {"enabled": False}}})
     assert objs["ServiceMonitor/ytarchive-web"]["spec"]["endpoints"][0]["port"] == "http"
 
 
