@@ -94,3 +94,6 @@ class SlotChunks:
                 self._file.close()
         finally:
             self._slot.release()
+
+    def __del__(self):  # a response dropped without close() (never by a WSGI server) still gives its slot back
+        self._slot.release()

@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from archiver import tree
+from channels_app import stream_slots
 from channels_app.http_files import Unsatisfiable, parse_range
 from channels_app.models import Channel, Video
 
@@ -84,6 +85,26 @@ def test_media_serves_ranges_and_only_the_archive_contract(owner, archived):
                 "/media/site-chan/vid1/subtitles/../../x.mp4", "/media/..%2F..%2Fetc/vid1/video.mp4",
                 "/media/site-chan/nope/video.mp4"):
         assert owner.get(bad).status_code == 404, bad
+
+
+def test_media_beyond_the_stream_slots_is_a_503_at_once(owner, archived):
+    taken = []
+    try:
+        while (slot := stream_slots.take()) is not None:
+            taken.append(slot)
+        busy = owner.get("/media/site-chan/vid1/video.mp4")
+        assert busy.status_code == 503 and busy["Retry-After"] == "5" and b"try again" in busy.content
+        head = owner.head("/media/site-chan/vid1/video.mp4")  # HEAD sends no body: it takes no slot
+        assert head.status_code == 200 and head["Content-Length"] == "10240" and head["ETag"]
+        taken.pop().release()
+        again = owner.get("/media/site-chan/vid1/video.mp4", HTTP_RANGE="bytes=0-9")
+        assert again.status_code == 206 and b"".join(again.streaming_content) == bytes(range(10))
+        again.close()  # what the WSGI server does: the slot comes back
+        taken.append(stream_slots.take())
+        assert taken[-1] is not None
+    finally:
+        for slot in filter(None, taken):
+            slot.release()
 
 
 def test_media_can_be_handed_to_the_web_server(owner, archived, settings):
