@@ -1,10 +1,17 @@
 """Archived files over HTTP with Range (206 Partial Content), so seeking a multi-GB video starts at once.
 
-Only the files of the archive contract are served (``video.<ext>``,
+Validators, conditional requests and ranges follow RFC 9110 (channels_app.http_files
+decides; this module sends). Only the files of the archive contract are served (``video.<ext>``,
 ``thumbnail.jpg``, ``subtitles/<lang>.vtt``), found through archiver.tree with
 every id checked: no request names a path. With
 YTARCHIVE_MEDIA_ACCEL_REDIRECT set, the web server in front (nginx) sends the
-bytes through ``X-Accel-Redirect`` and does Range itself.
+bytes through ``X-Accel-Redirect`` and does Range and validators itself (the
+chart's nginx sidecar), so no Python thread is held by a reader at all.
+
+Under ``make run`` a reader holds one gunicorn thread for its transfer
+(config.gunicorn_conf: gthread workers, no per-request timeout); the thread
+gives its database connection back before the first byte, so slow readers
+never hold connections either.
 """
 from __future__ import annotations
 
@@ -13,44 +20,16 @@ import re
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connections
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 
 from archiver import tree
 from archiver.ids import is_safe_id
+from channels_app import http_files, stream_slots
 
 _NAME = re.compile(r"^(video\.[a-z0-9]{2,5}|thumbnail\.jpg|subtitles/[A-Za-z0-9_-]{1,32}\.vtt)$")
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 256 * 1024
 TYPES = {".vtt": "text/vtt", ".mkv": "video/x-matroska", ".webm": "video/webm", ".mp4": "video/mp4"}
-
-
-class Unsatisfiable(ValueError):
-    """A Range header that asks for nothing inside the file (416)."""
-
-
-def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
-    """``(first, last)`` byte positions of a single ``bytes=`` range, None for the whole file.
-
-    Several ranges, or a header that is not a byte range, are answered with the
-    whole file (allowed by RFC 9110); a range that starts past the end is
-    ``Unsatisfiable``.
-    """
-    if not header:
-        return None
-    match = _RANGE.match(header.strip())
-    if not match or (not match.group(1) and not match.group(2)):
-        return None
-    first, last = match.group(1), match.group(2)
-    if not first:  # suffix: the last N bytes
-        length = int(last)
-        if length == 0 or size == 0:
-            raise Unsatisfiable(header)
-        return max(0, size - length), size - 1
-    start = int(first)
-    end = min(int(last), size - 1) if last else size - 1
-    if start >= size or end < start:
-        raise Unsatisfiable(header)
-    return start, end
 
 
 def archived_file(channel_id: str, video_id: str, name: str) -> Path:
@@ -61,17 +40,6 @@ def archived_file(channel_id: str, video_id: str, name: str) -> Path:
     if not path.is_file():
         raise Http404("No such file.")
     return path
-
-
-def _chunks(path: Path, start: int, length: int):
-    with open(path, "rb") as fh:
-        fh.seek(start)
-        while length > 0:
-            data = fh.read(min(CHUNK, length))
-            if not data:
-                return
-            length -= len(data)
-            yield data
 
 
 def serve(request, channel_id: str, video_id: str, name: str) -> HttpResponse:
@@ -88,31 +56,50 @@ def serve_poster(request, channel_id: str) -> HttpResponse:
     return serve_path(request, path, f"{channel_id}/{tree.POSTER_FILE}")
 
 
+def _release_database() -> None:
+    """Close this thread's database connections: a transfer may last hours and needs none."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
+
+
 def serve_path(request, path: Path, relative: str) -> HttpResponse:
-    """``path`` (a checked archive file at ``relative`` in the tree) with Range, or through the web server."""
+    """``path`` (a checked archive file at ``relative`` in the tree) per RFC 9110, or through the web server."""
     content_type = TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     accel = settings.YTARCHIVE["MEDIA_ACCEL_REDIRECT"]
     if accel:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = f"{accel.rstrip('/')}/{relative}"
         return response
-    size = path.stat().st_size
-    try:
-        wanted = parse_range(request.headers.get("Range"), size)
-    except Unsatisfiable:
-        # Nothing but the size: an empty body is no page (RFC 9110 §15.5.17).
-        response = HttpResponse(status=416)
+    stat = path.stat()
+    decided = http_files.answer(request.method, request.headers, stat)
+    validators = {"ETag": http_files.etag(stat), "Last-Modified": http_files.last_modified(stat),
+                  "Cache-Control": "private, max-age=3600", "Accept-Ranges": "bytes"}
+    if decided.status in (304, 412, 416):
+        # No body, no Content-Type: an empty body is no page (RFC 9110 §15.4.5, §15.5.13, §15.5.17).
+        response = HttpResponse(status=decided.status)
         del response["Content-Type"]
-        response["Content-Range"] = f"bytes */{size}"
+        if decided.status == 304:
+            for name, value in validators.items():
+                response[name] = value
+        elif decided.status == 416:
+            response["Content-Range"] = f"bytes */{stat.st_size}"
         return response
-    if wanted is None:
-        response = FileResponse(open(path, "rb"), content_type=content_type)  # Django closes it
+    if request.method == "HEAD":
+        response = HttpResponse(content_type=content_type)
+    elif (slot := stream_slots.take()) is None:
+        response = HttpResponse("Every media stream of this server is busy; try again in a few seconds.\n",
+                                status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "5"
+        return response
+    elif decided.status == 200:
+        response = FileResponse(stream_slots.SlotFile(path, slot), content_type=content_type)  # Django closes it
     else:
-        first, last = wanted
-        response = StreamingHttpResponse(_chunks(path, first, last - first + 1), status=206,
-                                         content_type=content_type)
-        response["Content-Range"] = f"bytes {first}-{last}/{size}"
-        response["Content-Length"] = str(last - first + 1)
-    response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = "private, max-age=3600"
+        response = StreamingHttpResponse(stream_slots.SlotChunks(path, decided.first, decided.length, CHUNK, slot),
+                                         status=206, content_type=content_type)
+        response["Content-Range"] = f"bytes {decided.first}-{decided.last}/{stat.st_size}"
+    _release_database()
+    response["Content-Length"] = str(decided.length)
+    for name, value in validators.items():
+        response[name] = value
     return response

@@ -2,6 +2,10 @@
 
 Long URLs: see config.url_limit.
 
+Workers are gthread with WEB_THREADS threads each and WEB_TIMEOUT as gunicorn's
+worker timeout, which under gthread never cuts a transfer (config.web_server
+says why, and how slow readers are kept from starving /health).
+
 /metrics must add up every gunicorn worker, whichever one answers the scrape:
 with PROMETHEUS_MULTIPROC_DIR set, prometheus_client keeps each worker's
 values in files there, and a worker that exits is marked dead so its live
@@ -11,9 +15,15 @@ from __future__ import annotations
 
 import os
 
+from config import web_server
+
 # No request-line limit of gunicorn's own below its 1 MiB bound: config.url_limit answers a URL over 4 KiB
 # with a 414 in the API's JSON shape, where gunicorn's default (4094 bytes) would answer an HTML page.
 limit_request_line = 0
+
+worker_class = web_server.WORKER_CLASS
+threads = web_server.threads()
+timeout = web_server.timeout()
 
 if os.environ.get("LOG_FORMAT") == "json":
     # gunicorn's own error and access lines as JSON too (config.log_format), the access log kept.

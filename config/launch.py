@@ -111,8 +111,9 @@ def processes(env: dict, data_dir: Path) -> dict[str, str]:
     flower_port = env.get("FLOWER_PORT", "5555")
     procs = {
         # Each gunicorn keeps its control socket under DATA_DIR, not in ~/.gunicorn shared by every app.
+        # Worker class, threads and timeout come from config.gunicorn_conf (WEB_THREADS, WEB_TIMEOUT).
         "web": f"{py} -m gunicorn config.wsgi -c python:config.gunicorn_conf --bind {host}:{port} "
-               f"--workers {env.get('WEB_CONCURRENCY', '2')} --timeout 120 --access-logfile - "
+               f"--workers {env.get('WEB_CONCURRENCY', '2')} --access-logfile - "
                f"--control-socket {shlex.quote(str(data_dir / 'gunicorn.ctl'))}",
         "control": f"{celery} worker -Q control -c 2 -n control@%%h -l INFO --without-gossip --without-mingle",
         "beat": f"{celery} beat -l INFO --pidfile= "

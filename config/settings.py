@@ -11,6 +11,7 @@ from pathlib import Path
 
 from archiver import tree, ytdlp_versions
 from archiver.limits import MIN_SYNC_INTERVAL_HOURS
+from config import web_server
 from config.env import (
     env,
     env_address_policy,
@@ -136,6 +137,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The web server's threads (config.web_server: gthread workers); media transfers take at most
+# WEB_STREAM_SLOTS of a worker's threads at once, the rest answer /health, the API and the pages.
+WEB_THREADS = web_server.threads()
+WEB_TIMEOUT = web_server.timeout()
+WEB_STREAM_SLOTS = web_server.stream_slots(WEB_THREADS)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -145,7 +145,8 @@ def check_default(o: dict, job: dict | None, notes: str) -> None:
                         "YTARCHIVE_METRICS_TOKEN"}
     for key, spec in pod_specs(o, job).items():
         for c in spec["containers"]:
-            if not key.startswith("StatefulSet"):  # every ytarchive process names itself in its logs
+            # every ytarchive process names itself in its logs (the web pod's nginx is not one)
+            if not key.startswith("StatefulSet") and c["name"] != "nginx":
                 assert env_of(c).get("YTARCHIVE_PROCESS_NAME"), key
     assert len(b64(sec["DJANGO_SECRET_KEY"])) == 50
     assert b64(sec["FLOWER_BASIC_AUTH"]) == "admin:" + b64(sec["FLOWER_PASSWORD"])
@@ -176,6 +177,44 @@ def check_default(o: dict, job: dict | None, notes: str) -> None:
     tiers = json.loads(cm["YTARCHIVE_K8S_RESOURCE_TIERS"])
     assert [t["up_to"] for t in tiers] == [200, 500, None] and tiers[1]["requests"] == {"cpu": "1", "memory": "1Gi"}
     assert "ScaledJob/ytarchive-download" not in o and "CronJob/ytarchive-snapshots" not in o
+
+
+def check_nginx(o: dict, job: dict | None, notes: str) -> None:
+    """nginx beside gunicorn in the web pod sends media (X-Accel-Redirect); probes stay on gunicorn."""
+    web = o["Deployment/ytarchive-web"]["spec"]["template"]["spec"]
+    gunicorn, nginx = web["containers"]
+    assert (gunicorn["name"], nginx["name"]) == ("web", "nginx")
+    wenv = env_of(gunicorn)
+    assert wenv["YTARCHIVE_MEDIA_ACCEL_REDIRECT"]["value"] == "/_archive/"
+    assert (wenv["WEB_THREADS"]["value"], wenv["WEB_TIMEOUT"]["value"]) == ("32", "120")
+    assert "--timeout" not in wenv["GUNICORN_CMD_ARGS"]["value"]  # WEB_TIMEOUT, through config.gunicorn_conf
+    for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+        assert gunicorn[probe]["httpGet"]["port"] == "http", probe  # a busy nginx never restarts gunicorn
+    assert nginx["livenessProbe"]["httpGet"] == {"path": "/nginx-health", "port": "nginx"}
+    assert nginx["ports"] == [{"name": "nginx", "containerPort": 8080, "protocol": "TCP"}]
+    assert nginx["command"][:3] == ["nginx", "-c", "/etc/ytarchive-nginx/nginx.conf"]
+    mounts = {m["mountPath"]: m for m in nginx["volumeMounts"]}
+    assert mounts["/archive"]["readOnly"] is True and "/data" not in mounts
+    assert "envFrom" not in nginx and "env" not in nginx  # no secret reaches nginx
+    conf = o["ConfigMap/ytarchive-nginx"]["data"]["nginx.conf"]
+    internal = re.search(r"location /_archive/ \{([^}]*)\}", conf).group(1)
+    assert "internal;" in internal and "alias /archive/;" in internal
+    assert "listen 8080;" in conf and "proxy_pass http://127.0.0.1:8000;" in conf
+    assert "pid /tmp/nginx.pid;" in conf and "proxy_temp_path /tmp/" in conf  # read-only root
+    volume = next(v for v in web["volumes"] if v["name"] == mounts["/etc/ytarchive-nginx"]["name"])
+    assert volume["configMap"]["name"] == "ytarchive-nginx"
+    ports = {p["name"]: p for p in o["Service/ytarchive-web"]["spec"]["ports"]}
+    assert ports["http"]["targetPort"] == "nginx" and ports["metrics"]["targetPort"] == "http"
+    assert o["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_NUM_PROXIES"] == "1"  # nginx is a proxy
+
+
+def check_no_nginx(o: dict, job: dict | None, notes: str) -> None:
+    web = o["Deployment/ytarchive-web"]["spec"]["template"]["spec"]
+    assert [c["name"] for c in web["containers"]] == ["web"]
+    assert "YTARCHIVE_MEDIA_ACCEL_REDIRECT" not in env_of(web["containers"][0])
+    assert [p["targetPort"] for p in o["Service/ytarchive-web"]["spec"]["ports"]] == ["http"]
+    assert "ConfigMap/ytarchive-nginx" not in o
+    assert "YTARCHIVE_NUM_PROXIES" not in o["ConfigMap/ytarchive-env"]["data"]
 
 
 def check_rwo(o: dict, job: dict | None, notes: str) -> None:
@@ -404,6 +443,8 @@ CASES = [
     ("servicemonitor-elsewhere-fails", {"metrics": {"serviceMonitor": {"enabled": True, "namespace": "monitoring"}}},
      None, "ytarchive", "release namespace"),
     ("default", {}, check_default, "ytarchive", None),
+    ("nginx", {}, check_nginx, "ytarchive", None),
+    ("no-nginx", {"web": {"nginx": {"enabled": False}}}, check_no_nginx, "ytarchive", None),
     ("egress-pool-with-secret-proxies", {"config": {"siteRates": "youtube.com=250/1h,vimeo.com=100/1h",
                                                     "egress": ["source:2001:db8::7", "source:2001:db8::8"]},
                                          "egressProxies": {"urls": ["socks5://u:pw@proxy.example:1080"]}},

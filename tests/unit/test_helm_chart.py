@@ -192,9 +192,9 @@ def test_service_monitor_scrapes_the_web_service_with_the_bearer_token():
     sm = objs["ServiceMonitor/ytarchive-web"]
     endpoint = sm["spec"]["endpoints"][0]
     assert endpoint["authorization"] == {"type": "Bearer", "credentials": token_ref(objs)}
-    assert endpoint["path"] == "/metrics" and endpoint["port"] == "http"
+    assert endpoint["path"] == "/metrics" and endpoint["port"] == "metrics"  # gunicorn's, past nginx
     service = objs["Service/ytarchive-web"]
-    assert "http" in {p["name"] for p in service["spec"]["ports"]}
+    assert "metrics" in {p["name"] for p in service["spec"]["ports"]}
     assert sm["spec"]["selector"]["matchLabels"].items() <= service["metadata"]["labels"].items()
     assert sm["metadata"]["namespace"] == service["metadata"]["namespace"]  # where the token's Secret is
 
@@ -409,12 +409,51 @@ def test_the_po_token_provider_is_off_by_default_and_reaches_every_yt_dlp_pod_wh
 
 
 def test_the_ingress_tells_the_app_how_many_proxies_to_trust():
-    objs, _job = render()
+    no_nginx = {"web": {"nginx": {"enabled": False}}}
+    objs, _job = render(no_nginx)
     assert "YTARCHIVE_NUM_PROXIES" not in objs["ConfigMap/ytarchive-env"]["data"]  # no proxy: header ignored
-    objs, _job = render({"ingress": {"enabled": True}})
+    objs, _job = render({"ingress": {"enabled": True}, **no_nginx})
+    assert objs["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_NUM_PROXIES"] == "1"
+    objs, _job = render({"ingress": {"enabled": True, "trustedProxies": 2}, **no_nginx})
+    assert objs["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_NUM_PROXIES"] == "2"
+    # The web pod's own nginx (web.nginx, on by default) is one proxy more.
+    objs, _job = render()
     assert objs["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_NUM_PROXIES"] == "1"
     objs, _job = render({"ingress": {"enabled": True, "trustedProxies": 2}})
-    assert objs["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_NUM_PROXIES"] == "2"
+    assert objs["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_NUM_PROXIES"] == "3"
+
+
+# --------------------------------------------------------------------------- web: nginx sends media (issue 21)
+
+def test_media_and_enclosures_go_through_nginx_and_metrics_past_it():
+    objs, _ = render(ALL_ON)
+    spec, container = web(objs)
+    nginx = next(c for c in spec["containers"] if c["name"] == "nginx")
+    assert env_of(container)["YTARCHIVE_MEDIA_ACCEL_REDIRECT"]["value"] == "/_archive/"
+    assert {m["mountPath"]: m.get("readOnly") for m in nginx["volumeMounts"]}["/archive"] is True
+    conf = objs["ConfigMap/ytarchive-nginx"]["data"]["nginx.conf"]
+    assert re.search(r"location /_archive/ \{\s*internal;\s*alias /archive/;\s*\}", conf)
+    ports = {p["name"]: p for p in objs["Service/ytarchive-web"]["spec"]["ports"]}
+    assert ports["http"]["targetPort"] == "nginx"  # clients, the ingress
+    # Prometheus scrapes gunicorn itself: /metrics's address rules see the scraper, not nginx's 127.0.0.1.
+    endpoint = objs["ServiceMonitor/ytarchive-web"]["spec"]["endpoints"][0]
+    assert endpoint["port"] == "metrics" and ports["metrics"]["targetPort"] == "http"
+    assert ports["metrics"]["port"] != ports["http"]["port"]
+    # The nginx config changes roll the web pods (it is part of the config checksum).
+    changed, _ = render({**ALL_ON, "web": {"nginx": {"workerConnections": 8192}}})
+    annotations = objs["Deployment/ytarchive-web"]["spec"]["template"]["metadata"]["annotations"]
+    assert changed["Deployment/ytarchive-web"]["spec"]["template"]["metadata"]["annotations"][
+        "checksum/config"] != annotations["checksum/config"]
+    objs, _ = render({**ALL_ON, "web": {"nginx": {"enabled": False}}})
+    assert objs["ServiceMonitor/ytarchive-web"]["spec"]["endpoints"][0]["port"] == "http"
+
+
+def test_web_threads_and_timeout_reach_gunicorn_conf():
+    objs, _ = render({"web": {"threads": 64, "timeout": 30}})
+    env = env_of(web(objs)[1])
+    assert (env["WEB_THREADS"]["value"], env["WEB_TIMEOUT"]["value"]) == ("64", "30")
+    with pytest.raises(Exception, match="threads"):
+        render({"web": {"threads": 2}})
 
 def test_the_egress_pool_and_budgets_reach_every_pod_and_proxy_credentials_only_through_a_secret():
     objs, job = render()

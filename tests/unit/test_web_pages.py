@@ -4,7 +4,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from archiver import tree
-from channels_app.media import Unsatisfiable, parse_range
+from channels_app import stream_slots
+from channels_app.http_files import Unsatisfiable, parse_range
 from channels_app.models import Channel, Video
 
 pytestmark = pytest.mark.django_db
@@ -50,12 +51,14 @@ def archived(settings, tmp_path):
 @pytest.mark.parametrize("header, size, expected", [
     (None, 100, None), ("bytes=0-", 100, (0, 99)), ("bytes=10-19", 100, (10, 19)), ("bytes=-30", 100, (70, 99)),
     ("bytes=90-500", 100, (90, 99)), ("items=1-2", 100, None), ("bytes=1-2,5-6", 100, None), ("bytes=-", 100, None),
+    ("bytes=50-10", 100, None), ("BYTES = 10-19", 100, None), ("Bytes=10-19", 100, (10, 19)),
+    ("bytes=-500", 100, (0, 99)), ("bytes=200-300, 5-6", 100, None),
 ])
 def test_parse_range(header, size, expected):
     assert parse_range(header, size) == expected
 
 
-@pytest.mark.parametrize("header", ["bytes=100-", "bytes=50-10", "bytes=-0"])
+@pytest.mark.parametrize("header", ["bytes=100-", "bytes=-0", "bytes=100-200,300-"])
 def test_unsatisfiable_ranges(header):
     with pytest.raises(Unsatisfiable):
         parse_range(header, 100)
@@ -83,6 +86,26 @@ def test_media_serves_ranges_and_only_the_archive_contract(owner, archived):
                 "/media/site-chan/vid1/subtitles/../../x.mp4", "/media/..%2F..%2Fetc/vid1/video.mp4",
                 "/media/site-chan/nope/video.mp4"):
         assert owner.get(bad).status_code == 404, bad
+
+
+def test_media_beyond_the_stream_slots_is_a_503_at_once(owner, archived):
+    taken = []
+    try:
+        while (slot := stream_slots.take()) is not None:
+            taken.append(slot)
+        busy = owner.get("/media/site-chan/vid1/video.mp4")
+        assert busy.status_code == 503 and busy["Retry-After"] == "5" and b"try again" in busy.content
+        head = owner.head("/media/site-chan/vid1/video.mp4")  # HEAD sends no body: it takes no slot
+        assert head.status_code == 200 and head["Content-Length"] == "10240" and head["ETag"]
+        taken.pop().release()
+        again = owner.get("/media/site-chan/vid1/video.mp4", HTTP_RANGE="bytes=0-9")
+        assert again.status_code == 206 and b"".join(again.streaming_content) == bytes(range(10))
+        again.close()  # what the WSGI server does: the slot comes back
+        taken.append(stream_slots.take())
+        assert taken[-1] is not None
+    finally:
+        for slot in filter(None, taken):
+            slot.release()
 
 
 def test_media_can_be_handed_to_the_web_server(owner, archived, settings):
