@@ -49,7 +49,7 @@ def download_video(message: dict) -> str:
     # The report is the record that counts: kept in the Redis outbox until applied (the
     # reconciler applies it even if this message is lost), and sent retrying through a restart.
     _best_effort(state.save_outcome, r, request.video_pk, report.as_dict())
-    record_download_outcome.apply_async((report.as_dict(),), queue="control", retry=True)
+    record_download_outcome.apply_async((report.as_dict(),), retry=True)
     return str(outcome.status)
 
 
