@@ -53,7 +53,7 @@ def test_make_run_starts_everything_and_stops_on_sigterm(tmp_path):
         assert (tmp_path / "data" / "redis" / "appendonlydir").is_dir()
         for name in ("web", *LANES, "beat", "flower", "scaler", "redis"):
             # supervisord's log relay prefixes every line with its process's name
-            wait_for(lambda name=name: re.search(rf"^{name}\s+\| ", log_path.read_text(errors="replace"), re.M),
+            wait_for(lambda name=name: re.search(rf"^{name}\s*\| ", log_path.read_text(errors="replace"), re.M),
                      60, f"a line from {name}")
         # A process that crashes comes back by itself; the others keep running.
         ctl = [str(REPO / ".venv" / "bin" / "supervisorctl"), "-c", str(tmp_path / "data" / "supervisor" /
