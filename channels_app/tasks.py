@@ -117,11 +117,11 @@ def verify_channel(channel_id: str, since: str | None = None) -> dict:
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def run_import(job_id: int) -> None:
+def run_import(job_id: int) -> dict:
     """``ytarchive import`` on the control side (channels_app.importer), its outcome on the job row, in slices
     under a lease: the job's result so far is its cursor."""
     from channels_app.importer import run_import_slice
     from channels_app.slices import run_slice
 
-    run_slice(f"import-{job_id}", lambda should_stop: run_import_slice(job_id, should_stop),
-              lambda rest: run_import.apply_async(kwargs=rest, retry=True))
+    return run_slice(f"import-{job_id}", lambda should_stop: run_import_slice(job_id, should_stop),
+                     lambda rest: run_import.apply_async(kwargs=rest, retry=True))
