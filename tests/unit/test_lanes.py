@@ -173,3 +173,14 @@ def test_a_redelivered_fixity_round_returns_without_working_while_the_first_runs
     assert Video.objects.filter(fixity_checked_at__isnull=False).count() == 0
     assert fixity_round() == {"ok": 2, "damaged": 0}  # once the lease is free, the work is done
     assert verify_channel("c") == {"ok": 2, "damaged": 0}
+
+
+def test_supervisord_groups_the_lane_workers_as_control(tmp_path):
+    from config.launch import supervisord_conf
+
+    procs = {"web": "gunicorn x", **lane_workers("celery -A config", {})}
+    conf = supervisord_conf(procs, tmp_path, REPO, grace_seconds=20)
+    assert "[group:control]\nprograms=syncs,outcomes,maintenance,scaling\n" in conf
+    assert all(f"[program:{lane}]" in conf for lane in lanes.LANES)
+    # supervisord expands %(...)s and %%: the node name reaches Celery as "syncs@%h" (Celery's own host name).
+    assert "-n syncs@%%h" in conf
