@@ -1,4 +1,4 @@
-"""Control-queue tasks for the catalog: thin wrappers around channels_app services."""
+"""Control-side tasks for the catalog (each routed to its lane: config.lanes): thin wrappers around services."""
 from celery import shared_task
 
 from archiver.errors import ConflictError

@@ -2,7 +2,7 @@
 
 ``download_video`` runs on the ``downloads`` queue, in workers that have no
 database (YTARCHIVE_ROLE=download): it reports its outcome by sending
-``record_download_outcome`` to the ``control`` queue, where the database is.
+``record_download_outcome`` to the ``outcomes`` lane (config.lanes), where the database is.
 It never retries by itself: a transient failure is an outcome like any other,
 and the control side decides when to try again (downloads_app.outcomes).
 Both tasks log with their message's channel and video ids on every line

@@ -183,8 +183,8 @@ class AppStack:
                                      cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
         try:
-            wait_for(lambda: requests.get(f"{self.base_url}/health", timeout=2).ok, 60, "the web server")
-            wait_for(lambda: self.supervisorctl("status").count("RUNNING") >= len(self.PROGRAMS) + 1, 60,
+            wait_for(lambda: requests.get(f"{self.base_url}/health", timeout=2).ok, 120, "the web server")
+            wait_for(lambda: self.supervisorctl("status").count("RUNNING") >= len(self.PROGRAMS) + 1, 120,
                      "every program to run")
         except BaseException:
             self.stop()  # a stack that failed to start leaves no process behind
