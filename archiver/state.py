@@ -229,34 +229,55 @@ def site_key(site: str) -> str:
     return _k("site", site)
 
 
-_TAKE_SLOT = """
+# The key's own expiry (two leases past its latest renewal) only ever grows: a site nobody downloads
+# from leaves no key behind, and a site whose holders keep renewing never loses its members with it.
+_KEEP_SLOT_KEY = """
+local function keep(key, ttl)
+  if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
+end
+"""
+
+_TAKE_SLOT = _KEEP_SLOT_KEY + """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-if redis.call('ZSCORE', KEYS[1], ARGV[3]) then
+if redis.call('ZSCORE', KEYS[1], ARGV[3]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[4]) then
   redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+  keep(KEYS[1], tonumber(ARGV[5]))
   return 1
 end
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[4]) then
-  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return 0
+"""
+
+_RENEW_SLOT = _KEEP_SLOT_KEY + """
+if redis.call('ZADD', KEYS[1], 'XX', 'CH', ARGV[1], ARGV[2]) == 1 or redis.call('ZSCORE', KEYS[1], ARGV[2]) then
+  keep(KEYS[1], tonumber(ARGV[3]))
   return 1
 end
 return 0
 """
 
 
+def _slot_key_ttl_ms(lease_seconds: float) -> int:
+    return int(lease_seconds * 2000)
+
+
 def take_site_slot(r: redis.Redis, site: str, token: str, limit: int, lease_seconds: float) -> bool:
     """Take (or renew) one of ``limit`` download slots of ``site``; False when all are taken.
 
-    Slots of dead workers expire with their lease, so a crash never shrinks a site's share.
+    Slots of dead workers expire with their lease, so a crash never shrinks a site's share. One script:
+    expired slots pruned, the count checked, the slot added and the key's expiry pushed on, atomically.
     """
     now = time.time()
     script = r.register_script(_TAKE_SLOT)
     return bool(script(keys=[site_key(site)],
-                       args=[now, now + lease_seconds, token, limit, int(lease_seconds * 2000)]))
+                       args=[now, now + lease_seconds, token, limit, _slot_key_ttl_ms(lease_seconds)]))
 
 
-def renew_site_slot(r: redis.Redis, site: str, token: str, lease_seconds: float) -> None:
-    r.zadd(site_key(site), {token: time.time() + lease_seconds}, xx=True)
+def renew_site_slot(r: redis.Redis, site: str, token: str, lease_seconds: float) -> bool:
+    """Extend a held slot by a lease, and its key's expiry with it; False when the slot is no longer held
+    (it expired, or was released): a renewal never takes a slot, only ``take_site_slot`` checks the limit."""
+    script = r.register_script(_RENEW_SLOT)
+    return bool(script(keys=[site_key(site)],
+                       args=[time.time() + lease_seconds, token, _slot_key_ttl_ms(lease_seconds)]))
 
 
 def release_site_slot(r: redis.Redis, site: str, token: str) -> None:

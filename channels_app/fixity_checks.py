@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import math
 import shutil
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,11 +35,18 @@ KEPT_PREFIX = ".kept-"
 ROUNDS_PER_DAY = 24
 
 
-def check_videos(videos, throttle: fixity.Throttle | None = None) -> dict:
-    """Verify each archived video's folder; counts of ok and damaged."""
+def check_videos(videos, throttle: fixity.Throttle | None = None,
+                 should_stop: Callable[[], bool] | None = None) -> dict:
+    """Verify each archived video's folder; counts of ok and damaged.
+
+    ``should_stop`` (a slice's deadline) is asked before each video after the first: every video checked
+    is written on its row as it goes, so what is left is what the next slice finds still due.
+    """
     throttle = throttle or fixity.Throttle(settings.YTARCHIVE["FIXITY_BYTES_PER_SECOND"])
     counts = {"ok": 0, "damaged": 0}
     for video in videos:
+        if should_stop is not None and counts["ok"] + counts["damaged"] and should_stop():
+            break
         folder = tree.video_dir(settings.ARCHIVE_ROOT, video.channel_id, video.video_id)
         report = fixity.verify(folder, throttle) if folder.is_dir() else fixity.Report(no_manifest=True,
                                                                                        missing=["(folder)"])
@@ -62,16 +70,41 @@ def check_channel(channel_id: str) -> dict:
     return check_videos(archived(channel_id).order_by("id").iterator())
 
 
-def scheduled_round(now=None) -> dict:
-    """One hour's share of the periodic check: the videos checked longest ago (never checked first)."""
+def channel_slice(channel_id: str, since, should_stop: Callable[[], bool]) -> tuple[dict, bool]:
+    """A slice of ``ytarchive verify``: the channel's videos not checked since ``since`` (the request's
+    time), until ``should_stop``; (counts, whether any is left). The rows are the cursor."""
+    def pending():
+        return archived(channel_id).filter(Q(fixity_checked_at__isnull=True) | Q(fixity_checked_at__lt=since))
+
+    counts = check_videos(pending().order_by("id").iterator(), should_stop=should_stop)
+    return counts, pending().exists()
+
+
+def round_share(now=None) -> int:
+    """How many videos one hourly round checks: the whole archive once per FIXITY_DAYS."""
+    days = settings.YTARCHIVE["FIXITY_DAYS"]
+    return math.ceil(archived().count() / (days * ROUNDS_PER_DAY)) if days else 0
+
+
+def round_slice(remaining: int, should_stop: Callable[[], bool] | None = None, now=None) -> tuple[dict, int]:
+    """Up to ``remaining`` of the videos checked longest ago (never checked first), until ``should_stop``;
+    (counts, how many of the round are left for its next slice). The rows are the cursor: a video
+    checked now is no longer due."""
     now = now or timezone.now()
     days = settings.YTARCHIVE["FIXITY_DAYS"]
+    if remaining <= 0 or not days:
+        return {"ok": 0, "damaged": 0}, 0
     due = archived().filter(Q(fixity_checked_at__isnull=True) | Q(fixity_checked_at__lt=now - timedelta(days=days)))
-    share = math.ceil(archived().count() / (days * ROUNDS_PER_DAY)) if days else 0
-    if not share:
-        return {"ok": 0, "damaged": 0}
-    videos = list(due.order_by("fixity_checked_at", "id")[:share])  # NULLs first on SQLite and PostgreSQL
-    return check_videos(videos)
+    videos = due.order_by("fixity_checked_at", "id")[:remaining]  # NULLs first on SQLite and PostgreSQL
+    counts = check_videos(videos.iterator(), should_stop=should_stop)
+    left = remaining - counts["ok"] - counts["damaged"]
+    return counts, left if left > 0 and due.exists() else 0
+
+
+def scheduled_round(now=None) -> dict:
+    """One hour's share of the periodic check, in one go (the task runs it in slices: round_slice)."""
+    counts, _left = round_slice(round_share(now), now=now)
+    return counts
 
 
 def summary(channel_id: str, since=None) -> dict:
@@ -100,8 +133,7 @@ def redownload(video: Video) -> Video:
                  video.video_id, kept.name)
     Video.objects.filter(pk=video.pk, status=VideoStatus.ARCHIVED).update(
         status=VideoStatus.NEW, attempts=0, failure_kind=FailureKind.NONE, last_error="", updated_at=timezone.now())
-    current_app.send_task("downloads_app.tasks.queue_downloads", args=[video.channel_id], queue="control",
-                          retry=True)
+    current_app.send_task("downloads_app.tasks.queue_downloads", args=[video.channel_id], retry=True)
     return Video.objects.get(pk=video.pk)
 
 

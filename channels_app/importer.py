@@ -23,6 +23,7 @@ import dataclasses
 import logging
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -63,10 +64,13 @@ def _belongs(info: dict, channel: Channel) -> bool:
 
 
 def import_folder(channel: Channel, folder: Path, mode: str = "link", dry_run: bool = False,
-                  download_archive: Path | None = None, root: Path | None = None) -> dict:
+                  download_archive: Path | None = None, root: Path | None = None,
+                  done: set[str] | frozenset = frozenset(), should_stop: Callable[[], bool] | None = None) -> dict:
     """Adopt what ``folder`` (under ``root``: the import root by default) holds of the channel.
 
     ``{"adopted": [...], "skipped": [{video_id, reason}], "refused": [{path, reason}], "notes": [...]}``.
+    Videos in ``done`` (an earlier slice's) are passed over; when ``should_stop`` turns true (asked
+    before each video after the first) the result says ``"more": True`` and the rest waits for the next slice.
     """
     if mode not in MODES:
         raise UserError(f"mode must be one of: {', '.join(MODES)}")
@@ -77,9 +81,14 @@ def import_folder(channel: Channel, folder: Path, mode: str = "link", dry_run: b
     if download_archive is not None:
         found, more = _from_download_archive(channel, scan, download_archive, found)
         notes += more
-    adopted, skipped = [], []
+    adopted, skipped, more = [], [], False
     for item in found:
         video_id = safe_id(item.video_id)
+        if video_id in done:
+            continue
+        if should_stop is not None and (adopted or skipped) and should_stop():
+            more = True
+            break
         reason = _refusal(channel, item, video_id)
         if reason:
             skipped.append({"video_id": video_id, "reason": reason})
@@ -96,8 +105,48 @@ def import_folder(channel: Channel, folder: Path, mode: str = "link", dry_run: b
         log.warning("import channel=%s: refused %s: %s", channel.id, refusal["path"], refusal["reason"])
     log.info("import channel=%s from %s mode=%s dry_run=%s: %s adopted, %s skipped, %s refused", channel.id, folder,
              mode, dry_run, len(adopted), len(skipped), len(scan.refused))
-    return {"adopted": adopted, "skipped": skipped, "refused": scan.refused, "notes": notes, "dry_run": dry_run,
-            "mode": mode}
+    result = {"adopted": adopted, "skipped": skipped, "refused": scan.refused, "notes": notes, "dry_run": dry_run,
+              "mode": mode}
+    return {**result, "more": True} if more else result
+
+
+def _merged(before: dict, now: dict) -> dict:
+    """One slice's result added to the slices' before it (refusals and notes: the latest scan's)."""
+    if not before:
+        return now
+    return {**now, "adopted": before.get("adopted", []) + now["adopted"],
+            "skipped": before.get("skipped", []) + now["skipped"]}
+
+
+def run_import_slice(job_id: int, should_stop: Callable[[], bool]) -> tuple[dict, dict | None]:
+    """One slice of an ImportJob (the task holds its lease): (what it did, the next slice's kwargs or None).
+
+    The job's ``result`` so far is the cursor: the videos it names are not looked at again.
+    """
+    from channels_app.models import ImportJob
+
+    job = ImportJob.objects.select_related("channel").filter(pk=job_id, status__in=("queued", "running")).first()
+    if job is None:
+        return {"skipped": "no such job waiting or running"}, None
+    ImportJob.objects.filter(pk=job.pk, status="queued").update(status="running")
+    before = job.result if job.status == "running" and isinstance(job.result, dict) else {}
+    done = {str(v.get("video_id")) for key in ("adopted", "skipped") for v in before.get(key, [])}
+    try:
+        archive = check_path(job.download_archive) if job.download_archive else None
+        now = import_folder(job.channel, check_path(job.path), job.mode, job.dry_run, archive, done=done,
+                            should_stop=should_stop)
+    except Exception as exc:  # the job says what happened, whatever it was
+        if not isinstance(exc, UserError):
+            log.warning("import %s failed", job.pk, exc_info=True)
+        ImportJob.objects.filter(pk=job.pk).update(status="failed", error=str(exc)[:5000], finished_at=timezone.now())
+        return {"failed": str(exc)[:200]}, None
+    more = now.pop("more", False)
+    result = _merged(before, now)
+    if more:
+        ImportJob.objects.filter(pk=job.pk, status="running").update(result=result)
+        return {"adopted": len(now["adopted"]), "skipped": len(now["skipped"])}, {"job_id": job.pk}
+    ImportJob.objects.filter(pk=job.pk).update(status="succeeded", result=result, finished_at=timezone.now())
+    return {"adopted": len(result["adopted"]), "skipped": len(result["skipped"])}, None
 
 
 def _archive_inodes(channel: Channel) -> set[confined.Inode]:

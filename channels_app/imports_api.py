@@ -49,7 +49,7 @@ class ImportsView(APIView):
         channel = services.channel_for(data["channel"])
         job = ImportJob.objects.create(channel=channel, path=data["path"], mode=data["mode"], dry_run=data["dry_run"],
                                        download_archive=data.get("download_archive") or "")
-        current_app.send_task("channels_app.tasks.run_import", args=[job.pk], queue="control", retry=True)
+        current_app.send_task("channels_app.tasks.run_import", args=[job.pk], retry=True)
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 

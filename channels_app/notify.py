@@ -68,7 +68,7 @@ def _queue(refs: list[str], title: str, body: str) -> None:
     from celery import current_app
 
     if refs:
-        current_app.send_task(SEND_TASK, args=[refs, title, body], queue="control", retry=True)
+        current_app.send_task(SEND_TASK, args=[refs, title, body], retry=True)
 
 
 def targets(channel: Channel | None) -> list[str]:

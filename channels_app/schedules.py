@@ -26,8 +26,10 @@ def ensure_schedule(channel) -> PeriodicTask:
     """Create or update the channel's periodic sync to match its interval and enabled flag."""
     interval, _ = IntervalSchedule.objects.get_or_create(
         every=interval_seconds(channel.sync_interval_hours), period=IntervalSchedule.SECONDS)
+    # It expires within its interval: a sync waiting that long is not piled up behind the next one.
     wanted = {"interval": interval, "task": SCHEDULED_SYNC_TASK, "args": f'["{channel.id}"]',
-              "enabled": channel.enabled, "crontab": None, "solar": None, "clocked": None, "one_off": False}
+              "enabled": channel.enabled, "crontab": None, "solar": None, "clocked": None, "one_off": False,
+              "expire_seconds": interval.every}
     task, created = PeriodicTask.objects.get_or_create(name=task_name(channel.id), defaults=wanted)
     if not created and any(getattr(task, field) != value for field, value in wanted.items()):
         for field, value in wanted.items():

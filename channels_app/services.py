@@ -109,7 +109,7 @@ def request_sync(channel: Channel, full: bool = False, trigger: str = "api") -> 
 def publish_sync(job_id: int) -> bool:
     """Send a sync job's message; False (logged, not raised) when the broker cannot take it now."""
     try:
-        current_app.send_task(SYNC_TASK, args=[job_id], queue="control", retry=True,
+        current_app.send_task(SYNC_TASK, args=[job_id], retry=True,
                               retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5})
     except (OperationalError, OSError) as exc:
         log.warning("sync job=%s not sent (%s); the reconciler will send it", job_id, exc)
@@ -135,14 +135,13 @@ def reconsider_skipped(channel: Channel) -> int:
         status=VideoStatus.NEW, last_error="", updated_at=timezone.now())
     if moved:
         log.info("channel=%s: %s skipped video(s) weighed again", channel.id, moved)
-        current_app.send_task(QUEUE_DOWNLOADS_TASK, args=[channel.id], queue="control", retry=True)
+        current_app.send_task(QUEUE_DOWNLOADS_TASK, args=[channel.id], retry=True)
     return moved
 
 
 def queue_nfo_files(channel: Channel, overwrite: bool = False) -> None:
     """Ask the control queue to write the channel's missing media-server files (channels_app.media_server)."""
-    current_app.send_task("channels_app.tasks.write_nfo_files", args=[channel.id, overwrite], queue="control",
-                          retry=True)
+    current_app.send_task("channels_app.tasks.write_nfo_files", args=[channel.id, overwrite], retry=True)
 
 
 def channel_for(id_or_url: str) -> Channel:

@@ -148,7 +148,7 @@ def _run_claimed(job: SyncJob, channel: Channel) -> SyncJob | None:
             return None
         Channel.objects.filter(pk=channel.pk).update(**channel_updates)
     if to_queue:
-        current_app.send_task(QUEUE_DOWNLOADS_TASK, args=[channel.id], queue="control", retry=True)
+        current_app.send_task(QUEUE_DOWNLOADS_TASK, args=[channel.id], retry=True)
     log.info("sync done job=%s channel=%s seen=%s new=%s to_queue=%s", job.pk, channel.id, seen, new, to_queue)
     return SyncJob.objects.get(pk=job.pk)
 

@@ -1,9 +1,7 @@
-"""Control-queue tasks for the catalog: thin wrappers around channels_app services."""
-import logging
-
+"""Control-side tasks for the catalog (each routed to its lane: config.lanes): thin wrappers around services."""
 from celery import shared_task
 
-from archiver.errors import ConflictError, UserError
+from archiver.errors import ConflictError
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -86,43 +84,47 @@ def send_notification(self, targets: list[str], title: str, body: str) -> bool:
 
 
 @shared_task(ignore_result=True)
-def fixity_round() -> dict:
-    """Beat's hourly share of the periodic fixity check (channels_app.fixity_checks)."""
-    from channels_app.fixity_checks import scheduled_round
+def fixity_round(remaining: int | None = None) -> dict:
+    """Beat's hourly share of the periodic fixity check (channels_app.fixity_checks), in slices under a lease."""
+    from channels_app.fixity_checks import round_share, round_slice
+    from channels_app.slices import run_slice
 
-    return scheduled_round()
+    def work(should_stop):
+        counts, left = round_slice(round_share() if remaining is None else remaining, should_stop)
+        return counts, ({"remaining": left} if left else None)
+
+    return run_slice("fixity-round", work, lambda rest: fixity_round.apply_async(kwargs=rest, retry=True))
 
 
 @shared_task(ignore_result=True)
-def verify_channel(channel_id: str) -> dict:
-    """``ytarchive verify``: re-hash every archived video of a channel now (throttled like the schedule)."""
-    from channels_app.fixity_checks import check_channel
+def verify_channel(channel_id: str, since: str | None = None) -> dict:
+    """``ytarchive verify``: re-hash every archived video of a channel now (throttled like the schedule),
+    in slices under a lease; ``since`` (the request's time) says which videos are done."""
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
 
-    return check_channel(channel_id)
+    from channels_app.fixity_checks import channel_slice
+    from channels_app.slices import run_slice
+
+    started = (parse_datetime(since) if since else None) or timezone.now()
+
+    def work(should_stop):
+        counts, more = channel_slice(channel_id, started, should_stop)
+        return counts, ({"channel_id": channel_id, "since": started.isoformat()} if more else None)
+
+    return run_slice(f"fixity-channel-{channel_id}", work,
+                     lambda rest: verify_channel.apply_async(kwargs=rest, retry=True))
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def run_import(job_id: int) -> None:
-    """``ytarchive import`` on the control side (channels_app.importer), its outcome on the job row."""
-    from django.utils import timezone
+def run_import(job_id: int) -> dict:
+    """``ytarchive import`` on the control side (channels_app.importer), its outcome on the job row, in slices
+    under a lease: the job's result so far is its cursor."""
+    from channels_app.importer import run_import_slice
+    from channels_app.slices import run_slice
 
-    from channels_app.importer import check_path, import_folder
-    from channels_app.models import ImportJob
-
-    job = ImportJob.objects.select_related("channel").filter(pk=job_id, status="queued").first()
-    if job is None:
-        return
-    ImportJob.objects.filter(pk=job.pk).update(status="running")
-    try:
-        archive = check_path(job.download_archive) if job.download_archive else None
-        result = import_folder(job.channel, check_path(job.path), job.mode, job.dry_run, archive)
-    except Exception as exc:  # the job says what happened, whatever it was
-        if not isinstance(exc, UserError):
-            logging.getLogger(__name__).warning("import %s failed", job.pk, exc_info=True)
-        ImportJob.objects.filter(pk=job.pk).update(status="failed", error=str(exc)[:5000],
-                                                   finished_at=timezone.now())
-        return
-    ImportJob.objects.filter(pk=job.pk).update(status="succeeded", result=result, finished_at=timezone.now())
+    return run_slice(f"import-{job_id}", lambda should_stop: run_import_slice(job_id, should_stop),
+                     lambda rest: run_import.apply_async(kwargs=rest, retry=True))
 
 
 @shared_task(ignore_result=True)

@@ -1,7 +1,8 @@
 """``make run``: the whole app in the foreground under supervisord.
 
 Starts Redis (AOF on, data under DATA_DIR/redis) unless REDIS_URL points at a
-Redis that answers, then the web server (gunicorn), the control worker, beat,
+Redis that answers, then the web server (gunicorn), one worker per control lane
+(config.lanes: syncs, outcomes, maintenance, scaling; supervisord's group ``control``), beat,
 Flower and, with YTARCHIVE_SCALER=local, the scaler that runs download
 workers. supervisord (PyPI ``supervisor``) restarts a process that crashes,
 with back-off when it keeps failing to start; every output line reaches the
@@ -22,7 +23,7 @@ program dies with supervisord, even when supervisord is SIGKILLed
 ``python -m config.launch --prepare`` (what ``make run`` calls) also runs
 ``migrate``, ``ensure_admin`` and ``collectstatic`` once the lock is held and
 the ports are free; without it, run them first.
-``python -m config.launch web beat`` starts only the processes named; while it
+``python -m config.launch web beat`` starts only the processes named (``control``: every lane); while it
 runs, ``supervisorctl -c DATA_DIR/supervisor/supervisord.conf status`` shows
 and controls them.
 """
@@ -39,12 +40,14 @@ from urllib.parse import quote, urlsplit
 
 import django
 
-from config import run_guard
+from config import lanes, run_guard
 from config.env import persistent_secret
 from config.private_files import private_dir, write_private
 from config.startup import load_settings_or_exit
 
 FLOWER_USER = "admin"
+# supervisord's group of the lane workers: ``supervisorctl stop control:*``, ``status control:outcomes``.
+CONTROL_GROUP = "control"
 
 
 def _free_port() -> int:
@@ -115,7 +118,7 @@ def processes(env: dict, data_dir: Path) -> dict[str, str]:
         "web": f"{py} -m gunicorn config.wsgi -c python:config.gunicorn_conf --bind {host}:{port} "
                f"--workers {env.get('WEB_CONCURRENCY', '2')} --access-logfile - "
                f"--control-socket {shlex.quote(str(data_dir / 'gunicorn.ctl'))}",
-        "control": f"{celery} worker -Q control -c 2 -n control@%%h -l INFO --without-gossip --without-mingle",
+        **lane_workers(celery, settings.YTARCHIVE["LANE_CONCURRENCY"]),
         "beat": f"{celery} beat -l INFO --pidfile= "
                 "--scheduler django_celery_beat.schedulers:DatabaseScheduler",
         "flower": f"{celery} flower --address={env.get('FLOWER_ADDRESS', '127.0.0.1')} --port={flower_port}",
@@ -123,6 +126,29 @@ def processes(env: dict, data_dir: Path) -> dict[str, str]:
     if settings.YTARCHIVE["SCALER"] == "local":
         procs["scaler"] = f"{py} manage.py run_scaler"
     return procs
+
+
+def lane_workers(celery: str, concurrency: dict[str, int]) -> dict[str, str]:
+    """One Celery worker per control lane (config.lanes), each on its own queue(s) with its own slots.
+
+    A lane of one slot runs the solo pool (the task in the worker's own process: one process, not two);
+    more slots fork that many children.
+    """
+    workers = {}
+    for name, lane in lanes.LANES.items():
+        slots = concurrency.get(name, lane.concurrency)
+        pool = "-P solo" if slots == 1 else f"-P prefork -c {slots}"
+        workers[name] = (f"{celery} worker -Q {','.join(lane.queues)} {pool} -n {name}@%%h -l INFO "
+                         "--without-gossip --without-mingle")
+    return workers
+
+
+def expand_names(names: list[str]) -> list[str]:
+    """Process names as given on the command line, ``control`` standing for every lane's worker."""
+    out = []
+    for name in names:
+        out += list(lanes.LANES) if name == CONTROL_GROUP else [name]
+    return out
 
 
 def say(env: dict, message: str) -> None:
@@ -203,6 +229,8 @@ def supervisord_conf(procs: dict[str, str], workdir: Path, cwd: Path, grace_seco
               if (extra := (program_env or {}).get(name)) else []),
             "",
         ]
+    if members := [name for name in procs if name in lanes.LANES]:
+        lines += [f"[group:{CONTROL_GROUP}]", f"programs={','.join(members)}", "priority=20", ""]
     return "\n".join(lines)
 
 
@@ -267,7 +295,7 @@ def main() -> None:
     procs = processes(env, settings.DATA_DIR)
     if redis_cmd:
         procs = {"redis": "--umask 077 " + shlex.join(redis_cmd), **procs}
-    wanted = args or list(procs)
+    wanted = expand_names(args) or list(procs)
     unknown = set(wanted) - set(procs) - {"redis"}
     if unknown:
         sys.exit(f"unknown process name(s): {', '.join(sorted(unknown))}; known: {', '.join(procs)}")

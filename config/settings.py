@@ -12,6 +12,7 @@ from pathlib import Path
 from archiver import tree, ytdlp_versions
 from archiver.limits import MIN_SYNC_INTERVAL_HOURS
 from config import web_server
+from config import lanes
 from config.env import (
     env,
     env_address_policy,
@@ -226,11 +227,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_TASK_DEFAULT_QUEUE = "control"
-CELERY_TASK_ROUTES = {
-    "downloads_app.tasks.download_video": {"queue": "downloads"},
-    "*": {"queue": "control"},
-}
+# Each task to its lane's queue (config.lanes): syncs, outcomes, maintenance, scaling, downloads.
+CELERY_TASK_DEFAULT_QUEUE = lanes.MAINTENANCE
+CELERY_TASK_ROUTES = lanes.task_routes()
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Every worker (make run's, the chart's, the download Jobs) sends task events, and a sent task says so,
 # so Flower shows every task, not only those it happened to switch events on for. Arguments carry no
@@ -298,6 +297,9 @@ YTARCHIVE = {
     # Fixity: every archived video re-hashed once per FIXITY_DAYS (0: never), reads capped at this rate.
     "FIXITY_DAYS": env_float("YTARCHIVE_FIXITY_DAYS", 7.0, minimum=0),
     "FIXITY_BYTES_PER_SECOND": env_int("YTARCHIVE_FIXITY_BYTES_PER_SECOND", 50_000_000, minimum=0),
+    # Long maintenance (a fixity round, an import) runs in slices of at most this long, each under a
+    # lease, then sends itself the rest: a redelivery never runs twice, a lane is never held for an hour.
+    "SLICE_SECONDS": env_float("YTARCHIVE_SLICE_SECONDS", 120.0, minimum=0.1),
     # The archive's permissions: readable by another user (a media server) unless narrowed.
     "FILE_MODE": env_mode("YTARCHIVE_FILE_MODE", 0o644),
     "DIR_MODE": env_mode("YTARCHIVE_DIR_MODE", 0o755),
@@ -335,6 +337,13 @@ YTARCHIVE.update({
 # the reconcilers, and no worker holds delayed retries (the control side owns
 # them), so the timeout only has to outlast the longest single download.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Each control lane's worker slots (config.lanes; make run and the chart start one worker per lane).
+YTARCHIVE["LANE_CONCURRENCY"] = {name: env_int(lane.env, lane.concurrency, minimum=1, maximum=64)
+                                 for name, lane in lanes.LANES.items()}
+
+# Every periodic task expires (``expire_seconds``: django-celery-beat's name for Celery's ``expires``)
+# within its interval: a run still waiting when the next is due is dropped, never piled up behind a
+# long task. (A lane stuck that long is what the lanes exist to prevent.)
 CELERY_BEAT_SCHEDULE = {
     "reconcile-leases": {"task": "downloads_app.tasks.reconcile_leases",
                          "schedule": YTARCHIVE["RECONCILE_SECONDS"]},
@@ -344,7 +353,7 @@ CELERY_BEAT_SCHEDULE = {
     "notify": {"task": "channels_app.tasks.notify_round", "schedule": YTARCHIVE["NOTIFY_SECONDS"]},
     # Daily; a round missed (the lane busy) is not made up: the next one prunes the same rows.
     "prune-history": {"task": "channels_app.tasks.prune_history", "schedule": 86400.0,
-                      "options": {"expire_seconds": 3600}},
+},
 }
 if YTARCHIVE["FIXITY_DAYS"] > 0:
     CELERY_BEAT_SCHEDULE["fixity"] = {"task": "channels_app.tasks.fixity_round",
@@ -355,6 +364,8 @@ if YTARCHIVE["BACKUP_HOURS"] > 0:
 if YTARCHIVE["YTDLP_UPDATE"] != "off":  # a missed day is not made up: the next one checks
     CELERY_BEAT_SCHEDULE["ytdlp-daily-check"] = {"task": "downloads_app.tasks.ytdlp_daily_check", "schedule": 86400.0,
                                                  "options": {"expire_seconds": 3600}}
+for _entry in CELERY_BEAT_SCHEDULE.values():  # whole seconds (the field's type): at least one
+    _entry.setdefault("options", {}).setdefault("expire_seconds", max(1, int(_entry["schedule"])))
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 # plain: lines for people; json: one JSON object per line (python-json-logger) for log collectors.

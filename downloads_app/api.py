@@ -168,7 +168,7 @@ class ChannelFixityView(APIView):
     def post(self, request, pk):
         channel = get_object_or_404(Channel, pk=pk)
         since = timezone.now()
-        current_app.send_task("channels_app.tasks.verify_channel", args=[channel.id], queue="control", retry=True)
+        current_app.send_task("channels_app.tasks.verify_channel", args=[channel.id, since.isoformat()], retry=True)
         return Response({"queued": channel.id, "since": since}, status=status.HTTP_202_ACCEPTED)
 
 

@@ -94,7 +94,7 @@ def _claim_and_send(videos, from_status: VideoStatus) -> int:
             send_download(video)
         total += len(rows)
     if total:
-        current_app.send_task(RECONCILE_WORKERS_TASK, queue="control")
+        current_app.send_task(RECONCILE_WORKERS_TASK)
     return total
 
 

@@ -2,7 +2,7 @@
 
 ``download_video`` runs on the ``downloads`` queue, in workers that have no
 database (YTARCHIVE_ROLE=download): it reports its outcome by sending
-``record_download_outcome`` to the ``control`` queue, where the database is.
+``record_download_outcome`` to the ``outcomes`` lane (config.lanes), where the database is.
 It never retries by itself: a transient failure is an outcome like any other,
 and the control side decides when to try again (downloads_app.outcomes).
 A download that stops unfinished (the worker stopping, its deadline, Redis) is
@@ -64,7 +64,7 @@ def download_video(message: dict) -> str:
     # The report is the record that counts: kept in the Redis outbox until applied (the
     # reconciler applies it even if this message is lost), and sent retrying through a restart.
     _best_effort(state.save_outcome, r, request.video_pk, report.as_dict())
-    record_download_outcome.apply_async((report.as_dict(),), queue="control", retry=True)
+    record_download_outcome.apply_async((report.as_dict(),), retry=True)
     return str(outcome.status)
 
 

@@ -81,7 +81,7 @@ def request_change(action: str, version: str = "", who: str = "") -> dict:
     """Queue an update (``version`` or the newest stable) or a rollback on the control side; its record."""
     job_id, record = _claim(action, version, who)
     current_app.send_task("downloads_app.tasks.change_ytdlp", args=[job_id, action, (version or "").strip()],
-                          queue="control", retry=True)
+                          retry=True)
     return {"id": job_id, **record}
 
 

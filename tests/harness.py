@@ -20,6 +20,8 @@ from pathlib import Path
 import redis
 import requests
 
+from config.lanes import LANES
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -98,22 +100,27 @@ class Process:
 
 
 class Supervised:
-    """One program of the stack's supervisord, stopped and started through supervisorctl."""
+    """One program (or a group: ``control``, every control lane) of the stack's supervisord, stopped and
+    started through supervisorctl."""
 
-    def __init__(self, stack: AppStack, name: str):
+    def __init__(self, stack: AppStack, name: str, members: tuple[str, ...] = ()):
         self.stack, self.name = stack, name
+        self.members = members or (name,)  # supervisorctl's names: "web", "control:outcomes"
         self.log_path = stack.log_path  # supervisord relays every program's lines there
 
     def stop(self) -> None:
-        self.stack.supervisorctl("stop", self.name)
+        self.stack.supervisorctl("stop", *self.members)
 
     def start(self) -> None:
-        self.stack.supervisorctl("start", self.name)
+        self.stack.supervisorctl("start", *self.members)
 
     def pids(self) -> set[int]:
-        """The program's process and everything below it (a Celery worker's pool children)."""
-        main = int(self.stack.supervisorctl("pid", self.name).strip() or 0)
-        return {main, *descendants(main)} if main else set()
+        """The programs' processes and everything below them (a Celery worker's pool children)."""
+        found = set()
+        for member in self.members:
+            main = int(self.stack.supervisorctl("pid", member).strip() or 0)
+            found |= {main, *descendants(main)} if main else set()
+        return found
 
 
 def descendants(pid: int) -> set[int]:
@@ -150,7 +157,12 @@ class AppStack:
         self.proc: subprocess.Popen | None = None
         self.base_url = f"http://127.0.0.1:{env['PORT']}"
         self.conf = Path(env["DATA_DIR"]) / "supervisor" / "supervisord.conf"
-        self.control = Supervised(self, "control")
+        # Every control lane's worker (config.lanes), as supervisord's group "control" holds them.
+        self.control = Supervised(self, "control", tuple(f"control:{lane}" for lane in LANES))
+
+    def lane(self, name: str) -> Supervised:
+        """One control lane's worker (syncs, outcomes, maintenance, scaling)."""
+        return Supervised(self, f"control:{name}")
 
     def manage(self, *args: str) -> str:
         result = subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=self.env,
@@ -171,8 +183,8 @@ class AppStack:
                                      cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
         try:
-            wait_for(lambda: requests.get(f"{self.base_url}/health", timeout=2).ok, 60, "the web server")
-            wait_for(lambda: self.supervisorctl("status").count("RUNNING") >= len(self.PROGRAMS) + 1, 60,
+            wait_for(lambda: requests.get(f"{self.base_url}/health", timeout=2).ok, 120, "the web server")
+            wait_for(lambda: self.supervisorctl("status").count("RUNNING") >= len(self.PROGRAMS) + 1, 120,
                      "every program to run")
         except BaseException:
             self.stop()  # a stack that failed to start leaves no process behind

@@ -124,6 +124,34 @@ def common_checks(objs: dict, job: dict | None) -> None:
             assert TMP in {m["mountPath"] for m in c.get("volumeMounts", [])}, (key, c["name"])
 
 
+def _lanes_module():
+    """config/lanes.py read as a file (importing the package ``config`` would start Django's Celery app)."""
+    import importlib.util
+
+    path = os.path.join(HERE, "..", "..", "config", "lanes.py")
+    spec = importlib.util.spec_from_file_location("ytarchive_lanes", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # a dataclass looks its module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+LANES = _lanes_module().LANES
+
+
+def control_lanes(ctl: dict) -> dict[str, tuple[str, int]]:
+    """lane -> (queues, slots) of the control pod's containers, read from their celery arguments."""
+    found = {}
+    for container in ctl["containers"]:
+        args = container["args"]
+        lane = args[args.index("-n") + 1].split("@")[0]
+        assert container["name"] == f"control-{lane}", container["name"]
+        assert container["livenessProbe"]["exec"]["command"][-1].endswith(f'-d "{lane}@${{HOSTNAME}}"')
+        slots = 1 if args[args.index("-P") + 1] == "solo" else int(args[args.index("-c") + 1])
+        found[lane] = (args[args.index("-Q") + 1], slots)
+    return found
+
+
 # --------------------------------------------------------------------------- cases
 
 def check_default(o: dict, job: dict | None, notes: str) -> None:
@@ -136,6 +164,8 @@ def check_default(o: dict, job: dict | None, notes: str) -> None:
     ctl = o["Deployment/ytarchive-control"]["spec"]["template"]["spec"]
     assert ctl["serviceAccountName"] == "ytarchive-scaler" and ctl["automountServiceAccountToken"] is True
     assert {m["mountPath"] for m in ctl["containers"][0]["volumeMounts"]} >= {"/archive", "/data", "/etc/ytarchive"}
+    assert control_lanes(ctl) == {name: (",".join(lane.queues), lane.concurrency)
+                                  for name, lane in LANES.items()}  # the app's lanes, each with its default
     cm = o["ConfigMap/ytarchive-env"]["data"]
     assert cm["YTARCHIVE_SCALER"] == "kubernetes" and cm["YTARCHIVE_K8S_NAMESPACE"] == NS
     assert cm["YTARCHIVE_K8S_JOB_TEMPLATE"] == "/etc/ytarchive/job.yaml" and cm["YTARCHIVE_MAX_WORKERS"] == "10"

@@ -172,7 +172,7 @@ def test_control_worker_down_while_outcomes_arrive(api, stack, fixture_site, fix
         wait_for(lambda: all((videos_dir / vid).is_dir() for vid in SLOW_VIDEOS), 90, "the downloads to finish")
         statuses = {v["video_id"]: v["status"] for v in api.videos(channel["id"])}
         assert all(statuses[vid] == "queued" for vid in waiting), statuses  # outcomes wait in the queue
-        assert live.llen("control") >= len(waiting)
+        assert live.llen("outcomes") >= len(waiting)  # config.lanes: the outcomes lane
     finally:
         stack.control.start()
     api.wait_settled(channel["id"])

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from config.lanes import LANES
 from tests.env_setup import database_url_for
 from tests.harness import REPO, descendants, free_port, wait_for
 
@@ -50,19 +51,23 @@ def test_make_run_starts_everything_and_stops_on_sigterm(tmp_path):
                               json={"username": "admin", "password": password}, timeout=10)
         assert token.status_code == 200, token.text
         assert (tmp_path / "data" / "redis" / "appendonlydir").is_dir()
-        for name in ("web", "control", "beat", "flower", "scaler", "redis"):
+        for name in ("web", *LANES, "beat", "flower", "scaler", "redis"):
             # supervisord's log relay prefixes every line with its process's name
-            wait_for(lambda name=name: re.search(rf"^{name}\s+\| ", log_path.read_text(errors="replace"), re.M),
+            wait_for(lambda name=name: re.search(rf"^{name}\s*\| ", log_path.read_text(errors="replace"), re.M),
                      60, f"a line from {name}")
         # A process that crashes comes back by itself; the others keep running.
         ctl = [str(REPO / ".venv" / "bin" / "supervisorctl"), "-c", str(tmp_path / "data" / "supervisor" /
                                                                       "supervisord.conf")]
         if not Path(ctl[0]).exists():
             ctl[0] = str(Path(sys.executable).with_name("supervisorctl"))
-        first = int(subprocess.run([*ctl, "pid", "control"], capture_output=True, text=True).stdout)
+        # Each control lane is a program of its own in supervisord's group "control" (config.launch).
+        status = subprocess.run([*ctl, "status"], capture_output=True, text=True).stdout
+        for lane in LANES:
+            assert re.search(rf"^control:{lane}\s+RUNNING", status, re.M), status
+        first = int(subprocess.run([*ctl, "pid", "control:outcomes"], capture_output=True, text=True).stdout)
         os.kill(first, signal.SIGKILL)
-        wait_for(lambda: (pid := subprocess.run([*ctl, "pid", "control"], capture_output=True, text=True)
-                          .stdout.strip()).isdigit() and int(pid) not in (0, first), 60, "control to come back")
+        wait_for(lambda: (pid := subprocess.run([*ctl, "pid", "control:outcomes"], capture_output=True, text=True)
+                          .stdout.strip()).isdigit() and int(pid) not in (0, first), 60, "outcomes to come back")
         assert requests.get(f"http://127.0.0.1:{port}/health", timeout=5).ok
         tree = descendants(make.pid)
         assert len(tree) >= 6

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from config.lanes import LANES
 from tests.env_setup import database_url_for
 from tests.harness import REPO, free_port, wait_for
 
@@ -106,7 +107,7 @@ def test_one_run_per_data_dir_and_nothing_survives_a_hard_kill(tmp_path):
         with pytest.raises(requests.ConnectionError):  # it started no web server of its own
             requests.get(f"http://127.0.0.1:{other_port}/health", timeout=5)
         assert requests.get(f"http://127.0.0.1:{env['PORT']}/health", timeout=10).ok  # the first one runs on
-        programs = {"web", "control", "beat", "flower", "scaler", "redis"}
+        programs = {"web", *LANES, "beat", "flower", "scaler", "redis"}
         running = lambda: {name for pid in tagged(data_dir) for name in _cmdline(pid).split()}  # noqa: E731
         wait_for(lambda: programs <= running(), 60, f"every program (running: {running()})")
     finally:
@@ -126,8 +127,8 @@ def _cmdline(pid: int) -> str:
         text = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return ""
-    marks = {"gunicorn": "web", "-Q control": "control", " beat ": "beat", " flower ": "flower",
-             "run_scaler": "scaler", "redis-server": "redis"}
+    marks = {"gunicorn": "web", " beat ": "beat", " flower ": "flower", "run_scaler": "scaler",
+             "redis-server": "redis", **{f" -n {lane}@": lane for lane in LANES}}
     return " ".join(name for needle, name in marks.items() if needle in text)
 
 

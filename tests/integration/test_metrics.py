@@ -20,6 +20,7 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
+from config.lanes import LANES
 from tests.conftest import ADMIN
 from tests.env_setup import RUN_DIR, database_url_for
 from tests.harness import Api, AppStack, free_port, wait_for
@@ -192,7 +193,7 @@ def test_json_logs_from_every_process_with_the_ids_of_each_download(metered):
             assert {"level", "logger"} <= record.keys(), line
         records.append(record)
     processes = {r["process"] for r in records}
-    assert {"web", "control", "beat", "scaler", "flower"} <= processes, processes
+    assert {"web", *LANES, "beat", "scaler", "flower"} <= processes, processes
     assert any(p.startswith("download-") for p in processes), processes
     archived = [r for r in records if "archived in" in r["message"] and r["process"].startswith("download-")]
     assert archived and all(r.get("video_id") and r.get("channel_id") == CHANNEL_ID for r in archived)

@@ -480,3 +480,15 @@ def test_the_egress_pool_and_budgets_reach_every_pod_and_proxy_credentials_only_
     assert "YTARCHIVE_EGRESS_PROXIES" not in objs["Secret/ytarchive"]["data"]
     assert env_of(job["spec"]["template"]["spec"]["containers"][0])["YTARCHIVE_EGRESS_PROXIES"]["valueFrom"][
         "secretKeyRef"] == {"name": "my-proxies", "key": "urls"}
+
+
+def test_the_control_pod_runs_each_lane_with_its_own_slots():
+    """config.lanes on the cluster: a container per lane, each on its queue(s), its concurrency from values."""
+    objs, _job, _notes = check_chart.render({"control": {"lanes": {"outcomes": {"concurrency": 4},
+                                                                   "maintenance": {"concurrency": 2}}}})
+    ctl = objs["Deployment/ytarchive-control"]["spec"]["template"]["spec"]
+    assert check_chart.control_lanes(ctl) == {"syncs": ("syncs", 2), "outcomes": ("outcomes,control", 4),
+                                              "maintenance": ("maintenance", 2), "scaling": ("scaling", 1)}
+    limits = {c["name"]: c["resources"]["limits"]["memory"] for c in ctl["containers"]}
+    assert limits == {"control-syncs": "1Gi", "control-outcomes": "768Mi", "control-maintenance": "768Mi",
+                      "control-scaling": "512Mi"}

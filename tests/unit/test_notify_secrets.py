@@ -4,6 +4,7 @@ import pytest
 
 from channels_app import notify
 from channels_app.models import Channel
+from config.lanes import lane_of
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def test_the_queued_message_names_targets_and_no_url(secret_targets, redis_clien
     import base64
     import json
 
-    messages = [json.loads(m) for m in redis_client.lrange("control", 0, -1)]  # as the broker keeps them
+    messages = [json.loads(m) for m in redis_client.lrange(lane_of(notify.SEND_TASK), 0, -1)]  # as kept
     raw = "".join(m["body"] if m["properties"]["body_encoding"] != "base64" else
                   base64.b64decode(m["body"]).decode() for m in messages) + "".join(map(json.dumps, messages))
     assert "3 new videos archived" in raw  # it is the message we sent
