@@ -11,8 +11,7 @@ from pathlib import Path
 
 from archiver import tree, ytdlp_versions
 from archiver.limits import MIN_SYNC_INTERVAL_HOURS
-from config import web_server
-from config import lanes
+from config import lanes, web_server
 from config.env import (
     env,
     env_address_policy,
@@ -352,8 +351,7 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-workers": {"task": "downloads_app.tasks.reconcile_workers", "schedule": 15.0},
     "notify": {"task": "channels_app.tasks.notify_round", "schedule": YTARCHIVE["NOTIFY_SECONDS"]},
     # Daily; a round missed (the lane busy) is not made up: the next one prunes the same rows.
-    "prune-history": {"task": "channels_app.tasks.prune_history", "schedule": 86400.0,
-},
+    "prune-history": {"task": "channels_app.tasks.prune_history", "schedule": 86400.0},
 }
 if YTARCHIVE["FIXITY_DAYS"] > 0:
     CELERY_BEAT_SCHEDULE["fixity"] = {"task": "channels_app.tasks.fixity_round",
