@@ -270,14 +270,20 @@ def seed(channels: int, videos: int, big_videos: int, all_new: bool = False) -> 
                                                                 for k, v in tallies.items()))
     writer.finish([Video._meta.db_table, VideoChange._meta.db_table, SyncJob._meta.db_table])
     seconds = time.perf_counter() - started
-    feed_channel = 1 if channels > 1 else 0
     return {"seed_seconds": round(seconds, 1), **counts, "statuses": sizes["by_status"],
-            "big_channel": channel_id(0), "feed_channel": channel_id(feed_channel),
+            **measured(channels, videos, big_videos), "descriptions": descriptions, "vendor": connection.vendor}
+
+
+def measured(channels: int, videos: int, big_videos: int) -> dict:
+    """The ids the pages are measured on (tests.bench.bench_scale_pages), from the catalog's shape alone."""
+    feed_channel = 1 if channels > 1 else 0
+    count = big_videos if feed_channel == 0 else videos
+    return {"big_channel": channel_id(0), "feed_channel": channel_id(feed_channel),
             "feed_token": f"benchtoken{feed_channel:08d}",
-            "feed_videos": [video_id(feed_channel, n) for n in range(min(600, count_of(feed_channel)))
+            "feed_videos": [video_id(feed_channel, n) for n in range(min(600, count))
                             if status_of(feed_channel, n)[0] == "archived"][:500],
-            "video_pk": count_of(0) + 1,  # the measured channel's newest video
-            "big_channel_videos": count_of(0), "descriptions": descriptions, "vendor": connection.vendor}
+            "video_pk": (big_videos if feed_channel else 0) + 1,  # the measured channel's newest video
+            "big_channel_videos": big_videos}
 
 
 def main(argv: list[str]) -> None:
