@@ -30,7 +30,8 @@ def queue_page(request):
         "dead": videos.filter(status=VideoStatus.FAILED, failure_kind=FailureKind.TRANSIENT)
                       .order_by("-updated_at")[:SHOWN],
         "dead_total": Video.objects.filter(status=VideoStatus.FAILED, failure_kind=FailureKind.TRANSIENT).count(),
-        "channel_ids": list(Video.objects.filter(status__in=(VideoStatus.QUEUED,)).values_list(
+        # order_by(): the model's default ordering would join the DISTINCT (one id per queued video).
+        "channel_ids": list(Video.objects.filter(status__in=(VideoStatus.QUEUED,)).order_by().values_list(
             "channel_id", flat=True).distinct()),
         "max_attempts": settings.YTARCHIVE["DOWNLOAD_RETRIES"] + 1,
         "ytdlp": ytdlp_updates.status(),
