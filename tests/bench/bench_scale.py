@@ -24,8 +24,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import requests
-
 from tests.bench.bench_scale_pages import clients, make_archive_folders, pages, percentile, time_page
 from tests.bench.common import ADMIN, default_stack_env, human
 from tests.harness import REPO, AppStack, RedisServer, Supervised, free_port
@@ -244,5 +242,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    requests.packages.urllib3.disable_warnings()
     sys.exit(main())
