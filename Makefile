@@ -20,7 +20,7 @@ POSTGRES_TESTS := tests/integration/test_archive_channel.py tests/integration/te
 	tests/integration/test_download_guarantees.py tests/integration/test_history.py \
 	tests/integration/test_backups.py tests/integration/test_readd_channel.py tests/unit/test_token_conversion.py
 
-.PHONY: run test lint bench chaos system-deps system-deps-test venv clean
+.PHONY: run test lint bench chaos bench-scale system-deps system-deps-test venv clean
 
 $(STAMP): requirements/base.txt requirements/test.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed"; exit 1; }
@@ -74,6 +74,11 @@ bench: venv system-deps-test $(BENCH_STAMP)
 # of the archive; prints chaos_* figures, exit 1 when anything was lost, duplicated, partial or stuck.
 chaos: venv system-deps
 	$(PY) -m tests.chaos.run_chaos
+
+# 1,000 channels x 1,000 videos on SQLite, then on PostgreSQL: every page's p50/p99, /metrics, queueing, Redis,
+# database size, web RSS, each against its goal (tests/bench/bench_scale.py; BENCH_SCALE_* env to scale it down).
+bench-scale: venv system-deps-test
+	$(PY) -m tests.bench.bench_scale
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache

@@ -1,0 +1,31 @@
+"""The queue page names each channel with queued videos once, however many of its videos wait.
+
+Its ``channel_ids`` (the channels whose downloads in flight the page polls) came from
+``Video.objects....values_list("channel_id").distinct()``; the model's default ordering
+(``-upload_date, -id``) joined the DISTINCT, so it returned one id per queued video:
+51,000 ids for 1,000 channels in `make bench-scale`'s catalog, all written into the page.
+"""
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from channels_app.models import Channel, Video
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_channel_with_queued_videos_is_named_once():
+    for c in ("chan-a", "chan-b"):
+        channel = Channel.objects.create(id=c, url=f"https://example.org/{c}", source_url="x", extractor="x",
+                                         raw_id=c, title=c)
+        for n in range(3):
+            Video.objects.create(channel=channel, video_id=f"{c}-v{n}", raw_id=f"v{n}", url="https://example.org/v",
+                                 title="T", status="queued", upload_date=f"2026010{n + 1}")
+    User.objects.create_user("reader", password="pw-reader-12345")
+    client = Client()
+    assert client.login(username="reader", password="pw-reader-12345")
+    page = client.get("/queue/").content.decode()
+    in_flight = re.search(r'data-in-flight="([^"]*)"', page).group(1).split(",")
+    assert sorted(in_flight) == ["chan-a", "chan-b"]
