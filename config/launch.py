@@ -132,12 +132,12 @@ def lane_workers(celery: str, concurrency: dict[str, int]) -> dict[str, str]:
     """One Celery worker per control lane (config.lanes), each on its own queue(s) with its own slots.
 
     A lane of one slot runs the solo pool (the task in the worker's own process: one process, not two);
-    more slots fork that many children.
+    more slots run the lane's pool: threads in the worker's own process, or that many forked children.
     """
     workers = {}
     for name, lane in lanes.LANES.items():
         slots = concurrency.get(name, lane.concurrency)
-        pool = "-P solo" if slots == 1 else f"-P prefork -c {slots}"
+        pool = "-P solo" if slots == 1 else f"-P {'threads' if lane.pool == 'threads' else 'prefork'} -c {slots}"
         workers[name] = (f"{celery} worker -Q {','.join(lane.queues)} {pool} -n {name}@%%h -l INFO "
                          "--without-gossip --without-mingle")
     return workers

@@ -139,16 +139,17 @@ def _lanes_module():
 LANES = _lanes_module().LANES
 
 
-def control_lanes(ctl: dict) -> dict[str, tuple[str, int]]:
-    """lane -> (queues, slots) of the control pod's containers, read from their celery arguments."""
+def control_lanes(ctl: dict) -> dict[str, tuple[str, int, str]]:
+    """lane -> (queues, slots, pool) of the control pod's containers, read from their celery arguments."""
     found = {}
     for container in ctl["containers"]:
         args = container["args"]
         lane = args[args.index("-n") + 1].split("@")[0]
         assert container["name"] == f"control-{lane}", container["name"]
         assert container["livenessProbe"]["exec"]["command"][-1].endswith(f'-d "{lane}@${{HOSTNAME}}"')
-        slots = 1 if args[args.index("-P") + 1] == "solo" else int(args[args.index("-c") + 1])
-        found[lane] = (args[args.index("-Q") + 1], slots)
+        pool = args[args.index("-P") + 1]
+        slots = 1 if pool == "solo" else int(args[args.index("-c") + 1])
+        found[lane] = (args[args.index("-Q") + 1], slots, pool)
     return found
 
 
@@ -164,8 +165,8 @@ def check_default(o: dict, job: dict | None, notes: str) -> None:
     ctl = o["Deployment/ytarchive-control"]["spec"]["template"]["spec"]
     assert ctl["serviceAccountName"] == "ytarchive-scaler" and ctl["automountServiceAccountToken"] is True
     assert {m["mountPath"] for m in ctl["containers"][0]["volumeMounts"]} >= {"/archive", "/data", "/etc/ytarchive"}
-    assert control_lanes(ctl) == {name: (",".join(lane.queues), lane.concurrency)
-                                  for name, lane in LANES.items()}  # the app's lanes, each with its default
+    assert control_lanes(ctl) == {name: (",".join(lane.queues), lane.concurrency, lane.pool)
+                                  for name, lane in LANES.items()}  # the app's lanes, each with its defaults
     cm = o["ConfigMap/ytarchive-env"]["data"]
     assert cm["YTARCHIVE_SCALER"] == "kubernetes" and cm["YTARCHIVE_K8S_NAMESPACE"] == NS
     assert cm["YTARCHIVE_K8S_JOB_TEMPLATE"] == "/etc/ytarchive/job.yaml" and cm["YTARCHIVE_MAX_WORKERS"] == "10"

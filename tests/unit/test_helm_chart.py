@@ -487,8 +487,9 @@ def test_the_control_pod_runs_each_lane_with_its_own_slots():
     objs, _job, _notes = check_chart.render({"control": {"lanes": {"outcomes": {"concurrency": 4},
                                                                    "maintenance": {"concurrency": 2}}}})
     ctl = objs["Deployment/ytarchive-control"]["spec"]["template"]["spec"]
-    assert check_chart.control_lanes(ctl) == {"syncs": ("syncs", 2), "outcomes": ("outcomes,control", 4),
-                                              "maintenance": ("maintenance", 2), "scaling": ("scaling", 1)}
+    assert check_chart.control_lanes(ctl) == {
+        "syncs": ("syncs", 2, "prefork"), "outcomes": ("outcomes,control", 4, "threads"),
+        "maintenance": ("maintenance", 2, "prefork"), "scaling": ("scaling", 1, "solo")}
     limits = {c["name"]: c["resources"]["limits"]["memory"] for c in ctl["containers"]}
     assert limits == {"control-syncs": "1Gi", "control-outcomes": "768Mi", "control-maintenance": "768Mi",
                       "control-scaling": "512Mi"}

@@ -75,7 +75,7 @@ def test_one_worker_per_lane_each_on_its_queues_with_its_slots():
     workers = lane_workers("celery -A config", {"syncs": 2, "outcomes": 3, "maintenance": 1, "scaling": 1})
     assert set(workers) == {"syncs", "outcomes", "maintenance", "scaling"}
     assert "-Q syncs " in workers["syncs"] and "-P prefork -c 2" in workers["syncs"]
-    assert "-Q outcomes,control " in workers["outcomes"] and "-c 3" in workers["outcomes"]  # old messages too
+    assert "-Q outcomes,control " in workers["outcomes"] and "-P threads -c 3" in workers["outcomes"]
     assert "-Q maintenance " in workers["maintenance"] and "-P solo" in workers["maintenance"]
     assert "-Q scaling " in workers["scaling"] and "-P solo" in workers["scaling"]
     assert len({w.split(" -n ")[1].split()[0] for w in workers.values()}) == 4  # each its own node name
