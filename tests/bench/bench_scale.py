@@ -170,16 +170,10 @@ def feeder_figures(db: str, env: dict) -> dict | None:
 
 
 def slow_clients_health_p99_ms() -> float | None:
-    """The serving engineer's benchmark (20 readers at 16 KB/s while /health is polled), once it exists.
+    """tests/bench/slow_clients.py: 20 readers at 16 KB/s on a large file while /health is polled."""
+    from tests.bench import slow_clients
 
-    The one call site to adjust to its real interface: expected
-    ``tests/bench/slow_clients_bench.py: measure() -> {"slow_clients_health_p99_ms": float}``.
-    """
-    try:
-        from tests.bench import slow_clients_bench
-    except ImportError:
-        return None
-    return slow_clients_bench.measure()["slow_clients_health_p99_ms"]
+    return slow_clients.main()["slow_clients_health_p99_ms"]
 
 
 def run_database(db: str, run_dir: Path, archive: Path, postgres, report: Report) -> None:
