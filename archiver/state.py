@@ -352,7 +352,7 @@ def clear_download_progress(r: redis.Redis, channel_id: str, video_id: str) -> N
 
 
 def queue_length(r: redis.Redis, queue: str = DOWNLOADS_QUEUE) -> int:
-    """Messages waiting in a Celery queue (all priority lists): the backlog the scaler reads."""
+    """Messages waiting in a Celery queue (all priority lists): for downloads, the feeder's window."""
     keys = [queue] + [f"{queue}{_PRIORITY_SEP}{step}" for step in _PRIORITY_STEPS]
     pipe = r.pipeline(transaction=False)
     for key in keys:
@@ -376,28 +376,6 @@ def wake_scaler(r: redis.Redis) -> None:
 def wait_for_scaler_wake(r: redis.Redis, timeout: float) -> bool:
     """Block until ``wake_scaler`` (True) or ``timeout`` seconds (False; keep it under the socket timeout)."""
     return r.blpop([scaler_wake_key()], timeout=timeout) is not None
-
-def queued_urls(r: redis.Redis, limit: int = 1000, queue: str = DOWNLOADS_QUEUE) -> list[str]:
-    """The video URLs of the next ``limit`` download messages (the ones nearest the head of each
-    priority list): what the scaler reads to see which sites the queued work is for."""
-    import base64
-
-    keys = [queue] + [f"{queue}{_PRIORITY_SEP}{step}" for step in _PRIORITY_STEPS]
-    pipe = r.pipeline(transaction=False)
-    for key in keys:
-        pipe.lrange(key, -limit, -1)  # kombu pushes on the left and pops on the right
-    urls = []
-    for raw in (item for items in pipe.execute() for item in items):
-        try:
-            message = json.loads(raw)
-            body = message["body"]
-            if message.get("properties", {}).get("body_encoding") == "base64":
-                body = base64.b64decode(body)
-            urls.append(str(json.loads(body)[0][0]["url"]))
-        except (ValueError, KeyError, IndexError, TypeError):
-            continue  # not a download message of ours: it counts as work of an unknown site
-    return urls[:limit]
-
 
 def ping(r: redis.Redis) -> bool:
     try:
