@@ -441,3 +441,14 @@ def test_the_egress_pool_and_budgets_reach_every_pod_and_proxy_credentials_only_
     assert "YTARCHIVE_EGRESS_PROXIES" not in objs["Secret/ytarchive"]["data"]
     assert env_of(job["spec"]["template"]["spec"]["containers"][0])["YTARCHIVE_EGRESS_PROXIES"]["valueFrom"][
         "secretKeyRef"] == {"name": "my-proxies", "key": "urls"}
+
+
+def test_keda_scales_on_the_feeders_window_not_the_backlog():
+    """The Redis list holds only the feeder's window (feedWindowFactor x what can run): one Job per
+    feedWindowFactor x downloadsPerWorker messages, so a full window asks for the Jobs that can run it."""
+    objs, _ = render({"config": {"scaler": "keda", "downloadsPerWorker": 6, "feedWindowFactor": 2.5}})
+    trigger = objs["ScaledJob/ytarchive-download"]["spec"]["triggers"][0]
+    assert trigger["metadata"]["listName"] == "downloads" and trigger["metadata"]["listLength"] == "15"
+    assert objs["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_FEED_WINDOW_FACTOR"] == "2.5"
+    default, _ = render({"config": {"scaler": "keda"}})
+    assert default["ScaledJob/ytarchive-download"]["spec"]["triggers"][0]["metadata"]["listLength"] == "18"
