@@ -80,19 +80,22 @@ def _claim(videos, from_status: VideoStatus, **reset) -> int:
     """Move ``videos`` that are ``from_status`` to ``queued``, in the database alone (bulk UPDATEs of a
     few thousand rows, each conditional on the status it expects), then nudge the feeder, which sends
     their messages as their site's window has room (downloads_app.feeder). ``reset``: fields set too."""
-    ids = list(videos.filter(status=from_status).order_by("pk").values_list("pk", flat=True))
+    rows = list(videos.filter(status=from_status).order_by("pk").values_list("pk", "channel_id", "video_id"))
     total = 0
-    for batch in _batches(ids):
+    for batch in _batches(rows):
         stamp = timezone.now()
+        pks = [pk for pk, _, _ in batch]
         with transaction.atomic():
-            total += Video.objects.filter(pk__in=batch, status=from_status).update(
+            moved = Video.objects.filter(pk__in=pks, status=from_status).update(
                 status=VideoStatus.QUEUED, queued_at=stamp, fed_at=None, next_attempt_at=None, updated_at=stamp,
                 **reset)
-            rows = Video.objects.filter(pk__in=batch, status=VideoStatus.QUEUED, queued_at=stamp).values_list(
-                "channel_id", "video_id")
-            by_channel: dict[str, list[str]] = {}
-            for channel_id, video_id in rows:
-                by_channel.setdefault(channel_id, []).append(video_id)
+            if moved != len(batch):  # some changed meanwhile: which did move, by the stamp
+                batch = list(Video.objects.filter(pk__in=pks, status=VideoStatus.QUEUED, queued_at=stamp)
+                             .values_list("pk", "channel_id", "video_id"))
+        total += moved
+        by_channel: dict[str, list[str]] = {}
+        for _, channel_id, video_id in batch:
+            by_channel.setdefault(channel_id, []).append(video_id)
         for channel_id, video_ids in by_channel.items():
             state.set_states(redis(), channel_id, video_ids, VideoStatus.QUEUED)
     if total:
@@ -103,9 +106,9 @@ def _claim(videos, from_status: VideoStatus, **reset) -> int:
     return total
 
 
-def _batches(ids: list[int], size: int = 5000):
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+def _batches(rows: list, size: int = 5000):
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
 
 
 def requeue_queued(video: Video) -> None:
