@@ -401,6 +401,41 @@ def wait_for_scaler_wake(r: redis.Redis, timeout: float) -> bool:
     """Block until ``wake_scaler`` (True) or ``timeout`` seconds (False; keep it under the socket timeout)."""
     return r.blpop([scaler_wake_key()], timeout=timeout) is not None
 
+# kombu's Redis transport keeps the messages workers took and have not acknowledged in this hash.
+_UNACKED = "unacked"
+DOWNLOAD_TASK = "downloads_app.tasks.download_video"
+
+
+def download_message_pks(r: redis.Redis, limit: int = 5000, queue: str = DOWNLOADS_QUEUE) -> set[int] | None:
+    """The ``video_pk`` of every download message still somewhere in the broker: waiting in the queue or
+    taken by a worker and not yet acknowledged. None when there are more than ``limit`` (the feeder's
+    window keeps far fewer; too many to read means: assume none is lost)."""
+    import base64
+
+    keys = [queue] + [f"{queue}{_PRIORITY_SEP}{step}" for step in _PRIORITY_STEPS]
+    if queue_length(r, queue) + r.hlen(_UNACKED) > limit:
+        return None
+    pipe = r.pipeline(transaction=False)
+    for key in keys:
+        pipe.lrange(key, 0, -1)
+    pipe.hvals(_UNACKED)
+    found = set()
+    for raw in (item for items in pipe.execute() for item in items):
+        try:
+            message = json.loads(raw)
+            if isinstance(message, list):  # unacked: [message, exchange, routing key]
+                message = message[0]
+            if message.get("headers", {}).get("task") != DOWNLOAD_TASK:
+                continue
+            body = message["body"]
+            if message.get("properties", {}).get("body_encoding") == "base64":
+                body = base64.b64decode(body)
+            found.add(int(json.loads(body)[0][0]["video_pk"]))
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+            continue  # not a download message of ours
+    return found
+
+
 def ping(r: redis.Redis) -> bool:
     try:
         return bool(r.ping())

@@ -77,20 +77,20 @@ def queue_due_retries(now=None) -> int:
 
 
 def _claim(videos, from_status: VideoStatus, **reset) -> int:
-    """Move ``videos`` that are ``from_status`` to ``queued``, in the database alone (bulk UPDATEs of a
-    few thousand rows, each conditional on the status it expects), then nudge the feeder, which sends
+    """Move ``videos`` that are ``from_status`` to ``queued``, in the database alone (bulk UPDATEs of
+    ranges of 5,000 ids, each conditional on the status it expects), then nudge the feeder, which sends
     their messages as their site's window has room (downloads_app.feeder). ``reset``: fields set too."""
     rows = list(videos.filter(status=from_status).order_by("pk").values_list("pk", "channel_id", "video_id"))
     total = 0
     for batch in _batches(rows):
         stamp = timezone.now()
-        pks = [pk for pk, _, _ in batch]
+        ids = {"pk__gte": batch[0][0], "pk__lte": batch[-1][0]}  # a range: no list of ids to send
         with transaction.atomic():
-            moved = Video.objects.filter(pk__in=pks, status=from_status).update(
+            moved = videos.filter(status=from_status, **ids).update(
                 status=VideoStatus.QUEUED, queued_at=stamp, fed_at=None, next_attempt_at=None, updated_at=stamp,
                 **reset)
             if moved != len(batch):  # some changed meanwhile: which did move, by the stamp
-                batch = list(Video.objects.filter(pk__in=pks, status=VideoStatus.QUEUED, queued_at=stamp)
+                batch = list(videos.filter(status=VideoStatus.QUEUED, queued_at=stamp, **ids)
                              .values_list("pk", "channel_id", "video_id"))
         total += moved
         by_channel: dict[str, list[str]] = {}

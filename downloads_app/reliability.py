@@ -74,20 +74,22 @@ def requeue_lost_messages(limit: int = 500) -> int:
 
     A Redis restart (or a worker that died holding prefetched messages) can
     lose a message that no lease ever covered; its video stays in the window
-    (queued, ``fed_at`` set) and would hold its place there for good. When the
-    download queue is empty, a video fed two leases ago that no worker has
-    locked has no message left anywhere that will run soon: ``fed_at`` is
+    (queued, ``fed_at`` set) and would hold its place there for good. A video
+    fed two leases ago that no worker has locked, and whose message is neither
+    waiting in the download queue nor held unacknowledged by a worker (the
+    window keeps both short enough to read), has lost it: ``fed_at`` is
     emptied (conditionally, so only once) and the feeder sends it anew. A late
     duplicate is harmless (the lock and the "already archived" check stop it).
     """
     r = queueing.redis()
-    if state.queue_length(r) > 0:
-        return 0
+    in_broker = state.download_message_pks(r)
+    if in_broker is None:
+        return 0  # more messages than a window holds (before the feeder): none is presumed lost
     stale = timezone.now() - timedelta(seconds=2 * settings.YTARCHIVE["LEASE_SECONDS"])
     taken = 0
     for video in Video.objects.filter(status=VideoStatus.QUEUED, fed_at__lt=stale).only(
             "pk", "channel_id", "video_id", "fed_at")[:limit]:
-        if r.exists(state.lock_key(video.channel_id, video.video_id)):
+        if video.pk in in_broker or r.exists(state.lock_key(video.channel_id, video.video_id)):
             continue
         if feeder.take_back(video.pk, video.fed_at):
             log.info("fed without a message left: back to the backlog channel=%s video=%s", video.channel_id,

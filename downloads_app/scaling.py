@@ -29,13 +29,16 @@ class Plan:
     desired: int
     sites: dict = field(default_factory=dict)  # site -> (queued, can start, why)
     window: int = 0  # messages waiting in Redis (the feeder's window)
+    cap: int = 0  # each site's backlog is counted up to this (what the rule can use)
 
     def lines(self) -> list[str]:
         conf = settings.YTARCHIVE
-        out = [f"queue: {self.queue_length} download(s) queued in the database ({self.window} in the Redis "
-               f"window); {self.startable} can start now"]
+        many = "at least " if self.cap and any(n >= self.cap for n, _, _ in self.sites.values()) else ""
+        out = [f"queue: {many}{self.queue_length} download(s) queued in the database ({self.window} in the "
+               f"Redis window); {self.startable} can start now"]
         for site, (queued, ok, why) in sorted(self.sites.items()):
-            out.append(f"  {site}: {queued} queued; {'counts' if ok else 'does not count'}: {why}")
+            many = "at least " if self.cap and queued >= self.cap else ""
+            out.append(f"  {site}: {many}{queued} queued; {'counts' if ok else 'does not count'}: {why}")
         out.append(f"wants {self.desired} worker(s): 1 per {conf['WORKERS_PER_QUEUE']} that can start, "
                    f"at most {conf['MAX_WORKERS']}")
         return out
@@ -49,13 +52,21 @@ def plan(r=None) -> Plan:
     conf = settings.YTARCHIVE
     r = r or state.connect(settings.REDIS_URL)
     pool = Pool.from_settings(conf)
-    backlog = {site: n for site, n in backlog_by_site().items() if n}
+    cap = counting_cap(conf)
+    backlog = {site: n for site, n in backlog_by_site(cap).items() if n}
     reasons = {site: can_start(r, pool, site) for site in backlog}
     startable = sum(n for site, n in backlog.items() if reasons[site][0])
     return Plan(sum(backlog.values()), startable,
                 desired_workers(startable, conf["WORKERS_PER_QUEUE"], conf["MAX_WORKERS"]),
                 {site: (backlog[site], ok, why) for site, (ok, why) in reasons.items()},
-                window=state.queue_length(r))
+                window=state.queue_length(r), cap=cap)
+
+
+def counting_cap(conf: dict) -> int:
+    """The most queued videos of one site worth counting: enough for the most workers the rule can ask
+    for, and past the last resource tier's bound (archiver.scaling.resources_for)."""
+    bounds = [tier.up_to for tier in conf["K8S_RESOURCE_TIERS"] if tier.up_to is not None]
+    return max(conf["WORKERS_PER_QUEUE"] * max(1, conf["MAX_WORKERS"]), max(bounds, default=0) + 1)
 
 
 def wanted() -> tuple[int, int]:

@@ -108,16 +108,23 @@ def test_a_message_lost_in_redis_is_sent_again_once(redis_client, settings):
     queueing.queue_new_videos(channel_id)
     feeder.feed()
     window = state.queue_length(redis_client)
-    first = set(_queued_pks(redis_client))
-    redis_client.delete(state.DOWNLOADS_QUEUE)  # Redis lost its messages (a restart without its AOF)
-    assert feeder.feed()["fed"] == 0  # the window still counts them: nothing new is sent yet
+    first = _queued_pks(redis_client)
     Video.objects.filter(fed_at__isnull=False).update(fed_at=timezone.now() - timedelta(hours=1))
-    assert reliability.requeue_lost_messages() == window
+    assert reliability.requeue_lost_messages() == 0  # every message is still in Redis: none is lost
+    lost = [json.loads(redis_client.rpop(state.DOWNLOADS_QUEUE)) for _ in range(3)]  # the next three, gone
+    assert len(lost) == 3 and state.queue_length(redis_client) == window - 3
+    assert feeder.feed()["fed"] == 0  # the window still counts them: nothing new is sent yet
+    assert reliability.requeue_lost_messages() == 3  # found while the rest still waits in the queue
     assert reliability.requeue_lost_messages() == 0  # taken back once
     feeder.feed()
     again = _queued_pks(redis_client)
     assert len(again) == len(set(again)) == window
-    assert set(again) == first  # the same videos, first in line again
+    assert set(again) == set(first)  # the same videos: the three lost ones sent again, once
+    redis_client.delete(state.DOWNLOADS_QUEUE)  # Redis lost every message (a restart without its AOF)
+    Video.objects.filter(fed_at__isnull=False).update(fed_at=timezone.now() - timedelta(hours=1))
+    assert reliability.requeue_lost_messages() == window
+    feeder.feed()
+    assert sorted(_queued_pks(redis_client)) == sorted(first)
 
 
 def test_the_scaler_reads_the_backlog_from_the_database(redis_client, settings):
@@ -133,3 +140,9 @@ def test_the_scaler_reads_the_backlog_from_the_database(redis_client, settings):
     paused = plan(redis_client)
     assert (paused.queue_length, paused.startable, paused.desired) == (1000, 0, 0)
     assert f"{SITE}: 1000 queued; does not count: every identity (1) paused" in "\n".join(paused.lines())
+    # Counted only as far as the rule and the resource tiers can use (never a million rows each look).
+    settings.YTARCHIVE = {**settings.YTARCHIVE, "WORKERS_PER_QUEUE": 1, "MAX_WORKERS": 10}
+    egress_state.resume(redis_client, SITE)
+    capped = plan(redis_client)
+    assert (capped.queue_length, capped.startable, capped.desired) == (501, 501, 10)
+    assert f"{SITE}: at least 501 queued; counts" in "\n".join(capped.lines())
