@@ -55,3 +55,16 @@ def test_the_download_order_is_a_channel_option_of_the_api():
     bad = client.patch("/api/channels/site-c1/", {"download_order": "random"}, format="json")
     assert bad.status_code == 400 and "download_order" in bad.json()["errors"]
     assert Channel.objects.get(pk="site-c1").download_order == "oldest"
+
+
+def test_the_feeder_is_periodic_with_an_expiry_and_its_factor_is_checked(settings, monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.env import env_float
+
+    entry = settings.CELERY_BEAT_SCHEDULE["feed-downloads"]
+    assert entry["task"] == "downloads_app.tasks.feed_downloads"
+    assert 0 < entry["options"]["expire_seconds"] <= max(5, entry["schedule"])  # a late round is dropped
+    monkeypatch.setenv("YTARCHIVE_FEED_WINDOW_FACTOR", "0.5")
+    with pytest.raises(ImproperlyConfigured, match="YTARCHIVE_FEED_WINDOW_FACTOR"):
+        env_float("YTARCHIVE_FEED_WINDOW_FACTOR", 3.0, minimum=1)
