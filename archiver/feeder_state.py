@@ -10,6 +10,9 @@ runs at a time and that a nudge is never lost:
   feeder looks once more before it lets the lease go.
 * ``ytarchive:feeder:nudged`` "a feed task is already on its way": many outcomes
   in a second send one task, not one each.
+* ``ytarchive:feeder:timer`` "a feed task is due when a closed site opens": a site
+  whose budget is spent (or whose identities are all paused) has a window of 0 until a
+  known time, and no outcome will say when that comes; one timed task at a time.
 """
 from __future__ import annotations
 
@@ -68,6 +71,15 @@ def take_again(r: redis.Redis) -> bool:
 def first_nudge(r: redis.Redis, seconds: float) -> bool:
     """True for the first nudge in ``seconds`` (send a feed task), False while one is on its way."""
     return bool(r.set(nudged_key(), "1", nx=True, px=int(seconds * 1000)))
+
+
+def timer_key() -> str:
+    return _k("timer")
+
+
+def first_timer(r: redis.Redis, seconds: float) -> bool:
+    """True when no timed feed task is pending (this one is: for ``seconds``)."""
+    return bool(r.set(timer_key(), "1", nx=True, px=max(1, int(seconds * 1000))))
 
 
 def clear_nudge(r: redis.Redis) -> None:

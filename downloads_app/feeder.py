@@ -23,6 +23,7 @@ lock, and the feeder sends it anew; the per-video lock stops any duplicate.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections import defaultdict
 
@@ -123,7 +124,22 @@ def feed_round(r=None) -> int:
         room = room_of[site].window - sum(used.get(channel_id, 0) for channel_id, _ in channels)
         if room > 0:
             sent += _send(next_videos(channels, room, whole_table=len(by_site) == 1))
+    _wake_when_open(r, [site for site, found in room_of.items() if found.window == 0])
     return sent
+
+
+def _wake_when_open(r, closed: list[str]) -> None:
+    """Send a feed task for the moment the first closed site opens (a budget window slides on, a pause
+    ends), when that comes before the next periodic round: no outcome will announce it."""
+    if not closed:
+        return
+    from archiver.egress import ready_at
+
+    pool = Pool.from_settings(settings.YTARCHIVE)
+    now = time.time()
+    delay = min(ready_at(r, pool, site, now) for site in closed) - now
+    if 0 < delay < _feed_seconds() and feeder_state.first_timer(r, delay):
+        current_app.send_task(FEED_TASK, queue="control", countdown=delay + 0.05, expires=delay + 60)
 
 
 def next_videos(channels: list[tuple[str, str]], room: int, whole_table: bool = False) -> list[int]:

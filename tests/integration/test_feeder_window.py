@@ -146,3 +146,25 @@ def test_the_scaler_reads_the_backlog_from_the_database(redis_client, settings):
     capped = plan(redis_client)
     assert (capped.queue_length, capped.startable, capped.desired) == (501, 501, 10)
     assert f"{SITE}: at least 501 queued; counts" in "\n".join(capped.lines())
+
+
+def test_a_spent_budget_closes_the_window_until_a_timed_round(redis_client, settings):
+    from archiver import feeder_state
+    from archiver.budgets import parse_site_rates
+    from downloads_app import feeder, queueing
+
+    settings.YTARCHIVE = {**settings.YTARCHIVE, "SITE_RATES": parse_site_rates(f"{SITE}=2/3s")}
+    channel_id = _seed(50)
+    queueing.queue_new_videos(channel_id)
+    assert feeder.feed()["fed"] == 2  # never more than the budget lets start
+    for n in range(2):  # both start: the budget is spent for three seconds
+        egress_state.try_start(redis_client, "video", SITE, "direct", 2, 3, f"s{n}")
+        egress_state.confirm_start(redis_client, "video", SITE, "direct", f"s{n}")
+    redis_client.delete(feeder_state.timer_key(), "control")
+    feeder.feed_round(redis_client)
+    assert feeder.windows(redis_client)[SITE].window == 0
+    # No outcome will say when the budget frees: a feed task is set for then (one at a time).
+    assert 0 < redis_client.pttl(feeder_state.timer_key()) <= 3100
+    assert redis_client.llen("control") == 1
+    feeder.feed_round(redis_client)
+    assert redis_client.llen("control") == 1
