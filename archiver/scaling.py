@@ -27,18 +27,6 @@ def desired_workers(queue_length: int, per_worker: int, max_workers: int) -> int
     return max(1, min(max_workers, queue_length // max(1, per_worker)))
 
 
-def startable_length(queue_length: int, sampled_sites: list[str], can_start: dict[str, bool]) -> int:
-    """The queued downloads that could start now: the queue, less those whose site has no egress
-    identity unpaused with budget left. ``sampled_sites`` are the sites of the messages nearest the
-    head (all of them for a short queue); a longer queue is counted in the same proportion."""
-    if not sampled_sites or queue_length <= 0:
-        return max(0, queue_length)
-    ready = sum(1 for site in sampled_sites if can_start.get(site, True))
-    if len(sampled_sites) >= queue_length:
-        return ready
-    return round(queue_length * ready / len(sampled_sites))
-
-
 @dataclass(frozen=True)
 class ResourceTier:
     """Requests and limits of a download worker's pod while the queue is at most ``up_to`` (None: any)."""

@@ -103,13 +103,37 @@ def set_state(r: redis.Redis, channel_id: str, video_id: str, state: str, force:
                        args=[video_id, state, "force" if force else ""]))
 
 
+_TRANSITION_MANY = """
+local state, force, moved = ARGV[1], ARGV[2] == 'force', 0
+for i = 3, #ARGV do
+  local old = redis.call('HGET', KEYS[1], ARGV[i])
+  if old ~= state and (old ~= 'archived' or force) then
+    redis.call('HSET', KEYS[1], ARGV[i], state)
+    if old then
+      redis.call('HINCRBY', KEYS[2], old, -1)
+    else
+      redis.call('HINCRBY', KEYS[2], 'total', 1)
+    end
+    redis.call('HINCRBY', KEYS[2], state, 1)
+    moved = moved + 1
+  end
+end
+return moved
+"""
+# Videos moved per script call: one round trip per thousand, and never a long pause of Redis.
+_STATES_PER_CALL = 1000
+
+
 def set_states(r: redis.Redis, channel_id: str, video_ids, state: str, force: bool = False) -> None:
-    """``set_state`` for many videos in one round trip."""
-    script = r.register_script(_TRANSITION)
+    """``set_state`` for many videos, a thousand per script call (queueing 100k stays a second's work)."""
+    if state not in STATES:
+        raise ValueError(f"unknown state {state!r}")
+    script = r.register_script(_TRANSITION_MANY)
+    ids = list(video_ids)
     pipe = r.pipeline(transaction=False)
-    for video_id in video_ids:
+    for start in range(0, len(ids), _STATES_PER_CALL):
         script(keys=[vstate_key(channel_id), progress_key(channel_id)],
-               args=[video_id, state, "force" if force else ""], client=pipe)
+               args=[state, "force" if force else "", *ids[start:start + _STATES_PER_CALL]], client=pipe)
     pipe.execute()
 
 
@@ -373,7 +397,7 @@ def clear_download_progress(r: redis.Redis, channel_id: str, video_id: str) -> N
 
 
 def queue_length(r: redis.Redis, queue: str = DOWNLOADS_QUEUE) -> int:
-    """Messages waiting in a Celery queue (all priority lists): the backlog the scaler reads."""
+    """Messages waiting in a Celery queue (all priority lists): for downloads, the feeder's window."""
     keys = [queue] + [f"{queue}{_PRIORITY_SEP}{step}" for step in _PRIORITY_STEPS]
     pipe = r.pipeline(transaction=False)
     for key in keys:
@@ -398,26 +422,39 @@ def wait_for_scaler_wake(r: redis.Redis, timeout: float) -> bool:
     """Block until ``wake_scaler`` (True) or ``timeout`` seconds (False; keep it under the socket timeout)."""
     return r.blpop([scaler_wake_key()], timeout=timeout) is not None
 
-def queued_urls(r: redis.Redis, limit: int = 1000, queue: str = DOWNLOADS_QUEUE) -> list[str]:
-    """The video URLs of the next ``limit`` download messages (the ones nearest the head of each
-    priority list): what the scaler reads to see which sites the queued work is for."""
+# kombu's Redis transport keeps the messages workers took and have not acknowledged in this hash.
+_UNACKED = "unacked"
+DOWNLOAD_TASK = "downloads_app.tasks.download_video"
+
+
+def download_message_pks(r: redis.Redis, limit: int = 5000, queue: str = DOWNLOADS_QUEUE) -> set[int] | None:
+    """The ``video_pk`` of every download message still somewhere in the broker: waiting in the queue or
+    taken by a worker and not yet acknowledged. None when there are more than ``limit`` (the feeder's
+    window keeps far fewer; too many to read means: assume none is lost)."""
     import base64
 
     keys = [queue] + [f"{queue}{_PRIORITY_SEP}{step}" for step in _PRIORITY_STEPS]
+    if queue_length(r, queue) + r.hlen(_UNACKED) > limit:
+        return None
     pipe = r.pipeline(transaction=False)
     for key in keys:
-        pipe.lrange(key, -limit, -1)  # kombu pushes on the left and pops on the right
-    urls = []
+        pipe.lrange(key, 0, -1)
+    pipe.hvals(_UNACKED)
+    found = set()
     for raw in (item for items in pipe.execute() for item in items):
         try:
             message = json.loads(raw)
+            if isinstance(message, list):  # unacked: [message, exchange, routing key]
+                message = message[0]
+            if message.get("headers", {}).get("task") != DOWNLOAD_TASK:
+                continue
             body = message["body"]
             if message.get("properties", {}).get("body_encoding") == "base64":
                 body = base64.b64decode(body)
-            urls.append(str(json.loads(body)[0][0]["url"]))
-        except (ValueError, KeyError, IndexError, TypeError):
-            continue  # not a download message of ours: it counts as work of an unknown site
-    return urls[:limit]
+            found.add(int(json.loads(body)[0][0]["video_pk"]))
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+            continue  # not a download message of ours
+    return found
 
 
 def ping(r: redis.Redis) -> bool:

@@ -40,7 +40,8 @@ class ChannelForm(forms.ModelForm):
 
     class Meta:
         model = Channel
-        fields = ["enabled", "sync_interval_hours", *options.FIELDS, "rate_limit", "max_concurrent", "extractor_args"]
+        fields = ["enabled", "sync_interval_hours", *options.FIELDS, "rate_limit", "max_concurrent", "extractor_args",
+                  "download_order"]
 
     def _categories(self, name, allowed):
         try:

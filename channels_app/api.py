@@ -27,7 +27,8 @@ class SyncJobSerializer(serializers.ModelSerializer):
 
 OPTION_FIELDS = ("max_height", "container", "audio_only", "tabs", "sleep_min", "sleep_max", "rate_limit",
                  "newest_n", "skip_keywords", "max_concurrent", "published_after", "sleep_requests",
-                 "sponsorblock_mark", "sponsorblock_remove", "write_nfo", "extractor_args", "notify_urls")
+                 "sponsorblock_mark", "sponsorblock_remove", "write_nfo", "extractor_args", "notify_urls",
+                 "download_order")
 _INTERVAL_RANGE = (f"must be between {MIN_SYNC_INTERVAL_HOURS} (72 s) and {MAX_SYNC_INTERVAL_HOURS} (a year).")
 
 
@@ -83,6 +84,10 @@ class ChannelSerializer(serializers.ModelSerializer):
         help_text="yt-dlp extractor arguments for this channel's listings and downloads, as yt-dlp's "
                   "--extractor-args writes them: IE:KEY=VAL[,VAL];KEY=VAL, e.g. youtube:player_client=mweb;"
                   "skip=dash. Merged over the global ones (the PO-token server); empty: none of its own.")
+    download_order = serializers.ChoiceField(
+        choices=["", "newest", "oldest"], required=False,
+        help_text="Which of its queued videos download first: newest (empty: the default) or oldest. Channels "
+                  "share a site's downloads in turns either way.")
     notify_urls = serializers.CharField(
         required=False, allow_blank=True, write_only=True, max_length=5000,
         help_text="Apprise URLs (one per line or comma-separated) told of this channel's new videos and failures, "
@@ -163,7 +168,7 @@ class ChannelSerializer(serializers.ModelSerializer):
                 "published_after": _iso_day(profile.published_after), "sleep_requests": profile.sleep_requests,
                 "sponsorblock_mark": list(profile.sponsorblock_mark),
                 "sponsorblock_remove": list(profile.sponsorblock_remove), "write_nfo": profile.write_nfo,
-                "extractor_args": obj.extractor_args}
+                "extractor_args": obj.extractor_args, "download_order": obj.download_order or "newest"}
 
     def create(self, validated):
         return services.add_channel(validated["url"], validated.get("sync_interval_hours"),

@@ -80,6 +80,9 @@ class Channel(models.Model):
                                        help_text="Until when its news has been sent (channels_app.notify).")
     feed_token = models.CharField(max_length=64, blank=True, editable=False,
                                   help_text="The secret in the podcast feed's address; rotating it ends the old one.")
+    download_order = models.CharField(
+        max_length=8, blank=True, choices=[("newest", "newest"), ("oldest", "oldest")],
+        help_text="Which of its waiting videos download first: newest (empty: the default) or oldest.")
     own_disk_bytes = models.BigIntegerField(
         default=0, help_text="What the channel's own files (metadata.json, playlists/) take on disk, last measured.")
 
@@ -153,6 +156,10 @@ class Video(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True, help_text="Height of the kept video, in pixels.")
     first_seen_at = models.DateTimeField(auto_now_add=True)
     queued_at = models.DateTimeField(null=True, blank=True)
+    # The feeder's window (downloads_app.feeder): set when its download message was sent to Redis;
+    # null while a queued video waits in the database.
+    fed_at = models.DateTimeField(null=True, blank=True,
+                                  help_text="When its download message was sent (null: waiting in the database).")
     archived_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     # What the site says of it now (channels_app.history keeps every change in VideoChange).
@@ -190,6 +197,8 @@ class Video(models.Model):
             models.Index(fields=["channel", "status", "upload_date", "id"], name="video_channel_status_page_idx"),
             models.Index(fields=["upload_date", "id"], name="video_catalog_page_idx"),
             models.Index(fields=["status", "failure_kind", "updated_at"], name="video_dead_letters_idx"),
+            # The feeder's next videos, newest first, without a sort (downloads_app.feeder).
+            models.Index(fields=["status", "fed_at", "-upload_date", "id"], name="video_feed_order_idx"),
         ]
 
     def __str__(self):

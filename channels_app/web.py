@@ -176,7 +176,7 @@ def _heights(channel: Channel) -> list[int]:
 
 
 _TEXT_OPTIONS = ("container", "audio_only", "tabs", "skip_keywords", "sponsorblock_mark", "sponsorblock_remove",
-                 "extractor_args", "notify_urls")
+                 "extractor_args", "notify_urls", "download_order")
 
 
 def _save_options(request, channel: Channel) -> None:

@@ -72,6 +72,7 @@ TASK_LANES = {
     "downloads_app.tasks.change_ytdlp": MAINTENANCE,
     "downloads_app.tasks.ytdlp_daily_check": MAINTENANCE,
     "downloads_app.tasks.reconcile_workers": SCALING,
+    "downloads_app.tasks.feed_downloads": SCALING,
 }
 
 

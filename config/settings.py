@@ -245,6 +245,9 @@ YTARCHIVE = {
     "WORKERS_PER_QUEUE": env_int("YTARCHIVE_WORKERS_PER_QUEUE", 50, minimum=1),
     "MAX_WORKERS": env_int("YTARCHIVE_MAX_WORKERS", 2, minimum=0, maximum=500),
     "DOWNLOADS_PER_WORKER": env_int("YTARCHIVE_DOWNLOADS_PER_WORKER", 8, minimum=1, maximum=64),
+    # The feeder (downloads_app.feeder): messages in Redis per site, as a multiple of what can run there now.
+    "FEED_WINDOW_FACTOR": env_float("YTARCHIVE_FEED_WINDOW_FACTOR", 3.0, minimum=1),
+    "FEED_SECONDS": env_float("YTARCHIVE_FEED_SECONDS", 10.0, minimum=0.5),
     "DOWNLOADS_PER_SITE": env_int("YTARCHIVE_DOWNLOADS_PER_SITE", pacing_default("YTARCHIVE_DOWNLOADS_PER_SITE"),
                                   minimum=0, maximum=1000),
     "CHANNEL_CONCURRENCY": env_int("YTARCHIVE_CHANNEL_CONCURRENCY", 0, minimum=0, maximum=1000),
@@ -349,6 +352,8 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-syncs": {"task": "channels_app.tasks.reconcile_syncs", "schedule": YTARCHIVE["RECONCILE_SECONDS"]},
     "housekeeping": {"task": "downloads_app.tasks.housekeeping", "schedule": YTARCHIVE["HOUSEKEEPING_SECONDS"]},
     "reconcile-workers": {"task": "downloads_app.tasks.reconcile_workers", "schedule": 15.0},
+    "feed-downloads": {"task": "downloads_app.tasks.feed_downloads", "schedule": YTARCHIVE["FEED_SECONDS"],
+                       "options": {"expire_seconds": int(max(5, YTARCHIVE["FEED_SECONDS"]))}},
     "notify": {"task": "channels_app.tasks.notify_round", "schedule": YTARCHIVE["NOTIFY_SECONDS"]},
     # Daily; a round missed (the lane busy) is not made up: the next one prunes the same rows.
     "prune-history": {"task": "channels_app.tasks.prune_history", "schedule": 86400.0},

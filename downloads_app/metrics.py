@@ -60,15 +60,17 @@ def _database_series(totals: dict[str, float]):
     yield GaugeMetricFamily("ytarchive_fixity_failures", "Archived videos whose last fixity check found a file "
                             "missing, changed or unexpected (checksums.sha256).",
                             value=Video.objects.filter(status=VideoStatus.ARCHIVED, fixity_status="damaged").count())
-    queue = GaugeMetricFamily("ytarchive_queue_length", "Downloads waiting: in the broker (queued) and for "
-                              "their backoff to end (retrying).", labels=["state"])
+    queue = GaugeMetricFamily("ytarchive_queue_length", "Downloads waiting: queued (in the database's backlog "
+                              "or the feeder's window), in the broker now (window), and for their backoff to "
+                              "end (retrying).", labels=["state"])
+    queue.add_metric(["queued"], counts[str(VideoStatus.QUEUED)])
     queue.add_metric(["retrying"], counts[str(VideoStatus.RETRYING)])
     yield queue
 
 
 def _redis_series(r, stored_bytes: float | None):
     queue = GaugeMetricFamily("ytarchive_queue_length", "", labels=["state"])
-    queue.add_metric(["queued"], state.queue_length(r))
+    queue.add_metric(["window"], state.queue_length(r))  # the feeder's window (downloads_app.feeder)
     yield queue
     paused = GaugeMetricFamily("ytarchive_site_paused_until_seconds", "Sites paused for an egress identity "
                                "after a refusal (bot check, 429, 403s, throttled formats), with the epoch time "

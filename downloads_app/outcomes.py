@@ -61,6 +61,10 @@ def _record(report: DownloadReport) -> Video | None:
         log.info("outcome already applied channel=%s video=%s attempt=%s", video.channel_id, video.video_id,
                  report.attempt)
     state.clear_outcome(r, report.video_pk, report.as_dict())
+    if changed:  # out of the window: room for the next video of the backlog
+        from downloads_app.feeder import nudge
+
+        nudge()
     return Video.objects.get(pk=video.pk)
 
 

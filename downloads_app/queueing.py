@@ -2,8 +2,10 @@
 
 Every path claims rows with a conditional UPDATE from the status it expects,
 so a sync, the reconciler and a user pressing "retry" at the same moment never
-queue one video twice. The Redis queue holds only work that can run now:
-videos waiting for a retry stay in the database (``retrying``) until due.
+queue one video twice. Queueing is a change in the database alone; the feeder
+(downloads_app.feeder) sends the messages, a window at a time, so the Redis
+queue holds only work that can run now: videos waiting for a retry stay in the
+database (``retrying``) until due, queued ones (``fed_at`` empty) until fed.
 """
 from __future__ import annotations
 
@@ -67,72 +69,78 @@ def send_download(video: Video) -> None:
 
 def queue_new_videos(channel_id: str) -> int:
     """Queue a download for every listed video not yet queued, archived or failed."""
-    return _claim_and_send(Video.objects.filter(channel_id=channel_id, status=VideoStatus.NEW), VideoStatus.NEW)
+    return _claim(Video.objects.filter(channel_id=channel_id), VideoStatus.NEW)
 
 
-def queue_due_retries(now=None, limit: int = 2000) -> int:
+def queue_due_retries(now=None) -> int:
     """Queue retrying videos whose ``next_attempt_at`` has come (the reconciler calls this)."""
-    due = Video.objects.filter(status=VideoStatus.RETRYING, next_attempt_at__lte=now or timezone.now())
-    return _claim_and_send(due[:limit], VideoStatus.RETRYING)
+    return _claim(Video.objects.filter(next_attempt_at__lte=now or timezone.now()), VideoStatus.RETRYING)
 
 
-def _claim_and_send(videos, from_status: VideoStatus) -> int:
+def _claim(videos, from_status: VideoStatus, **reset) -> int:
+    """Move ``videos`` that are ``from_status`` to ``queued``, in the database alone (bulk UPDATEs of
+    ranges of 5,000 ids, each conditional on the status it expects), then nudge the feeder, which sends
+    their messages as their site's window has room (downloads_app.feeder). ``reset``: fields set too."""
+    rows = list(videos.filter(status=from_status).order_by("pk").values_list("pk", "channel_id", "video_id"))
     total = 0
-    for batch in _batched_ids(videos):
+    for batch in _batches(rows):
         stamp = timezone.now()
+        ids = {"pk__gte": batch[0][0], "pk__lte": batch[-1][0]}  # a range: no list of ids to send
         with transaction.atomic():
-            Video.objects.filter(pk__in=batch, status=from_status).update(
-                status=VideoStatus.QUEUED, queued_at=stamp, next_attempt_at=None, updated_at=stamp)
-            rows = list(Video.objects.filter(pk__in=batch, status=VideoStatus.QUEUED, queued_at=stamp)
-                        .select_related("channel"))
+            moved = videos.filter(status=from_status, **ids).update(
+                status=VideoStatus.QUEUED, queued_at=stamp, fed_at=None, next_attempt_at=None, updated_at=stamp,
+                **reset)
+            if moved != len(batch):  # some changed meanwhile: which did move, by the stamp
+                batch = list(videos.filter(status=VideoStatus.QUEUED, queued_at=stamp, **ids)
+                             .values_list("pk", "channel_id", "video_id"))
+        total += moved
         by_channel: dict[str, list[str]] = {}
-        for video in rows:
-            by_channel.setdefault(video.channel_id, []).append(video.video_id)
-        for channel_id, ids in by_channel.items():
-            state.set_states(redis(), channel_id, ids, VideoStatus.QUEUED)
-        for video in rows:
-            send_download(video)
-        total += len(rows)
+        for _, channel_id, video_id in batch:
+            by_channel.setdefault(channel_id, []).append(video_id)
+        for channel_id, video_ids in by_channel.items():
+            state.set_states(redis(), channel_id, video_ids, VideoStatus.QUEUED)
     if total:
+        from downloads_app.feeder import nudge
+
+        nudge()
         current_app.send_task(RECONCILE_WORKERS_TASK)
     return total
 
 
-def _batched_ids(videos, size: int = 500):
-    ids = list(videos.values_list("pk", flat=True))
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+def _batches(rows: list, size: int = 5000):
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
 
 
 def requeue_queued(video: Video) -> None:
-    """Send a fresh download task for a video still marked queued (its worker died)."""
+    """A video still marked queued whose message is gone (its worker died): back into the backlog, so
+    the feeder sends it anew (conditional on the window stamp it had)."""
+    from downloads_app.feeder import nudge, take_back
+
     state.set_state(redis(), video.channel_id, video.video_id, VideoStatus.QUEUED)
-    send_download(video)
+    if take_back(video.pk, video.fed_at):
+        nudge()
 
 
 def retry_video(video: Video) -> Video:
     """Requeue one failed or retrying video now, with its attempts counted afresh."""
-    moved = Video.objects.filter(pk=video.pk, status__in=(VideoStatus.FAILED, VideoStatus.RETRYING)).update(
-        status=VideoStatus.NEW, attempts=0, failure_kind=FailureKind.NONE, next_attempt_at=None,
-        updated_at=timezone.now())
+    moved = 0
+    for status in (VideoStatus.FAILED, VideoStatus.RETRYING):
+        moved += _claim(Video.objects.filter(pk=video.pk), status, attempts=0, failure_kind=FailureKind.NONE)
     if not moved:
         raise ConflictError(f"Video {video.video_id} is {video.status}, not failed: nothing to retry.")
-    queue_new_videos_in(Video.objects.filter(pk=video.pk))
     return Video.objects.get(pk=video.pk)
 
 
 def retry_failed(channel_id: str | None = None, dead_letter_only: bool = False) -> int:
     """Requeue every failed video (of one channel, or all) at once; returns how many."""
-    failed = Video.objects.filter(status=VideoStatus.FAILED)
+    failed = Video.objects.all()
     if channel_id is not None:
         failed = failed.filter(channel_id=channel_id)
     if dead_letter_only:
         failed = failed.filter(failure_kind=FailureKind.TRANSIENT)
-    ids = list(failed.values_list("pk", flat=True))
-    Video.objects.filter(pk__in=ids, status=VideoStatus.FAILED).update(
-        status=VideoStatus.NEW, attempts=0, failure_kind=FailureKind.NONE, updated_at=timezone.now())
-    return queue_new_videos_in(Video.objects.filter(pk__in=ids))
+    return _claim(failed, VideoStatus.FAILED, attempts=0, failure_kind=FailureKind.NONE)
 
 
 def queue_new_videos_in(videos) -> int:
-    return _claim_and_send(videos.filter(status=VideoStatus.NEW), VideoStatus.NEW)
+    return _claim(videos, VideoStatus.NEW)

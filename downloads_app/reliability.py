@@ -1,9 +1,10 @@
 """The control side's safety nets for downloads: nothing waits forever, nothing is lost.
 
 * ``reconcile`` (every YTARCHIVE_RECONCILE_SECONDS): applies outcomes stranded
-  in the Redis outbox, requeues videos whose lease expired with their worker
-  (long before Redis's own redelivery of the unacknowledged message), and
-  queues retrying videos whose time has come. A duplicate that arrives later is
+  in the Redis outbox, puts back into the backlog videos whose lease expired
+  with their worker (long before Redis's own redelivery of the unacknowledged
+  message) or whose message was lost, and queues retrying videos whose time has
+  come; the feeder (downloads_app.feeder) sends them again. A duplicate that arrives later is
   harmless: the per-video lock and the "already archived" check stop it.
 * ``housekeeping`` (every YTARCHIVE_HOUSEKEEPING_SECONDS): removes temp
   folders no live download owns (a download's partial files stay while its
@@ -25,7 +26,7 @@ from archiver.messages import DownloadReport, MessageError
 from archiver.statuses import ACTIVE_SYNC, OutcomeStatus, VideoStatus
 from channels_app import progress, schedules
 from channels_app.models import Channel, SyncJob, Video
-from downloads_app import queueing
+from downloads_app import feeder, queueing
 from downloads_app.outcomes import record_outcome
 
 log = logging.getLogger(__name__)
@@ -71,29 +72,34 @@ def requeue_expired_leases() -> int:
 
 
 def requeue_lost_messages(limit: int = 500) -> int:
-    """Send again the downloads of videos still queued whose message is gone.
+    """Take back into the backlog the videos in the window whose message is gone.
 
     A Redis restart (or a worker that died holding prefetched messages) can
-    lose a message that no lease ever covered. When the download queue is
-    empty, a video queued for two leases that no worker has locked has no
-    message left anywhere that will run soon: it is sent again. A duplicate
-    is harmless (the lock and the "already archived" check stop it).
+    lose a message that no lease ever covered; its video stays in the window
+    (queued, ``fed_at`` set) and would hold its place there for good. A video
+    fed two leases ago that no worker has locked, and whose message is neither
+    waiting in the download queue nor held unacknowledged by a worker (the
+    window keeps both short enough to read), has lost it: ``fed_at`` is
+    emptied (conditionally, so only once) and the feeder sends it anew. A late
+    duplicate is harmless (the lock and the "already archived" check stop it).
     """
     r = queueing.redis()
-    if state.queue_length(r) > 0:
-        return 0
-    now = timezone.now()
-    stale = now - timedelta(seconds=2 * settings.YTARCHIVE["LEASE_SECONDS"])
-    sent = 0
-    for video in Video.objects.filter(status=VideoStatus.QUEUED, queued_at__lt=stale)[:limit]:
-        if r.exists(state.lock_key(video.channel_id, video.video_id)):
+    in_broker = state.download_message_pks(r)
+    if in_broker is None:
+        return 0  # more messages than a window holds (before the feeder): none is presumed lost
+    stale = timezone.now() - timedelta(seconds=2 * settings.YTARCHIVE["LEASE_SECONDS"])
+    taken = 0
+    for video in Video.objects.filter(status=VideoStatus.QUEUED, fed_at__lt=stale).only(
+            "pk", "channel_id", "video_id", "fed_at")[:limit]:
+        if video.pk in in_broker or r.exists(state.lock_key(video.channel_id, video.video_id)):
             continue
-        if Video.objects.filter(pk=video.pk, status=VideoStatus.QUEUED, queued_at=video.queued_at).update(
-                queued_at=now):
-            log.info("queued without a message: sent again channel=%s video=%s", video.channel_id, video.video_id)
-            queueing.requeue_queued(video)
-            sent += 1
-    return sent
+        if feeder.take_back(video.pk, video.fed_at):
+            log.info("fed without a message left: back to the backlog channel=%s video=%s", video.channel_id,
+                     video.video_id)
+            taken += 1
+    if taken:
+        feeder.nudge()
+    return taken
 
 
 def reconcile() -> dict:

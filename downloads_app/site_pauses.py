@@ -3,9 +3,11 @@
 A worker that meets "sign in to confirm you're not a bot", HTTP 429, "rate-limited",
 a run of 403s on media or throttled formats pauses that identity for that site in
 Redis (archiver.egress, doubling while it repeats); the other identities go on.
-While every identity of a site is paused, its downloads wait as ``retrying``
-(failure kind ``blocked``, the attempt not counted) until the first pause ends, and
-resume by themselves. ``resume`` ends a pause now, at an operator's word: one
+While every identity of a site is paused, the feeder sends none of its
+downloads (downloads_app.feeder): its backlog waits in the database; the few
+already in the window when it tripped wait as ``retrying`` (failure kind
+``blocked``, the attempt not counted) until the first pause ends, and resume by
+themselves. ``resume`` ends a pause now, at an operator's word: one
 identity's, or every identity's of the site.
 """
 from __future__ import annotations
@@ -62,4 +64,7 @@ def resume(site: str, identity: str = "") -> int:
     waiting = _blocked(site)
     Video.objects.filter(pk__in=waiting, status=VideoStatus.RETRYING).update(
         next_attempt_at=timezone.now(), updated_at=timezone.now())
+    from downloads_app.feeder import nudge
+
+    nudge()  # the site's window opens again: its backlog is fed at once
     return len(waiting)

@@ -94,6 +94,18 @@ def queue_downloads(channel_id: str) -> int:
 
 
 @shared_task(ignore_result=True)
+def feed_downloads() -> dict:
+    """Fill the Redis window of download messages from the database's backlog (downloads_app.feeder):
+    periodic, and nudged when an outcome frees room or videos are queued. Short (one round is a few
+    queries and at most a window of messages) and guarded by a lease, so a redelivery never runs twice."""
+    from archiver import feeder_state
+    from downloads_app.feeder import feed, redis
+
+    feeder_state.clear_nudge(redis())
+    return feed()
+
+
+@shared_task(ignore_result=True)
 def reconcile_workers() -> int:
     """Ask the scaler backend to match the worker count to the queue."""
     from downloads_app.scaling import reconcile

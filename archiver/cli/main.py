@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--nfo", choices=["on", "off", ""], help="video.nfo and tvshow.nfo for media servers")
     p.add_argument("--extractor-args", metavar="IE:KEY=VAL[,VAL];KEY=VAL",
                    help="yt-dlp extractor arguments, e.g. youtube:player_client=mweb ('' = none)")
+    p.add_argument("--order", choices=["newest", "oldest", ""],
+                   help="which queued videos download first ('' = the default, newest)")
     p.add_argument("--interval", metavar="HOURS", type=float, help="hours between scheduled syncs")
     p = sub.add_parser("verify", parents=[common],
                        help="re-hash archived videos against their checksums (exit 1 if any is damaged)")
@@ -311,6 +313,8 @@ def cmd_set(args, client: Client) -> int:
         changes["extractor_args"] = args.extractor_args
     if args.nfo is not None:
         changes["write_nfo"] = {"on": True, "off": False}.get(args.nfo)
+    if args.order is not None:
+        changes["download_order"] = args.order
     if args.interval is not None:
         changes["sync_interval_hours"] = args.interval
     if not changes:
@@ -326,7 +330,8 @@ def cmd_set(args, client: Client) -> int:
          + (f", published since {eff['published_after']}" if eff.get("published_after") else "")
          + (f", SponsorBlock marks {','.join(eff['sponsorblock_mark'])}" if eff.get("sponsorblock_mark") else "")
          + (f", SponsorBlock cuts {','.join(eff['sponsorblock_remove'])}" if eff.get("sponsorblock_remove") else "")
-         + (f", extractor args {eff['extractor_args']}" if eff.get("extractor_args") else ""))
+         + (f", extractor args {eff['extractor_args']}" if eff.get("extractor_args") else "")
+         + (", oldest first" if eff.get("download_order") == "oldest" else ""))
     return 0
 
 

@@ -259,7 +259,8 @@ def check_keda(o: dict, job: dict | None, notes: str) -> None:
     sj = o["ScaledJob/ytarchive-download"]["spec"]
     trigger = sj["triggers"][0]
     assert trigger["type"] == "redis" and trigger["metadata"]["listName"] == "downloads"
-    assert trigger["metadata"]["listLength"] == "50" and sj["maxReplicaCount"] == 10
+    # the window (feedWindowFactor 3 x downloadsPerWorker 6), never the backlog (downloads_app.feeder)
+    assert trigger["metadata"]["listLength"] == "18" and sj["maxReplicaCount"] == 10
     assert trigger["metadata"]["address"] == f"ytarchive-redis.{NS}.svc:6379"
     auth = o["TriggerAuthentication/ytarchive-redis"]["spec"]["secretTargetRef"][0]
     assert auth == {"parameter": "password", "name": "ytarchive-redis", "key": "redis-password"}

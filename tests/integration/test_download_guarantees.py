@@ -131,14 +131,17 @@ def test_ready_names_the_failing_part_and_keeps_details_for_staff(tmp_path):
 
 @pytest.mark.django_db
 def test_expired_lease_is_requeued_and_leftovers_swept(fixture_site, redis_client, tmp_path, settings):
+    from django.utils import timezone
+
     from channels_app.models import Video
     from channels_app.services import add_channel
-    from downloads_app import reliability
+    from downloads_app import feeder, reliability
 
     settings.ARCHIVE_ROOT = tmp_path
     channel = add_channel(f"{fixture_site.base_url}/@fixtureslow")
     video = Video.objects.create(channel=channel, video_id="vid-slow", raw_id="vid-slow",
-                                 url=f"{fixture_site.base_url}/watch/vid-slow", status=Video.Status.QUEUED)
+                                 url=f"{fixture_site.base_url}/watch/vid-slow", status=Video.Status.QUEUED,
+                                 fed_at=timezone.now())
     # A worker claimed it, started writing, and died: its lock is never renewed.
     assert state.acquire_lock(redis_client, channel.id, "vid-slow", "dead-worker", lease_seconds=0.5)
     orphan = tree.make_temp_video_dir(tmp_path, channel.id, "vid-slow")
@@ -147,6 +150,8 @@ def test_expired_lease_is_requeued_and_leftovers_swept(fixture_site, redis_clien
     assert reliability.requeue_expired_leases() == 0  # the lease is still live
     wait_for(lambda: state.expired_leases(redis_client), 5, "the lease to expire")
     assert reliability.requeue_expired_leases() == 1
+    assert Video.objects.get(pk=video.pk).fed_at is None  # back in the backlog: the feeder sends it anew
+    assert feeder.feed()["fed"] == 1
     assert state.queue_length(redis_client) == queued_before + 1
     assert state.video_states(redis_client, channel.id)["vid-slow"] == "queued"
     assert reliability.requeue_expired_leases() == 0  # requeued once, not on every pass
@@ -238,16 +243,19 @@ def test_a_queued_video_whose_message_was_lost_is_sent_again(fixture_site, redis
 
     from channels_app.models import Video
     from channels_app.services import add_channel
-    from downloads_app import reliability
+    from downloads_app import feeder, reliability
 
     channel = add_channel(f"{fixture_site.base_url}/@fixtureslow")
     old = timezone.now() - timedelta(hours=1)
     lost = Video.objects.create(channel=channel, video_id="lost", raw_id="lost", url="x", status="queued",
-                                queued_at=old)
-    Video.objects.create(channel=channel, video_id="busy", raw_id="busy", url="x", status="queued", queued_at=old)
+                                queued_at=old, fed_at=old)
+    Video.objects.create(channel=channel, video_id="busy", raw_id="busy", url="x", status="queued", queued_at=old,
+                         fed_at=old)
     assert state.acquire_lock(redis_client, channel.id, "busy", "live-worker", lease_seconds=30)
     assert reliability.requeue_lost_messages() == 1  # the locked one is running, not lost
+    assert Video.objects.get(pk=lost.pk).fed_at is None  # out of the window, back in the backlog
+    assert feeder.feed()["fed"] == 1  # sent again by the feeder
     assert state.queue_length(redis_client) == 1
     assert reliability.requeue_lost_messages() == 0  # the queue holds work again: nothing is presumed lost
     lost.refresh_from_db()
-    assert lost.status == "queued" and lost.queued_at > old
+    assert lost.status == "queued" and lost.fed_at > old

@@ -41,13 +41,16 @@ def test_a_wait_ends_when_woken_at_its_interval_or_when_stopped(redis_client):
     assert time.monotonic() - started < 5
 
 
+@pytest.mark.django_db
 def test_reconcile_wakes_the_local_scaler_only_when_work_is_queued(redis_client):
+    from channels_app.models import Channel, Video
     from downloads_app.scaling import reconcile
 
     with override_settings(YTARCHIVE={**_settings(), "SCALER": "local"}):
         reconcile()
         assert redis_client.llen(state.scaler_wake_key()) == 0, "nothing queued: nothing to wake for"
-        redis_client.lpush(state.DOWNLOADS_QUEUE, "{}")
+        channel = Channel.objects.create(id="w", url="http://127.0.0.1:9/c", source_url="x", extractor="x", raw_id="w")
+        Video.objects.create(channel=channel, video_id="v", raw_id="v", url="http://127.0.0.1:9/v", status="queued")
         reconcile()
         assert redis_client.llen(state.scaler_wake_key()) == 1
 
@@ -59,9 +62,6 @@ def _settings() -> dict:
 
 
 def test_queued_downloads_start_a_worker_long_before_the_scalers_interval(redis_server, tmp_path):
-    from config.celery import app
-    from downloads_app.tasks import download_video
-
     url = redis_server.url.rsplit("/", 1)[0] + "/6"
     r = state.connect(url)
     r.flushdb()
@@ -69,15 +69,21 @@ def test_queued_downloads_start_a_worker_long_before_the_scalers_interval(redis_
     env.update({"REDIS_URL": url, "YTARCHIVE_SCALER": "local", "YTARCHIVE_SCALE_INTERVAL_SECONDS": "300",
                 "YTARCHIVE_MAX_WORKERS": "1", "YTARCHIVE_WORKER_IDLE_SECONDS": "60", "DATA_DIR": str(tmp_path),
                 "ARCHIVE_ROOT": str(tmp_path / "archive")})
+    # The scaler reads the backlog from the database (downloads_app.feeder): one of its own.
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=REPO, env=env, check=True, timeout=300)
     log_path = tmp_path / "scaler.log"
     with open(log_path, "wb") as log:
         scaler = subprocess.Popen([sys.executable, "manage.py", "run_scaler"], cwd=REPO, env=env, stdout=log,
                                   stderr=subprocess.STDOUT)
     try:
         wait_for(lambda: "queue=0 desired=0 running=0" in log_path.read_text(), 60, "the scaler's first look")
-        with app.connection_for_write(url) as connection:  # refused by the worker: it needs no fixture
-            download_video.apply_async(({"not": "a download"},), connection=connection)
-        assert state.queue_length(r) == 1
+        queue_one = ("from channels_app.models import Channel, Video; "
+                     "c = Channel.objects.create(id='wake', url='http://127.0.0.1:9/c', source_url='x', "
+                     "extractor='generic', raw_id='wake'); "
+                     "Video.objects.create(channel=c, video_id='v', raw_id='v', url='http://127.0.0.1:9/v', "
+                     "status='queued')")
+        subprocess.run([sys.executable, "manage.py", "shell", "-c", queue_one], cwd=REPO, env=env, check=True,
+                       timeout=120)
         woken = time.monotonic()
         state.wake_scaler(r)  # what reconcile_workers does on the control side
         wait_for(lambda: "started download worker" in log_path.read_text(), 30, "a worker started on the wake-up")

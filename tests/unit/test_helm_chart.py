@@ -493,3 +493,14 @@ def test_the_control_pod_runs_each_lane_with_its_own_slots():
     limits = {c["name"]: c["resources"]["limits"]["memory"] for c in ctl["containers"]}
     assert limits == {"control-syncs": "1Gi", "control-outcomes": "768Mi", "control-maintenance": "768Mi",
                       "control-scaling": "512Mi"}
+
+
+def test_keda_scales_on_the_feeders_window_not_the_backlog():
+    """The Redis list holds only the feeder's window (feedWindowFactor x what can run): one Job per
+    feedWindowFactor x downloadsPerWorker messages, so a full window asks for the Jobs that can run it."""
+    objs, _ = render({"config": {"scaler": "keda", "downloadsPerWorker": 6, "feedWindowFactor": 2.5}})
+    trigger = objs["ScaledJob/ytarchive-download"]["spec"]["triggers"][0]
+    assert trigger["metadata"]["listName"] == "downloads" and trigger["metadata"]["listLength"] == "15"
+    assert objs["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_FEED_WINDOW_FACTOR"] == "2.5"
+    default, _ = render({"config": {"scaler": "keda"}})
+    assert default["ScaledJob/ytarchive-download"]["spec"]["triggers"][0]["metadata"]["listLength"] == "18"

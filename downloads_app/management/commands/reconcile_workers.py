@@ -4,8 +4,9 @@ The dry run needs no cluster: it prints as YAML on stdout, and nothing else,
 the Jobs the ``kubernetes`` scaler would create with none running, each
 sized by YTARCHIVE_K8S_RESOURCE_TIERS. Given ``--queue-length`` it needs no
 Redis either and takes every queued video as startable; without it, it reads
-the queue from Redis and explains on stderr which sites' videos count (an
-egress identity unpaused with budget left) and which do not. Logs go to
+the backlog from the database (queued videos per site; Redis holds only the
+feeder's window) and explains on stderr which sites' videos count (an egress
+identity unpaused with budget left, read from Redis) and which do not. Logs go to
 stderr. Without ``--dry-run`` it reads the queue and reconciles the configured backend.
 """
 from __future__ import annotations

@@ -2,9 +2,11 @@
 
 Every YTARCHIVE_SCALE_INTERVAL_SECONDS, and at once when woken (queueing
 downloads sends ``reconcile_workers``, which wakes it through Redis), it reads
-the download queue's length from Redis, works out how many workers the rule
-wants, starts the missing ones, and replaces any that died while work is queued. On SIGTERM/SIGINT it
-stops its workers (a warm shutdown) and exits. Needs Redis, not the database.
+the backlog (queued videos per site, from the database: Redis holds only the
+feeder's window) and the sites' pauses and budgets (Redis), works out how many
+workers the rule wants, starts the missing ones, and replaces any that died
+while work is queued. On SIGTERM/SIGINT it stops its workers (a warm shutdown)
+and exits. Needs Redis and (to read) the database; its workers need no database.
 """
 import logging
 import os

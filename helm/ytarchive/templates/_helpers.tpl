@@ -294,6 +294,7 @@ YTARCHIVE_SCALER: {{ ternary "none" ($c.scaler | toString) (eq (toString $c.scal
 YTARCHIVE_WORKERS_PER_QUEUE: {{ $c.workersPerQueue | int64 | toString | quote }}
 YTARCHIVE_MAX_WORKERS: {{ $c.maxWorkers | int64 | toString | quote }}
 YTARCHIVE_DOWNLOADS_PER_WORKER: {{ $c.downloadsPerWorker | int64 | toString | quote }}
+YTARCHIVE_FEED_WINDOW_FACTOR: {{ include "ytarchive.str" ($c.feedWindowFactor | default 3) | quote }}
 YTARCHIVE_PACING: {{ $c.pacing | default "fast" | quote }}
 {{- if not (kindIs "invalid" $c.downloadsPerSite) }}
 YTARCHIVE_DOWNLOADS_PER_SITE: {{ $c.downloadsPerSite | int64 | toString | quote }}
