@@ -160,11 +160,11 @@ def test_a_spent_budget_closes_the_window_until_a_timed_round(redis_client, sett
     for n in range(2):  # both start: the budget is spent for three seconds
         egress_state.try_start(redis_client, "video", SITE, "direct", 2, 3, f"s{n}")
         egress_state.confirm_start(redis_client, "video", SITE, "direct", f"s{n}")
-    redis_client.delete(feeder_state.timer_key(), "control")
+    redis_client.delete(feeder_state.timer_key(), "scaling")
     feeder.feed_round(redis_client)
     assert feeder.windows(redis_client)[SITE].window == 0
     # No outcome will say when the budget frees: a feed task is set for then (one at a time).
     assert 0 < redis_client.pttl(feeder_state.timer_key()) <= 3100
-    assert redis_client.llen("control") == 1
+    assert redis_client.llen("scaling") == 1
     feeder.feed_round(redis_client)
-    assert redis_client.llen("control") == 1
+    assert redis_client.llen("scaling") == 1
