@@ -236,14 +236,18 @@ class Api:
         return items
 
     def wait_settled(self, channel_id: str, timeout: float = 240) -> dict:
-        """Wait until no sync runs and nothing waits, downloads or retries; returns the progress."""
+        """Wait until no sync runs and nothing waits, downloads or retries, and the catalog has recorded every
+        archived video (a worker marks its video archived in live progress before the control side records
+        the outcome); returns the progress."""
         def settled():
             p = self.get(f"/api/channels/{channel_id}/progress/")
             sync = p.get("sync") or {}
             if sync.get("status") in ("queued", "running"):
                 return None
             busy = p["new"] + p["queued"] + p["downloading"] + p["retrying"]
-            return p if p["total"] and busy == 0 else None
+            if not p["total"] or busy:
+                return None
+            return p if self.get(f"/api/channels/{channel_id}/")["archived_count"] == p["archived"] else None
         return wait_for(settled, timeout, f"channel {channel_id} to settle", poll=0.5)
 
 
