@@ -1,8 +1,8 @@
 """The control plane in lanes (config.lanes), with the real stack make run starts: while the maintenance
 lane is busy with long work, a sync still runs and the outcomes of its downloads are still recorded.
 
-The long work is ``ytarchive verify`` of a channel whose video folder holds a 2 GiB file (sparse, so it
-costs no disk), read at the fixity limit (50 MB/s): some forty seconds of hashing. It is asked twice, as a
+The long work is ``ytarchive verify`` of a channel whose video folder holds a 1 GiB file (sparse, so it
+costs no disk), read at the fixity limit (50 MB/s): some twenty seconds of hashing. It is asked twice, as a
 redelivery would: in one lane of two slots (the single control worker before the lanes) the two copies
 held both slots and the sync waited behind them.
 """
@@ -19,7 +19,7 @@ from tests.integration.test_faults import add_fresh
 
 pytestmark = pytest.mark.integration
 
-BIG_BYTES = 2 * 1024**3
+BIG_BYTES = 1024**3
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_a_busy_maintenance_lane_delays_no_sync_and_no_outcome(api, stack, live,
         synced_in = time.monotonic() - busy_since
         archived = wait_for(lambda: _archived(api, other["id"]), 90, "the outcomes, while maintenance is busy")
         recorded_in = time.monotonic() - busy_since
-        # All of it happened while the maintenance lane was still hashing the 2 GiB.
+        # All of it happened while the maintenance lane was still hashing the 1 GiB.
         assert task_leases.holder(live, lease), f"the verify ended first: nothing was shown ({recorded_in:.1f} s)"
         assert len(archived) == 2
         print(f"lanes: while maintenance was busy, a sync finished in {synced_in:.1f} s and its 2 outcomes were "
