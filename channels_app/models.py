@@ -199,6 +199,8 @@ class Video(models.Model):
             models.Index(fields=["status", "failure_kind", "updated_at"], name="video_dead_letters_idx"),
             # The feeder's next videos, newest first, without a sort (downloads_app.feeder).
             models.Index(fields=["status", "fed_at", "-upload_date", "id"], name="video_feed_order_idx"),
+            # /metrics' ytarchive_fixity_failures: the damaged few, never a walk over every archived video.
+            models.Index(fields=["status"], name="video_damaged_idx", condition=models.Q(fixity_status="damaged")),
         ]
 
     def __str__(self):

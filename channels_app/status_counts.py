@@ -61,6 +61,12 @@ def queued_by_channel() -> list[tuple[str, int]]:
                 .order_by("-videos", "channel_id").values_list("channel_id", "videos"))
 
 
+def by_status() -> dict[str, int]:
+    """Videos per stored status in the whole archive (statuses with none left out)."""
+    return {status: n or 0 for status, n in StatusCount.objects.values_list("status").annotate(n=Sum("videos"))
+            .values_list("status", "n").order_by()}
+
+
 def dead_letters() -> int:
     """Videos failed after all their retries (failed, transient), in the whole archive."""
     return sum(StatusCount.objects.filter(status=VideoStatus.FAILED, failure_kind=FailureKind.TRANSIENT)

@@ -12,12 +12,11 @@ import os
 
 import redis as redis_lib
 from django.conf import settings
-from django.db.models import Count
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 
 from archiver import egress_state, state, tree
-from archiver.statuses import FailureKind, VideoStatus
-from channels_app import tallies
+from archiver.statuses import VideoStatus
+from channels_app import status_counts, tallies
 from channels_app.models import Channel, Video
 
 log = logging.getLogger(__name__)
@@ -48,14 +47,13 @@ def _database_series(totals: dict[str, float]):
     yield downloads
     yield _histogram(totals)
     counts = {str(s): 0 for s in VideoStatus if s is not VideoStatus.DOWNLOADING}
-    counts.update(dict(Video.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")))
+    counts.update(status_counts.by_status())  # the kept counts (channels_app.status_counts), never a COUNT
     videos = GaugeMetricFamily("ytarchive_videos", "Videos in the catalog by stored status.", labels=["status"])
     for status, n in counts.items():
         videos.add_metric([status], n)
     yield videos
     yield GaugeMetricFamily("ytarchive_dead_letters", "Videos that failed transiently until out of retries.",
-                            value=Video.objects.filter(status=VideoStatus.FAILED,
-                                                       failure_kind=FailureKind.TRANSIENT).count())
+                            value=status_counts.dead_letters())
     yield GaugeMetricFamily("ytarchive_channels", "Channels in the archive.", value=Channel.objects.count())
     yield GaugeMetricFamily("ytarchive_fixity_failures", "Archived videos whose last fixity check found a file "
                             "missing, changed or unexpected (checksums.sha256).",

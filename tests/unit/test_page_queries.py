@@ -140,3 +140,22 @@ def test_the_home_page_shows_a_page_of_channels_at_a_time(staff):
     assert "Channel z 0<" in first and "Page 1 of 2" in first and 'href="?page=2"' in first
     shown = [f"Channel z {n}<" for n in range(55)]
     assert sum(t in first for t in shown) == 50 and sum(t in second for t in shown) == 5
+
+
+def test_metrics_database_series_read_the_kept_counts_not_the_catalog():
+    """/metrics at a million videos: the per-status gauge and the dead letters come from StatusCount, and the
+    fixity failures off a partial index of the damaged few, never a COUNT over every video."""
+    from downloads_app.metrics import _database_series
+
+    _catalog(3, 40, "m")
+    Video.objects.filter(video_id="v00000", channel_id="m-0").update(fixity_status="damaged")
+    with CaptureQueriesContext(connection) as ctx:
+        families = {f.name: f for f in _database_series({})}
+    by_status = {s.labels["status"]: s.value for s in families["ytarchive_videos"].samples}
+    for status in STATUSES:
+        assert by_status[status] == Video.objects.filter(status=status).count(), status
+    assert families["ytarchive_dead_letters"].samples[0].value == Video.objects.filter(
+        status="failed", failure_kind="transient").count() > 0
+    assert families["ytarchive_fixity_failures"].samples[0].value == 1
+    on_videos = [q["sql"] for q in ctx.captured_queries if 'FROM "downloads_app_video"' in q["sql"]]
+    assert len(on_videos) == 1 and "damaged" in on_videos[0], on_videos  # only the partial index's count
