@@ -20,14 +20,17 @@ SHOWN = 100
 @login_required
 def queue_page(request):
     """A constant number of queries whatever the backlog: what waits comes from the StatusCount rows
-    (channels_app.status_counts), the two lists are LIMITed reads off their indexes."""
+    (channels_app.status_counts), the lists are LIMITed reads off their indexes, and the channels that wait
+    are the SHOWN with the most (a thousand channels waiting is one line more, not a thousand)."""
     videos = Video.objects.select_related("channel")
-    queued = status_counts.queued_by_channel()
+    every = status_counts.queued_by_channel()
+    queued = every[:SHOWN]
     titles = dict(Channel.objects.filter(pk__in=[cid for cid, _ in queued]).values_list("id", "title"))
     waiting = [{"channel_id": cid, "channel__title": titles.get(cid, ""), "n": n} for cid, n in queued]
     return render(request, "web/queue.html", {
         "paused_sites": site_pauses.paused(),
         "waiting": waiting,
+        "waiting_more": (len(every) - len(queued), sum(n for _, n in every[SHOWN:])),
         "retrying": videos.filter(status=VideoStatus.RETRYING).order_by("next_attempt_at")[:SHOWN],
         "dead": videos.filter(status=VideoStatus.FAILED, failure_kind=FailureKind.TRANSIENT)
                       .order_by("-updated_at")[:SHOWN],

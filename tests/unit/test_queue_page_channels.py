@@ -29,3 +29,22 @@ def test_each_channel_with_queued_videos_is_named_once():
     page = client.get("/queue/").content.decode()
     in_flight = re.search(r'data-in-flight="([^"]*)"', page).group(1).split(",")
     assert sorted(in_flight) == ["chan-a", "chan-b"]
+
+
+def test_a_thousand_waiting_channels_are_the_hundred_with_most_and_one_line_more(monkeypatch):
+    from downloads_app import web
+
+    monkeypatch.setattr(web, "SHOWN", 2)  # the page's cap, small here
+    for c, queued in (("chan-a", 1), ("chan-b", 3), ("chan-c", 2), ("chan-d", 4)):
+        channel = Channel.objects.create(id=c, url=f"https://example.org/{c}", source_url="x", extractor="x",
+                                         raw_id=c, title=c)
+        for n in range(queued):
+            Video.objects.create(channel=channel, video_id=f"{c}-v{n}", raw_id=f"v{n}", url="https://example.org/v",
+                                 title="T", status="queued", upload_date=f"2026010{n + 1}")
+    User.objects.create_user("reader", password="pw-reader-12345")
+    client = Client()
+    assert client.login(username="reader", password="pw-reader-12345")
+    page = client.get("/queue/").content.decode()
+    assert "chan-d</a>: 4 queued" in page and "chan-b</a>: 3 queued" in page
+    assert "chan-c</a>" not in page and "and 2 more channels: 3 queued" in page
+    assert sorted(re.search(r'data-in-flight="([^"]*)"', page).group(1).split(",")) == ["chan-b", "chan-d"]
