@@ -130,7 +130,12 @@ class Chaos:
     def __init__(self, stack: AppStack, redis_url: str, monitor: Monitor, rng: random.Random):
         self.stack, self.redis_url, self.monitor, self.rng = stack, redis_url, monitor, rng
         # The programs of the process table we started, and Redis (supervisord's log relay is not the app's).
-        self.programs = [name for name in program_names(stack) if name in stack.PROGRAMS or name == "redis"]
+        # supervisord names a program of a group GROUP:NAME (the control lanes: control:syncs, ...).
+        self.programs = [name for name in program_names(stack)
+                         if name.split(":")[-1] in stack.PROGRAMS or name == "redis"]
+        missing = set(stack.PROGRAMS) - {name.split(":")[-1] for name in self.programs}
+        if missing:  # a process the soak would never kill: its claims would not hold for it
+            sys.exit(f"chaos: no supervisord program for {', '.join(sorted(missing))}")
         self.kills: list[Kill] = []
         self.round: list[str] = []
 
