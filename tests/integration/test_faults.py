@@ -98,10 +98,15 @@ def start_slow_download(api: Api, site, live) -> dict:
 
 
 def assert_archived_identically(api, channel_id, video_ids, archive_root, fixture_media):
+    seen: dict[str, str] = {}
+
     def all_archived():
-        videos = {v["video_id"]: v["status"] for v in api.videos(channel_id)}
-        return all(videos[vid] == "archived" for vid in video_ids)
-    wait_for(all_archived, 60, "every video's outcome to be recorded as archived")
+        seen.update({v["video_id"]: v["status"] for v in api.videos(channel_id)})
+        return all(seen.get(vid) == "archived" for vid in video_ids)
+    try:
+        wait_for(all_archived, 60, "every video's outcome to be recorded as archived")
+    except AssertionError as exc:  # say which video ended how
+        raise AssertionError(f"{exc}; statuses: {dict(sorted(seen.items()))}") from None
     for vid in video_ids:
         served = mp4_path(Path(fixture_media["media_dir"]), vid).read_bytes()
         assert (archive_root / channel_id / "videos" / vid / "video.mp4").read_bytes() == served
