@@ -335,3 +335,19 @@ def cli(env: dict, *args: str, stdin: str = "", expect: int = 0) -> subprocess.C
     if expect:
         assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("ytarchive: "), result.stderr
     return result
+
+
+def download_worker_pids(redis_url: str) -> list[int]:
+    """This stack's download workers: `celery … -Q downloads` processes with its REDIS_URL."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if "worker -Q downloads" in cmdline and f"REDIS_URL={redis_url}".encode() in environ:
+            pids.append(int(entry.name))
+    return pids

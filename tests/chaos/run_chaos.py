@@ -43,7 +43,7 @@ from tests.chaos import audit
 from tests.fixture_site import catalog, media
 from tests.fixture_site.pytest_plugin import media_cache_dir
 from tests.fixture_site.server import FixtureSite
-from tests.harness import REPO, Api, AppStack, descendants
+from tests.harness import REPO, Api, AppStack, descendants, download_worker_pids
 
 log = logging.getLogger("chaos")
 
@@ -223,22 +223,6 @@ def process_table(env: dict) -> list[str]:
     if out.returncode:
         sys.exit(f"chaos: cannot read config.launch's process table: {out.stderr.strip()[-500:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def download_worker_pids(redis_url: str) -> list[int]:
-    """This stack's download workers: ``celery … worker -Q downloads`` processes with its REDIS_URL."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            environ = (entry / "environ").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if "worker -Q downloads" in cmdline and f"REDIS_URL={redis_url}".encode() in environ:
-            pids.append(int(entry.name))
-    return pids
 
 
 def ask_for_syncs(api: Api, channel_ids: list[str], rng: random.Random, stop: threading.Event) -> None:

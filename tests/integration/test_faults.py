@@ -25,7 +25,7 @@ from archiver import state, tree
 from tests.fixture_site import catalog
 from tests.fixture_site.media import mp4_path
 from tests.fixture_site.server import FixtureSite
-from tests.harness import Api, wait_for
+from tests.harness import Api, download_worker_pids, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -49,22 +49,6 @@ def sync_and_wait_listed(api: Api, channel_id: str) -> dict:
                     and j, 120, "the sync to finish")
     assert done["status"] == "succeeded", done
     return done
-
-
-def download_worker_pids(redis_url: str) -> list[int]:
-    """This stack's download workers: `celery … -Q downloads` processes with its REDIS_URL."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            environ = (entry / "environ").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if "worker -Q downloads" in cmdline and f"REDIS_URL={redis_url}".encode() in environ:
-            pids.append(int(entry.name))
-    return pids
 
 
 def gone(pid: int) -> bool:

@@ -16,17 +16,22 @@ from channels_app.models import Channel, Video
 pytestmark = pytest.mark.django_db
 
 
-def test_each_channel_with_queued_videos_is_named_once():
-    for c in ("chan-a", "chan-b"):
+def queue_page_with(queued: dict[str, int]) -> str:
+    """The queue page, as a reader sees it, over channels with that many queued videos each."""
+    for c, count in queued.items():
         channel = Channel.objects.create(id=c, url=f"https://example.org/{c}", source_url="x", extractor="x",
                                          raw_id=c, title=c)
-        for n in range(3):
+        for n in range(count):
             Video.objects.create(channel=channel, video_id=f"{c}-v{n}", raw_id=f"v{n}", url="https://example.org/v",
                                  title="T", status="queued", upload_date=f"2026010{n + 1}")
     User.objects.create_user("reader", password="pw-reader-12345")
     client = Client()
     assert client.login(username="reader", password="pw-reader-12345")
-    page = client.get("/queue/").content.decode()
+    return client.get("/queue/").content.decode()
+
+
+def test_each_channel_with_queued_videos_is_named_once():
+    page = queue_page_with({"chan-a": 3, "chan-b": 3})
     in_flight = re.search(r'data-in-flight="([^"]*)"', page).group(1).split(",")
     assert sorted(in_flight) == ["chan-a", "chan-b"]
 
@@ -35,16 +40,7 @@ def test_a_thousand_waiting_channels_are_the_hundred_with_most_and_one_line_more
     from downloads_app import web
 
     monkeypatch.setattr(web, "SHOWN", 2)  # the page's cap, small here
-    for c, queued in (("chan-a", 1), ("chan-b", 3), ("chan-c", 2), ("chan-d", 4)):
-        channel = Channel.objects.create(id=c, url=f"https://example.org/{c}", source_url="x", extractor="x",
-                                         raw_id=c, title=c)
-        for n in range(queued):
-            Video.objects.create(channel=channel, video_id=f"{c}-v{n}", raw_id=f"v{n}", url="https://example.org/v",
-                                 title="T", status="queued", upload_date=f"2026010{n + 1}")
-    User.objects.create_user("reader", password="pw-reader-12345")
-    client = Client()
-    assert client.login(username="reader", password="pw-reader-12345")
-    page = client.get("/queue/").content.decode()
+    page = queue_page_with({"chan-a": 1, "chan-b": 3, "chan-c": 2, "chan-d": 4})
     assert "chan-d</a>: 4 queued" in page and "chan-b</a>: 3 queued" in page
     assert "chan-c</a>" not in page and "and 2 more channels: 3 queued" in page
     assert sorted(re.search(r'data-in-flight="([^"]*)"', page).group(1).split(",")) == ["chan-b", "chan-d"]
