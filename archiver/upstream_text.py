@@ -8,8 +8,8 @@ Pure functions, no Django, no yt-dlp.
   the URL's file name, which is no title at all. Then the listing's stays.
 - XML 1.0 cannot carry most C0 controls, lone surrogates, U+FFFE and U+FFFF at all (escaping does not
   help), so those are dropped; ElementTree escapes the rest.
-- A terminal obeys C0/C1 controls and bidi overrides: the CLI strips them (archiver/cli/output.py, its
-  own copy: the CLI imports nothing outside archiver.cli).
+- A terminal obeys C0/C1 controls and bidi overrides: the CLI strips them (ytarchive_cli/output.py, its
+  own copy: the CLI imports nothing outside ytarchive_cli).
 """
 from __future__ import annotations
 

@@ -17,10 +17,10 @@ class ChannelsAppConfig(AppConfig):
         conf = settings.YTARCHIVE
         ytdlp.configure(ytdlp.Environment(pot_provider_url=conf["POT_PROVIDER_URL"],
                                           impersonate=conf["IMPERSONATE"], cache_dir=conf["YTDLP_CACHE_DIR"]))
-        # The database and its -wal/-shm are private whoever made them (config.private_files).
+        # The database and its -wal/-shm are private whoever made them (archiver.private_files).
         from django.db.backends.signals import connection_created
 
-        from config.private_files import narrow_sqlite
+        from archiver.private_files import narrow_sqlite
 
         connection_created.connect(narrow_sqlite, dispatch_uid="ytarchive-private-sqlite")
         # Every process that writes into the archive writes it readable by a media server.

@@ -184,7 +184,6 @@ class Video(models.Model):
                                        help_text="What the last check found: 'changed: video.mp4', ...")
 
     class Meta:
-        db_table = "downloads_app_video"  # created by downloads_app before the catalog took it over
         ordering = ["-upload_date", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["channel", "video_id"], name="unique_video_per_channel")

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from archiver import confined
 
-REQUIRED_TABLES = ("django_migrations", "channels_app_channel", "downloads_app_video")
+# The video table had its first app's name until migration channels_app 0018: a backup of then has it so.
+REQUIRED_TABLES = ("django_migrations", "channels_app_channel", ("channels_app_video", "downloads_app_video"))
 _SIDE = ("-wal", "-shm", "-journal")
 
 
@@ -89,7 +90,8 @@ def _check(copy: Path, source: Path, known_migrations: set[tuple[str, str]]) -> 
         with sqlite3.connect(f"file:{copy}?mode=ro&immutable=1", uri=True) as db:
             verdict = db.execute("PRAGMA integrity_check").fetchone()[0]
             tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            missing = [t for t in REQUIRED_TABLES if t not in tables]
+            missing = [t if isinstance(t, str) else t[0] for t in REQUIRED_TABLES
+                       if not tables.intersection([t] if isinstance(t, str) else t)]
             applied = set(db.execute("SELECT app, name FROM django_migrations")) if not missing else set()
     except sqlite3.DatabaseError as exc:
         raise RestoreError(f"{source} is not a SQLite database ytarchive can read ({exc}).") from exc

@@ -1,6 +1,6 @@
 """gunicorn's settings for every deployment (``make run`` and the chart: ``-c python:config.gunicorn_conf``).
 
-Long URLs: see config.url_limit.
+Long URLs: see front_app.http.url_limit.
 
 Workers are gthread with WEB_THREADS threads each and WEB_TIMEOUT as gunicorn's
 worker timeout, which under gthread never cuts a transfer (config.web_server
@@ -17,7 +17,7 @@ import os
 
 from config import web_server
 
-# No request-line limit of gunicorn's own below its 1 MiB bound: config.url_limit answers a URL over 4 KiB
+# No request-line limit of gunicorn's own below its 1 MiB bound: front_app.http.url_limit answers a URL over 4 KiB
 # with a 414 in the API's JSON shape, where gunicorn's default (4094 bytes) would answer an HTML page.
 limit_request_line = 0
 

@@ -40,9 +40,9 @@ from urllib.parse import quote, urlsplit
 
 import django
 
+from archiver.private_files import private_dir, write_private
 from config import lanes, run_guard
 from config.env import persistent_secret
-from config.private_files import private_dir, write_private
 from config.startup import load_settings_or_exit
 
 FLOWER_USER = "admin"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from archiver import tree, ytdlp_versions
 from archiver.limits import MIN_SYNC_INTERVAL_HOURS
+from archiver.private_files import narrow
 from config import lanes, web_server
 from config.env import (
     env,
@@ -36,7 +37,6 @@ from config.env import (
     pacing_default,
     persistent_secret,
 )
-from config.private_files import narrow
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,13 +44,13 @@ DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / ".data"))).resolve()
 ARCHIVE_ROOT = Path(env_str("ARCHIVE_ROOT", str(BASE_DIR / "archive"))).resolve()
 
 SECRET_KEY = persistent_secret("DJANGO_SECRET_KEY", DATA_DIR)
-# Secrets at rest (config.private_files): DATA_DIR is ours alone in every process that has one (make run, the
+# Secrets at rest (archiver.private_files): DATA_DIR is ours alone in every process that has one (make run, the
 # chart's pods, a plain manage.py), whatever made it; a mount point owned by another account is left as it is.
 narrow(DATA_DIR, 0o700)
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
-# Security headers on every response (SecurityMiddleware, XFrameOptionsMiddleware, config.csp): no framing,
+# Security headers on every response (SecurityMiddleware, XFrameOptionsMiddleware, front_app.http.csp): no framing,
 # no sniffing, no Referer to other sites; HSTS only on a response served over HTTPS (README, "Security").
 SECURE_HSTS_SECONDS = env_int("YTARCHIVE_HSTS_SECONDS", 31_536_000, minimum=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -73,12 +73,13 @@ INSTALLED_APPS = [
     "channels_app",
     "downloads_app",
     "tokens_app",
+    "front_app",
 ]
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
-    "config.url_limit.UrlLimitMiddleware",
-    "config.body_limit.BodyLimitMiddleware",
+    "front_app.http.url_limit.UrlLimitMiddleware",
+    "front_app.http.body_limit.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,9 +87,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "config.outage.RedisOutageMiddleware",
+    "front_app.http.outage.RedisOutageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "config.csp.ContentSecurityPolicyMiddleware",
+    "front_app.http.csp.ContentSecurityPolicyMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -167,14 +168,14 @@ REST_FRAMEWORK = {
         "tokens_app.auth.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["config.permissions.ReadAuthenticatedWriteStaff"],
-    "DEFAULT_PAGINATION_CLASS": "config.pagination.Pagination",
+    "DEFAULT_PERMISSION_CLASSES": ["front_app.http.permissions.ReadAuthenticatedWriteStaff"],
+    "DEFAULT_PAGINATION_CLASS": "front_app.http.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
-    "DEFAULT_PARSER_CLASSES": ["config.parsers.SafeJSONParser", "rest_framework.parsers.FormParser",
+    "EXCEPTION_HANDLER": "front_app.http.api_errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["front_app.http.parsers.SafeJSONParser", "rest_framework.parsers.FormParser",
                                "rest_framework.parsers.MultiPartParser"],
-    "DEFAULT_THROTTLE_CLASSES": ["config.throttles.WriteThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["front_app.http.throttles.WriteThrottle"],
     # Throttles identify a client by REMOTE_ADDR, or by X-Forwarded-For behind this many proxies
     # of yours; 0 (the default) ignores that header, which a client could otherwise set to anything.
     "NUM_PROXIES": env_int("YTARCHIVE_NUM_PROXIES", 0, minimum=0, maximum=10),
@@ -191,7 +192,7 @@ REST_KNOX = {
     "TOKEN_TTL": timedelta(days=TOKEN_TTL_DAYS) if TOKEN_TTL_DAYS else None,
     "AUTO_REFRESH": False,
 }
-# Bodies over this get a 413 (config.body_limit), also ones sent without Content-Length.
+# Bodies over this get a 413 (front_app.http.body_limit), also ones sent without Content-Length.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("YTARCHIVE_MAX_REQUEST_BYTES", 2_621_440, minimum=1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "ytarchive API",
@@ -203,8 +204,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # The schema and the docs page follow /api/'s rule: a signed-in user (token or session) reads them.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.api_schema.add_error_responses"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "front_app.api.schema_docs.add_error_responses"],
 }
+
+# The admin account `manage.py ensure_admin` keeps (never a default password; a secret may come from _FILE).
+SUPERUSER = {"USERNAME": env_str("DJANGO_SUPERUSER_USERNAME", "").strip(),
+             "PASSWORD": env_secret("DJANGO_SUPERUSER_PASSWORD"),
+             "EMAIL": env_str("DJANGO_SUPERUSER_EMAIL", "").strip()}
 
 # Redis: Celery broker and the live state (progress, locks, leases).
 REDIS_URL = env_secret("REDIS_URL") or "redis://127.0.0.1:6379/0"

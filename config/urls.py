@@ -7,18 +7,24 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from channels_app import feeds, web
-from channels_app.api import ChannelViewSet, SyncJobViewSet
-from channels_app.cookies_api import CookiesView
-from channels_app.feeds_api import FeedsOpmlView
-from channels_app.imports_api import ImportJobView, ImportsView
-from config import health, metrics_view
-from config.schema_view import SchemaView
-from downloads_app import web as downloads_web
-from downloads_app.api import ChannelFixityView, ChannelRetryFailedView, PausedSitesView, ResumeSiteView, VideoViewSet
-from downloads_app.ytdlp_api import YtdlpRollbackView, YtdlpUpdateView, YtdlpView
-from tokens_app import api as tokens_api
-from tokens_app import web as tokens_web
+from front_app import feeds, health, metrics_view
+from front_app.api import tokens as tokens_api
+from front_app.api.channels import ChannelViewSet, SyncJobViewSet
+from front_app.api.cookies import CookiesView
+from front_app.api.feeds import FeedsOpmlView
+from front_app.api.imports import ImportJobView, ImportsView
+from front_app.api.schema_view import SchemaView
+from front_app.api.videos import (
+    ChannelFixityView,
+    ChannelRetryFailedView,
+    PausedSitesView,
+    ResumeSiteView,
+    VideoViewSet,
+)
+from front_app.api.ytdlp import YtdlpRollbackView, YtdlpUpdateView, YtdlpView
+from front_app.pages import channels as web
+from front_app.pages import queue as downloads_web
+from front_app.pages import tokens as tokens_web
 
 router = DefaultRouter()
 router.register("channels", ChannelViewSet, basename="channel")
@@ -73,7 +79,7 @@ urlpatterns = [
     path("metrics", metrics_view.metrics, name="metrics"),
 ]
 
-handler400 = "config.error_pages.bad_request"
-handler403 = "config.error_pages.forbidden"
-handler404 = "config.error_pages.not_found"
-handler500 = "config.error_pages.server_error"
+handler400 = "front_app.http.error_pages.bad_request"
+handler403 = "front_app.http.error_pages.forbidden"
+handler404 = "front_app.http.error_pages.not_found"
+handler500 = "front_app.http.error_pages.server_error"

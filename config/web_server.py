@@ -25,13 +25,13 @@ into memory under ASGI. gthread keeps the views as they are.
 **Any number of readers.** Threads are a bounded pool, so media streams get
 at most ``stream_slots()`` of a worker's threads; the rest are kept for
 everything else. A reader beyond that is answered 503 with Retry-After at
-once (channels_app.stream_slots) instead of queueing in front of /health.
+once (front_app.media.stream_slots) instead of queueing in front of /health.
 In the chart, nginx sends the bytes (X-Accel-Redirect) and holds no thread
 at all, so there the number of readers is nginx's to bound.
 
 **Databases.** Django gives each thread its own connection (CONN_MAX_AGE 0:
 opened by a request, closed when it ends); a media transfer closes its
-thread's connection before the first byte (channels_app.media), so a
+thread's connection before the first byte (front_app.media.files), so a
 PostgreSQL server never sees one connection per slow reader. SQLite runs in
 WAL mode with a 30 s busy timeout (config.settings), so threads reading
 while one writes do not fail.

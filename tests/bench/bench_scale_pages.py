@@ -33,7 +33,7 @@ def percentile(samples: list[float], p: float) -> float:
 def pages(seeded: dict) -> dict[str, tuple[str, str]]:
     """PAGE -> (who asks: session/token/none, path)."""
     big, measured = seeded["big_channel"], seeded["feed_channel"]
-    last_page = -(-seeded["big_channel_videos"] // 48)  # channels_app.web.PAGE_SIZE
+    last_page = -(-seeded["big_channel_videos"] // 48)  # front_app.pages.channels.PAGE_SIZE
     return {
         "home": ("session", "/"),
         "channel_p1": ("session", f"/channels/{big}/"),

@@ -39,6 +39,6 @@ def test_backups_while_outcomes_are_recorded_are_sound(api, stack, stack_env, fi
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             assert db.execute("SELECT count(*) FROM channels_app_channel WHERE id = ?",
                               (channel["id"],)).fetchone()[0] == 1
-            assert db.execute("SELECT count(*) FROM downloads_app_video WHERE channel_id = ?",
+            assert db.execute("SELECT count(*) FROM channels_app_video WHERE channel_id = ?",
                               (channel["id"],)).fetchone()[0] == 150
     api.wait_settled(channel["id"])

@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.integration,
 
 TABLES = {  # what a restore must bring back, each row as it was
     "channels": "SELECT * FROM channels_app_channel ORDER BY id",
-    "videos": "SELECT * FROM downloads_app_video ORDER BY id",
+    "videos": "SELECT * FROM channels_app_video ORDER BY id",
     "history": "SELECT * FROM channels_app_videochange ORDER BY id",
     "tallies": "SELECT * FROM channels_app_tally ORDER BY name",
     "syncs": "SELECT * FROM channels_app_syncjob ORDER BY id",

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client, RequestFactory
 
-from config.client_address import client_address
+from front_app.http.client_address import client_address
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@ import stat
 
 import pytest
 
-from archiver.cli import config, output
-from archiver.cli.client import CliError
-from archiver.cli.main import build_parser
+from ytarchive_cli import config, output
+from ytarchive_cli.client import CliError
+from ytarchive_cli.main import build_parser
 
 
 @pytest.mark.parametrize("n, text", [(None, "-"), (0, "0 B"), (1023, "1023 B"), (1536, "1.5 KiB"),

@@ -9,10 +9,10 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from archiver.cli import output
 from channels_app import notify
 from channels_app.models import Channel, Video
 from tokens_app.service import issue
+from ytarchive_cli import output
 
 pytestmark = pytest.mark.django_db
 

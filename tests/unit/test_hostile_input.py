@@ -91,7 +91,7 @@ def test_odd_bodies_and_content_types(staff, video, body, content_type):
                                   "/api/channels/" + "x" * 5000 + "/", "/api/videos/999999/",
                                   "/api/videos/abc/", "/api/channels/%2e%2e/progress/", "/api/nothing/"])
 def test_path_tricks(staff, path):
-    assert_json_4xx(staff.get(path), 400, 404, 414)  # 414: a URL over 4 KiB (config.url_limit)
+    assert_json_4xx(staff.get(path), 400, 404, 414)  # 414: a URL over 4 KiB (front_app.http.url_limit)
 
 
 @pytest.mark.parametrize("path, method", [("/api/channels/site-c1/sync/?full=maybe", "post"),

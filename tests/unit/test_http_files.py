@@ -1,10 +1,10 @@
-"""RFC 9110 validators, preconditions and byte ranges of channels_app.http_files, on plain values."""
+"""RFC 9110 validators, preconditions and byte ranges of front_app.media.http_files, on plain values."""
 from email.utils import formatdate
 from types import SimpleNamespace
 
 import pytest
 
-from channels_app.http_files import Answer, answer, etag, last_modified
+from front_app.media.http_files import Answer, answer, etag, last_modified
 
 MTIME = 1_700_000_000
 

@@ -10,7 +10,7 @@ from django.test import RequestFactory, override_settings
 from archiver import tree
 from archiver.messages import DownloadReport
 from channels_app.tallies import bucket_name
-from config.metrics_view import refusal
+from front_app.metrics_view import refusal
 
 LOOPBACK = (ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("::1/128"))
 

@@ -17,8 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from archiver import tree
-from channels_app import feeds
 from channels_app.models import Channel, Video
+from front_app import feeds
 
 pytestmark = pytest.mark.django_db
 
@@ -157,5 +157,5 @@ def test_metrics_database_series_read_the_kept_counts_not_the_catalog():
     assert families["ytarchive_dead_letters"].samples[0].value == Video.objects.filter(
         status="failed", failure_kind="transient").count() > 0
     assert families["ytarchive_fixity_failures"].samples[0].value == 1
-    on_videos = [q["sql"] for q in ctx.captured_queries if 'FROM "downloads_app_video"' in q["sql"]]
+    on_videos = [q["sql"] for q in ctx.captured_queries if 'FROM "channels_app_video"' in q["sql"]]
     assert len(on_videos) == 1 and "damaged" in on_videos[0], on_videos  # only the partial index's count

@@ -37,7 +37,7 @@ def test_each_channel_with_queued_videos_is_named_once():
 
 
 def test_a_thousand_waiting_channels_are_the_hundred_with_most_and_one_line_more(monkeypatch):
-    from downloads_app import web
+    from front_app.pages import queue as web
 
     monkeypatch.setattr(web, "SHOWN", 2)  # the page's cap, small here
     page = queue_page_with({"chan-a": 1, "chan-b": 3, "chan-c": 2, "chan-d": 4})

@@ -88,7 +88,7 @@ def test_log_relay_prefixes_whole_lines_even_when_split_across_events():
     ({"a": ["x"], "b": ["y", "z"]}, "a: x; b: y b: z"),
 ])
 def test_field_errors_fold_into_one_detail(detail, text):
-    from config.api_errors import describe
+    from front_app.http.api_errors import describe
 
     assert describe(detail) == text
 

@@ -10,12 +10,12 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from archiver import nfo
-from archiver.cli import output
 from archiver.messages import DownloadRequest
 from archiver.upstream_text import best_title, page_title, url_file_stem, xml_text
-from channels_app import feeds
 from channels_app.models import Channel, Video
+from front_app import feeds
 from tokens_app.service import issue
+from ytarchive_cli import output
 
 HOSTILE = "<script>x</script> ]]> {{ x }} {% x %} \u202eevil\u202c \u2066i\u2069 & \"q\""
 NOT_XML = "a\x00b\x0bc\x1fd\ufffee\ud800f"  # none of \x00 \x0b \x1f U+FFFE or a lone surrogate is XML 1.0

@@ -4,9 +4,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from archiver import tree
-from channels_app import stream_slots
-from channels_app.http_files import Unsatisfiable, parse_range
 from channels_app.models import Channel, Video
+from front_app.media import stream_slots
+from front_app.media.http_files import Unsatisfiable, parse_range
 
 pytestmark = pytest.mark.django_db
 

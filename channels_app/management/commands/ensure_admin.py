@@ -5,15 +5,13 @@ updated to match); otherwise, when no superuser exists at all, create ``admin``
 with a random password, print it once and keep it in DATA_DIR/.admin_password
 (0600, as Flower's), so a lost terminal does not lose the only account.
 """
-import os
 import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from config.env import env_secret
-from config.private_files import write_private
+from archiver.private_files import write_private
 
 
 class Command(BaseCommand):
@@ -21,9 +19,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = get_user_model()
-        username = os.environ.get("DJANGO_SUPERUSER_USERNAME", "").strip()
-        password = env_secret("DJANGO_SUPERUSER_PASSWORD")
-        email = os.environ.get("DJANGO_SUPERUSER_EMAIL", "").strip()
+        wanted = settings.SUPERUSER
+        username, password, email = wanted["USERNAME"], wanted["PASSWORD"], wanted["EMAIL"]
         if username:
             if not password:
                 raise CommandError("DJANGO_SUPERUSER_USERNAME is set but DJANGO_SUPERUSER_PASSWORD is not.")

@@ -2,7 +2,7 @@
 
 Views are glue over the same services as the REST API (channels_app.services,
 channels_app.progress): same validation, same messages. Reading needs an
-account; changing needs a staff account (config.permissions' rule), checked
+account; changing needs a staff account (front_app.http.permissions' rule), checked
 here on every POST whatever the page showed.
 """
 from __future__ import annotations
@@ -22,10 +22,12 @@ from django.views.decorators.http import require_POST
 from archiver import cookies, download_profile, state, tree
 from archiver.errors import UserError
 from archiver.statuses import STORED_VIDEO_STATUSES, VideoStatus
-from channels_app import feeds, history, media, options, services, status_counts
+from channels_app import history, options, services, status_counts
 from channels_app.models import Channel, Video
-from channels_app.paging import CountedPaginator
-from config.client_address import client_address
+from front_app import feeds
+from front_app.http.client_address import client_address
+from front_app.media import files as media
+from front_app.paging import CountedPaginator
 
 PAGE_SIZE = 48
 CHANNELS_PER_PAGE = 50
@@ -44,7 +46,7 @@ def _redis():
 class ThrottledLoginView(auth_views.LoginView):
     """Django's login form, refused for a while after YTARCHIVE_LOGIN_ATTEMPTS failures per address and name.
 
-    The address is the client's (config.client_address: behind YTARCHIVE_NUM_PROXIES proxies, the one they
+    The address is the client's (front_app.http.client_address: behind YTARCHIVE_NUM_PROXIES proxies, the one they
     forwarded), so behind an ingress one client's failures do not lock everyone else out.
     """
 
@@ -181,8 +183,8 @@ _TEXT_OPTIONS = ("container", "audio_only", "tabs", "skip_keywords", "sponsorblo
 
 def _save_options(request, channel: Channel) -> None:
     """The options form, validated exactly as the API validates a PATCH."""
-    from channels_app.api import OPTION_FIELDS, ChannelSerializer
-    from config.api_errors import describe
+    from front_app.api.channels import OPTION_FIELDS, ChannelSerializer
+    from front_app.http.api_errors import describe
 
     data = {}
     for name in OPTION_FIELDS:

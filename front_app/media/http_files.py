@@ -3,7 +3,7 @@
 ``answer()`` takes the request's method and headers and the file's ``os.stat``
 and says what to send: 304 Not Modified, 412 Precondition Failed, 416 Range
 Not Satisfiable, 206 Partial Content for one range, or 200 with the whole
-file. channels_app.media turns that into a response; nothing here touches
+file. front_app.media.files turns that into a response; nothing here touches
 Django, so every rule is tested on plain values (tests/unit/test_http_files.py).
 
 The rules, in RFC 9110's order (§13.2.2):

@@ -30,8 +30,8 @@ from feedgen.feed import FeedGenerator
 from archiver import tree
 from archiver.statuses import VideoStatus
 from archiver.upstream_text import xml_text
-from channels_app import media
 from channels_app.models import Channel, Video
+from front_app.media import files as media
 
 MAX_ITEMS = 500  # the newest; a podcast app never needs the whole back catalogue at once
 _AUDIO = {".m4a": "audio/mp4", ".opus": "audio/ogg", ".mp3": "audio/mpeg"}

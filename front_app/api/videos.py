@@ -21,9 +21,9 @@ from archiver.failure_reasons import Reason
 from archiver.statuses import STORED_VIDEO_STATUSES, FailureKind, VideoStatus
 from channels_app import fixity_checks, history, status_counts
 from channels_app.models import Channel, Video
-from channels_app.paging import KnownCountPagination
-from config.flags import flag
 from downloads_app import queueing, site_pauses
+from front_app.http.flags import flag
+from front_app.paging import KnownCountPagination
 
 
 class VideoSerializer(serializers.ModelSerializer):
@@ -82,7 +82,7 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     pagination_class = KnownCountPagination
 
     def known_count(self) -> int | None:
-        """How many videos the filters select, from the StatusCount rows when they can say (channels_app.paging)."""
+        """How many videos the filters select, from the StatusCount rows when they can say (front_app.paging)."""
         params = self.request.query_params
         if params.get("video_id"):
             return None

@@ -6,7 +6,7 @@ clear, short JSON answer instead. A body sent without Content-Length
 (chunked) is never read at all: Django's WSGIRequest reads CONTENT_LENGTH
 bytes, so such a request is handled as if it had no body. Should a view read
 more than DATA_UPLOAD_MAX_MEMORY_SIZE (set to the same limit) some other way,
-config.api_errors answers that with the same 413.
+front_app.http.api_errors answers that with the same 413.
 """
 from __future__ import annotations
 

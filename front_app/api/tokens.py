@@ -14,8 +14,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.parsers import PARSERS
-from config.throttles import TokenThrottle
+from front_app.http.parsers import PARSERS
+from front_app.http.throttles import TokenThrottle
 from tokens_app import service
 from tokens_app.auth import HashedTokenAuthentication
 

@@ -10,11 +10,12 @@ from archiver import download_profile, extractor_args
 from archiver.errors import UserError
 from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS, bounded
 from archiver.statuses import VideoStatus
-from channels_app import feeds, notify, services, status_counts
+from channels_app import notify, services, status_counts
 from channels_app import progress as live_progress
 from channels_app.models import Channel, SyncJob
 from channels_app.options import channel_profile, cookies_state
-from config.flags import flag
+from front_app import feeds
+from front_app.http.flags import flag
 
 
 class SyncJobSerializer(serializers.ModelSerializer):

@@ -11,7 +11,7 @@ import functools
 
 from django.core.paginator import Paginator
 
-from config.pagination import Pagination
+from front_app.http.pagination import Pagination
 
 
 class CountedPaginator(Paginator):

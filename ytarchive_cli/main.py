@@ -13,8 +13,8 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from archiver.cli import config, output, token_commands
-from archiver.cli.client import EXIT_USAGE, Client, CliError
+from ytarchive_cli import config, output, token_commands
+from ytarchive_cli.client import EXIT_USAGE, Client, CliError
 
 POLL_SECONDS = 1.0
 

@@ -12,7 +12,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from config.client_address import client_address
+from front_app.http.client_address import client_address
 
 
 class _CurrentRates:

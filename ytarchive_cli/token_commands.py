@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import sys
 
-from archiver.cli import config, output
-from archiver.cli.client import EXIT_USAGE, Client, CliError
+from ytarchive_cli import config, output
+from ytarchive_cli.client import EXIT_USAGE, Client, CliError
 
 NOT_LOGGED_IN = "not logged in: run `ytarchive login` or set YTARCHIVE_TOKEN"
 

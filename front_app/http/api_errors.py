@@ -2,7 +2,7 @@
 
 DRF already answers its own exceptions; this adds the archiver's domain errors
 (``archiver.errors.UserError``) as 400/409 with their message, Redis outages as 503
-(config.outage), and folds DRF's
+(front_app.http.outage), and folds DRF's
 field errors (``{"url": ["..."]}``) into the same shape: ``detail`` is one
 readable sentence, and ``errors`` keeps the per-field lists for forms.
 """
@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from archiver.errors import ConflictError, UserError
-from config import outage
+from front_app.http import outage
 
 
 def exception_handler(exc, context):

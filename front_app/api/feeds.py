@@ -5,7 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.views import APIView
 
-from channels_app import feeds
+from front_app import feeds
 
 OPML = OpenApiResponse(OpenApiTypes.STR, description="OPML 2.0 with one outline per channel")
 

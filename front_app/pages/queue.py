@@ -11,8 +11,8 @@ from archiver.errors import ConflictError, UserError
 from archiver.statuses import FailureKind, VideoStatus
 from channels_app import fixity_checks, status_counts
 from channels_app.models import Channel, Video
-from channels_app.web import _safe_next, staff_only
 from downloads_app import queueing, site_pauses, ytdlp_updates
+from front_app.pages.channels import _safe_next, staff_only
 
 SHOWN = 100
 

@@ -5,7 +5,7 @@ reached, redis-py raises ConnectionError/TimeoutError (Django's Redis cache, use
 by the throttles, raises the same) and Celery's ``send_task`` raises kombu's
 OperationalError once its retries are spent. Each is an outage of a part, not a
 bug: the caller is told to come back (``Retry-After``), and the log gets one
-line instead of a traceback. config.api_errors answers these for DRF views;
+line instead of a traceback. front_app.http.api_errors answers these for DRF views;
 the middleware below answers them for every other view.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """REST API of yt-dlp updates: ``GET /api/ytdlp/``, ``POST /api/ytdlp/update/``, ``POST /api/ytdlp/rollback/``.
 
-Reading needs an account, changing needs staff (config.permissions); the work runs as a
+Reading needs an account, changing needs staff (front_app.http.permissions); the work runs as a
 control task (downloads_app.ytdlp_updates), so a POST answers 202 at once with the update's record.
 """
 from drf_spectacular.utils import extend_schema, inline_serializer

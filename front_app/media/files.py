@@ -1,6 +1,6 @@
 """Archived files over HTTP with Range (206 Partial Content), so seeking a multi-GB video starts at once.
 
-Validators, conditional requests and ranges follow RFC 9110 (channels_app.http_files
+Validators, conditional requests and ranges follow RFC 9110 (front_app.media.http_files
 decides; this module sends). Only the files of the archive contract are served (``video.<ext>``,
 ``thumbnail.jpg``, ``subtitles/<lang>.vtt``), found through archiver.tree with
 every id checked: no request names a path. With
@@ -25,7 +25,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 
 from archiver import tree
 from archiver.ids import is_safe_id
-from channels_app import http_files, stream_slots
+from front_app.media import http_files, stream_slots
 
 _NAME = re.compile(r"^(video\.[a-z0-9]{2,5}|thumbnail\.jpg|subtitles/[A-Za-z0-9_-]{1,32}\.vtt)$")
 CHUNK = 256 * 1024

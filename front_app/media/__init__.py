@@ -1,0 +1,1 @@
+"""Archived files over HTTP: RFC 9110 validators and ranges, bounded concurrent transfers."""
