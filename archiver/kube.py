@@ -8,6 +8,7 @@ themselves when the queue is empty, and their Jobs complete.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 from pathlib import Path
@@ -110,6 +111,18 @@ SNAPSHOT_API = ("snapshot.storage.k8s.io", "v1", "volumesnapshots")
 SNAPSHOT_LABEL = "ytarchive.io/snapshot-of"
 
 
+class Refused(Exception):
+    """The Kubernetes API said no: its status and reason, so no caller needs the client's own exceptions."""
+
+
+@contextlib.contextmanager
+def _refusals():
+    try:
+        yield
+    except client.ApiException as exc:
+        raise Refused(f"{exc.status} {exc.reason}") from exc
+
+
 class ArchiveSnapshots:
     """CSI VolumeSnapshots of the archive PVC: take one, keep the newest N (the chart's CronJob)."""
 
@@ -121,6 +134,11 @@ class ArchiveSnapshots:
         self.api = client.CustomObjectsApi(api_client or _default_api_client())
 
     def take(self) -> str:
+        """Ask for a snapshot of the claim; its name. Refused when the API says no."""
+        with _refusals():
+            return self._take()
+
+    def _take(self) -> str:
         spec = {"source": {"persistentVolumeClaimName": self.claim}}
         if self.snapshot_class:
             spec["volumeSnapshotClassName"] = self.snapshot_class
@@ -133,7 +151,11 @@ class ArchiveSnapshots:
         return name
 
     def prune(self, keep: int) -> list[str]:
-        """Delete this claim's snapshots beyond the newest ``keep``; returns the names deleted."""
+        """Delete this claim's snapshots beyond the newest ``keep``; returns the names deleted (Refused: no)."""
+        with _refusals():
+            return self._prune(keep)
+
+    def _prune(self, keep: int) -> list[str]:
         listed = self.api.list_namespaced_custom_object(*SNAPSHOT_API[:2], self.namespace, SNAPSHOT_API[2],
                                                         label_selector=f"{SNAPSHOT_LABEL}={self.claim}")
         items = sorted(listed.get("items", []), key=lambda o: (o["metadata"].get("creationTimestamp") or "",

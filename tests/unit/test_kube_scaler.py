@@ -127,3 +127,14 @@ def test_archive_snapshots_are_taken_and_only_the_newest_kept(fake):
     assert snap["spec"] == {"source": {"persistentVolumeClaimName": "yta-archive"},
                             "volumeSnapshotClassName": "csi-snapclass"}
     assert snap["metadata"]["labels"]["ytarchive.io/snapshot-of"] == "yta-archive"
+
+
+def test_a_refused_snapshot_is_a_refusal_of_ours(fake):
+    """Callers (manage.py snapshot_archive) catch archiver.kube.Refused, never the client's own exception."""
+    from archiver.kube import ArchiveSnapshots, Refused
+
+    snaps = ArchiveSnapshots("archive", "yta-archive", api_client=client.ApiClient(client.Configuration(host=fake.url)))
+    fake.fail_next["POST"] = 403
+    with pytest.raises(Refused, match="403"):
+        snaps.take()
+    assert snaps.take()  # the next one is let through

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from kubernetes.client import ApiException
 
-from archiver.kube import ArchiveSnapshots
+from archiver.kube import ArchiveSnapshots, Refused
 
 
 class Command(BaseCommand):
@@ -27,6 +26,6 @@ class Command(BaseCommand):
         try:
             name = snapshots.take()
             deleted = snapshots.prune(options["keep"])
-        except ApiException as exc:
-            raise CommandError(f"Kubernetes refused: {exc.status} {exc.reason}") from exc
+        except Refused as exc:
+            raise CommandError(f"Kubernetes refused: {exc}") from exc
         self.stdout.write(f"snapshot {name} requested; deleted {len(deleted)} older")
