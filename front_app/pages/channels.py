@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,16 +26,12 @@ from channels_app.models import Channel, Video
 from front_app import feeds
 from front_app.http.client_address import client_address
 from front_app.media import files as media
+from front_app.pages.buttons import safe_next, staff_only
 from front_app.paging import CountedPaginator
 
 PAGE_SIZE = 48
 CHANNELS_PER_PAGE = 50
 LOGIN_WINDOW_SECONDS = 300
-
-
-def staff_only(request) -> None:
-    if not request.user.is_staff:
-        raise PermissionDenied("Changing the archive needs a staff account.")
 
 
 def _redis():
@@ -168,7 +163,7 @@ def channel_action(request, channel_id: str, action: str):
     except UserError as exc:
         messages.error(request, str(exc))
     if request.POST.get("next"):
-        return redirect(_safe_next(request.POST["next"]))
+        return redirect(safe_next(request.POST["next"]))
     return redirect("web-channel", channel_id=channel.id)
 
 
@@ -195,10 +190,6 @@ def _save_options(request, channel: Channel) -> None:
         raise UserError(describe(serializer.errors))
     serializer.save()
     messages.success(request, f"Download options of {channel} saved; they apply to downloads queued from now on.")
-
-
-def _safe_next(target: str) -> str:
-    return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
 @login_required

@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404, render
 
-from archiver.errors import ConflictError, UserError
 from archiver.statuses import FailureKind, VideoStatus
 from channels_app import fixity_checks, status_counts
 from channels_app.models import Channel, Video
 from downloads_app import queueing, site_pauses, ytdlp_updates
-from front_app.pages.channels import _safe_next, staff_only
+from front_app.pages.buttons import staff_button
 
 SHOWN = 100
 
@@ -41,62 +38,34 @@ def queue_page(request):
     })
 
 
-@login_required
-@require_POST
+@staff_button("/queue/")
 def redownload_one(request, pk: int):
-    return _on_one_video(request, pk, fixity_checks.redownload,
-                         "is downloaded again; the old copy is kept until the new one verifies.")
-
-
-@login_required
-@require_POST
-def retry_one(request, pk: int):
-    return _on_one_video(request, pk, queueing.retry_video, "requeued.")
-
-
-def _on_one_video(request, pk: int, act, done: str):
-    """A staff button on one video: do it, say so (or why not), go back where the button was."""
-    staff_only(request)
     video = get_object_or_404(Video, pk=pk)
-    try:
-        act(video)
-        messages.success(request, f"{video.title or video.video_id} {done}")
-    except ConflictError as exc:
-        messages.error(request, str(exc))
-    return redirect(_safe_next(request.POST.get("next", "/queue/")))
+    fixity_checks.redownload(video)
+    return f"{video.title or video.video_id} is downloaded again; the old copy is kept until the new one verifies."
 
 
-@login_required
-@require_POST
+@staff_button("/queue/")
+def retry_one(request, pk: int):
+    video = get_object_or_404(Video, pk=pk)
+    queueing.retry_video(video)
+    return f"{video.title or video.video_id} requeued."
+
+
+@staff_button("/queue/")
 def retry_all_dead(request):
-    staff_only(request)
-    count = queueing.retry_failed(dead_letter_only=True)
-    messages.success(request, f"{count} video(s) requeued.")
-    return redirect("/queue/")
+    return f"{queueing.retry_failed(dead_letter_only=True)} video(s) requeued."
 
 
-@login_required
-@require_POST
+@staff_button("/queue/")
 def resume_site(request, site: str):
-    staff_only(request)
-    try:
-        identity = request.POST.get("identity", "")
-        count = site_pauses.resume(site, identity)
-        messages.success(request, f"{site} resumed{f' through {identity}' if identity else ''}: "
-                                  f"{count} video(s) go now.")
-    except UserError as exc:
-        messages.error(request, str(exc))
-    return redirect("/queue/")
+    identity = request.POST.get("identity", "")
+    count = site_pauses.resume(site, identity)
+    return f"{site} resumed{f' through {identity}' if identity else ''}: {count} video(s) go now."
 
 
-@login_required
-@require_POST
+@staff_button("/queue/")
 def change_ytdlp(request, action: str):
     """The queue page's staff buttons: update yt-dlp (to the version typed, or the newest stable), or roll back."""
-    staff_only(request)
-    try:
-        ytdlp_updates.request_change(action, request.POST.get("version", ""), request.user.username)
-        messages.success(request, f"yt-dlp {action} started; this page shows how it went.")
-    except UserError as exc:
-        messages.error(request, str(exc))
-    return redirect("/queue/")
+    ytdlp_updates.request_change(action, request.POST.get("version", ""), request.user.username)
+    return f"yt-dlp {action} started; this page shows how it went."

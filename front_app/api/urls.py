@@ -1,0 +1,40 @@
+"""The REST API's addresses under /api/: the routers' resources, their actions, tokens, the schema."""
+from django.urls import include, path
+from drf_spectacular.views import SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from front_app.api import channels, cookies, feeds, imports, tokens, videos, ytdlp
+from front_app.api.schema_view import SchemaView
+
+router = DefaultRouter()
+router.register("channels", channels.ChannelViewSet, basename="channel")
+router.register("syncs", channels.SyncJobViewSet, basename="syncjob")
+router.register("videos", videos.VideoViewSet, basename="video")
+
+urlpatterns = [
+    path("auth/", include([
+        path("token/", tokens.TokenView.as_view(), name="api-token"),
+        path("logout/", tokens.LogoutView.as_view(), name="api-logout"),
+        path("tokens/", tokens.TokenListView.as_view(), name="api-tokens"),
+        path("tokens/<str:token_id>/", tokens.TokenRevokeView.as_view(), name="api-token-revoke"),
+    ])),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("channels/<str:pk>/", include([
+        path("retry-failed/", videos.ChannelRetryFailedView.as_view(), name="channel-retry-failed"),
+        path("fixity/", videos.ChannelFixityView.as_view(), name="channel-fixity"),
+        path("cookies/", cookies.CookiesView.as_view(), name="channel-cookies"),
+    ])),
+    path("cookies/", cookies.CookiesView.as_view(), name="cookies"),
+    path("feeds.opml", feeds.FeedsOpmlView.as_view(), name="feeds-opml"),
+    path("imports/", imports.ImportsView.as_view(), name="imports"),
+    path("imports/<int:pk>/", imports.ImportJobView.as_view(), name="import-job"),
+    path("sites/", videos.PausedSitesView.as_view(), name="sites-paused"),
+    path("sites/<str:site>/resume/", videos.ResumeSiteView.as_view(), name="site-resume"),
+    path("ytdlp/", include([
+        path("", ytdlp.YtdlpView.as_view(), name="ytdlp"),
+        path("update/", ytdlp.YtdlpUpdateView.as_view(), name="ytdlp-update"),
+        path("rollback/", ytdlp.YtdlpRollbackView.as_view(), name="ytdlp-rollback"),
+    ])),
+    path("", include(router.urls)),
+]
