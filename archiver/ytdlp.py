@@ -36,7 +36,7 @@ from yt_dlp.networking.impersonate import ImpersonateTarget
 from yt_dlp.utils import DateRange, DownloadError, ExtractorError, YoutubeDLError, unsmuggle_url
 
 from archiver import extractor_args, failure_reasons, netguard, tree, upstream_text
-from archiver.download_profile import Profile, published_too_early, sponsorblock_postprocessors, ytdlp_format
+from archiver.channel_options import Profile, published_too_early, sponsorblock_postprocessors, ytdlp_format
 from archiver.errors import UserError
 from archiver.ids import channel_key, is_safe_id, safe_id
 
@@ -69,15 +69,9 @@ class Options:
     def from_request(cls, options, cookiefile: str = "") -> Options:
         """From a message's ``DownloadOptions`` (already parsed strictly)."""
         return cls(format=options.format, socket_timeout=options.socket_timeout,
-                   http_retries=options.http_retries, rate_limit=options.rate_limit,
-                   profile=Profile(max_height=options.max_height, container=options.container,
-                                   audio_only=options.audio_only, sleep_min=options.sleep_min,
-                                   sleep_max=options.sleep_max, published_after=options.published_after,
-                                   sleep_requests=options.sleep_requests,
-                                   sponsorblock_mark=options.sponsorblock_mark,
-                                   sponsorblock_remove=options.sponsorblock_remove),
+                   http_retries=options.http_retries, rate_limit=options.profile.rate_limit, profile=options.profile,
                    sponsorblock_api=options.sponsorblock_api or cls.sponsorblock_api, cookiefile=cookiefile,
-                   extractor_args=options.extractor_args)
+                   extractor_args=options.profile.extractor_args)
 
 
 @dataclass(frozen=True)

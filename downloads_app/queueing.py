@@ -41,25 +41,14 @@ def download_request(video: Video) -> DownloadRequest:
     channel's cookies go through Redis, archiver.cookies)."""
     conf = settings.YTARCHIVE
     channel = video.channel
-    profile = channel_profile(channel)
     return DownloadRequest(
         video_pk=video.pk, channel_id=video.channel_id, video_id=video.video_id, url=video.url,
         attempt=video.attempts + 1, title=video.title, description=video.description,
         duration=float(video.duration or 0.0),
         options=DownloadOptions(format=conf["FORMAT"], socket_timeout=conf["SOCKET_TIMEOUT"],
-                                http_retries=conf["HTTP_RETRIES"],
-                                rate_limit=channel.rate_limit if channel.rate_limit is not None else conf["RATE_LIMIT"],
-                                max_height=profile.max_height, container=profile.container,
-                                audio_only=profile.audio_only, sleep_min=profile.sleep_min,
-                                sleep_max=profile.sleep_max,
-                                channel_limit=channel.max_concurrent if channel.max_concurrent is not None
-                                else conf["CHANNEL_CONCURRENCY"],
-                                published_after=profile.published_after, sleep_requests=profile.sleep_requests,
-                                sponsorblock_mark=profile.sponsorblock_mark,
-                                sponsorblock_remove=profile.sponsorblock_remove,
+                                http_retries=conf["HTTP_RETRIES"], profile=channel_profile(channel),
                                 sponsorblock_api=conf["SPONSORBLOCK_API"],
-                                cookies_key=cookies_handover(redis(), channel),
-                                write_nfo=profile.write_nfo, extractor_args=channel.extractor_args),
+                                cookies_key=cookies_handover(redis(), channel)),
     )
 
 
