@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from archiver import extractor_args as extractor_args_text
-from archiver.limits import OPTION_BOUNDS
 
 CONTAINERS = ("mp4", "mkv", "webm")
 AUDIO_FORMATS = ("m4a", "opus")
@@ -37,7 +36,7 @@ SPONSOR_CATEGORIES = ("sponsor", "intro", "outro", "selfpromo", "preview", "fill
 REMOVABLE_CATEGORIES = SPONSOR_CATEGORIES[:-2]
 SPONSORBLOCK_CHAPTER_TITLE = "[SponsorBlock]: %(category_names)l"
 
-# int, float: a number within OPTION_BOUNDS; choice: one of ``choices``; list: comma-separated text read by
+# int, float: a number within ``bounds``; choice: one of ``choices``; list: comma-separated text read by
 # ``parse`` into a tuple; text: free text (checked by ``clean``); date: a day, YYYYMMDD in a profile; bool.
 Kind = Literal["int", "float", "choice", "list", "text", "date", "bool"]
 
@@ -96,6 +95,9 @@ class Spec:
     default: object = None  # the Profile field's default: the global default when no setting says otherwise
     env: str = ""  # the environment variable of the global default ("": none, the channel's own or nothing)
     choices: tuple[str, ...] = ()  # choice: the values offered; list: the items allowed (() = any)
+    # int, float: the least and most a channel may set (the API, the admin and the CLI take nothing outside, so
+    # no value reaches the database that it cannot store, SQLite's integers end at 2**63-1, or yt-dlp misreads).
+    bounds: tuple[float, float] | None = None
     max_length: int = 0  # choice, list, text: the stored text's most characters
     parse: Callable[[str], tuple[str, ...]] | None = None  # list: stored text -> a profile's tuple
     clean: Callable[[str], str] | None = None  # text: stored text normalised (ValueError says what is wrong)
@@ -103,10 +105,6 @@ class Spec:
     cli_flag: str = ""  # "": --NAME-WITH-DASHES
     metavar: str = ""
     unset: str = "the global default"  # what an empty value means
-
-    @property
-    def bounds(self) -> tuple[float, float] | None:
-        return OPTION_BOUNDS.get(self.name)
 
     @property
     def flag(self) -> str:
@@ -144,7 +142,7 @@ class Profile:
     """What one channel downloads, all options resolved (archiver.messages carries it to the worker)."""
 
     max_height: int = _option(0, "int", "Highest video height kept (e.g. 720).", env="YTARCHIVE_MAX_HEIGHT",
-                              metavar="PIXELS")  # 0: the best there is
+                              bounds=(1, 8640), metavar="PIXELS")  # 0: the best there is
     container: str = _option("", "choice", "Preferred container.", env="YTARCHIVE_CONTAINER",
                              choices=CONTAINERS, max_length=8)  # "": as served (yt-dlp merges into mkv if it must)
     audio_only: str = _option("", "choice", "Keep only the audio, in this format.", env="YTARCHIVE_AUDIO_ONLY",
@@ -152,22 +150,22 @@ class Profile:
     tabs: tuple[str, ...] = _option(TABS, "list", "Tabs to archive, e.g. videos,shorts,streams.",
                                     env="YTARCHIVE_TABS", choices=TABS, max_length=40, parse=parse_tabs)
     sleep_min: float = _option(0.0, "float", "Least seconds to wait before each download.",
-                               env="YTARCHIVE_SLEEP_MIN", metavar="SECONDS")
+                               env="YTARCHIVE_SLEEP_MIN", bounds=(0, 3600), metavar="SECONDS")
     sleep_max: float = _option(0.0, "float", "Most seconds to wait before each download.",
-                               env="YTARCHIVE_SLEEP_MAX", metavar="SECONDS")
+                               env="YTARCHIVE_SLEEP_MAX", bounds=(0, 3600), metavar="SECONDS")
     rate_limit: int = _option(0, "int", "Bytes per second per download.", env="YTARCHIVE_RATE_LIMIT",
-                              metavar="BYTES_PER_S")  # 0: unlimited
+                              bounds=(0, 10**12), metavar="BYTES_PER_S")  # 0: unlimited
     max_concurrent: int = _option(0, "int", "Most downloads of this channel at once, all workers.",
-                                  env="YTARCHIVE_CHANNEL_CONCURRENCY", metavar="N")  # 0: no cap
+                                  env="YTARCHIVE_CHANNEL_CONCURRENCY", bounds=(1, 1000), metavar="N")  # 0: no cap
     newest_n: int = _option(0, "int", "Only the newest N videos of each tab.", env="YTARCHIVE_NEWEST_N",
-                            cli_flag="--newest", metavar="N")  # 0: every video
+                            cli_flag="--newest", bounds=(1, 1_000_000), metavar="N")  # 0: every video
     skip_keywords: tuple[str, ...] = _option(
         (), "list", "Comma-separated words: a video whose title has one is not listed.",
         env="YTARCHIVE_SKIP_KEYWORDS", max_length=500, parse=parse_keywords, normalise=False, metavar="WORDS")
     published_after: str = _option("", "date", "Only videos published on or after this day; older ones are "
                                    "skipped.", env="YTARCHIVE_PUBLISHED_AFTER", metavar="YYYY-MM-DD")  # YYYYMMDD
     sleep_requests: float = _option(0.0, "float", "Seconds between the requests of a listing or a download.",
-                                    env="YTARCHIVE_SLEEP_REQUESTS", metavar="SECONDS")
+                                    env="YTARCHIVE_SLEEP_REQUESTS", bounds=(0, 600), metavar="SECONDS")
     sponsorblock_mark: tuple[str, ...] = _option(
         (), "list", "SponsorBlock categories marked as chapters, e.g. sponsor,intro.",
         env="YTARCHIVE_SPONSORBLOCK_MARK", choices=SPONSOR_CATEGORIES, max_length=200, parse=parse_categories,
@@ -260,3 +258,20 @@ def sponsorblock_postprocessors(profile: Profile, api: str) -> list[dict]:
          "sponsorblock_chapter_title": SPONSORBLOCK_CHAPTER_TITLE, "force_keyframes": False},
         {"key": "FFmpegMetadata", "add_chapters": True, "add_metadata": False, "add_infojson": False},
     ]
+
+
+def download_params(profile: Profile, fallback_format: str, sponsorblock_api: str) -> tuple[dict, list[dict]]:
+    """What ``profile`` means to one yt-dlp download: its params (format, merge, pacing) and the
+    post-processors it adds (audio extraction, remux into the container, SponsorBlock), in yt-dlp's order.
+
+    The date cutoff is left to archiver.ytdlp (yt-dlp's ``DateRange``: only that module imports yt-dlp).
+    """
+    chosen = ytdlp_format(profile, fallback_format)
+    params = {"format": chosen["format"], "format_sort": chosen["format_sort"],
+              "merge_output_format": chosen["merge_output_format"]}
+    if profile.sleep_max > 0:
+        params.update(sleep_interval=profile.sleep_min, max_sleep_interval=profile.sleep_max)
+    extra = [{"key": "FFmpegExtractAudio", "preferredcodec": chosen["audio"]}] if chosen["audio"] else []
+    if profile.container and not chosen["audio"]:  # the container asked for, whatever the site served
+        extra.append({"key": "FFmpegVideoRemuxer", "preferedformat": profile.container})
+    return params, [*extra, *sponsorblock_postprocessors(profile, sponsorblock_api)]

@@ -50,7 +50,8 @@ def option_field(spec: channel_options.Spec) -> serializers.Field:
         help_text += f" Choose from: {', '.join(spec.choices)}."
     if spec.kind in ("int", "float"):
         kind = serializers.IntegerField if spec.kind == "int" else serializers.FloatField
-        return kind(required=False, allow_null=True, **bounded(spec.name), help_text=help_text)
+        limits = bounded(*spec.bounds) if spec.bounds else {}
+        return kind(required=False, allow_null=True, **limits, help_text=help_text)
     if spec.kind in ("date", "bool"):
         kind = serializers.DateField if spec.kind == "date" else serializers.BooleanField
         return kind(required=False, allow_null=True, help_text=help_text)
