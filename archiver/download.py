@@ -224,8 +224,8 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
             log.info("%sanother worker holds it", context)
             return Outcome(Result.BUSY)
         keeper.start()
-        if request.options.channel_limit > 0:  # the channel's own cap first, so it never holds a lease idle
-            _wait_for_slot(r, keeper, channel_slots(channel_id), token, request.options.channel_limit,
+        if request.options.profile.max_concurrent > 0:  # the channel's own cap first, so it never holds a lease idle
+            _wait_for_slot(r, keeper, channel_slots(channel_id), token, request.options.profile.max_concurrent,
                            lease_seconds, should_stop)
         result = run.download()
         if isinstance(result, egress.Unavailable):
@@ -398,9 +398,9 @@ class _Run:
         finally:
             egress.confirm(self.r, lease)
         known = egress_state.known_height(self.r, self.site, channel_id)
-        if looks_throttled(result.height, request.options.max_height, known):
+        if looks_throttled(result.height, request.options.profile.max_height, known):
             return (f"throttled formats: offered {result.height}p where this channel was served {known}p "
-                    f"(asking {request.options.max_height or 'the best'})"), None
+                    f"(asking {request.options.profile.max_height or 'the best'})"), None
         egress.served_well(self.r, lease)
         egress_state.note_height(self.r, self.site, channel_id, result.height)
         _complete_folder(self.temp_dir, result, request)
@@ -417,7 +417,7 @@ def _complete_folder(temp_dir: Path, result: ytdlp.DownloadResult, request: Down
     thumbnail = temp_dir / tree.THUMBNAIL_FILE
     if not thumbnail.exists():
         frames.thumbnail_from_video(temp_dir / result.video_file, thumbnail, result.duration)
-    if request.options.write_nfo:
+    if request.options.profile.write_nfo:
         try:
             info = json.loads((temp_dir / tree.INFO_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):

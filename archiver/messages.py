@@ -13,6 +13,8 @@ import types
 import typing
 from dataclasses import dataclass, field
 
+from archiver import channel_options
+from archiver.channel_options import Profile
 from archiver.statuses import FailureKind, OutcomeStatus
 
 
@@ -41,6 +43,8 @@ def _check(value, expected, name: str):
         return float(value)
     if expected is dict and isinstance(value, dict):
         return dict(value)
+    if dataclasses.is_dataclass(expected) and isinstance(value, dict):
+        return _parse(expected, value)
     if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
         raise MessageError(f"{name} must be {expected.__name__}, not {type(value).__name__}")
     return value
@@ -67,28 +71,29 @@ class DownloadOptions:
     format: str
     socket_timeout: float
     http_retries: int
-    rate_limit: int
-    # The channel's download profile (archiver.download_profile); defaults keep older messages valid.
-    max_height: int = 0
-    container: str = ""
-    audio_only: str = ""
-    sleep_min: float = 0.0
-    sleep_max: float = 0.0
-    channel_limit: int = 0  # most downloads of this channel at once, across all workers (0: no cap)
-    published_after: str = ""  # YYYYMMDD
-    sleep_requests: float = 0.0
-    sponsorblock_mark: tuple[str, ...] = ()
-    sponsorblock_remove: tuple[str, ...] = ()
+    # The channel's options in force (archiver.channel_options), whole: a new option travels without a change here.
+    profile: Profile = field(default_factory=Profile)
     sponsorblock_api: str = ""
     # The Redis key holding the channel's cookies (archiver.cookies), never the cookies themselves:
     # a message is visible in Flower and the broker.
     cookies_key: str = ""
-    write_nfo: bool = True  # video.nfo for media servers (Kodi, Jellyfin, Plex)
-    extractor_args: str = ""  # the channel's yt-dlp extractor arguments, checked (archiver.extractor_args)
 
     @classmethod
     def from_dict(cls, data) -> DownloadOptions:
-        return _parse(cls, data)
+        return _parse(cls, _nested(data))
+
+
+# Messages sent before the profile was nested carry its options flat (the channel's cap as channel_limit).
+_FLAT_NAMES = {**{name: name for name in channel_options.NAMES}, "channel_limit": "max_concurrent"}
+
+
+def _nested(data):
+    """An older message's flat options folded into ``profile`` (queued before an upgrade, still run after)."""
+    if not isinstance(data, dict) or "profile" in data:
+        return data
+    flat = {key: data[key] for key in data if key in _FLAT_NAMES}
+    return {**{k: v for k, v in data.items() if k not in flat},
+            "profile": {_FLAT_NAMES[key]: value for key, value in flat.items()}}
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from yt_dlp.networking.impersonate import ImpersonateTarget
 from yt_dlp.utils import DateRange, DownloadError, ExtractorError, YoutubeDLError, unsmuggle_url
 
 from archiver import extractor_args, failure_reasons, netguard, tree, upstream_text
-from archiver.download_profile import Profile, published_too_early, sponsorblock_postprocessors, ytdlp_format
+from archiver.channel_options import Profile, download_params, published_too_early
 from archiver.errors import UserError
 from archiver.ids import channel_key, is_safe_id, safe_id
 
@@ -69,15 +69,9 @@ class Options:
     def from_request(cls, options, cookiefile: str = "") -> Options:
         """From a message's ``DownloadOptions`` (already parsed strictly)."""
         return cls(format=options.format, socket_timeout=options.socket_timeout,
-                   http_retries=options.http_retries, rate_limit=options.rate_limit,
-                   profile=Profile(max_height=options.max_height, container=options.container,
-                                   audio_only=options.audio_only, sleep_min=options.sleep_min,
-                                   sleep_max=options.sleep_max, published_after=options.published_after,
-                                   sleep_requests=options.sleep_requests,
-                                   sponsorblock_mark=options.sponsorblock_mark,
-                                   sponsorblock_remove=options.sponsorblock_remove),
+                   http_retries=options.http_retries, rate_limit=options.profile.rate_limit, profile=options.profile,
                    sponsorblock_api=options.sponsorblock_api or cls.sponsorblock_api, cookiefile=cookiefile,
-                   extractor_args=options.extractor_args)
+                   extractor_args=options.profile.extractor_args)
 
 
 @dataclass(frozen=True)
@@ -610,22 +604,14 @@ def download(
 
 def _download_params(opts: Options, logger: _Logger, progress: _ProgressSlot,
                      extracted: _ExtractedSlot | None = None) -> dict:
-    chosen = ytdlp_format(opts.profile, opts.format)
-    extra = [{"key": "FFmpegExtractAudio", "preferredcodec": chosen["audio"]}] if chosen["audio"] else []
-    if opts.profile.container and not chosen["audio"]:  # the container asked for, whatever the site served
-        extra.append({"key": "FFmpegVideoRemuxer", "preferedformat": opts.profile.container})
-    pacing = ({"sleep_interval": opts.profile.sleep_min, "max_sleep_interval": opts.profile.sleep_max}
-              if opts.profile.sleep_max > 0 else {})
+    chosen, extra = download_params(opts.profile, opts.format, opts.sponsorblock_api)  # archiver.channel_options
     if opts.profile.published_after:
-        pacing["daterange"] = DateRange(start=opts.profile.published_after)
+        chosen["daterange"] = DateRange(start=opts.profile.published_after)
     return {
         **_base_params(opts),
-        **pacing,
+        **chosen,
         "logger": logger,
         "noplaylist": True,
-        "format": chosen["format"],
-        "format_sort": chosen["format_sort"],
-        "merge_output_format": chosen["merge_output_format"],
         "outtmpl": {"default": f"{tree.VIDEO_FILE_STEM}.%(ext)s"},
         # Resume what an earlier attempt left in the download folder (archiver.tree.claim_download_dir):
         # a ``.part`` file goes on from its size (HTTP Range), a fragmented one from its ``.ytdl`` index,
@@ -647,7 +633,6 @@ def _download_params(opts: Options, logger: _Logger, progress: _ProgressSlot,
             {"key": "FFmpegSubtitlesConvertor", "format": "vtt", "when": "before_dl"},
             {"key": "FFmpegThumbnailsConvertor", "format": "jpg", "when": "before_dl"},
             *extra,
-            *sponsorblock_postprocessors(opts.profile, opts.sponsorblock_api),
         ],
         "progress_hooks": [progress],
         "match_filter": extracted,

@@ -2,10 +2,11 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
 
-from archiver import cookies, download_profile, extractor_args
+from archiver import channel_options, cookies
 from archiver.errors import ConflictError, UserError
 from channels_app import options, services
 from channels_app.models import Channel, SyncJob
@@ -32,6 +33,10 @@ class ChannelForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for spec in channel_options.SPECS:  # the bounds the API holds numbers to
+            if spec.bounds:
+                self.fields[spec.name].validators += [MinValueValidator(spec.bounds[0]),
+                                                      MaxValueValidator(spec.bounds[1])]
         # Django's select for a nullable boolean says "Unknown" for None; here None follows the global setting.
         default = "yes" if settings.YTARCHIVE["PROFILE"].write_nfo else "no"
         self.fields["write_nfo"].widget = forms.Select(choices=[
@@ -40,32 +45,18 @@ class ChannelForm(forms.ModelForm):
 
     class Meta:
         model = Channel
-        fields = ["enabled", "sync_interval_hours", *options.FIELDS, "rate_limit", "max_concurrent", "extractor_args",
-                  "download_order"]
+        fields = ["enabled", "sync_interval_hours", *channel_options.NAMES, "download_order"]
 
-    def _categories(self, name, allowed):
-        try:
-            return ",".join(download_profile.parse_categories(self.cleaned_data.get(name, ""), allowed))
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-
-    def clean_sponsorblock_mark(self):
-        return self._categories("sponsorblock_mark", download_profile.SPONSOR_CATEGORIES)
-
-    def clean_sponsorblock_remove(self):
-        return self._categories("sponsorblock_remove", download_profile.REMOVABLE_CATEGORIES)
-
-    def clean_extractor_args(self):
-        try:
-            return extractor_args.normalise(self.cleaned_data.get("extractor_args", ""))
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-
-    def clean_tabs(self):
-        try:
-            return ",".join(download_profile.parse_tabs(self.cleaned_data.get("tabs", "")))
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+    def clean(self):
+        """Each text option checked and normalised by its spec, as the API does (tabs, SponsorBlock, ...)."""
+        cleaned = super().clean()
+        for spec in channel_options.SPECS:
+            if spec.kind in ("list", "text") and spec.name in cleaned:
+                try:
+                    cleaned[spec.name] = spec.cleaned(cleaned[spec.name] or "")
+                except ValueError as exc:
+                    self.add_error(spec.name, str(exc))
+        return cleaned
 
     def clean_cookies_file(self):
         upload = self.cleaned_data.get("cookies_file")

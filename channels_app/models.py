@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS
 from archiver.statuses import ACTIVE_SYNC, STORED_VIDEO_STATUSES, FailureKind, SyncStatus, VideoStatus
+from channels_app import option_fields
 
 
 def default_sync_interval_hours() -> float:
@@ -21,7 +22,11 @@ def _choices(enum_values) -> list[tuple[str, str]]:
     return [(str(v), str(v).capitalize() or "None") for v in enum_values]
 
 
-class Channel(models.Model):
+# The download options, one field per archiver.channel_options spec (README "Channel options").
+ChannelOptions = option_fields.options_model(__name__)
+
+
+class Channel(ChannelOptions):
     """A channel (or playlist) being archived. Its id is its folder name in the archive."""
 
     id = models.CharField(primary_key=True, max_length=64, editable=False)
@@ -45,35 +50,6 @@ class Channel(models.Model):
         null=True, blank=True,
         help_text="When a full listing last completed; incremental syncs stop early only after one.",
     )
-    # Download options; empty means the global default (archiver.download_profile, README "Channel options").
-    max_height = models.PositiveIntegerField(null=True, blank=True, help_text="Highest video height kept (e.g. 720).")
-    container = models.CharField(max_length=8, blank=True, choices=[(c, c) for c in ("mp4", "mkv", "webm")],
-                                 help_text="Preferred container.")
-    audio_only = models.CharField(max_length=8, blank=True, choices=[(c, c) for c in ("m4a", "opus")],
-                                  help_text="Keep only the audio, in this format.")
-    tabs = models.CharField(max_length=40, blank=True, help_text="Tabs to archive, e.g. videos,shorts,streams.")
-    sleep_min = models.FloatField(null=True, blank=True, help_text="Least seconds to wait before each download.")
-    sleep_max = models.FloatField(null=True, blank=True, help_text="Most seconds to wait before each download.")
-    rate_limit = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes per second per download.")
-    max_concurrent = models.PositiveIntegerField(null=True, blank=True,
-                                                 help_text="Most downloads of this channel at once, all workers.")
-    newest_n = models.PositiveIntegerField(null=True, blank=True, help_text="Only the newest N videos of each tab.")
-    skip_keywords = models.CharField(max_length=500, blank=True,
-                                     help_text="Comma-separated words: a video whose title has one is not listed.")
-    published_after = models.DateField(null=True, blank=True,
-                                       help_text="Only videos published on or after this day; older ones are skipped.")
-    sleep_requests = models.FloatField(null=True, blank=True,
-                                       help_text="Seconds between the requests of a listing or a download.")
-    sponsorblock_mark = models.CharField(max_length=200, blank=True,
-                                         help_text="SponsorBlock categories marked as chapters, e.g. sponsor,intro.")
-    sponsorblock_remove = models.CharField(max_length=200, blank=True,
-                                           help_text="SponsorBlock categories cut out of the video, e.g. sponsor.")
-    write_nfo = models.BooleanField(null=True, blank=True,
-                                    help_text="Write video.nfo and tvshow.nfo for media servers (Kodi, Jellyfin).")
-    extractor_args = models.CharField(
-        max_length=2000, blank=True,
-        help_text="yt-dlp extractor arguments for this channel, e.g. youtube:player_client=mweb;skip=dash "
-                  "(over the global ones).")
     notify_urls = models.TextField(blank=True, help_text="Apprise URLs told about this channel (besides the "
                                                          "global ones), one per line.")
     notified_at = models.DateTimeField(null=True, blank=True, editable=False,

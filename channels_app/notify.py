@@ -23,13 +23,11 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-import apprise
 from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from archiver import egress_state, state
-from archiver.errors import UserError
+from archiver import egress_state, notifier, state
 from archiver.statuses import VideoStatus
 from channels_app.models import Channel, Video
 
@@ -41,12 +39,7 @@ HOLD_AT_MOST = timedelta(minutes=30)
 
 def parse_urls(text: str | None) -> list[str]:
     """Apprise URLs separated by commas, spaces or new lines; UserError names one Apprise cannot use."""
-    urls = [u for u in (text or "").replace(",", " ").split() if u]
-    for url in urls:
-        if not apprise.Apprise().add(url):
-            scheme = url.split("://", 1)[0] if "://" in url else url[:20]
-            raise UserError(f"Apprise cannot send to a URL of the form {scheme}://… (see its list of services).")
-    return urls
+    return notifier.check(notifier.split(text))
 
 
 def send(refs: list[str], title: str, body: str) -> bool:
@@ -54,10 +47,7 @@ def send(refs: list[str], title: str, body: str) -> bool:
     urls = resolve(refs)
     if not urls:
         return True  # nobody to tell any more (URLs cleared since the message was queued)
-    sender = apprise.Apprise()
-    for url in urls:
-        sender.add(url)
-    return bool(sender.notify(title=title, body=body))
+    return notifier.deliver(urls, title, body)
 
 
 GLOBAL_TARGET = "global"

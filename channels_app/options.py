@@ -1,4 +1,4 @@
-"""A channel's download options over the global defaults (archiver.download_profile holds the rules),
+"""A channel's download options over the global defaults (archiver.channel_options holds the rules),
 and where its cookies are kept (archiver.cookies holds those rules)."""
 from __future__ import annotations
 
@@ -7,22 +7,18 @@ from pathlib import Path
 
 from django.conf import settings
 
-from archiver import cookies, download_profile, state
+from archiver import channel_options, cookies, state
 
 log = logging.getLogger(__name__)
 
-FIELDS = ("max_height", "container", "audio_only", "tabs", "sleep_min", "sleep_max", "newest_n", "skip_keywords",
-          "published_after", "sleep_requests", "sponsorblock_mark", "sponsorblock_remove", "write_nfo")
-
-
-def channel_profile(channel) -> download_profile.Profile:
-    return download_profile.effective({name: getattr(channel, name) for name in FIELDS},
-                                      settings.YTARCHIVE["PROFILE"])
+def channel_profile(channel) -> channel_options.Profile:
+    return channel_options.effective({name: getattr(channel, name) for name in channel_options.NAMES},
+                                     settings.YTARCHIVE["PROFILE"])
 
 
 def wants_tab(channel, tab: str) -> bool:
     """Whether a sync lists ``tab``: the known tabs (videos, shorts, streams) as chosen, any other always."""
-    return tab not in download_profile.TABS or tab in channel_profile(channel).tabs
+    return tab not in channel_options.TABS or tab in channel_profile(channel).tabs
 
 
 def cookies_root() -> Path:

@@ -35,7 +35,7 @@ from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from archiver import cookies, download_profile, egress, egress_state, log_context, nfo, state, tree, urls, ytdlp
+from archiver import channel_options, cookies, egress, egress_state, log_context, nfo, state, tree, urls, ytdlp
 from archiver.egress import Pool
 from archiver.errors import UserError
 from archiver.statuses import SyncStatus, VideoStatus
@@ -227,7 +227,7 @@ def _index(channel: Channel, job: SyncJob, incremental: bool, heartbeat: SyncHea
 
 
 def _index_tabs(channel: Channel, job: SyncJob, incremental: bool, heartbeat: SyncHeartbeat,
-                profile: download_profile.Profile, options: ytdlp.Options) -> tuple[int, int, dict[str, set]]:
+                profile: channel_options.Profile, options: ytdlp.Options) -> tuple[int, int, dict[str, set]]:
     """List every wanted tab; (entries seen, new videos, the video ids each tab listed)."""
     batch_size = settings.YTARCHIVE["LISTING_BATCH"]
     seen = new = 0
@@ -238,7 +238,7 @@ def _index_tabs(channel: Channel, job: SyncJob, incremental: bool, heartbeat: Sy
             continue
         ids = listed.setdefault(tab, set())
         early = stops_early(tab, incremental)
-        for batch in _batches(download_profile.listed(entries, profile), early, batch_size):
+        for batch in _batches(channel_options.listed(entries, profile), early, batch_size):
             if heartbeat.lost:
                 raise LeaseLost()
             if early:

@@ -15,6 +15,9 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from archiver import notifier
+from archiver.errors import UserError
+
 env = environ.Env()
 
 
@@ -125,16 +128,10 @@ def env_mode(name: str, default: int) -> int:
 
 def env_apprise_urls(name: str) -> list[str]:
     """Apprise URLs (comma or space separated, or from ``NAME_FILE``); one Apprise cannot use stops the start."""
-    urls = env_secret(name).replace(",", " ").split()
-    if urls:
-        import apprise  # only when there is something to check: ~70 ms
-
-        for url in urls:
-            if not apprise.Apprise().add(url):
-                scheme = url.split("://", 1)[0] if "://" in url else url[:20]
-                raise ImproperlyConfigured(f"{name}: Apprise cannot send to a URL of the form {scheme}://… "
-                                           "(see its list of services)")
-    return urls
+    try:
+        return notifier.check(notifier.split(env_secret(name)))
+    except UserError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from None
 
 
 def env_rate(name: str, default: str) -> str:
@@ -165,41 +162,35 @@ def pacing_default(name: str):
 
 
 def env_profile():
-    """The global download profile: YTARCHIVE_MAX_HEIGHT, _CONTAINER, _AUDIO_ONLY, _TABS, _SLEEP_MIN/MAX,
-    _SLEEP_REQUESTS, _NEWEST_N, _SKIP_KEYWORDS, _PUBLISHED_AFTER, _SPONSORBLOCK_MARK/REMOVE."""
-    from archiver import download_profile as dp
+    """The global download profile: each option's environment variable (archiver.channel_options names them:
+    YTARCHIVE_MAX_HEIGHT, _CONTAINER, _TABS, _SLEEP_MIN, ..., _NFO), over its default."""
+    from archiver import channel_options
 
-    container = env_str("YTARCHIVE_CONTAINER", "")
-    if container and container not in dp.CONTAINERS:
-        raise ImproperlyConfigured(f"YTARCHIVE_CONTAINER={container!r} must be one of: {', '.join(dp.CONTAINERS)}")
-    audio = env_str("YTARCHIVE_AUDIO_ONLY", "")
-    if audio and audio not in dp.AUDIO_FORMATS:
-        raise ImproperlyConfigured(f"YTARCHIVE_AUDIO_ONLY={audio!r} must be one of: {', '.join(dp.AUDIO_FORMATS)}")
+    return channel_options.consistent({spec.name: env_option(spec) for spec in channel_options.SPECS})
+
+
+def env_option(spec):
+    """One option's global default, read from its variable by its kind; the spec's default when it has none."""
+    name, default = spec.env, spec.default
+    if not name:
+        return default
+    default = pacing_default(name) if name in PACING_PRESETS["fast"] else default
+    if spec.kind == "int":
+        return env_int(name, default, minimum=0, maximum=spec.bounds[1] if spec.bounds else None)
+    if spec.kind == "float":
+        return env_float(name, default, minimum=0)
+    if spec.kind == "bool":
+        return env_bool(name, default)
+    text = env_str(name, "")
+    if spec.kind == "choice":
+        if text and text not in spec.choices:
+            raise ImproperlyConfigured(f"{name}={text!r} must be one of: {', '.join(spec.choices)}")
+        return text or default
     try:
-        tabs = dp.parse_tabs(env_str("YTARCHIVE_TABS", ",".join(dp.TABS)))
+        value = spec.read(text) if text else default
     except ValueError as exc:
-        raise ImproperlyConfigured(f"YTARCHIVE_TABS: {exc}") from exc
-    sleep_min = env_float("YTARCHIVE_SLEEP_MIN", pacing_default("YTARCHIVE_SLEEP_MIN"), minimum=0)
-    parsed = {}
-    for name, parse in (("YTARCHIVE_PUBLISHED_AFTER", dp.parse_date),
-                        ("YTARCHIVE_SPONSORBLOCK_MARK", dp.parse_categories),
-                        ("YTARCHIVE_SPONSORBLOCK_REMOVE", lambda t: dp.parse_categories(t, dp.REMOVABLE_CATEGORIES))):
-        try:
-            parsed[name] = parse(env_str(name, ""))
-        except ValueError as exc:
-            raise ImproperlyConfigured(f"{name}: {exc}") from exc
-    return dp.Profile(max_height=env_int("YTARCHIVE_MAX_HEIGHT", 0, minimum=0), container=container,
-                      audio_only=audio, tabs=tabs or dp.TABS, sleep_min=sleep_min,
-                      sleep_max=max(sleep_min, env_float("YTARCHIVE_SLEEP_MAX", pacing_default("YTARCHIVE_SLEEP_MAX"),
-                                                         minimum=0)),
-                      newest_n=env_int("YTARCHIVE_NEWEST_N", 0, minimum=0),
-                      skip_keywords=dp.parse_keywords(env_str("YTARCHIVE_SKIP_KEYWORDS", "")),
-                      published_after=parsed["YTARCHIVE_PUBLISHED_AFTER"],
-                      sleep_requests=env_float("YTARCHIVE_SLEEP_REQUESTS", pacing_default("YTARCHIVE_SLEEP_REQUESTS"),
-                                               minimum=0),
-                      sponsorblock_mark=parsed["YTARCHIVE_SPONSORBLOCK_MARK"],
-                      sponsorblock_remove=parsed["YTARCHIVE_SPONSORBLOCK_REMOVE"],
-                      write_nfo=env_bool("YTARCHIVE_NFO", True))
+        raise ImproperlyConfigured(f"{name}: {exc}") from exc
+    return value or default
 
 
 def env_http_url(name: str) -> str:

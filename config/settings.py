@@ -256,7 +256,6 @@ YTARCHIVE = {
     "FEED_SECONDS": env_float("YTARCHIVE_FEED_SECONDS", 10.0, minimum=0.5),
     "DOWNLOADS_PER_SITE": env_int("YTARCHIVE_DOWNLOADS_PER_SITE", pacing_default("YTARCHIVE_DOWNLOADS_PER_SITE"),
                                   minimum=0, maximum=1000),
-    "CHANNEL_CONCURRENCY": env_int("YTARCHIVE_CHANNEL_CONCURRENCY", 0, minimum=0, maximum=1000),
     "WORKER_IDLE_SECONDS": env_int("YTARCHIVE_WORKER_IDLE_SECONDS", 60, minimum=1),
     "SCALE_INTERVAL_SECONDS": env_float("YTARCHIVE_SCALE_INTERVAL_SECONDS", 5.0, minimum=0.2),
     "DOWNLOAD_RETRIES": env_int("YTARCHIVE_DOWNLOAD_RETRIES", 3, minimum=0, maximum=20),
@@ -266,13 +265,13 @@ YTARCHIVE = {
     "ALLOW_PRIVATE_URLS": env_address_policy("YTARCHIVE_ALLOW_PRIVATE_URLS"),
     "LISTING_BATCH": env_int("YTARCHIVE_LISTING_BATCH", 500, minimum=1, maximum=10000),
     "FORMAT": env_str("YTARCHIVE_FORMAT", "bestvideo*+bestaudio/best") or "bestvideo*+bestaudio/best",
-    # Every channel's download profile unless the channel says otherwise (archiver.download_profile).
+    # Every channel's options unless the channel says otherwise (archiver.channel_options), among them
+    # YTARCHIVE_RATE_LIMIT and YTARCHIVE_CHANNEL_CONCURRENCY (the channel's max_concurrent).
     "PROFILE": env_profile(),
     # Where SponsorBlock segments are asked for (yt-dlp's --sponsorblock-api).
     "SPONSORBLOCK_API": env_str("YTARCHIVE_SPONSORBLOCK_API", "https://sponsor.ajay.app") or "https://sponsor.ajay.app",
     "SOCKET_TIMEOUT": env_float("YTARCHIVE_SOCKET_TIMEOUT", 30.0, minimum=1),
     "HTTP_RETRIES": env_int("YTARCHIVE_HTTP_RETRIES", 10, minimum=0),
-    "RATE_LIMIT": env_int("YTARCHIVE_RATE_LIMIT", 0, minimum=0),
     "LEASE_SECONDS": env_float("YTARCHIVE_LEASE_SECONDS", 60.0, minimum=0.5),
     "RECONCILE_SECONDS": env_float("YTARCHIVE_RECONCILE_SECONDS", 30.0, minimum=0.5),
     "SHUTDOWN_GRACE_SECONDS": env_float("YTARCHIVE_SHUTDOWN_GRACE_SECONDS", 20.0, minimum=1),

@@ -37,6 +37,7 @@ from archiver.egress import Pool
 from archiver.feed_window import SiteWindow, fleet_capacity, share, site_window
 from archiver.statuses import VideoStatus
 from channels_app.models import Channel, Video
+from downloads_app.download_messages import send_download
 
 log = logging.getLogger(__name__)
 FEED_TASK = "downloads_app.tasks.feed_downloads"
@@ -165,8 +166,6 @@ def _send(pks: list[int]) -> int:
     """Stamp ``fed_at`` (only where still waiting) and send each message, in priority order."""
     if not pks:
         return 0
-    from downloads_app.queueing import send_download
-
     stamp = timezone.now()
     Video.objects.filter(pk__in=pks, status=VideoStatus.QUEUED, fed_at__isnull=True).update(fed_at=stamp)
     rows = {v.pk: v for v in Video.objects.filter(pk__in=pks, status=VideoStatus.QUEUED, fed_at=stamp)

@@ -18,13 +18,11 @@ from django.utils import timezone
 
 from archiver import state
 from archiver.errors import ConflictError
-from archiver.messages import DownloadOptions, DownloadRequest
 from archiver.statuses import FailureKind, VideoStatus
 from channels_app.models import Video
-from channels_app.options import channel_profile, cookies_handover
+from downloads_app import feeder
 
 log = logging.getLogger(__name__)
-DOWNLOAD_TASK = "downloads_app.tasks.download_video"
 RECONCILE_WORKERS_TASK = "downloads_app.tasks.reconcile_workers"
 
 
@@ -34,37 +32,6 @@ def redis():
 
 def max_attempts() -> int:
     return settings.YTARCHIVE["DOWNLOAD_RETRIES"] + 1
-
-
-def download_request(video: Video) -> DownloadRequest:
-    """Everything a download worker needs: workers never read the database (nor DATA_DIR: the
-    channel's cookies go through Redis, archiver.cookies)."""
-    conf = settings.YTARCHIVE
-    channel = video.channel
-    profile = channel_profile(channel)
-    return DownloadRequest(
-        video_pk=video.pk, channel_id=video.channel_id, video_id=video.video_id, url=video.url,
-        attempt=video.attempts + 1, title=video.title, description=video.description,
-        duration=float(video.duration or 0.0),
-        options=DownloadOptions(format=conf["FORMAT"], socket_timeout=conf["SOCKET_TIMEOUT"],
-                                http_retries=conf["HTTP_RETRIES"],
-                                rate_limit=channel.rate_limit if channel.rate_limit is not None else conf["RATE_LIMIT"],
-                                max_height=profile.max_height, container=profile.container,
-                                audio_only=profile.audio_only, sleep_min=profile.sleep_min,
-                                sleep_max=profile.sleep_max,
-                                channel_limit=channel.max_concurrent if channel.max_concurrent is not None
-                                else conf["CHANNEL_CONCURRENCY"],
-                                published_after=profile.published_after, sleep_requests=profile.sleep_requests,
-                                sponsorblock_mark=profile.sponsorblock_mark,
-                                sponsorblock_remove=profile.sponsorblock_remove,
-                                sponsorblock_api=conf["SPONSORBLOCK_API"],
-                                cookies_key=cookies_handover(redis(), channel),
-                                write_nfo=profile.write_nfo, extractor_args=channel.extractor_args),
-    )
-
-
-def send_download(video: Video) -> None:
-    current_app.send_task(DOWNLOAD_TASK, args=[download_request(video).as_dict()], queue="downloads", retry=True)
 
 
 def queue_new_videos(channel_id: str) -> int:
@@ -100,9 +67,7 @@ def _claim(videos, from_status: VideoStatus, **reset) -> int:
         for channel_id, video_ids in by_channel.items():
             state.set_states(redis(), channel_id, video_ids, VideoStatus.QUEUED)
     if total:
-        from downloads_app.feeder import nudge
-
-        nudge()
+        feeder.nudge()
         current_app.send_task(RECONCILE_WORKERS_TASK)
     return total
 
@@ -115,11 +80,9 @@ def _batches(rows: list, size: int = 5000):
 def requeue_queued(video: Video) -> None:
     """A video still marked queued whose message is gone (its worker died): back into the backlog, so
     the feeder sends it anew (conditional on the window stamp it had)."""
-    from downloads_app.feeder import nudge, take_back
-
     state.set_state(redis(), video.channel_id, video.video_id, VideoStatus.QUEUED)
-    if take_back(video.pk, video.fed_at):
-        nudge()
+    if feeder.take_back(video.pk, video.fed_at):
+        feeder.nudge()
 
 
 def retry_video(video: Video) -> Video:

@@ -13,7 +13,7 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from ytarchive_cli import config, output, token_commands
+from ytarchive_cli import config, option_flags, output, token_commands
 from ytarchive_cli.client import EXIT_USAGE, Client, CliError
 
 POLL_SECONDS = 1.0
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("channel_url", metavar="URL")
     p.add_argument("--interval", type=float, metavar="HOURS", help="hours between scheduled syncs")
     p.add_argument("--paused", action="store_true", help="no scheduled syncs until resumed")
+    option_flags.add_flags(p)
     sub.add_parser("list", parents=[common], help="list channels")
     p = sub.add_parser("sync", parents=[common], help="sync a channel now")
     p.add_argument("channel")
@@ -71,22 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all-failed", metavar="CHANNEL", help="retry every failed video of CHANNEL")
     p = sub.add_parser("set", parents=[common], help="a channel's download options (empty value: the default)")
     p.add_argument("channel")
-    p.add_argument("--max-height", metavar="PIXELS", help="highest video height kept, e.g. 720 ('' = default)")
-    p.add_argument("--container", choices=["", "mp4", "mkv", "webm"])
-    p.add_argument("--audio-only", choices=["", "m4a", "opus"])
-    p.add_argument("--tabs", help="comma-separated: videos,shorts,streams ('' = default)")
-    p.add_argument("--sleep", nargs=2, metavar=("MIN", "MAX"), help="seconds to wait before each download")
-    p.add_argument("--rate-limit", metavar="BYTES_PER_S", help="per download ('' = default)")
-    p.add_argument("--max-concurrent", metavar="N", help="most downloads of the channel at once ('' = default)")
-    p.add_argument("--newest", metavar="N", help="only the newest N videos of each tab ('' = default)")
-    p.add_argument("--skip-keywords", metavar="WORDS", help="comma-separated; titles with one are not listed")
-    p.add_argument("--published-after", metavar="YYYY-MM-DD", help="only videos published since that day")
-    p.add_argument("--sleep-requests", metavar="SECONDS", help="wait between the requests of a listing or download")
-    p.add_argument("--sponsorblock-mark", metavar="CATEGORIES", help="SponsorBlock categories marked as chapters")
-    p.add_argument("--sponsorblock-remove", metavar="CATEGORIES", help="SponsorBlock categories cut out")
-    p.add_argument("--nfo", choices=["on", "off", ""], help="video.nfo and tvshow.nfo for media servers")
-    p.add_argument("--extractor-args", metavar="IE:KEY=VAL[,VAL];KEY=VAL",
-                   help="yt-dlp extractor arguments, e.g. youtube:player_client=mweb ('' = none)")
+    option_flags.add_flags(p)
+    p.add_argument("--sleep", nargs=2, metavar=("MIN", "MAX"), help="seconds to wait before each download "
+                   "(--sleep-min and --sleep-max at once)")
     p.add_argument("--order", choices=["newest", "oldest", ""],
                    help="which queued videos download first ('' = the default, newest)")
     p.add_argument("--interval", metavar="HOURS", type=float, help="hours between scheduled syncs")
@@ -154,7 +142,7 @@ def cmd_login(args, client: Client) -> int:
 
 
 def cmd_add(args, client: Client) -> int:
-    payload = {"url": args.channel_url, "enabled": not args.paused}
+    payload = {"url": args.channel_url, "enabled": not args.paused, **option_flags.changes(args)}
     if args.interval is not None:
         payload["sync_interval_hours"] = args.interval
     channel = client.post("/api/channels/", json=payload)
@@ -276,43 +264,11 @@ def cmd_remove(args, client: Client) -> int:
     return 0
 
 
-def _number_or_default(text: str | None, name: str, kind=int):
-    if text is None or text == "":
-        return None
-    try:
-        return kind(text)
-    except ValueError:
-        raise CliError(f"{name} must be a number, not {text!r}", EXIT_USAGE) from None
-
-
 def cmd_set(args, client: Client) -> int:
-    changes = {}
-    if args.max_height is not None:
-        changes["max_height"] = _number_or_default(args.max_height, "--max-height")
-    for name in ("container", "audio_only", "tabs"):
-        if getattr(args, name) is not None:
-            changes[name] = getattr(args, name)
+    changes = option_flags.changes(args)
     if args.sleep:
-        changes["sleep_min"], changes["sleep_max"] = (_number_or_default(v, "--sleep", float) for v in args.sleep)
-    if args.rate_limit is not None:
-        changes["rate_limit"] = _number_or_default(args.rate_limit, "--rate-limit")
-    if args.max_concurrent is not None:
-        changes["max_concurrent"] = _number_or_default(args.max_concurrent, "--max-concurrent")
-    if args.newest is not None:
-        changes["newest_n"] = _number_or_default(args.newest, "--newest")
-    if args.skip_keywords is not None:
-        changes["skip_keywords"] = args.skip_keywords
-    if args.published_after is not None:
-        changes["published_after"] = args.published_after or None
-    if args.sleep_requests is not None:
-        changes["sleep_requests"] = _number_or_default(args.sleep_requests, "--sleep-requests", float)
-    for name in ("sponsorblock_mark", "sponsorblock_remove"):
-        if getattr(args, name) is not None:
-            changes[name] = getattr(args, name)
-    if args.extractor_args is not None:
-        changes["extractor_args"] = args.extractor_args
-    if args.nfo is not None:
-        changes["write_nfo"] = {"on": True, "off": False}.get(args.nfo)
+        changes["sleep_min"], changes["sleep_max"] = (option_flags.number_or_default(v, "--sleep", float)
+                                                      for v in args.sleep)
     if args.order is not None:
         changes["download_order"] = args.order
     if args.interval is not None:

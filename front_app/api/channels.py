@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from archiver import download_profile, extractor_args
+from archiver import channel_options
 from archiver.errors import UserError
 from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS, bounded
 from archiver.statuses import VideoStatus
@@ -26,14 +26,48 @@ class SyncJobSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-OPTION_FIELDS = ("max_height", "container", "audio_only", "tabs", "sleep_min", "sleep_max", "rate_limit",
-                 "newest_n", "skip_keywords", "max_concurrent", "published_after", "sleep_requests",
-                 "sponsorblock_mark", "sponsorblock_remove", "write_nfo", "extractor_args", "notify_urls",
-                 "download_order")
+OPTION_FIELDS = (*channel_options.NAMES, "notify_urls", "download_order")
+
+
+class _CleanedText(serializers.CharField):
+    """Text checked and normalised by its option's spec (tabs, SponsorBlock categories, extractor arguments)."""
+
+    def __init__(self, spec, **kwargs):
+        self.spec = spec
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return self.spec.cleaned(super().to_internal_value(data))
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+def option_field(spec: channel_options.Spec) -> serializers.Field:
+    """The API field of one option: its type, bounds, choices and help from its spec; empty: the default."""
+    nullable = spec.kind in ("int", "float", "date", "bool")
+    help_text = f"{spec.help} {'Null' if nullable else 'Empty'}: {spec.unset}."
+    if spec.kind == "list" and spec.choices:
+        help_text += f" Choose from: {', '.join(spec.choices)}."
+    if spec.kind in ("int", "float"):
+        kind = serializers.IntegerField if spec.kind == "int" else serializers.FloatField
+        limits = bounded(*spec.bounds) if spec.bounds else {}
+        return kind(required=False, allow_null=True, **limits, help_text=help_text)
+    if spec.kind in ("date", "bool"):
+        kind = serializers.DateField if spec.kind == "date" else serializers.BooleanField
+        return kind(required=False, allow_null=True, help_text=help_text)
+    if spec.kind == "choice":
+        return serializers.ChoiceField(choices=["", *spec.choices], required=False, help_text=help_text)
+    return _CleanedText(spec, required=False, allow_blank=True, max_length=spec.max_length, help_text=help_text)
+
+
+# Every option's field, declared on a base the channel serializer extends (DRF collects declared fields by class).
+ChannelOptionsSerializer = type("ChannelOptionsSerializer", (serializers.Serializer,),
+                                {spec.name: option_field(spec) for spec in channel_options.SPECS})
 _INTERVAL_RANGE = (f"must be between {MIN_SYNC_INTERVAL_HOURS} (72 s) and {MAX_SYNC_INTERVAL_HOURS} (a year).")
 
 
-class ChannelSerializer(serializers.ModelSerializer):
+class ChannelSerializer(ChannelOptionsSerializer, serializers.ModelSerializer):
     url = serializers.CharField(max_length=2000, help_text="Any channel or playlist URL yt-dlp can list.")
     sync_interval_hours = serializers.FloatField(
         required=False, min_value=MIN_SYNC_INTERVAL_HOURS, max_value=MAX_SYNC_INTERVAL_HOURS,
@@ -41,50 +75,6 @@ class ChannelSerializer(serializers.ModelSerializer):
         help_text="Hours between scheduled syncs.")
     video_count = serializers.IntegerField(read_only=True, required=False)
     archived_count = serializers.IntegerField(read_only=True, required=False)
-    max_height = serializers.IntegerField(required=False, allow_null=True, **bounded("max_height"),
-                                          help_text="Highest video height kept; null: the global default.")
-    container = serializers.ChoiceField(choices=["", "mp4", "mkv", "webm"], required=False,
-                                        help_text="Preferred container; empty: the global default.")
-    audio_only = serializers.ChoiceField(choices=["", "m4a", "opus"], required=False,
-                                         help_text="Keep only the audio in this format; empty: the global default.")
-    tabs = serializers.CharField(required=False, allow_blank=True, max_length=40,
-                                 help_text="Tabs to archive, comma-separated (videos, shorts, streams); "
-                                           "empty: the global default.")
-    sleep_min = serializers.FloatField(required=False, allow_null=True, **bounded("sleep_min"),
-                                       help_text="Least seconds to wait before each download.")
-    sleep_max = serializers.FloatField(required=False, allow_null=True, **bounded("sleep_max"),
-                                       help_text="Most seconds to wait before each download.")
-    rate_limit = serializers.IntegerField(required=False, allow_null=True, **bounded("rate_limit"),
-                                          help_text="Bytes per second per download; null: the global default.")
-    max_concurrent = serializers.IntegerField(required=False, allow_null=True, **bounded("max_concurrent"),
-                                              help_text="Most downloads of this channel at once, across all "
-                                                        "workers; null: the global default.")
-    newest_n = serializers.IntegerField(required=False, allow_null=True, **bounded("newest_n"),
-                                        help_text="Only the newest N videos of each tab; null: the global default.")
-    skip_keywords = serializers.CharField(required=False, allow_blank=True, max_length=500,
-                                          help_text="Comma-separated words; a video whose title has one is not "
-                                                    "listed. Empty: the global default.")
-    published_after = serializers.DateField(required=False, allow_null=True,
-                                            help_text="Only videos published on or after this day (YYYY-MM-DD); "
-                                                      "older ones end as skipped. Null: the global default.")
-    sleep_requests = serializers.FloatField(required=False, allow_null=True, **bounded("sleep_requests"),
-                                            help_text="Seconds between the requests of a listing or a download.")
-    sponsorblock_mark = serializers.CharField(
-        required=False, allow_blank=True, max_length=200,
-        help_text="SponsorBlock categories marked as chapters, comma-separated ("
-                  f"{', '.join(download_profile.SPONSOR_CATEGORIES)}). Empty: the global default.")
-    sponsorblock_remove = serializers.CharField(
-        required=False, allow_blank=True, max_length=200,
-        help_text="SponsorBlock categories cut out of the video, comma-separated ("
-                  f"{', '.join(download_profile.REMOVABLE_CATEGORIES)}). Empty: the global default.")
-    write_nfo = serializers.BooleanField(required=False, allow_null=True,
-                                         help_text="Write video.nfo and tvshow.nfo for media servers; "
-                                                   "null: the global default (YTARCHIVE_NFO, on).")
-    extractor_args = serializers.CharField(
-        required=False, allow_blank=True, max_length=extractor_args.MAX_LENGTH,
-        help_text="yt-dlp extractor arguments for this channel's listings and downloads, as yt-dlp's "
-                  "--extractor-args writes them: IE:KEY=VAL[,VAL];KEY=VAL, e.g. youtube:player_client=mweb;"
-                  "skip=dash. Merged over the global ones (the PO-token server); empty: none of its own.")
     download_order = serializers.ChoiceField(
         choices=["", "newest", "oldest"], required=False,
         help_text="Which of its queued videos download first: newest (empty: the default) or oldest. Channels "
@@ -113,31 +103,6 @@ class ChannelSerializer(serializers.ModelSerializer):
     def validate_sync_interval_hours(self, value):
         return services.validate_interval(value)
 
-    def validate_tabs(self, value):
-        try:
-            return ",".join(download_profile.parse_tabs(value))
-        except ValueError as exc:
-            raise serializers.ValidationError(str(exc)) from exc
-
-    def validate_sponsorblock_mark(self, value):
-        return self._categories(value, download_profile.SPONSOR_CATEGORIES)
-
-    def validate_sponsorblock_remove(self, value):
-        return self._categories(value, download_profile.REMOVABLE_CATEGORIES)
-
-    @staticmethod
-    def _categories(value, allowed):
-        try:
-            return ",".join(download_profile.parse_categories(value, allowed))
-        except ValueError as exc:
-            raise serializers.ValidationError(str(exc)) from exc
-
-    def validate_extractor_args(self, value):
-        try:
-            return extractor_args.normalise(value)
-        except ValueError as exc:
-            raise serializers.ValidationError(str(exc)) from exc
-
     def validate_notify_urls(self, value):
         try:
             return "\n".join(notify.parse_urls(value))
@@ -162,14 +127,7 @@ class ChannelSerializer(serializers.ModelSerializer):
         return attrs
 
     def get_effective(self, obj) -> dict:
-        profile = channel_profile(obj)
-        return {"max_height": profile.max_height, "container": profile.container, "audio_only": profile.audio_only,
-                "tabs": list(profile.tabs), "sleep_min": profile.sleep_min, "sleep_max": profile.sleep_max,
-                "newest_n": profile.newest_n, "skip_keywords": list(profile.skip_keywords),
-                "published_after": _iso_day(profile.published_after), "sleep_requests": profile.sleep_requests,
-                "sponsorblock_mark": list(profile.sponsorblock_mark),
-                "sponsorblock_remove": list(profile.sponsorblock_remove), "write_nfo": profile.write_nfo,
-                "extractor_args": obj.extractor_args, "download_order": obj.download_order or "newest"}
+        return {**channel_options.as_json(channel_profile(obj)), "download_order": obj.download_order or "newest"}
 
     def create(self, validated):
         return services.add_channel(validated["url"], validated.get("sync_interval_hours"),
@@ -187,10 +145,6 @@ class ChannelSerializer(serializers.ModelSerializer):
         if cutoff_moved:  # videos skipped for their date are weighed again by the next sync
             services.reconsider_skipped(instance)
         return instance
-
-
-def _iso_day(yyyymmdd: str) -> str | None:
-    return f"{yyyymmdd[:4]}-{yyyymmdd[4:6]}-{yyyymmdd[6:]}" if yyyymmdd else None
 
 
 class InFlightSerializer(serializers.Serializer):

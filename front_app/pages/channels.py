@@ -18,7 +18,7 @@ from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from archiver import cookies, download_profile, state, tree
+from archiver import channel_options, cookies, state, tree
 from archiver.errors import UserError
 from archiver.statuses import STORED_VIDEO_STATUSES, VideoStatus
 from channels_app import history, options, services, status_counts
@@ -169,11 +169,12 @@ def channel_action(request, channel_id: str, action: str):
 
 def _heights(channel: Channel) -> list[int]:
     """The heights the options form offers, the channel's own among them (the API takes any)."""
-    return sorted({*download_profile.HEIGHTS, *([channel.max_height] if channel.max_height else [])})
+    return sorted({*channel_options.HEIGHTS, *([channel.max_height] if channel.max_height else [])})
 
 
-_TEXT_OPTIONS = ("container", "audio_only", "tabs", "skip_keywords", "sponsorblock_mark", "sponsorblock_remove",
-                 "extractor_args", "notify_urls", "download_order")
+# Options the form sends as text ("" clears them); the others are numbers, days and yes/no (empty: None).
+_TEXT_OPTIONS = (*(s.name for s in channel_options.SPECS if s.kind in ("choice", "list", "text")),
+                 "notify_urls", "download_order")
 
 
 def _save_options(request, channel: Channel) -> None:
@@ -222,8 +223,8 @@ def channel_page(request, channel_id: str):
         "statuses": [str(s) for s in STORED_VIDEO_STATUSES],
         "max_attempts": settings.YTARCHIVE["DOWNLOAD_RETRIES"] + 1,
         "profile": settings.YTARCHIVE["PROFILE"], "heights": _heights(channel),
-        "containers": download_profile.CONTAINERS, "audio_formats": download_profile.AUDIO_FORMATS,
-        "cookies_used": options.cookies_state(channel), "sponsor_categories": download_profile.SPONSOR_CATEGORIES,
+        "containers": channel_options.CONTAINERS, "audio_formats": channel_options.AUDIO_FORMATS,
+        "cookies_used": options.cookies_state(channel), "sponsor_categories": channel_options.SPONSOR_CATEGORIES,
         "feed_url": feeds.feed_url(request, channel),
     })
 

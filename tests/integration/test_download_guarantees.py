@@ -27,7 +27,7 @@ def message(site, video_id: str, channel_id: str = "fixturesite-chan-main", pk: 
     return DownloadRequest(video_pk=pk, channel_id=channel_id, video_id=video_id, attempt=1,
                            url=f"{site.base_url}/watch/{video_id}",
                            options=DownloadOptions(format="bestvideo*+bestaudio/best", socket_timeout=5,
-                                                   http_retries=0, rate_limit=0))
+                                                   http_retries=0))
 
 
 def test_two_workers_never_download_one_video_at_once(fixture_site, redis_client, tmp_path):

@@ -15,6 +15,7 @@ import pytest
 import redis
 
 from archiver import egress_state, state, tree
+from archiver.channel_options import Profile
 from archiver.download import Result, action_for, archive_video
 from archiver.messages import DownloadOptions, DownloadRequest
 from tests.harness import wait_for
@@ -42,7 +43,7 @@ def message(site, video_id: str) -> DownloadRequest:
     return DownloadRequest(video_pk=1, channel_id=CHANNEL, video_id=video_id, attempt=1,
                            url=f"{site.base_url}/watch/{video_id}",
                            options=DownloadOptions(format="bestvideo*+bestaudio/best", socket_timeout=5,
-                                                   http_retries=0, rate_limit=0, channel_limit=2))
+                                                   http_retries=0, profile=Profile(max_concurrent=2)))
 
 
 def lease_keepers(video_id: str) -> list[threading.Thread]:

@@ -28,7 +28,7 @@ def message(site, video_id: str = catalog.SLOW_ID) -> DownloadRequest:
     return DownloadRequest(video_pk=7, channel_id=CHANNEL, video_id=video_id, attempt=1,
                            url=f"{site.base_url}/watch/{video_id}", duration=6.0,
                            options=DownloadOptions(format="bestvideo*+bestaudio/best", socket_timeout=5,
-                                                   http_retries=0, rate_limit=0))
+                                                   http_retries=0))
 
 
 def media_requests(site, count: int) -> list:

@@ -63,14 +63,14 @@ def test_the_admin_form_checks_them(channel):
 
 
 def test_they_travel_in_the_download_message_and_older_messages_still_parse(channel):
-    from downloads_app.queueing import download_request
+    from downloads_app.download_messages import download_request
 
     channel.extractor_args = "youtube:player_client=mweb"
     channel.save()
     video = Video.objects.create(channel=channel, video_id="v1", raw_id="v1", url="https://example.org/v1")
     message = download_request(video).as_dict()
-    assert message["options"]["extractor_args"] == "youtube:player_client=mweb"
-    del message["options"]["extractor_args"]  # a message from before the field existed
-    assert DownloadRequest.from_dict(message).options.extractor_args == ""
+    assert message["options"]["profile"]["extractor_args"] == "youtube:player_client=mweb"
+    del message["options"]["profile"]["extractor_args"]  # a message from before the field existed
+    assert DownloadRequest.from_dict(message).options.profile.extractor_args == ""
     assert DownloadOptions.from_dict({"format": "b", "socket_timeout": 1, "http_retries": 0, "rate_limit": 0,
-                                      "extractor_args": "x:y=z"}).extractor_args == "x:y=z"
+                                      "extractor_args": "x:y=z"}).profile.extractor_args == "x:y=z"

@@ -98,7 +98,7 @@ def test_the_api_takes_a_file_and_only_ever_says_whether_one_is_set(clients, tmp
         assert json.loads(body)["cookies"] == "channel" and "secret-value" not in body
 
         # What a worker gets: the Redis key, never the cookies, in the message (Flower shows messages).
-        from downloads_app.queueing import download_request
+        from downloads_app.download_messages import download_request
 
         video = Video.objects.create(channel_id="chan-x", video_id="v1", raw_id="v1", url="http://127.0.0.1:1/v1")
         message = download_request(video).as_dict()

@@ -12,7 +12,7 @@ REQUEST = {"video_pk": 7, "channel_id": "c", "video_id": "v", "url": "http://x/v
 
 def test_request_round_trips():
     request = DownloadRequest.from_dict(REQUEST)
-    assert request.options == DownloadOptions("best", 30.0, 3, 0)
+    assert request.options == DownloadOptions("best", 30.0, 3)
     assert DownloadRequest.from_dict(request.as_dict()) == request
     assert request.context == "channel=c video=v attempt=2"
 

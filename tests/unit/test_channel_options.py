@@ -1,7 +1,7 @@
 """A channel's download options over the defaults, and what they mean to yt-dlp (pure functions)."""
 import pytest
 
-from archiver.download_profile import Profile, effective, parse_tabs, ytdlp_format
+from archiver.channel_options import Profile, effective, parse_tabs, ytdlp_format
 
 DEFAULTS = Profile(max_height=1080, container="", audio_only="", tabs=("videos", "shorts", "streams"))
 
@@ -38,7 +38,7 @@ def test_what_yt_dlp_is_asked():
 def test_listed_keeps_the_newest_n_without_skipped_words_and_stops_early():
     from types import SimpleNamespace
 
-    from archiver.download_profile import listed
+    from archiver.channel_options import listed
 
     pulled = []
 
@@ -55,13 +55,13 @@ def test_listed_keeps_the_newest_n_without_skipped_words_and_stops_early():
 @pytest.mark.parametrize("text, day", [("2024-02-28", "20240228"), ("20240228", "20240228"), ("", ""),
                                        (None, "")])
 def test_dates_parse(text, day):
-    from archiver.download_profile import parse_date
+    from archiver.channel_options import parse_date
 
     assert parse_date(text) == day
 
 
 def test_a_bad_date_says_how_to_write_one():
-    from archiver.download_profile import parse_date
+    from archiver.channel_options import parse_date
 
     with pytest.raises(ValueError, match="2024-02-28"):
         parse_date("28/02/2024")
@@ -70,7 +70,7 @@ def test_a_bad_date_says_how_to_write_one():
 def test_sponsorblock_categories_are_yt_dlps_and_the_markers_cannot_be_cut():
     from yt_dlp.postprocessor.sponsorblock import SponsorBlockPP
 
-    from archiver.download_profile import REMOVABLE_CATEGORIES, SPONSOR_CATEGORIES, parse_categories
+    from archiver.channel_options import REMOVABLE_CATEGORIES, SPONSOR_CATEGORIES, parse_categories
 
     assert set(SPONSOR_CATEGORIES) == set(SponsorBlockPP.CATEGORIES)
     assert parse_categories("Sponsor, intro,sponsor") == ("sponsor", "intro")
@@ -79,7 +79,7 @@ def test_sponsorblock_categories_are_yt_dlps_and_the_markers_cannot_be_cut():
 
 
 def test_sponsorblock_post_processors_as_yt_dlps_own_options_build_them():
-    from archiver.download_profile import sponsorblock_postprocessors
+    from archiver.channel_options import sponsorblock_postprocessors
 
     assert sponsorblock_postprocessors(Profile(), "http://sb") == []
     fetch, modify, embed = sponsorblock_postprocessors(
@@ -93,7 +93,7 @@ def test_sponsorblock_post_processors_as_yt_dlps_own_options_build_them():
 def test_a_dated_listing_stops_at_the_cutoff_and_an_undated_one_is_left_to_the_download():
     from types import SimpleNamespace
 
-    from archiver.download_profile import listed, published_too_early
+    from archiver.channel_options import listed, published_too_early
 
     pulled = []
 
