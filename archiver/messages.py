@@ -13,7 +13,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 
-from archiver.statuses import FailureKind, OutcomeStatus
+from archiver.vocabulary import FailureKind, OutcomeStatus
 
 
 class MessageError(ValueError):

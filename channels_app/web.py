@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from archiver import cookies, download_profile, state, tree
 from archiver.errors import UserError
-from archiver.statuses import STORED_VIDEO_STATUSES, VideoStatus
+from archiver.vocabulary import STORED_VIDEO_STATUSES, VideoStatus
 from channels_app import feeds, history, media, options, services, status_counts
 from channels_app.models import Channel, Video
 from channels_app.paging import CountedPaginator

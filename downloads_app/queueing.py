@@ -19,7 +19,7 @@ from django.utils import timezone
 from archiver import state
 from archiver.errors import ConflictError
 from archiver.messages import DownloadOptions, DownloadRequest
-from archiver.statuses import FailureKind, VideoStatus
+from archiver.vocabulary import FailureKind, VideoStatus
 from channels_app.models import Video
 from channels_app.options import channel_profile, cookies_handover
 

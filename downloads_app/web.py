@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from archiver.errors import ConflictError, UserError
-from archiver.statuses import FailureKind, VideoStatus
+from archiver.vocabulary import FailureKind, VideoStatus
 from channels_app import fixity_checks, status_counts
 from channels_app.models import Channel, Video
 from channels_app.web import _safe_next, staff_only
