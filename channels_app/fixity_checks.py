@@ -110,13 +110,16 @@ def scheduled_round(now=None) -> dict:
 def summary(channel_id: str, since=None) -> dict:
     """A channel's fixity: counts, the damaged videos, and how many are not checked since ``since``."""
     videos = archived(channel_id)
+    pending = videos.filter(Q(fixity_checked_at__isnull=True) | Q(fixity_checked_at__lt=since)) if since else \
+        videos.filter(fixity_checked_at__isnull=True)
+    # Counted first: a check running meanwhile writes its rows one by one, so once ``pending`` reads 0 the
+    # queries after it see every result (read before them, a list could miss the last row written).
+    left = pending.count()
     damaged = [{"video_id": v.video_id, "id": v.pk, "title": v.title, "problems": v.fixity_problems,
                 "checked_at": v.fixity_checked_at}
                for v in videos.filter(fixity_status=FixityStatus.DAMAGED).order_by("video_id")]
-    pending = videos.filter(Q(fixity_checked_at__isnull=True) | Q(fixity_checked_at__lt=since)) if since else \
-        videos.filter(fixity_checked_at__isnull=True)
     return {"archived": videos.count(), "ok": videos.filter(fixity_status=FixityStatus.OK).count(), "damaged": damaged,
-            "pending": pending.count()}
+            "pending": left}
 
 
 def redownload(video: Video) -> Video:
