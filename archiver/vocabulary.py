@@ -3,7 +3,7 @@ video, a job or a check stands.
 
 Each set of words is one enum here, and nowhere else: the database (model ``choices=``, defaults), the API
 (its serializers follow the models), the web pages (templates compare ``video.status`` with
-``video.Status.ARCHIVED``), the CLI (``ytarchive_cli`` / ``archiver.cli``), Redis, the worker<->control messages
+``video.Status.ARCHIVED``), the ``ytarchive`` CLI, Redis, the worker<->control messages
 and /metrics (label values) use these members, never a copy of their strings. A member *is* its stored string
 (``StrEnum``): it serializes unchanged in JSON, Redis and the task messages, so rows and messages written
 before stay valid. Add members; never rename a value. ``tests/unit/test_vocabulary.py`` fails if a side

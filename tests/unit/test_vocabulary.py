@@ -8,6 +8,7 @@ messages stay valid): test_messages, test_api_statuses and the rest check those.
 from __future__ import annotations
 
 import ast
+import importlib
 import importlib.metadata
 import re
 import subprocess
@@ -94,10 +95,15 @@ def test_the_vocabulary_needs_only_the_standard_library():
     assert imported <= {"__future__", "enum"}, imported
 
 
+def _cli_main() -> str:
+    """The CLI's main module, wherever its package lives (the ``ytarchive`` entry point says)."""
+    (entry,) = importlib.metadata.entry_points(group="console_scripts", name="ytarchive")
+    return entry.value.split(":")[0]
+
+
 def test_the_cli_loads_without_django():
     """The CLI imports the vocabulary (one list, not a copy): that must not bring Django in."""
-    (entry,) = importlib.metadata.entry_points(group="console_scripts", name="ytarchive")
-    module = entry.value.split(":")[0]
+    module = _cli_main()
     code = (f"import sys, {module}; print(sorted({{m.split('.')[0] for m in sys.modules}}"
             " & {'django', 'rest_framework', 'celery', 'redis', 'yt_dlp', 'channels_app', 'downloads_app', 'config'}))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
@@ -207,15 +213,14 @@ def test_templates_can_name_the_members():
 
 
 def test_the_cli_speaks_the_servers_words():
-    from archiver.cli import output
-    from archiver.cli.client import CliError
-    from archiver.cli.main import build_parser
+    main = importlib.import_module(_cli_main())
+    output = importlib.import_module(main.__name__.rsplit(".", 1)[0] + ".output")
 
     assert output.STATUSES == tuple(str(s) for s in v.PROGRESS_STATUSES)
-    parser = build_parser()
+    parser = main.build_parser()
     for status in v.STORED_VIDEO_STATUSES:
         assert parser.parse_args(["videos", "c", "--status", str(status)]).status == status
-    with pytest.raises(CliError) as refused:  # live state only: the database never holds it
+    with pytest.raises(main.CliError) as refused:  # live state only: the database never holds it
         parser.parse_args(["videos", "c", "--status", str(v.VideoStatus.DOWNLOADING)])
     assert "'archived'" in str(refused.value) and "VideoStatus" not in str(refused.value)
 
