@@ -148,7 +148,6 @@ class Video(models.Model):
     Status = VideoStatus
     FailureKind = FailureKind
     Fixity = FixityStatus
-    Availability = Availability
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="videos")
     video_id = models.CharField(max_length=64, help_text="Path-safe id: the video's folder name.")
@@ -295,8 +294,6 @@ class VideoChange(models.Model):
 
 class ImportJob(models.Model):
     """One ``ytarchive import``: a yt-dlp folder adopted into a channel (channels_app.importer)."""
-
-    Status = JobStatus
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="imports")
     path = models.CharField(max_length=2000, help_text="The folder, under YTARCHIVE_IMPORT_ROOT.")
