@@ -23,7 +23,6 @@ import uuid
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,7 +45,7 @@ from archiver import (
 from archiver.budgets import looks_throttled
 from archiver.ids import require_safe_id
 from archiver.messages import DownloadReport, DownloadRequest
-from archiver.statuses import FailureKind, OutcomeStatus, VideoStatus
+from archiver.vocabulary import FailureKind, OutcomeStatus, VideoStatus, WorkerAction, WorkerResult
 
 log = logging.getLogger(__name__)
 
@@ -55,28 +54,9 @@ class Interrupted(Exception):
     """The worker is stopping (or lost its lease): hand the video back, unfinished."""
 
 
-class Result(StrEnum):
-    """How one run of ``archive_video`` ended, as the worker sees it."""
-
-    ARCHIVED = "archived"
-    FAILED = "failed"
-    BUSY = "busy"  # another worker holds the video's lease: this duplicate does nothing
-    INTERRUPTED = "interrupted"  # the worker is stopping: hand the video back unfinished
-    CANCELLED = "cancelled"  # its channel was deleted meanwhile
-    SKIPPED = "skipped"  # the channel's options leave it out (published before its cutoff)
-
-
-class Action(StrEnum):
-    """What the task does with a result (``action_for``)."""
-
-    REPORT = "report"  # send a DownloadReport to the control side
-    HAND_BACK = "hand_back"  # reject the message back to the queue
-    DROP = "drop"  # acknowledge and forget
-
-
 @dataclass(frozen=True)
 class Outcome:
-    status: Result
+    status: WorkerResult
     kind: FailureKind = FailureKind.NONE
     reason: str = ""
     already: bool = False
@@ -107,16 +87,16 @@ class Outcome:
         )
 
 
-_REPORTED = (Result.ARCHIVED, Result.FAILED, Result.SKIPPED)
+_REPORTED = (WorkerResult.ARCHIVED, WorkerResult.FAILED, WorkerResult.SKIPPED)
 
 
-def action_for(outcome: Outcome) -> Action:
+def action_for(outcome: Outcome) -> WorkerAction:
     """The download task's whole decision: report what ended, hand back what stopped, drop the rest."""
     if outcome.status in _REPORTED:
-        return Action.REPORT
-    if outcome.status is Result.INTERRUPTED:
-        return Action.HAND_BACK
-    return Action.DROP
+        return WorkerAction.REPORT
+    if outcome.status is WorkerResult.INTERRUPTED:
+        return WorkerAction.HAND_BACK
+    return WorkerAction.DROP
 
 
 class _LeaseKeeper(threading.Thread):
@@ -214,15 +194,15 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
     try:
         if state.is_channel_deleted(r, channel_id):
             log.info("%schannel deleted: task dropped", context)
-            return Outcome(Result.CANCELLED)
+            return Outcome(WorkerResult.CANCELLED)
         if final_dir.is_dir():
             log.info("%salready archived, nothing to do", context)
-            return Outcome(Result.ARCHIVED, already=True, **archived_folder.facts(final_dir))
+            return Outcome(WorkerResult.ARCHIVED, already=True, **archived_folder.facts(final_dir))
         claimed = True  # from here on the lock may be ours (its SET may land though its reply is lost)
         if not state.acquire_lock(r, channel_id, video_id, token, lease_seconds):
             claimed = False  # its folder, slots and live progress are the holder's
             log.info("%sanother worker holds it", context)
-            return Outcome(Result.BUSY)
+            return Outcome(WorkerResult.BUSY)
         keeper.start()
         if request.options.profile.max_concurrent > 0:  # the channel's own cap first, so it never holds a lease idle
             _wait_for_slot(r, keeper, channel_slots(channel_id), token, request.options.profile.max_concurrent,
@@ -231,7 +211,7 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
         if isinstance(result, egress.Unavailable):
             reason = _unavailable_reason(site, result)
             log.info("%s%s: not asked", context, reason[:200])
-            return Outcome(Result.FAILED, kind=FailureKind.BLOCKED, reason=reason,
+            return Outcome(WorkerResult.FAILED, kind=FailureKind.BLOCKED, reason=reason,
                            seconds=time.monotonic() - started)
         if not tree.publish_video_dir(run.temp_dir, final_dir):
             log.info("%sfinished by another worker first; kept theirs", context)
@@ -240,7 +220,7 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
         seconds = time.monotonic() - started
         log.info("%sarchived in %.1fs (%s bytes, %s resumed) through %s", context, seconds, result.size_bytes,
                  run.resumed_bytes, run.identity_name)
-        return Outcome(Result.ARCHIVED, video_file=result.video_file, title=result.title,
+        return Outcome(WorkerResult.ARCHIVED, video_file=result.video_file, title=result.title,
                        size_bytes=result.size_bytes, subtitles=tuple(result.subtitles), seconds=seconds,
                        disk_bytes=tree.disk_usage(final_dir), format_id=result.format_id, height=result.height,
                        upload_date=result.upload_date or "", duration=result.duration or 0.0,
@@ -248,28 +228,28 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
     except (Interrupted, egress.Stopped):
         log.info("%sinterrupted: handing it back, its partial files kept (%.0f%% done)", context,
                  100 * run.done_fraction)
-        return Outcome(Result.INTERRUPTED, reason="worker stopping", seconds=time.monotonic() - started,
+        return Outcome(WorkerResult.INTERRUPTED, reason="worker stopping", seconds=time.monotonic() - started,
                        resumed_bytes=run.resumed_bytes, done_fraction=run.done_fraction)
     except RedisError as exc:  # live state unreachable: try again later, burning no attempt
         log.warning("%sRedis error: handing it back, its partial files kept: %s", context, exc)
-        return Outcome(Result.INTERRUPTED, reason=f"Redis unavailable: {str(exc)[:200]}",
+        return Outcome(WorkerResult.INTERRUPTED, reason=f"Redis unavailable: {str(exc)[:200]}",
                        seconds=time.monotonic() - started, resumed_bytes=run.resumed_bytes,
                        done_fraction=run.done_fraction)
     except ytdlp.Skipped as exc:
         log.info("%sskipped: %s", context, exc)
         run.drop_partial()
-        return Outcome(Result.SKIPPED, reason=str(exc), seconds=time.monotonic() - started,
+        return Outcome(WorkerResult.SKIPPED, reason=str(exc), seconds=time.monotonic() - started,
                        upload_date=exc.upload_date)
     except cookies.CookiesMissing as exc:
         log.info("%sfailed (transient): %s", context, exc)
-        return Outcome(Result.FAILED, kind=FailureKind.TRANSIENT, reason=str(exc),
+        return Outcome(WorkerResult.FAILED, kind=FailureKind.TRANSIENT, reason=str(exc),
                        seconds=time.monotonic() - started)
     except Exception as exc:  # every failure becomes an outcome with a reason
         kind, reason = ytdlp.classify(exc)
         log.info("%sfailed (%s): %s", context, kind, reason)
         if kind != FailureKind.TRANSIENT or _DISK_TROUBLE.search(reason):
             run.drop_partial()  # never to be resumed (or the disk is full); a transient failure's is, by its retry
-        return Outcome(Result.FAILED, kind=FailureKind(kind), reason=reason, seconds=time.monotonic() - started)
+        return Outcome(WorkerResult.FAILED, kind=FailureKind(kind), reason=reason, seconds=time.monotonic() - started)
     finally:
         keeper.stopped.set()
         if claimed:

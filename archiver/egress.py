@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from archiver import egress_state, state
 from archiver.budgets import DIRECT, Identity, SiteRate, budget_site, host_of, rate_for
+from archiver.vocabulary import FailureKind
 
 log = logging.getLogger(__name__)
 
@@ -239,13 +240,13 @@ def can_start(r, pool: Pool, site: str, at: float | None = None) -> tuple[bool, 
     return True, f"{len(left)} of {len(pool.identities)} identities unpaused with budget left"
 
 
-def refusal(r, pool: Pool, lease: Lease, kind: str, reason: str) -> str:
+def refusal(r, pool: Pool, lease: Lease, kind: FailureKind, reason: str) -> str:
     """Why the site refused this identity (the breaker trips), or "" when the failure was the video's.
 
     ``kind`` is what archiver.ytdlp.classify said. A bot check, 429 or "rate-limited" text
     trips at once; a 403 on media only once ``pool.forbidden_streak`` came in a row.
     """
-    if kind == "blocked" or _RATE_LIMITED.search(reason):
+    if kind == FailureKind.BLOCKED or _RATE_LIMITED.search(reason):
         return reason
     if _MEDIA_FORBIDDEN.search(reason):
         run = egress_state.count_forbidden(r, lease.site, lease.identity.name)

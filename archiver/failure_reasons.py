@@ -12,40 +12,22 @@ It is pure, and it works from what a Video row already keeps
 when a row is read, never stored, so rows written before this module get them
 too and a better rule here explains old failures better without a migration.
 
-The reason codes are an interface (API, CLI, notifications): add new ones,
-never rename one.
+The reason codes (``archiver.vocabulary.FailureReason``) are an interface (API, CLI,
+notifications): add new ones, never rename one.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from enum import StrEnum
 
 from archiver.netguard import SETTING as ADDRESS_SETTING
-from archiver.statuses import FailureKind, VideoStatus
-
-
-class Reason(StrEnum):
-    BOT_CHECK = "bot_check"
-    RATE_LIMITED = "rate_limited"
-    MEMBERS_ONLY = "members_only"
-    PRIVATE = "private"
-    REMOVED = "removed"
-    GEO_BLOCKED = "geo_blocked"
-    AGE_RESTRICTED = "age_restricted"
-    FORMAT_UNAVAILABLE = "format_unavailable"
-    EXTRACTOR_BROKEN = "extractor_broken"
-    FORBIDDEN = "forbidden"
-    ADDRESS_REFUSED = "address_refused"
-    DISK_FULL = "disk_full"
-    NETWORK = "network"
-    UNKNOWN = "unknown"
+from archiver.vocabulary import FailureKind, FailureReason, VideoStatus
 
 
 @dataclass(frozen=True)
 class Explanation:
-    reason: Reason
+    reason: FailureReason
     hint: str
 
 
@@ -55,95 +37,95 @@ def _rx(pattern: str) -> re.Pattern:
 
 # First match wins. The site refusing us (not the video) comes first, then failures of the moment
 # (network, disk), then what is true of the video itself, then yt-dlp's own breakage.
-_RULES: tuple[tuple[Reason, FailureKind, re.Pattern], ...] = (
-    (Reason.ADDRESS_REFUSED, FailureKind.PERMANENT, _rx(re.escape(ADDRESS_SETTING))),
-    (Reason.BOT_CHECK, FailureKind.BLOCKED, _rx(r"not a bot|not a robot|captcha")),
-    (Reason.RATE_LIMITED, FailureKind.BLOCKED,
+_RULES: tuple[tuple[FailureReason, FailureKind, re.Pattern], ...] = (
+    (FailureReason.ADDRESS_REFUSED, FailureKind.PERMANENT, _rx(re.escape(ADDRESS_SETTING))),
+    (FailureReason.BOT_CHECK, FailureKind.BLOCKED, _rx(r"not a bot|not a robot|captcha")),
+    (FailureReason.RATE_LIMITED, FailureKind.BLOCKED,
      _rx(r"HTTP Error 429|Too Many Requests|rate[- ]limited|isn.t available, try again later")),
-    (Reason.DISK_FULL, FailureKind.TRANSIENT, _rx(r"no space left")),
-    (Reason.NETWORK, FailureKind.TRANSIENT,
+    (FailureReason.DISK_FULL, FailureKind.TRANSIENT, _rx(r"no space left")),
+    (FailureReason.NETWORK, FailureKind.TRANSIENT,
      _rx(r"HTTP Error 5\d\d|timed out|temporar|reset by peer|connection refused|network is unreachable"
          r"|name or service not known|getaddrinfo|remote end closed|incompleteread|EOF occurred")),
-    (Reason.MEMBERS_ONLY, FailureKind.PERMANENT,
+    (FailureReason.MEMBERS_ONLY, FailureKind.PERMANENT,
      _rx(r"members[- ]only|join this channel|available to this channel.s members")),
-    (Reason.AGE_RESTRICTED, FailureKind.PERMANENT,
+    (FailureReason.AGE_RESTRICTED, FailureKind.PERMANENT,
      _rx(r"confirm your age|age[- ]restricted|inappropriate for some users")),
-    (Reason.GEO_BLOCKED, FailureKind.PERMANENT,
+    (FailureReason.GEO_BLOCKED, FailureKind.PERMANENT,
      _rx(r"not available in your country|not made this video available in your country"
          r"|not available from your location|geo[- ]restrict|HTTP Error 451")),
-    (Reason.PRIVATE, FailureKind.PERMANENT, _rx(r"private video|video is private")),
-    (Reason.REMOVED, FailureKind.PERMANENT,
+    (FailureReason.PRIVATE, FailureKind.PERMANENT, _rx(r"private video|video is private")),
+    (FailureReason.REMOVED, FailureKind.PERMANENT,
      _rx(r"has been removed|been terminated|no longer available|copyright|video unavailable"
          r"|HTTP Error (404|410)")),
-    (Reason.FORMAT_UNAVAILABLE, FailureKind.PERMANENT,
+    (FailureReason.FORMAT_UNAVAILABLE, FailureKind.PERMANENT,
      _rx(r"requested format is not available|no video formats found|only images are available")),
-    (Reason.EXTRACTOR_BROKEN, FailureKind.TRANSIENT,
+    (FailureReason.EXTRACTOR_BROKEN, FailureKind.TRANSIENT,
      _rx(r"please report this issue|extractor error has occurred|unable to extract|failed to extract"
          r"|(signature|nsig|n challenge)[^.]{0,40}fail")),
-    (Reason.FORBIDDEN, FailureKind.PERMANENT, _rx(r"HTTP Error 403")),
-    (Reason.UNKNOWN, FailureKind.PERMANENT, _rx(r"HTTP Error (400|401)|unsupported url|is not a valid url")),
+    (FailureReason.FORBIDDEN, FailureKind.PERMANENT, _rx(r"HTTP Error 403")),
+    (FailureReason.UNKNOWN, FailureKind.PERMANENT, _rx(r"HTTP Error (400|401)|unsupported url|is not a valid url")),
 )
 _HTTP = re.compile(r"HTTP Error (\d{3})")
 _PAUSED = re.compile(r"paused until (\d{4}-\d\d-\d\d \d\d:\d\d)")
 _VERSION_DATE = re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})")
 
 _HINTS = {
-    Reason.BOT_CHECK: (
+    FailureReason.BOT_CHECK: (
         "The site asked for a bot check ('Sign in to confirm you're not a bot'): it thinks this address "
         "downloads too much. {paused} To get through sooner or for good: give the channel (or every channel) "
         "the cookies of a signed-in account, set up a PO-token provider (YTARCHIVE_POT_PROVIDER_URL), add "
         "another egress identity (YTARCHIVE_EGRESS), or lower the budget (YTARCHIVE_SITE_RATES)."),
-    Reason.RATE_LIMITED: (
+    FailureReason.RATE_LIMITED: (
         "The site is rate-limiting this address{http}. {paused} Lower the budget (YTARCHIVE_SITE_RATES) or "
         "add another egress identity (YTARCHIVE_EGRESS) so it does not happen again."),
-    Reason.MEMBERS_ONLY: (
+    FailureReason.MEMBERS_ONLY: (
         "Only the channel's members can watch this video. To archive it, give the channel the cookies of an "
         "account that is a member (`ytarchive cookies CHANNEL --file cookies.txt`), then retry it."),
-    Reason.PRIVATE: (
+    FailureReason.PRIVATE: (
         "The uploader made this video private. Nothing to do unless your account was given access (then add "
         "its cookies and retry); a copy archived before is kept."),
-    Reason.REMOVED: (
+    FailureReason.REMOVED: (
         "The video is gone from the site{http} (removed by the uploader or the site, or its account "
         "closed). Nothing to do; a copy archived before is kept."),
-    Reason.GEO_BLOCKED: (
+    FailureReason.GEO_BLOCKED: (
         "The uploader does not offer this video in the country this server's address is in. Add an egress "
         "identity in a country where it is offered (YTARCHIVE_EGRESS, e.g. proxy:socks5://…), then retry it."),
-    Reason.AGE_RESTRICTED: (
+    FailureReason.AGE_RESTRICTED: (
         "The site shows this video to signed-in adults only. Give the channel (or every channel) the cookies "
         "of an age-verified account, then retry it."),
-    Reason.FORMAT_UNAVAILABLE: (
+    FailureReason.FORMAT_UNAVAILABLE: (
         "None of the formats the site offers fits what the channel asks for (height, container, audio only). "
         "Change the channel's download options (`ytarchive set CHANNEL …` or its page), then retry it. On "
         "YouTube, formats also go missing without a PO-token provider or with an old yt-dlp."),
-    Reason.EXTRACTOR_BROKEN: (
+    FailureReason.EXTRACTOR_BROKEN: (
         "yt-dlp could not read the site's page: the site changed and {ytdlp} does not know it yet. "
         "Update yt-dlp (`ytarchive ytdlp update`); fixes usually ship within days."),
-    Reason.FORBIDDEN: (
+    FailureReason.FORBIDDEN: (
         "The site refused the download (HTTP 403). On YouTube that is usually a missing PO token or an old "
         "yt-dlp: set up a PO-token provider (YTARCHIVE_POT_PROVIDER_URL), update yt-dlp or add cookies, then "
         "retry it."),
-    Reason.ADDRESS_REFUSED: (
+    FailureReason.ADDRESS_REFUSED: (
         "The video (or a file of it) is on a private network address, which ytarchive does not fetch unless "
         f"{ADDRESS_SETTING} allows it."),
-    Reason.DISK_FULL: "The archive volume is full. Free some space or grow the volume.",
-    Reason.NETWORK: "A network error or an error on the site's side{http}: nothing to fix here.",
-    Reason.UNKNOWN: "yt-dlp reported an error ytarchive does not recognise{http}; its own words are below.",
+    FailureReason.DISK_FULL: "The archive volume is full. Free some space or grow the volume.",
+    FailureReason.NETWORK: "A network error or an error on the site's side{http}: nothing to fix here.",
+    FailureReason.UNKNOWN: "yt-dlp reported an error ytarchive does not recognise{http}; its own words are below.",
 }
 
 
-def classify_text(error: str) -> tuple[Reason, FailureKind]:
+def classify_text(error: str) -> tuple[FailureReason, FailureKind]:
     """The reason and the failure kind of one yt-dlp error line (unrecognised: unknown, transient)."""
     for reason, kind, pattern in _RULES:
         if pattern.search(error or ""):
             return reason, kind
-    return Reason.UNKNOWN, FailureKind.TRANSIENT
+    return FailureReason.UNKNOWN, FailureKind.TRANSIENT
 
 
-def reason_of(failure_kind: str, error: str) -> Reason:
+def reason_of(failure_kind: str, error: str) -> FailureReason:
     """A stored failure's reason; a ``blocked`` row is a bot check unless its text says rate limit."""
     reason, _ = classify_text(error)
-    if failure_kind == FailureKind.BLOCKED and reason is not Reason.RATE_LIMITED:
-        return Reason.BOT_CHECK
+    if failure_kind == FailureKind.BLOCKED and reason is not FailureReason.RATE_LIMITED:
+        return FailureReason.BOT_CHECK
     return reason
 
 
@@ -194,7 +176,7 @@ def _ytdlp_age(version: str, today: date | None) -> str:
     return f"yt-dlp {version} (released {released:%Y-%m-%d}, {days} day{'s' if days != 1 else ''} ago)"
 
 
-def _meanwhile(reason: Reason, failure_kind: str, status: str) -> str:
+def _meanwhile(reason: FailureReason, failure_kind: str, status: str) -> str:
     """What happens to the video now, from the row's own state."""
     if failure_kind == FailureKind.BLOCKED:
         return "The wait costs the video no attempt."

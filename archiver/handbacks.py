@@ -13,8 +13,8 @@ from __future__ import annotations
 import dataclasses
 
 from archiver import state
-from archiver.download import Outcome, Result
-from archiver.statuses import FailureKind
+from archiver.download import Outcome
+from archiver.vocabulary import FailureKind, WorkerResult
 
 KEEP_SECONDS = 30 * 86400
 
@@ -48,4 +48,4 @@ def bounded_out(outcome: Outcome, handed_back: int) -> Outcome:
     reason = (f"handed back {handed_back} times without finishing (its worker stopped each time: a Job's "
               f"deadline, a shutdown or Redis; last reason: {outcome.reason or 'worker stopping'}); its "
               f"partial files are kept and the retry resumes them")
-    return dataclasses.replace(outcome, status=Result.FAILED, kind=FailureKind.TRANSIENT, reason=reason)
+    return dataclasses.replace(outcome, status=WorkerResult.FAILED, kind=FailureKind.TRANSIENT, reason=reason)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from archiver import channel_options
 from archiver.channel_options import Profile
-from archiver.statuses import FailureKind, OutcomeStatus
+from archiver.vocabulary import FailureKind, OutcomeStatus
 
 
 class MessageError(ValueError):

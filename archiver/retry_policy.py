@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from archiver.statuses import FailureKind, OutcomeStatus, VideoStatus
+from archiver.vocabulary import FailureKind, OutcomeStatus, VideoStatus
 
 JITTER = 0.25  # each wait is base x 2^n, give or take a quarter
 

@@ -2,7 +2,7 @@
 
 Live state that is cheap to read and rebuildable from the database:
 
-* ``ytarchive:vstate:{channel}``   hash video-id -> a ``VideoStatus`` (archiver.statuses)
+* ``ytarchive:vstate:{channel}``   hash video-id -> a ``VideoStatus`` (archiver.vocabulary)
 * ``ytarchive:progress:{channel}`` hash of counts (total and one per state), kept in
   step with ``vstate`` by one Lua script, so a poll is one HGETALL, not a count.
 * ``ytarchive:lock:{channel}:{video}`` the per-video download lock (``SET NX PX``),
@@ -32,7 +32,7 @@ import time
 
 import redis
 
-from archiver.statuses import VideoStatus
+from archiver.vocabulary import VideoStatus
 
 PREFIX = "ytarchive"
 STATES = tuple(str(s) for s in VideoStatus)

@@ -39,6 +39,7 @@ from archiver import extractor_args, failure_reasons, netguard, tree, upstream_t
 from archiver.channel_options import Profile, download_params, published_too_early
 from archiver.errors import UserError
 from archiver.ids import channel_key, is_safe_id, safe_id
+from archiver.vocabulary import Availability, FailureKind, FailureReason
 
 log = logging.getLogger(__name__)
 VERSION = yt_dlp.version.__version__  # its release date, for "your yt-dlp is N days old"
@@ -327,8 +328,7 @@ def video_info(url: str, opts: Options | None = None) -> dict:
         finally:
             netguard.take_refusals()
 # Permanent failures of a video's page that ask for an account (the rest: removed upstream).
-_ASKS_FOR_ACCOUNT = (failure_reasons.Reason.PRIVATE, failure_reasons.Reason.MEMBERS_ONLY,
-                     failure_reasons.Reason.AGE_RESTRICTED)
+_ASKS_FOR_ACCOUNT = (FailureReason.PRIVATE, FailureReason.MEMBERS_ONLY, FailureReason.AGE_RESTRICTED)
 
 
 def video_facts(url: str, opts: Options | None = None) -> VideoFacts:
@@ -344,16 +344,16 @@ def video_facts(url: str, opts: Options | None = None) -> VideoFacts:
         except (DownloadError, ExtractorError) as exc:
             kind, reason = classify(exc)
             cause = failure_reasons.reason_of(kind, reason)
-            if kind != "permanent" or cause is failure_reasons.Reason.ADDRESS_REFUSED:
+            if kind is not FailureKind.PERMANENT or cause is FailureReason.ADDRESS_REFUSED:
                 raise
-            return VideoFacts(availability="private" if cause in _ASKS_FOR_ACCOUNT else "removed")
+            return VideoFacts(availability=Availability.PRIVATE if cause in _ASKS_FOR_ACCOUNT else Availability.REMOVED)
         finally:
             netguard.take_refusals()
 
     def count(name):
         value = info.get(name)
         return value if isinstance(value, int) and not isinstance(value, bool) else None
-    return VideoFacts(availability=str(info.get("availability") or "public"),
+    return VideoFacts(availability=str(info.get("availability") or Availability.PUBLIC),
                       title=str(info["title"])[:1000] if info.get("title") else None,
                       description=str(info["description"])[:20000] if info.get("description") is not None else None,
                       view_count=count("view_count"), like_count=count("like_count"))
@@ -678,13 +678,13 @@ def _lay_out(temp_dir: Path, info: dict, url: str) -> DownloadResult:
     )
 
 
-def classify(exc: BaseException) -> tuple[str, str]:
-    """``("permanent" | "transient" | "blocked", reason)``: only transient failures are worth a retry.
+def classify(exc: BaseException) -> tuple[FailureKind, str]:
+    """``(kind, reason)``, the kind permanent, transient or blocked: only transient failures are worth a retry.
 
     The text decides (``archiver.failure_reasons``, which also names the cause for people).
     """
     reason = _clean(exc)
-    return str(failure_reasons.classify_text(reason)[1]), reason
+    return failure_reasons.classify_text(reason)[1], reason
 
 
 def _clean(exc: BaseException) -> str:

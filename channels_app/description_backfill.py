@@ -12,7 +12,7 @@ import logging
 from django.conf import settings
 
 from archiver import tree
-from archiver.statuses import VideoStatus
+from archiver.vocabulary import VideoStatus
 from channels_app.models import Video
 
 log = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from archiver import fixity, tree
 from archiver.errors import ConflictError
-from archiver.statuses import FailureKind, VideoStatus
+from archiver.vocabulary import FailureKind, FixityStatus, VideoStatus
 from channels_app import tallies
 from channels_app.models import Video
 
@@ -51,11 +51,11 @@ def check_videos(videos, throttle: fixity.Throttle | None = None,
         report = fixity.verify(folder, throttle) if folder.is_dir() else fixity.Report(no_manifest=True,
                                                                                        missing=["(folder)"])
         problems = ["missing: the whole folder"] if not folder.is_dir() else report.problems()
-        status = "ok" if report.ok and folder.is_dir() else "damaged"
+        status = FixityStatus.OK if report.ok and folder.is_dir() else FixityStatus.DAMAGED
         Video.objects.filter(pk=video.pk).update(fixity_status=status, fixity_problems=problems,
                                                  fixity_checked_at=timezone.now())
         counts[status] += 1
-        if status == "damaged":
+        if status is FixityStatus.DAMAGED:
             log.warning("fixity: channel=%s video=%s is damaged: %s", video.channel_id, video.video_id,
                         "; ".join(problems)[:500])
     return counts
@@ -110,13 +110,16 @@ def scheduled_round(now=None) -> dict:
 def summary(channel_id: str, since=None) -> dict:
     """A channel's fixity: counts, the damaged videos, and how many are not checked since ``since``."""
     videos = archived(channel_id)
-    damaged = [{"video_id": v.video_id, "id": v.pk, "title": v.title, "problems": v.fixity_problems,
-                "checked_at": v.fixity_checked_at}
-               for v in videos.filter(fixity_status="damaged").order_by("video_id")]
     pending = videos.filter(Q(fixity_checked_at__isnull=True) | Q(fixity_checked_at__lt=since)) if since else \
         videos.filter(fixity_checked_at__isnull=True)
-    return {"archived": videos.count(), "ok": videos.filter(fixity_status="ok").count(), "damaged": damaged,
-            "pending": pending.count()}
+    # Counted first: a check running meanwhile writes its rows one by one, so once ``pending`` reads 0 the
+    # queries after it see every result (read before them, a list could miss the last row written).
+    left = pending.count()
+    damaged = [{"video_id": v.video_id, "id": v.pk, "title": v.title, "problems": v.fixity_problems,
+                "checked_at": v.fixity_checked_at}
+               for v in videos.filter(fixity_status=FixityStatus.DAMAGED).order_by("video_id")]
+    return {"archived": videos.count(), "ok": videos.filter(fixity_status=FixityStatus.OK).count(), "damaged": damaged,
+            "pending": left}
 
 
 def redownload(video: Video) -> Video:
@@ -144,7 +147,7 @@ def kept_copies(channel_id: str, video_id: str) -> list[Path]:
 
 def after_archived(video: Video) -> None:
     """A video just archived: the fresh manifest is its first check; a kept copy goes if the new one verifies."""
-    Video.objects.filter(pk=video.pk).update(fixity_status="ok", fixity_problems=[],
+    Video.objects.filter(pk=video.pk).update(fixity_status=FixityStatus.OK, fixity_problems=[],
                                              fixity_checked_at=timezone.now())
     kept = kept_copies(video.channel_id, video.video_id)
     if not kept:
@@ -154,7 +157,8 @@ def after_archived(video: Video) -> None:
     if not report.ok:
         log.warning("fixity: channel=%s video=%s: the new copy does not verify (%s); the old one stays in %s",
                     video.channel_id, video.video_id, "; ".join(report.problems())[:300], kept[-1].name)
-        Video.objects.filter(pk=video.pk).update(fixity_status="damaged", fixity_problems=report.problems())
+        Video.objects.filter(pk=video.pk).update(fixity_status=FixityStatus.DAMAGED,
+                                                 fixity_problems=report.problems())
         return
     for path in kept:
         freed = tree.disk_usage(path)

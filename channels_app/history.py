@@ -31,13 +31,11 @@ from django.utils import timezone
 
 from archiver import egress, state, ytdlp
 from archiver.egress import Pool
-from archiver.statuses import VideoStatus
+from archiver.vocabulary import Availability, VideoStatus
 from channels_app import view_series
 from channels_app.models import Channel, Video, VideoChange
 
 log = logging.getLogger(__name__)
-REMOVED = "removed"
-PUBLIC = "public"
 
 
 def _text(value) -> str:
@@ -85,8 +83,8 @@ def record_listing(known: dict[str, Video], entries: list[ytdlp.Entry], now=None
             continue
         changes, update = _changes(video, now, title=entry.title or None, duration=entry.duration,
                                    view_count=entry.view_count)
-        if video.availability == REMOVED:  # listed again: back upstream
-            more, back = _changes(video, now, availability=PUBLIC)
+        if video.availability == Availability.REMOVED:  # listed again: back upstream
+            more, back = _changes(video, now, availability=Availability.PUBLIC)
             changes += more
             update.update(back, removed_upstream_at=None)
         rows += changes
@@ -105,13 +103,14 @@ def record_listing(known: dict[str, Video], entries: list[ytdlp.Entry], now=None
 def mark_removed(channel: Channel, tabs: set[str], seen: set[str], now=None) -> int:
     """Videos of ``tabs`` a complete listing did not show: removed upstream (their copies stay)."""
     now = now or timezone.now()
-    known = Video.objects.filter(channel=channel, tab__in=tabs).exclude(availability=REMOVED)
+    known = Video.objects.filter(channel=channel, tab__in=tabs).exclude(availability=Availability.REMOVED)
     gone_ids = [pk for pk, video_id in known.values_list("pk", "video_id").iterator() if video_id not in seen]
     gone = [v for start in range(0, len(gone_ids), 500)
             for v in Video.objects.filter(pk__in=gone_ids[start:start + 500])]
-    rows = [VideoChange(video=v, at=now, field="availability", old=v.availability, new=REMOVED) for v in gone]
+    rows = [VideoChange(video=v, at=now, field="availability", old=v.availability, new=Availability.REMOVED)
+            for v in gone]
     VideoChange.objects.bulk_create(rows)
-    Video.objects.filter(pk__in=[v.pk for v in gone]).update(availability=REMOVED, removed_upstream_at=now)
+    Video.objects.filter(pk__in=[v.pk for v in gone]).update(availability=Availability.REMOVED, removed_upstream_at=now)
     if gone:
         log.info("channel=%s: %s video(s) gone upstream: %s", channel.id, len(gone),
                  ", ".join(v.video_id for v in gone[:20]))
@@ -142,12 +141,12 @@ def refresh_pages(channel: Channel, options: ytdlp.Options, limit: int | None = 
             continue
         fields = {"availability": facts.availability, "title": facts.title, "description": facts.description,
                   "view_count": facts.view_count, "like_count": facts.like_count}
-        if video.availability == REMOVED and facts.availability != REMOVED:
+        if video.availability == Availability.REMOVED and facts.availability != Availability.REMOVED:
             fields["availability"] = facts.availability  # back: the listing will say so too
         changes, update = _changes(video, now, **fields)
-        if facts.availability == REMOVED and video.removed_upstream_at is None:
+        if facts.availability == Availability.REMOVED and video.removed_upstream_at is None:
             update["removed_upstream_at"] = now
-        elif facts.availability != REMOVED and video.removed_upstream_at is not None:
+        elif facts.availability != Availability.REMOVED and video.removed_upstream_at is not None:
             update["removed_upstream_at"] = None
         VideoChange.objects.bulk_create(changes)
         Video.objects.filter(pk=video.pk).update(metadata_checked_at=now, **update)

@@ -33,7 +33,7 @@ from archiver import adopt, confined, egress, fixity, frames, nfo, state, tree, 
 from archiver.egress import Pool
 from archiver.errors import UserError
 from archiver.ids import safe_id
-from archiver.statuses import FailureKind, VideoStatus
+from archiver.vocabulary import ACTIVE_JOB, FailureKind, FixityStatus, JobStatus, VideoStatus
 from channels_app import tallies
 from channels_app.models import Channel, Video
 from channels_app.options import channel_profile
@@ -125,11 +125,11 @@ def run_import_slice(job_id: int, should_stop: Callable[[], bool]) -> tuple[dict
     """
     from channels_app.models import ImportJob
 
-    job = ImportJob.objects.select_related("channel").filter(pk=job_id, status__in=("queued", "running")).first()
+    job = ImportJob.objects.select_related("channel").filter(pk=job_id, status__in=ACTIVE_JOB).first()
     if job is None:
         return {"skipped": "no such job waiting or running"}, None
-    ImportJob.objects.filter(pk=job.pk, status="queued").update(status="running")
-    before = job.result if job.status == "running" and isinstance(job.result, dict) else {}
+    ImportJob.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(status=JobStatus.RUNNING)
+    before = job.result if job.status == JobStatus.RUNNING and isinstance(job.result, dict) else {}
     done = {str(v.get("video_id")) for key in ("adopted", "skipped") for v in before.get(key, [])}
     try:
         archive = check_path(job.download_archive) if job.download_archive else None
@@ -138,14 +138,15 @@ def run_import_slice(job_id: int, should_stop: Callable[[], bool]) -> tuple[dict
     except Exception as exc:  # the job says what happened, whatever it was
         if not isinstance(exc, UserError):
             log.warning("import %s failed", job.pk, exc_info=True)
-        ImportJob.objects.filter(pk=job.pk).update(status="failed", error=str(exc)[:5000], finished_at=timezone.now())
+        ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error=str(exc)[:5000],
+                                                   finished_at=timezone.now())
         return {"failed": str(exc)[:200]}, None
     more = now.pop("more", False)
     result = _merged(before, now)
     if more:
-        ImportJob.objects.filter(pk=job.pk, status="running").update(result=result)
+        ImportJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(result=result)
         return {"adopted": len(now["adopted"]), "skipped": len(now["skipped"])}, {"job_id": job.pk}
-    ImportJob.objects.filter(pk=job.pk).update(status="succeeded", result=result, finished_at=timezone.now())
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED, result=result, finished_at=timezone.now())
     return {"adopted": len(result["adopted"]), "skipped": len(result["skipped"])}, None
 
 
@@ -202,7 +203,7 @@ def _adopt_one(channel: Channel, item: adopt.Found, video_id: str, mode: str, so
         "video_file": media_name, "size_bytes": tree.dir_size(final), "subtitles": sorted(item.subtitles),
         "format_id": str(info.get("format_id") or "")[:100],
         "height": info["height"] if isinstance(info.get("height"), int) else None,
-        "fixity_status": "ok", "fixity_checked_at": now, "fixity_problems": [],
+        "fixity_status": FixityStatus.OK, "fixity_checked_at": now, "fixity_problems": [],
     })
     tallies.add_storage(tree.disk_usage(final))
     if mode == "move":  # the video is safe in the archive and the catalog: now the originals may go

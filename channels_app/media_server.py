@@ -14,7 +14,7 @@ import logging
 from django.conf import settings
 
 from archiver import nfo, tree
-from archiver.statuses import VideoStatus
+from archiver.vocabulary import VideoStatus
 from channels_app.models import Channel, Video
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS
-from archiver.statuses import ACTIVE_SYNC, STORED_VIDEO_STATUSES, FailureKind, SyncStatus, VideoStatus
+from archiver.vocabulary import (
+    ACTIVE_JOB,
+    STORED_VIDEO_STATUSES,
+    Availability,
+    FailureKind,
+    FixityStatus,
+    JobStatus,
+    VideoStatus,
+)
 from channels_app import option_fields
 
 
@@ -18,8 +26,12 @@ def default_sync_interval_hours() -> float:
     return settings.YTARCHIVE["SYNC_INTERVAL_HOURS"]
 
 
-def _choices(enum_values) -> list[tuple[str, str]]:
-    return [(str(v), str(v).capitalize() or "None") for v in enum_values]
+def _choices(enum_values, label=lambda v: str(v).capitalize() or "None") -> list[tuple[str, str]]:
+    """A state field's choices, from its words in ``archiver.vocabulary`` (the labels as migrated)."""
+    return [(str(v), label(v)) for v in enum_values]
+
+
+_FIXITY_LABELS = {FixityStatus.UNCHECKED: "Not checked", FixityStatus.OK: "Intact", FixityStatus.DAMAGED: "Damaged"}
 
 
 # The download options, one field per archiver.channel_options spec (README "Channel options").
@@ -72,12 +84,12 @@ class Channel(ChannelOptions):
 class SyncJob(models.Model):
     """One sync of one channel: requested, run on the control queue under a lease, its outcome kept."""
 
-    Status = SyncStatus
-    ACTIVE = ACTIVE_SYNC
+    Status = JobStatus
+    ACTIVE = ACTIVE_JOB
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="syncs")
     full = models.BooleanField(default=False)
-    status = models.CharField(max_length=16, choices=_choices(SyncStatus), default=SyncStatus.QUEUED)
+    status = models.CharField(max_length=16, choices=_choices(JobStatus), default=JobStatus.QUEUED)
     trigger = models.CharField(max_length=16, default="api")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -97,7 +109,7 @@ class SyncJob(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["channel"],
-                condition=Q(status__in=["queued", "running"]),
+                condition=Q(status__in=list(ACTIVE_JOB)),
                 name="one_active_sync_per_channel",
             )
         ]
@@ -111,6 +123,7 @@ class Video(models.Model):
 
     Status = VideoStatus
     FailureKind = FailureKind
+    Fixity = FixityStatus
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="videos")
     video_id = models.CharField(max_length=64, help_text="Path-safe id: the video's folder name.")
@@ -139,7 +152,7 @@ class Video(models.Model):
     archived_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     # What the site says of it now (channels_app.history keeps every change in VideoChange).
-    availability = models.CharField(max_length=20, default="public",
+    availability = models.CharField(max_length=20, default=Availability.PUBLIC,
                                     help_text="public, unlisted, private, removed (upstream), needs_auth, ...")
     removed_upstream_at = models.DateTimeField(null=True, blank=True,
                                                help_text="When a sync found it gone from the site; the copy stays.")
@@ -153,8 +166,7 @@ class Video(models.Model):
     metadata_checked_at = models.DateTimeField(null=True, blank=True,
                                                help_text="When its own page was last read for its history.")
     # Fixity (archiver.fixity): the last check of its folder against checksums.sha256.
-    fixity_status = models.CharField(max_length=16, blank=True, choices=[
-        ("", "Not checked"), ("ok", "Intact"), ("damaged", "Damaged")])
+    fixity_status = models.CharField(max_length=16, blank=True, choices=_choices(FixityStatus, _FIXITY_LABELS.get))
     fixity_checked_at = models.DateTimeField(null=True, blank=True)
     fixity_problems = models.JSONField(default=list, blank=True,
                                        help_text="What the last check found: 'changed: video.mp4', ...")
@@ -175,7 +187,8 @@ class Video(models.Model):
             # The feeder's next videos, newest first, without a sort (downloads_app.feeder).
             models.Index(fields=["status", "fed_at", "-upload_date", "id"], name="video_feed_order_idx"),
             # /metrics' ytarchive_fixity_failures: the damaged few, never a walk over every archived video.
-            models.Index(fields=["status"], name="video_damaged_idx", condition=models.Q(fixity_status="damaged")),
+            models.Index(fields=["status"], name="video_damaged_idx",
+                         condition=models.Q(fixity_status=FixityStatus.DAMAGED)),
         ]
 
     def __str__(self):
@@ -262,8 +275,7 @@ class ImportJob(models.Model):
     download_archive = models.CharField(max_length=2000, blank=True)
     mode = models.CharField(max_length=8, default="link", choices=[(m, m) for m in ("link", "copy", "move")])
     dry_run = models.BooleanField(default=False)
-    status = models.CharField(max_length=16, default="queued", choices=[(s, s) for s in
-                                                                       ("queued", "running", "succeeded", "failed")])
+    status = models.CharField(max_length=16, default=JobStatus.QUEUED, choices=_choices(JobStatus, str))
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

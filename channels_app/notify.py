@@ -28,7 +28,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from archiver import egress_state, notifier, state
-from archiver.statuses import VideoStatus
+from archiver.vocabulary import VideoStatus
 from channels_app.models import Channel, Video
 
 log = logging.getLogger(__name__)
@@ -126,9 +126,9 @@ def _with_news(now):
 
 
 def _busy(channel: Channel) -> bool:
-    from archiver.statuses import ACTIVE_SYNC
+    from archiver.vocabulary import ACTIVE_JOB
 
-    return (channel.syncs.filter(status__in=ACTIVE_SYNC).exists()
+    return (channel.syncs.filter(status__in=ACTIVE_JOB).exists()
             or Video.objects.filter(channel=channel, status__in=(VideoStatus.NEW, VideoStatus.QUEUED)).exists())
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from archiver import state
-from archiver.statuses import VideoStatus
+from archiver.vocabulary import VideoStatus
 from channels_app.models import Video
 from channels_app.status_counts import of_channel as status_counts_of
 

@@ -13,7 +13,7 @@ from kombu.exceptions import OperationalError
 from archiver import state, tree, urls, ytdlp
 from archiver.errors import ConflictError, UserError
 from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS
-from archiver.statuses import VideoStatus
+from archiver.vocabulary import VideoStatus
 from channels_app import tallies
 from channels_app.models import Channel, SyncJob, Video
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from django.db.models import Sum
 
-from archiver.statuses import STORED_VIDEO_STATUSES, FailureKind, VideoStatus
+from archiver.vocabulary import STORED_VIDEO_STATUSES, FailureKind, VideoStatus
 from channels_app.models import StatusCount
 
 

@@ -38,7 +38,7 @@ from django.utils import timezone
 from archiver import channel_options, cookies, egress, egress_state, log_context, nfo, state, tree, urls, ytdlp
 from archiver.egress import Pool
 from archiver.errors import UserError
-from archiver.statuses import SyncStatus, VideoStatus
+from archiver.vocabulary import JobStatus, VideoStatus
 from channels_app import history, tallies
 from channels_app.models import Channel, SyncJob, Video
 from channels_app.options import channel_cookies, channel_profile, wants_tab
@@ -84,7 +84,7 @@ class SyncHeartbeat(threading.Thread):
             while not self.stopped.wait(self.interval):
                 try:
                     renewed = SyncJob.objects.filter(
-                        pk=self.job_id, status=SyncStatus.RUNNING, attempts=self.attempt,
+                        pk=self.job_id, status=JobStatus.RUNNING, attempts=self.attempt,
                     ).update(heartbeat_at=timezone.now())
                 except Exception as exc:  # a busy database: try again next beat
                     log.info("sync heartbeat job=%s not renewed: %s", self.job_id, exc)
@@ -99,8 +99,8 @@ class SyncHeartbeat(threading.Thread):
 def claim(job_id: int) -> SyncJob | None:
     """Move a queued job to running atomically; None if another worker has it (or it is gone)."""
     now = timezone.now()
-    claimed = SyncJob.objects.filter(pk=job_id, status=SyncStatus.QUEUED).update(
-        status=SyncStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1,
+    claimed = SyncJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1,
     )
     return SyncJob.objects.select_related("channel").get(pk=job_id) if claimed == 1 else None
 
@@ -119,7 +119,7 @@ def _run_claimed(job: SyncJob, channel: Channel) -> SyncJob | None:
     log.info("sync started job=%s channel=%s full=%s attempt=%s", job.pk, channel.id, job.full, job.attempts)
     heartbeat = SyncHeartbeat(job.pk, job.attempts, settings.YTARCHIVE["LEASE_SECONDS"])
     heartbeat.start()
-    mine = SyncJob.objects.filter(pk=job.pk, status=SyncStatus.RUNNING, attempts=job.attempts)
+    mine = SyncJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts)
     try:
         _refresh_metadata(channel)
         incremental = not job.full and channel.last_full_index_at is not None
@@ -133,7 +133,7 @@ def _run_claimed(job: SyncJob, channel: Channel) -> SyncJob | None:
     except Exception as exc:  # the job row must say what happened, whatever it was
         reason = str(exc) if isinstance(exc, UserError) else f"{exc.__class__.__name__}: {exc}"
         log.warning("sync failed job=%s channel=%s: %s", job.pk, channel.id, reason)
-        mine.update(status=SyncStatus.FAILED, finished_at=timezone.now(), error=reason[:5000])
+        mine.update(status=JobStatus.FAILED, finished_at=timezone.now(), error=reason[:5000])
         return SyncJob.objects.get(pk=job.pk)
     finally:
         heartbeat.stopped.set()
@@ -142,7 +142,7 @@ def _run_claimed(job: SyncJob, channel: Channel) -> SyncJob | None:
     if not incremental:
         channel_updates["last_full_index_at"] = now
     with transaction.atomic():
-        if not mine.update(status=SyncStatus.SUCCEEDED, finished_at=now, videos_seen=seen, videos_new=new,
+        if not mine.update(status=JobStatus.SUCCEEDED, finished_at=now, videos_seen=seen, videos_new=new,
                            videos_queued=to_queue):
             log.warning("sync job=%s finished after losing its lease; result dropped", job.pk)
             return None

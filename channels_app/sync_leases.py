@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from archiver.statuses import SyncStatus
+from archiver.vocabulary import JobStatus
 from channels_app.models import SyncJob
 from channels_app.services import publish_sync
 
@@ -34,23 +34,23 @@ def reconcile_syncs() -> dict:
     now = timezone.now()
     stale_before = now - timedelta(seconds=conf["LEASE_SECONDS"])
     resent = failed = 0
-    for job in SyncJob.objects.filter(status=SyncStatus.RUNNING, heartbeat_at__lt=stale_before):
-        same = SyncJob.objects.filter(pk=job.pk, status=SyncStatus.RUNNING, heartbeat_at=job.heartbeat_at)
+    for job in SyncJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=stale_before):
+        same = SyncJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING, heartbeat_at=job.heartbeat_at)
         if job.attempts >= conf["SYNC_ATTEMPTS"]:
             reason = (f"its worker stopped answering {job.attempts} time(s) "
                       f"(last heartbeat {job.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC); giving up")
-            if same.update(status=SyncStatus.FAILED, finished_at=now, error=reason):
+            if same.update(status=JobStatus.FAILED, finished_at=now, error=reason):
                 log.warning("sync job=%s channel=%s failed: %s", job.pk, job.channel_id, reason)
                 failed += 1
-        elif same.update(status=SyncStatus.QUEUED, enqueued_at=now):
+        elif same.update(status=JobStatus.QUEUED, enqueued_at=now):
             log.warning("sync job=%s channel=%s: heartbeat stale since %s, requeued (attempt %s of %s)",
                         job.pk, job.channel_id, job.heartbeat_at, job.attempts + 1, conf["SYNC_ATTEMPTS"])
             publish_sync(job.pk)
             resent += 1
-    unsent = SyncJob.objects.filter(status=SyncStatus.QUEUED).filter(
+    unsent = SyncJob.objects.filter(status=JobStatus.QUEUED).filter(
         Q(enqueued_at__lt=stale_before) | Q(enqueued_at__isnull=True, created_at__lt=stale_before))
     for job in unsent:
-        if SyncJob.objects.filter(pk=job.pk, status=SyncStatus.QUEUED, enqueued_at=job.enqueued_at).update(
+        if SyncJob.objects.filter(pk=job.pk, status=JobStatus.QUEUED, enqueued_at=job.enqueued_at).update(
                 enqueued_at=now):
             log.info("sync job=%s channel=%s unclaimed for a lease: sent again", job.pk, job.channel_id)
             publish_sync(job.pk)

@@ -18,7 +18,6 @@ from channels_app.models import Tally
 # Download times: seconds for a short clip up to two hours for a long stream.
 DURATION_BUCKETS = (1, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200)
 STORAGE = "storage_bytes"
-PAUSED = "paused"  # an attempt that met a paused site (bot check, 429): not counted against the video
 
 
 def downloads_name(status: str) -> str:

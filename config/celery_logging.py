@@ -27,7 +27,7 @@ from celery.exceptions import Reject
 from celery.signals import celeryd_init, task_postrun, task_prerun
 
 from archiver import log_context
-from archiver.statuses import HAND_BACK_REASON
+from archiver.vocabulary import HAND_BACK_REASON
 
 _bound: dict[tuple[str, int], list] = {}  # (task id, thread) -> what to unbind after the task
 

@@ -5,7 +5,7 @@ because retrying is a download-side action.
 """
 from django.contrib import admin, messages
 
-from archiver.statuses import FailureKind, VideoStatus
+from archiver.vocabulary import FailureKind, VideoStatus
 from channels_app.models import Video
 from downloads_app import queueing
 

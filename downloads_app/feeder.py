@@ -35,7 +35,7 @@ from django.utils import timezone
 from archiver import feeder_state, state
 from archiver.egress import Pool
 from archiver.feed_window import SiteWindow, fleet_capacity, share, site_window
-from archiver.statuses import VideoStatus
+from archiver.vocabulary import VideoStatus
 from channels_app.models import Channel, Video
 from downloads_app.download_messages import send_download
 

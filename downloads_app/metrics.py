@@ -15,14 +15,13 @@ from django.conf import settings
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 
 from archiver import egress_state, state, tree
-from archiver.statuses import VideoStatus
+from archiver.vocabulary import STORED_VIDEO_STATUSES, CountedOutcome, FixityStatus, VideoStatus
 from channels_app import status_counts, tallies
 from channels_app.models import Channel, Video
 
 log = logging.getLogger(__name__)
 
-OUTCOMES = (str(VideoStatus.ARCHIVED), str(VideoStatus.RETRYING), str(VideoStatus.FAILED), str(VideoStatus.SKIPPED),
-            tallies.PAUSED)
+OUTCOMES = tuple(str(outcome) for outcome in CountedOutcome)  # the label values of the download series
 
 
 def _histogram(totals: dict[str, float]) -> HistogramMetricFamily:
@@ -46,7 +45,7 @@ def _database_series(totals: dict[str, float]):
         downloads.add_metric([status], totals.get(tallies.downloads_name(status), 0.0))
     yield downloads
     yield _histogram(totals)
-    counts = {str(s): 0 for s in VideoStatus if s is not VideoStatus.DOWNLOADING}
+    counts = {str(s): 0 for s in STORED_VIDEO_STATUSES}
     counts.update(status_counts.by_status())  # the kept counts (channels_app.status_counts), never a COUNT
     videos = GaugeMetricFamily("ytarchive_videos", "Videos in the catalog by stored status.", labels=["status"])
     for status, n in counts.items():
@@ -57,12 +56,13 @@ def _database_series(totals: dict[str, float]):
     yield GaugeMetricFamily("ytarchive_channels", "Channels in the archive.", value=Channel.objects.count())
     yield GaugeMetricFamily("ytarchive_fixity_failures", "Archived videos whose last fixity check found a file "
                             "missing, changed or unexpected (checksums.sha256).",
-                            value=Video.objects.filter(status=VideoStatus.ARCHIVED, fixity_status="damaged").count())
+                            value=Video.objects.filter(status=VideoStatus.ARCHIVED,
+                                                       fixity_status=FixityStatus.DAMAGED).count())
     queue = GaugeMetricFamily("ytarchive_queue_length", "Downloads waiting: queued (in the database's backlog "
                               "or the feeder's window), in the broker now (window), and for their backoff to "
                               "end (retrying).", labels=["state"])
-    queue.add_metric(["queued"], counts[str(VideoStatus.QUEUED)])
-    queue.add_metric(["retrying"], counts[str(VideoStatus.RETRYING)])
+    queue.add_metric([str(VideoStatus.QUEUED)], counts[str(VideoStatus.QUEUED)])
+    queue.add_metric([str(VideoStatus.RETRYING)], counts[str(VideoStatus.RETRYING)])
     yield queue
 
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 from archiver import log_context, state
 from archiver.messages import DownloadReport
 from archiver.retry_policy import next_step
-from archiver.statuses import FailureKind, VideoStatus
 from archiver.upstream_text import best_title
+from archiver.vocabulary import CountedOutcome, FailureKind, VideoStatus
 from channels_app import tallies
 from channels_app.models import Video
 from downloads_app.queueing import max_attempts, redis
@@ -45,7 +45,7 @@ def _record(report: DownloadReport) -> Video | None:
     with transaction.atomic():
         changed = _apply(video, report, step, now)
         if changed:  # counted once, with the fact it counts (/metrics)
-            label = tallies.PAUSED if step.failure_kind is FailureKind.BLOCKED else step.status
+            label = CountedOutcome.PAUSED if step.failure_kind is FailureKind.BLOCKED else CountedOutcome(step.status)
             tallies.record_download(label, report.seconds,
                                     report.disk_bytes if step.status is VideoStatus.ARCHIVED else 0)
     if changed and step.status is VideoStatus.ARCHIVED:

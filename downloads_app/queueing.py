@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from archiver import state
 from archiver.errors import ConflictError
-from archiver.statuses import FailureKind, VideoStatus
+from archiver.vocabulary import FailureKind, VideoStatus
 from channels_app.models import Video
 from downloads_app import feeder
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from archiver import archived_folder, state, tree
 from archiver.messages import DownloadReport, MessageError
-from archiver.statuses import ACTIVE_SYNC, OutcomeStatus, VideoStatus
+from archiver.vocabulary import ACTIVE_JOB, OutcomeStatus, VideoStatus
 from channels_app import progress, schedules
 from channels_app.models import Channel, SyncJob, Video
 from downloads_app import feeder, queueing
@@ -153,7 +153,7 @@ def _worth_resuming(path, channel_id: str, video_id: str) -> bool:
 
 def repair_progress() -> list[str]:
     """Rebuild the live counts of channels whose Redis state disagrees with the database."""
-    busy = set(SyncJob.objects.filter(status__in=ACTIVE_SYNC).values_list("channel_id", flat=True))
+    busy = set(SyncJob.objects.filter(status__in=ACTIVE_JOB).values_list("channel_id", flat=True))
     channel_ids = Video.objects.exclude(channel_id__in=busy).values_list("channel_id", flat=True).distinct()
     repaired = [cid for cid in channel_ids.order_by("channel_id") if progress.drifted(cid)]
     for channel_id in repaired:

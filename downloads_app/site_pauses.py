@@ -21,7 +21,7 @@ from django.utils import timezone
 from archiver import egress_state
 from archiver.egress import Pool
 from archiver.errors import UserError
-from archiver.statuses import FailureKind, VideoStatus
+from archiver.vocabulary import FailureKind, VideoStatus
 from channels_app.models import Video
 from downloads_app.queueing import redis
 

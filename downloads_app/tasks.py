@@ -23,10 +23,10 @@ from celery.exceptions import Reject
 from django.conf import settings
 
 from archiver import handbacks, state
-from archiver.download import Action, action_for, archive_video
+from archiver.download import action_for, archive_video
 from archiver.egress import Pool
 from archiver.messages import DownloadReport, DownloadRequest, MessageError
-from archiver.statuses import HAND_BACK_REASON, VideoStatus
+from archiver.vocabulary import HAND_BACK_REASON, VideoStatus, WorkerAction, WorkerResult
 from downloads_app import worker_lifecycle
 from downloads_app.worker_lifecycle import STOP
 
@@ -47,9 +47,9 @@ def download_video(message: dict) -> str:
                             should_stop=STOP.is_set, pool=Pool.from_settings(settings.YTARCHIVE))
     worker_lifecycle.note_finished(outcome)
     action = action_for(outcome)
-    if action is Action.DROP:
+    if action is WorkerAction.DROP:
         return str(outcome.status)
-    if action is Action.HAND_BACK:
+    if action is WorkerAction.HAND_BACK:
         handed = _best_effort(handbacks.count, r, request.channel_id, request.video_id, outcome.done_fraction)
         if (handed or 0) < settings.YTARCHIVE["MAX_HANDBACKS"]:
             _best_effort(state.set_state, r, request.channel_id, request.video_id, VideoStatus.QUEUED)
@@ -59,7 +59,7 @@ def download_video(message: dict) -> str:
     _best_effort(handbacks.forget, r, request.channel_id, request.video_id)
     report = outcome.report(request)
     # Until the control side decides (retrying or failed), a failed attempt waits as queued.
-    live = VideoStatus.ARCHIVED if outcome.status == "archived" else VideoStatus.QUEUED
+    live = VideoStatus.ARCHIVED if outcome.status is WorkerResult.ARCHIVED else VideoStatus.QUEUED
     _best_effort(state.set_state, r, request.channel_id, request.video_id, live)
     # The report is the record that counts: kept in the Redis outbox until applied (the
     # reconciler applies it even if this message is lost), and sent retrying through a restart.

@@ -37,8 +37,9 @@ from celery.worker import state as worker_state
 from django.conf import settings
 
 from archiver import deadline, handbacks, state, ytdlp, ytdlp_state, ytdlp_versions
-from archiver.download import Outcome, Result
+from archiver.download import Outcome
 from archiver.messages import DownloadRequest
+from archiver.vocabulary import WorkerResult
 
 log = logging.getLogger(__name__)
 
@@ -212,5 +213,5 @@ def _stop_taking_work() -> None:
 
 def note_finished(outcome: Outcome) -> None:
     """A download that ran from its first byte to the end teaches this worker its pace."""
-    if outcome.status is Result.ARCHIVED and not outcome.already and not outcome.resumed_bytes:
+    if outcome.status is WorkerResult.ARCHIVED and not outcome.already and not outcome.resumed_bytes:
         PACE.observe(outcome.seconds, outcome.duration)

@@ -19,6 +19,7 @@ from django.conf import settings
 
 from archiver import ytdlp_state, ytdlp_versions
 from archiver.errors import ConflictError, UserError
+from archiver.vocabulary import ACTIVE_JOB, JobStatus
 from archiver.ytdlp_versions import UpdateError
 from downloads_app.queueing import redis
 
@@ -51,8 +52,8 @@ def status() -> dict:
     for worker in workers:
         worker.pop("source")
     update = ytdlp_state.last_update(r)
-    if update and update.get("status") in ("queued", "running") and ytdlp_state.running_update(r) != update["id"]:
-        update = {**update, "status": "failed", "message": "the control worker stopped during the update"}
+    if update and update.get("status") in ACTIVE_JOB and ytdlp_state.running_update(r) != update["id"]:
+        update = {**update, "status": JobStatus.FAILED, "message": "the control worker stopped during the update"}
     return {"control": here.as_dict() if here else _described(None, "bundled"), "selected": selected(),
             "workers": workers, "history": ytdlp_versions.history(shared_root()),
             "update_channel": settings.YTARCHIVE["YTDLP_UPDATE"], "update": update}
@@ -69,7 +70,7 @@ def _claim(action: str, version: str, who: str) -> tuple[str, dict]:
         raise UserError("nothing to roll back: the yt-dlp bundled with ytarchive is in use")
     job_id = uuid.uuid4().hex[:12]
     record = {"action": action, "requested": version or ("newest stable" if action == "update" else "previous"),
-              "status": "queued", "asked_by": who, "asked_at": _now(), "message": ""}
+              "status": JobStatus.QUEUED, "asked_by": who, "asked_at": _now(), "message": ""}
     r = redis()
     if not ytdlp_state.claim_update(r, job_id, record):
         raise ConflictError("a yt-dlp update is already running; wait for it to finish",
@@ -96,20 +97,21 @@ def run_change(job_id: str, action: str, version: str = "", channel: str = "stab
     r = redis()
     root = shared_root()
     before = ytdlp_versions.selected_version(root) or ytdlp_versions.bundled_version(root)
-    ytdlp_state.note_update(r, job_id, status="running", previous=before or "", started_at=_now())
+    ytdlp_state.note_update(r, job_id, status=JobStatus.RUNNING, previous=before or "", started_at=_now())
     try:
         if action == "rollback":
             after = ytdlp_versions.rollback(root) or ytdlp_versions.bundled_version(root) or "bundled"
             message = f"rolled back from {before} to {after}"
         else:
             after, message = _update(root, version, channel, before)
-        ytdlp_state.note_update(r, job_id, status="succeeded", version=after, message=message, finished_at=_now())
+        ytdlp_state.note_update(r, job_id, status=JobStatus.SUCCEEDED, version=after, message=message,
+                                finished_at=_now())
         log.info("yt-dlp %s: %s", action, message)
-        return {"status": "succeeded", "version": after, "message": message}
+        return {"status": JobStatus.SUCCEEDED, "version": after, "message": message}
     except UpdateError as exc:
-        ytdlp_state.note_update(r, job_id, status="failed", message=str(exc), finished_at=_now())
+        ytdlp_state.note_update(r, job_id, status=JobStatus.FAILED, message=str(exc), finished_at=_now())
         log.warning("yt-dlp %s refused: %s (still %s)", action, exc, before)
-        return {"status": "failed", "message": str(exc)}
+        return {"status": JobStatus.FAILED, "message": str(exc)}
     finally:
         ytdlp_state.release_update(r, job_id)
 
@@ -149,7 +151,8 @@ def daily_check() -> str:
         return "up to date"
     job_id = uuid.uuid4().hex[:12]
     if not ytdlp_state.claim_update(r, job_id, {"action": "update", "requested": f"newest {channel}",
-                                                 "status": "queued", "asked_by": "daily check", "asked_at": _now()}):
+                                                 "status": JobStatus.QUEUED, "asked_by": "daily check",
+                                                 "asked_at": _now()}):
         return "an update is running"
     return run_change(job_id, "update", newest, channel)["status"]
 

@@ -28,8 +28,8 @@ from django.utils.encoding import iri_to_uri
 from feedgen.feed import FeedGenerator
 
 from archiver import tree
-from archiver.statuses import VideoStatus
 from archiver.upstream_text import xml_text
+from archiver.vocabulary import VideoStatus
 from channels_app.models import Channel, Video
 from front_app.media import files as media
 

@@ -13,6 +13,7 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from archiver.vocabulary import ACTIVE_JOB, DONE_STATUSES, STORED_VIDEO_STATUSES, JobStatus, VideoStatus
 from ytarchive_cli import config, option_flags, output, token_commands
 from ytarchive_cli.client import EXIT_USAGE, Client, CliError
 
@@ -65,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--watch", action="store_true", help="a live progress bar until the channel settles")
     p = sub.add_parser("videos", parents=[common], help="a channel's videos")
     p.add_argument("channel")
-    p.add_argument("--status", choices=[s for s in output.STATUSES if s != "downloading"])
+    p.add_argument("--status", choices=[str(s) for s in STORED_VIDEO_STATUSES])
     p.add_argument("--dead-letter", action="store_true", help="only videos whose retries ran out")
     p = sub.add_parser("retry", parents=[common], help="retry a failed video, or every failed video of a channel")
     p.add_argument("video", nargs="?", metavar="VIDEO", help="a video id, or CHANNEL/VIDEO")
@@ -190,6 +191,10 @@ def cmd_progress(args, client: Client) -> int:
     return 0
 
 
+# The progress bar's note: what runs and waits, then what ended but not archived.
+_WATCHED = (VideoStatus.DOWNLOADING, VideoStatus.QUEUED, VideoStatus.RETRYING, VideoStatus.FAILED, VideoStatus.SKIPPED)
+
+
 def _watch(client: Client, channel: str) -> int:
     """A rich progress bar of done (archived, failed or skipped) over total, until nothing is left to do."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -201,11 +206,10 @@ def _watch(client: Client, channel: str) -> int:
         while True:
             progress = _progress(client, channel)
             sync = (progress.get("sync") or {}).get("status", "")
-            note = ", ".join(f"{progress[s]} {s}" for s in ("downloading", "queued", "retrying", "failed", "skipped")
-                             if progress[s])
-            if sync in ("queued", "running"):
+            note = ", ".join(f"{progress[s]} {s}" for s in _WATCHED if progress[s])
+            if sync in ACTIVE_JOB:
                 note = f"sync {sync}" + (f"; {note}" if note else "")
-            done = progress["archived"] + progress["failed"] + progress["skipped"]
+            done = sum(progress[s] for s in DONE_STATUSES)
             bar.update(task, total=progress["total"] or None, completed=done, note=note)
             if progress["total"] and output.settled(progress):
                 break
@@ -319,13 +323,13 @@ def cmd_import(args, client: Client) -> int:
     mode = "copy" if args.copy else "move" if args.move else "link"
     job = client.post("/api/imports/", json={"path": args.path, "channel": args.channel, "mode": mode,
                                              "dry_run": args.dry_run, "download_archive": args.download_archive or ""})
-    while job["status"] in ("queued", "running"):
+    while job["status"] in ACTIVE_JOB:
         time.sleep(POLL_SECONDS)
         job = client.get(f"/api/imports/{job['id']}/")
     if args.json:
         _out(output.as_json(job))
-        return 0 if job["status"] == "succeeded" else 1
-    if job["status"] != "succeeded":
+        return 0 if job["status"] == JobStatus.SUCCEEDED else 1
+    if job["status"] != JobStatus.SUCCEEDED:
         raise CliError(f"import failed: {job['error']}")
     result = job["result"]
     verb = "would adopt" if args.dry_run else "adopted"
@@ -457,18 +461,18 @@ def cmd_ytdlp(args, client: Client) -> int:
     path = "/api/ytdlp/update/" if args.action == "update" else "/api/ytdlp/rollback/"
     record = client.post(path, json={"version": args.ytdlp_version or ""} if args.action == "update" else None)
     job_id = record.get("id")
-    while not args.no_wait and record.get("status") in ("queued", "running"):
+    while not args.no_wait and record.get("status") in ACTIVE_JOB:
         time.sleep(POLL_SECONDS)
         record = client.get("/api/ytdlp/").get("update") or {}
         if record.get("id") != job_id:
             raise CliError(f"the yt-dlp {args.action} {job_id} was replaced by another; see `ytarchive ytdlp`")
     if args.json:
         _out(output.as_json(record))
-    elif record.get("status") == "failed":
+    elif record.get("status") == JobStatus.FAILED:
         raise CliError(f"yt-dlp {args.action} failed: {record.get('message')}")
     else:
         _out(f"yt-dlp {args.action} {record.get('status')}: {record.get('message') or record.get('requested')}")
-    return 1 if record.get("status") == "failed" else 0
+    return 1 if record.get("status") == JobStatus.FAILED else 0
 
 
 COMMANDS = {"ytdlp": cmd_ytdlp,

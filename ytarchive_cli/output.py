@@ -5,6 +5,9 @@ and bidi overrides in them (a title could move the cursor, recolour or rewrite t
 follows). Everything printed goes through ``printable`` (C0/C1 controls but newline and tab, and U+202A-E,
 U+2066-9 removed); JSON escapes the same characters as ``\\uXXXX`` instead, so a program still reads the
 exact text.
+
+The statuses are the server's own words, from ``archiver.vocabulary`` (standard library only: the CLI stays
+free of Django), never a copy.
 """
 from __future__ import annotations
 
@@ -12,8 +15,10 @@ import json
 import re
 from datetime import datetime
 
-STATUSES = ("new", "queued", "downloading", "retrying", "archived", "failed", "skipped")
-_OLD_NAMES = {"pending": "queued", "processing": "downloading", "completed": "archived"}
+from archiver.vocabulary import ACTIVE_JOB, BUSY_STATUSES, PROGRESS_STATUSES, VideoStatus
+
+STATUSES = tuple(str(s) for s in PROGRESS_STATUSES)  # the API's progress counts, in display order
+_OLD_NAMES = {"pending": VideoStatus.QUEUED, "processing": VideoStatus.DOWNLOADING, "completed": VideoStatus.ARCHIVED}
 _NOT_FOR_TERMINALS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -70,8 +75,8 @@ def normalise_progress(body: dict) -> dict:
 
 def settled(progress: dict) -> bool:
     sync = progress.get("sync") or {}
-    busy = progress["new"] + progress["queued"] + progress["downloading"] + progress["retrying"]
-    return sync.get("status") not in ("queued", "running") and busy == 0
+    busy = sum(progress[s] for s in BUSY_STATUSES)
+    return sync.get("status") not in ACTIVE_JOB and busy == 0
 
 
 def table(rows: list[list[str]], headers: list[str]) -> str:
@@ -87,10 +92,10 @@ def video_note(video: dict) -> str:
     """Why a video failed or when it is tried next, the cause in plain words when the server names it:
     "retrying at 14:05, attempt 2 of 4: A network error … [network]" (else yt-dlp's own words)."""
     why = f"{video['hint']} [{video['reason']}]" if video.get("hint") else video.get("last_error", "")
-    if video.get("status") == "retrying":
+    if video.get("status") == VideoStatus.RETRYING:
         at = when(video.get("next_attempt_at"))[-5:]
         return f"retrying at {at}, attempt {video.get('attempts', 0) + 1} of {video.get('max_attempts', '?')}: {why}"
-    if video.get("status") == "failed":
+    if video.get("status") == VideoStatus.FAILED:
         kind = "dead letter" if video.get("dead_letter") else video.get("failure_kind") or "failed"
         return f"{kind}: {why}"
     return ""

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from archiver import channel_options
 from archiver.errors import UserError
 from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS, bounded
-from archiver.statuses import VideoStatus
+from archiver.vocabulary import VideoStatus
 from channels_app import notify, services, status_counts
 from channels_app import progress as live_progress
 from channels_app.models import Channel, SyncJob
@@ -155,7 +155,7 @@ class InFlightSerializer(serializers.Serializer):
     eta = serializers.FloatField(allow_null=True, help_text="seconds left, as yt-dlp estimates")
 
 
-# Counts per video status (archiver.statuses.VideoStatus), and the downloads running now.
+# Counts per video status (archiver.vocabulary.VideoStatus), and the downloads running now.
 ProgressSerializer = type("ProgressSerializer", (serializers.Serializer,), {
     "total": serializers.IntegerField(),
     **{str(status): serializers.IntegerField() for status in VideoStatus},

@@ -17,8 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from archiver.errors import ConflictError, UserError
-from archiver.failure_reasons import Reason
-from archiver.statuses import STORED_VIDEO_STATUSES, FailureKind, VideoStatus
+from archiver.vocabulary import STORED_VIDEO_STATUSES, FailureKind, FailureReason, VideoStatus
 from channels_app import fixity_checks, history, status_counts
 from channels_app.models import Channel, Video
 from downloads_app import queueing, site_pauses
@@ -49,7 +48,7 @@ class VideoSerializer(serializers.ModelSerializer):
     def get_max_attempts(self, obj) -> int:
         return queueing.max_attempts()
 
-    @extend_schema_field(serializers.ChoiceField(choices=[str(r) for r in Reason], allow_null=True))
+    @extend_schema_field(serializers.ChoiceField(choices=[str(r) for r in FailureReason], allow_null=True))
     def get_reason(self, obj) -> str | None:
         failure = obj.failure
         return str(failure.reason) if failure else None

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from archiver.errors import UserError
+from archiver.vocabulary import JobStatus
 from downloads_app import ytdlp_updates
 
 
@@ -33,7 +34,7 @@ class YtdlpSerializer(serializers.Serializer):
     history = serializers.ListField(child=serializers.CharField(), help_text="Versions switched to, newest last.")
     update_channel = serializers.ChoiceField(["off", "stable", "nightly"], help_text="YTARCHIVE_YTDLP_UPDATE.")
     update = serializers.DictField(allow_null=True, help_text="The last update or rollback: id, action, status "
-                                   "(queued, running, succeeded, failed), version, previous, message.")
+                                   f"({', '.join(JobStatus)}), version, previous, message.")
 
 
 class UpdateRequestSerializer(serializers.Serializer):

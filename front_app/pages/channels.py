@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from archiver import channel_options, cookies, state, tree
 from archiver.errors import UserError
-from archiver.statuses import STORED_VIDEO_STATUSES, VideoStatus
+from archiver.vocabulary import STORED_VIDEO_STATUSES, VideoStatus
 from channels_app import history, options, services, status_counts
 from channels_app.models import Channel, Video
 from front_app import feeds

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
-from archiver.statuses import FailureKind, VideoStatus
+from archiver.vocabulary import FailureKind, VideoStatus
 from channels_app import fixity_checks, status_counts
 from channels_app.models import Channel, Video
 from downloads_app import queueing, site_pauses, ytdlp_updates

@@ -194,7 +194,7 @@ def test_interrupted_first_index_is_finished_by_the_next_incremental_sync(fixtur
 @pytest.mark.django_db
 def test_outcome_in_the_outbox_is_applied_even_if_its_message_is_lost(fixture_site, redis_client):
     from archiver.messages import DownloadReport
-    from archiver.statuses import FailureKind, OutcomeStatus
+    from archiver.vocabulary import FailureKind, OutcomeStatus
     from channels_app.models import Video
     from channels_app.services import add_channel
     from downloads_app import reliability

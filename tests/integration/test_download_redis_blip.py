@@ -16,8 +16,9 @@ import redis
 
 from archiver import egress_state, state, tree
 from archiver.channel_options import Profile
-from archiver.download import Result, action_for, archive_video
+from archiver.download import action_for, archive_video
 from archiver.messages import DownloadOptions, DownloadRequest
+from archiver.vocabulary import WorkerResult
 from tests.harness import wait_for
 
 pytestmark = pytest.mark.integration
@@ -70,14 +71,14 @@ def test_one_failing_redis_call_releases_everything(where, fixture_site, redis_c
     outcome = archive_video(message(fixture_site, video_id), tmp_path, blip, lease_seconds=3)
     assert blip.failed == 1, f"the test's blip never happened at {where}"
     # An outcome, never an exception: the task reports or hands back, its message is never lost.
-    assert outcome.status in (Result.ARCHIVED, Result.INTERRUPTED), outcome
+    assert outcome.status in (WorkerResult.ARCHIVED, WorkerResult.INTERRUPTED), outcome
     action_for(outcome)
     assert not redis_client.exists(state.lock_key(CHANNEL, video_id)), f"lock leaked after a blip at {where}"
     assert redis_client.zcard(state.site_key(f"channel:{CHANNEL}")) == 0, "channel slot leaked"
     assert redis_client.zcard(state.site_key(egress_state.lease_name("127.0.0.1", "direct"))) == 0
     wait_for(lambda: not lease_keepers(video_id), 5, "the lease keeper to stop")
-    if outcome.status is Result.INTERRUPTED:  # handed back: the next attempt archives it
+    if outcome.status is WorkerResult.INTERRUPTED:  # handed back: the next attempt archives it
         again = archive_video(message(fixture_site, video_id), tmp_path, redis_client, lease_seconds=3)
-        assert again.status is Result.ARCHIVED, again
+        assert again.status is WorkerResult.ARCHIVED, again
     assert tree.is_archived(tmp_path, CHANNEL, video_id)
     assert not redis_client.exists(state.lock_key(CHANNEL, video_id))

@@ -12,8 +12,9 @@ import pytest
 from celery.exceptions import Reject
 
 from archiver import handbacks, state, tree
-from archiver.download import Result, archive_video
+from archiver.download import archive_video
 from archiver.messages import DownloadOptions, DownloadRequest
+from archiver.vocabulary import WorkerResult
 from tests.fixture_site import catalog
 from tests.fixture_site.media import mp4_path
 from tests.harness import wait_for
@@ -53,14 +54,14 @@ def test_a_stopped_download_is_resumed_not_fetched_again(fixture_site, fixture_m
     watcher.start()
     first = archive_video(message(fixture_site), tmp_path, redis_client, lease_seconds=3, should_stop=stop.is_set)
     watcher.join()
-    assert first.status is Result.INTERRUPTED and 0.2 < first.done_fraction < 1.0, first
+    assert first.status is WorkerResult.INTERRUPTED and 0.2 < first.done_fraction < 1.0, first
     kept = partial_bytes(tmp_path)
     assert 200_000 <= kept < len(source)
     assert not tree.is_archived(tmp_path, CHANNEL, catalog.SLOW_ID)  # nothing under a final name
     assert not redis_client.exists(state.lock_key(CHANNEL, catalog.SLOW_ID))
 
     second = archive_video(message(fixture_site), tmp_path, redis_client, lease_seconds=3)
-    assert second.status is Result.ARCHIVED and second.resumed_bytes >= kept, second
+    assert second.status is WorkerResult.ARCHIVED and second.resumed_bytes >= kept, second
     final = tree.video_dir(tmp_path, CHANNEL, catalog.SLOW_ID)
     assert (final / "video.mp4").read_bytes() == source
     assert not tree.resume_dir(tmp_path, CHANNEL, catalog.SLOW_ID).exists()
@@ -86,7 +87,7 @@ def test_a_stale_folder_of_a_dead_holder_is_taken_over(fixture_site, fixture_med
     (dead / "video.mp4.part").write_bytes(source[:300_000])
     (older / "video.mp4.part").write_bytes(source[:1000])
     outcome = archive_video(message(fixture_site), tmp_path, redis_client, lease_seconds=3)
-    assert outcome.status is Result.ARCHIVED and outcome.resumed_bytes >= 300_000, outcome
+    assert outcome.status is WorkerResult.ARCHIVED and outcome.resumed_bytes >= 300_000, outcome
     assert (tree.video_dir(tmp_path, CHANNEL, catalog.SLOW_ID) / "video.mp4").read_bytes() == source
     assert not base.exists()
     media = wait_for(lambda: media_requests(fixture_site, 1), 10, "the site to log the media request")

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from archiver import egress_state, state
-from archiver.statuses import VideoStatus
+from archiver.vocabulary import VideoStatus
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 BACKLOG = 20_000

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from archiver import tree, ytdlp
 from archiver.messages import DownloadReport
-from archiver.statuses import FailureKind, OutcomeStatus
+from archiver.vocabulary import FailureKind, OutcomeStatus
 from channels_app import description_backfill, history, history_prune, sync, view_series
 from channels_app.models import Channel, StatusCount, Video, VideoChange
 from downloads_app.outcomes import record_outcome

@@ -3,8 +3,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from archiver.failure_reasons import Reason, classify_text, explain, reason_of, ytdlp_release_date
-from archiver.statuses import FailureKind
+from archiver.failure_reasons import classify_text, explain, reason_of, ytdlp_release_date
+from archiver.vocabulary import FailureKind, FailureReason
 
 COOKIES = ("Use --cookies-from-browser or --cookies for the authentication. See  https://github.com/yt-dlp/yt-dlp/"
            "wiki/FAQ#how-do-i-pass-cookies-to-yt-dlp  for how to manually pass cookies. Also see  https://github.com/"
@@ -14,52 +14,52 @@ REPORT = ("please report this issue on  https://github.com/yt-dlp/yt-dlp/issues?
 
 # What yt-dlp 2026.10.26 says (after "ERROR: "), from its YouTube extractor's playabilityStatus handling.
 WORDED = [
-    (f"[youtube] dQw4w9WgXcQ: Sign in to confirm you\u2019re not a bot. {COOKIES}", Reason.BOT_CHECK,
+    (f"[youtube] dQw4w9WgXcQ: Sign in to confirm you\u2019re not a bot. {COOKIES}", FailureReason.BOT_CHECK,
      FailureKind.BLOCKED),
-    ("[youtube] x: Sign in to confirm you're not a bot", Reason.BOT_CHECK, FailureKind.BLOCKED),
-    ("[youtube] x: Video unavailable. YouTube is requiring a captcha challenge before playback", Reason.BOT_CHECK,
-     FailureKind.BLOCKED),
+    ("[youtube] x: Sign in to confirm you're not a bot", FailureReason.BOT_CHECK, FailureKind.BLOCKED),
+    ("[youtube] x: Video unavailable. YouTube is requiring a captcha challenge before playback",
+     FailureReason.BOT_CHECK, FailureKind.BLOCKED),
     ("[youtube] x: This content isn't available, try again later. The current session has been rate-limited by "
      "YouTube for up to an hour. It is recommended to use `-t sleep` to add a delay between video requests",
-     Reason.RATE_LIMITED, FailureKind.BLOCKED),
-    ("[youtube] x: Unable to download API page: HTTP Error 429: Too Many Requests", Reason.RATE_LIMITED,
+     FailureReason.RATE_LIMITED, FailureKind.BLOCKED),
+    ("[youtube] x: Unable to download API page: HTTP Error 429: Too Many Requests", FailureReason.RATE_LIMITED,
      FailureKind.BLOCKED),
     ("[youtube] x: This video is available to this channel's members on level: Fans (or any higher level). Join "
      "this channel to get access to members-only content like this video, and other exclusive perks.",
-     Reason.MEMBERS_ONLY, FailureKind.PERMANENT),
-    (f"[youtube] x: Private video. Sign in if you've been granted access to this video. {COOKIES}", Reason.PRIVATE,
-     FailureKind.PERMANENT),
-    ("[youtube] x: Video unavailable. This video has been removed by the uploader", Reason.REMOVED,
+     FailureReason.MEMBERS_ONLY, FailureKind.PERMANENT),
+    (f"[youtube] x: Private video. Sign in if you've been granted access to this video. {COOKIES}",
+     FailureReason.PRIVATE, FailureKind.PERMANENT),
+    ("[youtube] x: Video unavailable. This video has been removed by the uploader", FailureReason.REMOVED,
      FailureKind.PERMANENT),
     ("[youtube] x: Video unavailable. This video is no longer available because the YouTube account associated "
-     "with this video has been terminated.", Reason.REMOVED, FailureKind.PERMANENT),
+     "with this video has been terminated.", FailureReason.REMOVED, FailureKind.PERMANENT),
     ("[youtube] x: Video unavailable. This video is no longer available due to a copyright claim by Someone",
-     Reason.REMOVED, FailureKind.PERMANENT),
-    ("[fixturesite] vid-removed: Unable to download JSON metadata: HTTP Error 404: Not Found", Reason.REMOVED,
+     FailureReason.REMOVED, FailureKind.PERMANENT),
+    ("[fixturesite] vid-removed: Unable to download JSON metadata: HTTP Error 404: Not Found", FailureReason.REMOVED,
      FailureKind.PERMANENT),
     ("[youtube] x: The uploader has not made this video available in your country\nThis video is available in "
-     "Germany.\nYou might want to use a VPN or a proxy server (with --proxy) to workaround.", Reason.GEO_BLOCKED,
+     "Germany.\nYou might want to use a VPN or a proxy server (with --proxy) to workaround.", FailureReason.GEO_BLOCKED,
      FailureKind.PERMANENT),
     (f"[youtube] x: Sign in to confirm your age. This video may be inappropriate for some users. {COOKIES}",
-     Reason.AGE_RESTRICTED, FailureKind.PERMANENT),
+     FailureReason.AGE_RESTRICTED, FailureKind.PERMANENT),
     ("[youtube] x: Requested format is not available. Use --list-formats for a list of available formats",
-     Reason.FORMAT_UNAVAILABLE, FailureKind.PERMANENT),
+     FailureReason.FORMAT_UNAVAILABLE, FailureKind.PERMANENT),
     (f"[youtube] x: An extractor error has occurred. (caused by KeyError('videoDetails')); {REPORT}",
-     Reason.EXTRACTOR_BROKEN, FailureKind.TRANSIENT),
-    (f"[youtube] x: Failed to extract any player response; {REPORT}", Reason.EXTRACTOR_BROKEN,
+     FailureReason.EXTRACTOR_BROKEN, FailureKind.TRANSIENT),
+    (f"[youtube] x: Failed to extract any player response; {REPORT}", FailureReason.EXTRACTOR_BROKEN,
      FailureKind.TRANSIENT),
-    ("[youtube] x: Signature extraction failed: Some formats may be missing", Reason.EXTRACTOR_BROKEN,
+    ("[youtube] x: Signature extraction failed: Some formats may be missing", FailureReason.EXTRACTOR_BROKEN,
      FailureKind.TRANSIENT),
-    ("unable to download video data: HTTP Error 403: Forbidden", Reason.FORBIDDEN, FailureKind.PERMANENT),
+    ("unable to download video data: HTTP Error 403: Forbidden", FailureReason.FORBIDDEN, FailureKind.PERMANENT),
     ("refused to connect to '10.0.0.5' (private address): private addresses are fetched only when "
-     "YTARCHIVE_ALLOW_PRIVATE_URLS allows them (true, or a list of addresses and networks)", Reason.ADDRESS_REFUSED,
-     FailureKind.PERMANENT),
-    ("[Errno 28] No space left on device", Reason.DISK_FULL, FailureKind.TRANSIENT),
+     "YTARCHIVE_ALLOW_PRIVATE_URLS allows them (true, or a list of addresses and networks)",
+     FailureReason.ADDRESS_REFUSED, FailureKind.PERMANENT),
+    ("[Errno 28] No space left on device", FailureReason.DISK_FULL, FailureKind.TRANSIENT),
     ("[fixturesite] vid-flaky: Unable to download JSON metadata: HTTP Error 503: Service Unavailable",
-     Reason.NETWORK, FailureKind.TRANSIENT),
-    ("Unable to download webpage: The read operation timed out", Reason.NETWORK, FailureKind.TRANSIENT),
-    ("[generic] Unsupported URL: https://example.org/x", Reason.UNKNOWN, FailureKind.PERMANENT),
-    ("something nobody has seen before", Reason.UNKNOWN, FailureKind.TRANSIENT),
+     FailureReason.NETWORK, FailureKind.TRANSIENT),
+    ("Unable to download webpage: The read operation timed out", FailureReason.NETWORK, FailureKind.TRANSIENT),
+    ("[generic] Unsupported URL: https://example.org/x", FailureReason.UNKNOWN, FailureKind.PERMANENT),
+    ("something nobody has seen before", FailureReason.UNKNOWN, FailureKind.TRANSIENT),
 ]
 
 
@@ -70,17 +70,17 @@ def test_each_cause_gets_its_reason_and_the_kind_that_decides_retries(text, reas
 
 def test_a_permanent_cause_is_never_retried_and_a_passing_one_is():
     # Geo blocks and age gates stay until the cookies or the egress change: retrying burns attempts for nothing.
-    permanent = {Reason.MEMBERS_ONLY, Reason.PRIVATE, Reason.REMOVED, Reason.GEO_BLOCKED, Reason.AGE_RESTRICTED,
-                 Reason.FORMAT_UNAVAILABLE}
+    permanent = {FailureReason.MEMBERS_ONLY, FailureReason.PRIVATE, FailureReason.REMOVED, FailureReason.GEO_BLOCKED,
+                 FailureReason.AGE_RESTRICTED, FailureReason.FORMAT_UNAVAILABLE}
     for text, reason, kind in WORDED:
         if reason in permanent:
             assert kind is FailureKind.PERMANENT, text
-        if reason in (Reason.EXTRACTOR_BROKEN, Reason.NETWORK, Reason.DISK_FULL):
+        if reason in (FailureReason.EXTRACTOR_BROKEN, FailureReason.NETWORK, FailureReason.DISK_FULL):
             assert kind is FailureKind.TRANSIENT, text  # a fixed yt-dlp or a calmer network: later it works
 
 
 def test_every_reason_has_a_hint():
-    for reason in Reason:
+    for reason in FailureReason:
         text = next((t for t, r, _ in WORDED if r is reason), "")
         hint = explain("permanent", text).hint
         assert hint and "{" not in hint, reason
@@ -109,10 +109,10 @@ def test_a_bot_check_says_until_when_the_site_is_paused():
     # A video that found the site already paused keeps the pause's text: the time comes from it.
     waiting = "site 127.0.0.1 paused until 2026-12-01 11:45:00 UTC after a bot check: HTTP Error 429: Too Many"
     assert "paused until 2026-12-01 11:45 UTC" in explain("blocked", waiting, "retrying").hint
-    assert reason_of("blocked", waiting) is Reason.RATE_LIMITED
+    assert reason_of("blocked", waiting) is FailureReason.RATE_LIMITED
     assert reason_of("blocked", "site x paused until 2026-12-01 11:45:00 UTC after a bot check: Sign in to "
-                                "confirm you\u2019re not a bot") is Reason.BOT_CHECK
-    assert reason_of("blocked", "") is Reason.BOT_CHECK  # a blocked row is a bot check unless it says otherwise
+                                "confirm you\u2019re not a bot") is FailureReason.BOT_CHECK
+    assert reason_of("blocked", "") is FailureReason.BOT_CHECK  # a blocked row is a bot check unless it says otherwise
 
 
 def test_an_old_ytdlp_is_named_with_its_age():

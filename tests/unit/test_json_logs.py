@@ -223,7 +223,7 @@ def test_a_download_handed_back_is_one_info_line_not_a_warning_with_a_traceback(
     from celery.app import trace
     from celery.exceptions import Reject
 
-    from archiver.statuses import HAND_BACK_REASON
+    from archiver.vocabulary import HAND_BACK_REASON
 
     def rejected(reason):
         try:

@@ -1,9 +1,9 @@
 """The worker <-> control messages parse strictly: an unknown or missing key is an error, not a default."""
 import pytest
 
-from archiver.download import Outcome, Result
+from archiver.download import Outcome
 from archiver.messages import DownloadOptions, DownloadReport, DownloadRequest, MessageError
-from archiver.statuses import FailureKind, OutcomeStatus
+from archiver.vocabulary import FailureKind, OutcomeStatus, WorkerResult
 
 OPTIONS = {"format": "best", "socket_timeout": 30, "http_retries": 3, "rate_limit": 0}
 REQUEST = {"video_pk": 7, "channel_id": "c", "video_id": "v", "url": "http://x/v", "attempt": 2,
@@ -40,10 +40,10 @@ def test_missing_key_is_named():
 
 def test_report_round_trips_and_checks_its_enums():
     request = DownloadRequest.from_dict(REQUEST)
-    report = Outcome(Result.FAILED, kind=FailureKind.TRANSIENT, reason="HTTP Error 503").report(request)
+    report = Outcome(WorkerResult.FAILED, kind=FailureKind.TRANSIENT, reason="HTTP Error 503").report(request)
     assert (report.status, report.kind, report.attempt) == (OutcomeStatus.FAILED, FailureKind.TRANSIENT, 2)
     assert DownloadReport.from_dict(report.as_dict()) == report
     with pytest.raises(MessageError, match="status='done' is not one of"):
         DownloadReport.from_dict({**report.as_dict(), "status": "done"})
     with pytest.raises(ValueError):
-        Outcome(Result.BUSY).report(request)
+        Outcome(WorkerResult.BUSY).report(request)

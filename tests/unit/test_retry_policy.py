@@ -3,9 +3,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from archiver.download import Action, Outcome, Result, action_for
+from archiver.download import Outcome, action_for
 from archiver.retry_policy import JITTER, backoff_seconds, next_step
-from archiver.statuses import SEED_STATES, FailureKind, OutcomeStatus, VideoStatus
+from archiver.vocabulary import SEED_STATES, FailureKind, OutcomeStatus, VideoStatus, WorkerAction, WorkerResult
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -47,8 +47,9 @@ def test_no_retries_configured_means_one_attempt():
 
 
 @pytest.mark.parametrize("result, action", [
-    (Result.ARCHIVED, Action.REPORT), (Result.FAILED, Action.REPORT), (Result.INTERRUPTED, Action.HAND_BACK),
-    (Result.BUSY, Action.DROP), (Result.CANCELLED, Action.DROP),
+    (WorkerResult.ARCHIVED, WorkerAction.REPORT), (WorkerResult.FAILED, WorkerAction.REPORT),
+    (WorkerResult.INTERRUPTED, WorkerAction.HAND_BACK), (WorkerResult.BUSY, WorkerAction.DROP),
+    (WorkerResult.CANCELLED, WorkerAction.DROP),
 ])
 def test_the_download_task_reports_what_ended_and_hands_back_what_stopped(result, action):
     assert action_for(Outcome(result)) is action
@@ -80,7 +81,7 @@ def test_a_blocked_video_waits_for_the_pause_and_keeps_its_attempts():
     from datetime import UTC, datetime, timedelta
 
     from archiver.retry_policy import next_step
-    from archiver.statuses import FailureKind, OutcomeStatus, VideoStatus
+    from archiver.vocabulary import FailureKind, OutcomeStatus, VideoStatus
 
     now = datetime(2026, 1, 1, tzinfo=UTC)
     step = next_step(OutcomeStatus.FAILED, FailureKind.BLOCKED, 4, 4, 300, now, paused_until=now + timedelta(hours=1))

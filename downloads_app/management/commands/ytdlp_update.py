@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from archiver.errors import ConflictError, UserError
+from archiver.vocabulary import JobStatus
 from downloads_app import ytdlp_updates
 
 
@@ -29,6 +30,6 @@ class Command(BaseCommand):
             result = ytdlp_updates.change_now(action, options["ytdlp_version"], who="manage.py ytdlp_update")
         except (UserError, ConflictError) as exc:
             raise CommandError(str(exc)) from exc
-        if result["status"] != "succeeded":
+        if result["status"] != JobStatus.SUCCEEDED:
             raise CommandError(f"yt-dlp {action} refused: {result['message']}")
         self.stdout.write(result["message"])
