@@ -41,12 +41,12 @@ from archiver import (
     state,
     tree,
     upstream_text,
-    ytdlp,
 )
 from archiver.budgets import looks_throttled
 from archiver.ids import require_safe_id
 from archiver.messages import DownloadReport, DownloadRequest
 from archiver.statuses import FailureKind, OutcomeStatus, VideoStatus
+from archiver.ytdlp import downloading, failures, params
 
 log = logging.getLogger(__name__)
 
@@ -255,7 +255,7 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
         return Outcome(Result.INTERRUPTED, reason=f"Redis unavailable: {str(exc)[:200]}",
                        seconds=time.monotonic() - started, resumed_bytes=run.resumed_bytes,
                        done_fraction=run.done_fraction)
-    except ytdlp.Skipped as exc:
+    except failures.Skipped as exc:
         log.info("%sskipped: %s", context, exc)
         run.drop_partial()
         return Outcome(Result.SKIPPED, reason=str(exc), seconds=time.monotonic() - started,
@@ -265,7 +265,7 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
         return Outcome(Result.FAILED, kind=FailureKind.TRANSIENT, reason=str(exc),
                        seconds=time.monotonic() - started)
     except Exception as exc:  # every failure becomes an outcome with a reason
-        kind, reason = ytdlp.classify(exc)
+        kind, reason = failures.classify(exc)
         log.info("%sfailed (%s): %s", context, kind, reason)
         if kind != FailureKind.TRANSIENT or _DISK_TROUBLE.search(reason):
             run.drop_partial()  # never to be resumed (or the disk is full); a transient failure's is, by its retry
@@ -331,7 +331,7 @@ class _Run:
             egress.release(self.r, self.lease)
             self.lease = None
 
-    def download(self) -> ytdlp.DownloadResult | egress.Unavailable:
+    def download(self) -> downloading.DownloadResult | egress.Unavailable:
         """The finished temp folder's result, or ``Unavailable`` when no identity may ask the site now."""
         tries = 2 * len(self.pool.identities)  # each refusal pauses (or avoids) one identity: this ends
         avoid: set[str] = set()
@@ -345,7 +345,7 @@ class _Run:
             try:
                 refused, result = self._once(got)
             except Exception as exc:
-                _kind, reason = ytdlp.classify(exc)
+                _kind, reason = failures.classify(exc)
                 if not egress.is_media_forbidden(reason) or len(avoid) + 1 >= len(self.pool.identities):
                     raise
                 avoid.add(got.identity.name)  # a 403 on media, short of a run: try it through another
@@ -365,7 +365,7 @@ class _Run:
         if d.get("status") == "downloading" and total and not str(d.get("filename") or "").endswith(_SIDE_FILES):
             self.done_fraction = min(1.0, float(d.get("downloaded_bytes") or 0) / float(total))
 
-    def _once(self, lease: egress.Lease) -> tuple[str, ytdlp.DownloadResult | None]:
+    def _once(self, lease: egress.Lease) -> tuple[str, downloading.DownloadResult | None]:
         """``("", result)`` when done, ``(why, None)`` when the site refused this identity."""
         request = self.request
         channel_id, video_id = request.channel_id, request.video_id
@@ -383,14 +383,14 @@ class _Run:
             publish(d)
         try:
             with cookies.from_redis(self.r, key) if key else nullcontext() as cookiefile:
-                opts = dataclasses.replace(ytdlp.Options.from_request(request.options, str(cookiefile or "")),
+                opts = dataclasses.replace(params.Options.from_request(request.options, str(cookiefile or "")),
                                            **lease.identity.ytdlp_params())
-                result = ytdlp.download(request.url, self.temp_dir, opts, on_progress=on_progress,
+                result = downloading.download(request.url, self.temp_dir, opts, on_progress=on_progress,
                                         context=self.context, on_extracted=lambda: egress.confirm(self.r, lease))
-        except (Interrupted, ytdlp.Skipped, cookies.CookiesMissing):
+        except (Interrupted, failures.Skipped, cookies.CookiesMissing):
             raise
         except Exception as exc:
-            kind, reason = ytdlp.classify(exc)
+            kind, reason = failures.classify(exc)
             refused = egress.refusal(self.r, self.pool, lease, kind, reason)
             if refused:
                 return refused, None
@@ -407,7 +407,7 @@ class _Run:
         return "", result
 
 
-def _complete_folder(temp_dir: Path, result: ytdlp.DownloadResult, request: DownloadRequest) -> None:
+def _complete_folder(temp_dir: Path, result: downloading.DownloadResult, request: DownloadRequest) -> None:
     """What every video folder holds besides yt-dlp's files, made before it is published:
     the listing's title and description in video.info.json when the page had none, a thumbnail (a frame
     of the video when the site had none), for media servers video.nfo, and last checksums.sha256

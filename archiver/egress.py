@@ -180,9 +180,9 @@ def reading(r, pool: Pool, url: str, kind: str = egress_state.VIDEO, lease_secon
     try:
         yield got.identity
     except Exception as exc:
-        from archiver import ytdlp
+        from archiver.ytdlp import failures
 
-        kind_of, reason = ytdlp.classify(exc)
+        kind_of, reason = failures.classify(exc)
         if (why := refusal(r, pool, got, kind_of, reason)):
             trip(r, pool, got, why)
         raise
@@ -242,7 +242,7 @@ def can_start(r, pool: Pool, site: str, at: float | None = None) -> tuple[bool, 
 def refusal(r, pool: Pool, lease: Lease, kind: str, reason: str) -> str:
     """Why the site refused this identity (the breaker trips), or "" when the failure was the video's.
 
-    ``kind`` is what archiver.ytdlp.classify said. A bot check, 429 or "rate-limited" text
+    ``kind`` is what archiver.ytdlp.failures.classify said. A bot check, 429 or "rate-limited" text
     trips at once; a 403 on media only once ``pool.forbidden_streak`` came in a row.
     """
     if kind == "blocked" or _RATE_LIMITED.search(reason):

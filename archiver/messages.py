@@ -84,7 +84,7 @@ class DownloadOptions:
     # a message is visible in Flower and the broker.
     cookies_key: str = ""
     write_nfo: bool = True  # video.nfo for media servers (Kodi, Jellyfin, Plex)
-    extractor_args: str = ""  # the channel's yt-dlp extractor arguments, checked (archiver.extractor_args)
+    extractor_args: str = ""  # the channel's yt-dlp extractor arguments, checked (archiver.ytdlp.extractor_args)
 
     @classmethod
     def from_dict(cls, data) -> DownloadOptions:

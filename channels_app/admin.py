@@ -5,8 +5,9 @@ from django.contrib import admin, messages
 from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
 
-from archiver import cookies, download_profile, extractor_args
+from archiver import cookies, download_profile
 from archiver.errors import ConflictError, UserError
+from archiver.ytdlp import extractor_args
 from channels_app import options, services
 from channels_app.models import Channel, SyncJob
 from channels_app.schedules import TASK_PREFIX

@@ -6,10 +6,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from archiver import download_profile, extractor_args
+from archiver import download_profile
 from archiver.errors import UserError
 from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS, bounded
 from archiver.statuses import VideoStatus
+from archiver.ytdlp import extractor_args
 from channels_app import feeds, notify, services, status_counts
 from channels_app import progress as live_progress
 from channels_app.models import Channel, SyncJob

@@ -29,11 +29,12 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from archiver import adopt, confined, egress, fixity, frames, nfo, state, tree, ytdlp
+from archiver import adopt, confined, egress, fixity, frames, nfo, state, tree
 from archiver.egress import Pool
 from archiver.errors import UserError
 from archiver.ids import safe_id
 from archiver.statuses import FailureKind, VideoStatus
+from archiver.ytdlp import listing, pages
 from channels_app import tallies
 from channels_app.models import Channel, Video
 from channels_app.options import channel_profile
@@ -238,7 +239,7 @@ def _from_download_archive(channel: Channel, scan: confined.Scan, archive_file: 
         try:  # a video's page read counts against its site's budget, like a download
             with egress.reading(state.connect(settings.REDIS_URL), Pool.from_settings(settings.YTARCHIVE),
                                 urls[vid], max_wait_seconds=settings.YTARCHIVE["BUDGET_WAIT_SECONDS"]) as identity:
-                info = ytdlp.video_info(urls[vid], dataclasses.replace(listing_options(channel),
+                info = pages.video_info(urls[vid], dataclasses.replace(listing_options(channel),
                                                                        **identity.ytdlp_params()))
         except Exception as exc:
             notes.append(f"{vid}: its metadata could not be read: {str(exc)[:200]}")
@@ -256,7 +257,7 @@ def _from_download_archive(channel: Channel, scan: confined.Scan, archive_file: 
 def _listing_urls(channel: Channel) -> dict[str, str]:
     """The channel's video URLs by the site's id, from a listing (nothing written to the catalog)."""
     urls = {}
-    for _tab, entries in ytdlp.iter_tabs(channel.url, listing_options(channel)):
+    for _tab, entries in listing.iter_tabs(channel.url, listing_options(channel)):
         for entry in entries:
             urls[entry.raw_id] = entry.url
     return urls

@@ -10,10 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from archiver import state, tree, urls, ytdlp
+from archiver import state, tree, urls
 from archiver.errors import ConflictError, UserError
 from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS
 from archiver.statuses import VideoStatus
+from archiver.ytdlp import listing, params
 from channels_app import tallies
 from channels_app.models import Channel, SyncJob, Video
 
@@ -23,10 +24,10 @@ log = logging.getLogger(__name__)
 QUEUE_DOWNLOADS_TASK = "downloads_app.tasks.queue_downloads"  # by name: the catalog never imports downloads_app
 
 
-def listing_options(channel: Channel | None = None) -> ytdlp.Options:
+def listing_options(channel: Channel | None = None) -> params.Options:
     """The options of a listing or page read (of ``channel``: with its extractor arguments)."""
     conf = settings.YTARCHIVE
-    return ytdlp.Options(socket_timeout=conf["SOCKET_TIMEOUT"], http_retries=conf["HTTP_RETRIES"],
+    return params.Options(socket_timeout=conf["SOCKET_TIMEOUT"], http_retries=conf["HTTP_RETRIES"],
                          extractor_args=channel.extractor_args if channel is not None else "")
 
 
@@ -38,7 +39,7 @@ def add_channel(source_url: str, sync_interval_hours: float | None = None, enabl
     urls.check_public(canonical.url, settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])
     if canonical.channel_id:
         _refuse_duplicate(canonical.channel_id)
-    probe = ytdlp.probe(canonical.url, listing_options())
+    probe = listing.probe(canonical.url, listing_options())
     _refuse_duplicate(probe.key)
     channel = Channel(
         id=probe.key, url=probe.url if probe.url.startswith("http") else canonical.url,

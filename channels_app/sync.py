@@ -35,10 +35,11 @@ from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from archiver import cookies, download_profile, egress, egress_state, log_context, nfo, state, tree, urls, ytdlp
+from archiver import cookies, download_profile, egress, egress_state, log_context, nfo, state, tree, urls
 from archiver.egress import Pool
 from archiver.errors import UserError
 from archiver.statuses import SyncStatus, VideoStatus
+from archiver.ytdlp import images, listing, params
 from channels_app import history, tallies
 from channels_app.models import Channel, SyncJob, Video
 from channels_app.options import channel_cookies, channel_profile, wants_tab
@@ -49,7 +50,7 @@ _UPDATE_FIELDS = ["raw_id", "url", "title", "tab", "duration", "upload_date"]
 FIRST_INCREMENTAL_BATCH = 4
 #: Tabs whose listing is newest first (channel tabs, as YouTube and yt-dlp order them): the only ones an
 #: incremental sync may stop reading at a known video. A flat playlist or feed ("uploads") has no known order.
-NEWEST_FIRST_TABS = frozenset(ytdlp.YOUTUBE_TABS)
+NEWEST_FIRST_TABS = frozenset(listing.YOUTUBE_TABS)
 
 
 def stops_early(tab: str, incremental: bool) -> bool:
@@ -157,7 +158,7 @@ def _refresh_metadata(channel: Channel) -> None:
     """Re-read the channel's title, description and avatar, and write metadata.json."""
     # Checked again on every sync: a host's DNS can change after the channel was added.
     urls.check_public(channel.url, settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])
-    probe = ytdlp.probe(channel.url, listing_options(channel))
+    probe = listing.probe(channel.url, listing_options(channel))
     Channel.objects.filter(pk=channel.pk).update(
         title=probe.title, description=probe.description, uploader=probe.uploader,
         thumbnail_url=probe.thumbnail[:2000], updated_at=timezone.now(),
@@ -183,7 +184,7 @@ def _refresh_metadata(channel: Channel) -> None:
 def write_show_files(channel: Channel) -> None:
     """tvshow.nfo and poster.jpg (the channel's avatar), for media servers that show a channel as a show."""
     root = settings.ARCHIVE_ROOT
-    poster = ytdlp.fetch_image(channel.thumbnail_url, listing_options()) if channel.thumbnail_url else None
+    poster = images.fetch_image(channel.thumbnail_url, listing_options()) if channel.thumbnail_url else None
     if poster:
         tree.write_bytes_atomic(tree.poster_path(root, channel.id), poster)
     tree.write_lines_atomic(tree.show_nfo_path(root, channel.id), [nfo.show_nfo({
@@ -227,12 +228,12 @@ def _index(channel: Channel, job: SyncJob, incremental: bool, heartbeat: SyncHea
 
 
 def _index_tabs(channel: Channel, job: SyncJob, incremental: bool, heartbeat: SyncHeartbeat,
-                profile: download_profile.Profile, options: ytdlp.Options) -> tuple[int, int, dict[str, set]]:
+                profile: download_profile.Profile, options: params.Options) -> tuple[int, int, dict[str, set]]:
     """List every wanted tab; (entries seen, new videos, the video ids each tab listed)."""
     batch_size = settings.YTARCHIVE["LISTING_BATCH"]
     seen = new = 0
     listed: dict[str, set] = {}
-    for tab, entries in ytdlp.iter_tabs(channel.url, options):
+    for tab, entries in listing.iter_tabs(channel.url, options):
         if not wants_tab(channel, tab):
             log.info("sync job=%s channel=%s tab=%s skipped (channel options)", job.pk, channel.id, tab)
             continue
@@ -255,7 +256,7 @@ def _index_tabs(channel: Channel, job: SyncJob, incremental: bool, heartbeat: Sy
     return seen, new, listed
 
 
-def _until_first_known(channel: Channel, batch: list[ytdlp.Entry]) -> list[ytdlp.Entry]:
+def _until_first_known(channel: Channel, batch: list[listing.Entry]) -> list[listing.Entry]:
     """The batch up to and including its first already-listed video (the rest is known)."""
     known = set(Video.objects.filter(channel=channel, video_id__in=[e.video_id for e in batch])
                 .values_list("video_id", flat=True))
@@ -265,7 +266,7 @@ def _until_first_known(channel: Channel, batch: list[ytdlp.Entry]) -> list[ytdlp
     return batch
 
 
-def _upsert(channel: Channel, tab: str, batch: list[ytdlp.Entry]) -> tuple[int, bool]:
+def _upsert(channel: Channel, tab: str, batch: list[listing.Entry]) -> tuple[int, bool]:
     """Insert new videos and refresh listed fields of known ones; status is never touched."""
     unique = {entry.video_id: entry for entry in batch}
     stamp = int(timezone.now().timestamp())
@@ -276,7 +277,7 @@ def _upsert(channel: Channel, tab: str, batch: list[ytdlp.Entry]) -> tuple[int, 
         history.record_listing(known, list(unique.values()))
         # A listing that gives no date or length (YouTube's gives no date) never erases the one
         # the video's own page gave when it was downloaded (downloads_app.outcomes).
-        groups: dict[tuple[str, ...], list[ytdlp.Entry]] = {}
+        groups: dict[tuple[str, ...], list[listing.Entry]] = {}
         for e in unique.values():
             unknown = (("upload_date",) if not e.upload_date else ()) + (("duration",) if e.duration is None else ())
             groups.setdefault(unknown, []).append(e)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from archiver import tree, ytdlp_versions
+from archiver import tree
 from archiver.limits import MIN_SYNC_INTERVAL_HOURS
+from archiver.ytdlp import versions as ytdlp_versions
 from config import lanes, web_server
 from config.env import (
     env,
@@ -326,7 +327,7 @@ YTARCHIVE = {
 YTARCHIVE["IMPERSONATE"] = env_impersonate("YTARCHIVE_IMPERSONATE", YTARCHIVE["ALLOW_PRIVATE_URLS"])
 YTARCHIVE["METRICS_ALLOW_NETWORKS"] = env_networks(
     "YTARCHIVE_METRICS_ALLOW_NETWORKS", "" if YTARCHIVE["METRICS_TOKEN"] else "127.0.0.1/32,::1/128")
-# yt-dlp updates (archiver.ytdlp_versions): the shared folder, the daily check's channel, the canary video.
+# yt-dlp updates (archiver.ytdlp.versions): the shared folder, the daily check's channel, the canary video.
 YTARCHIVE.update({
     "YTDLP_DIR": ytdlp_versions.shared_dir(env_str("YTARCHIVE_YTDLP_DIR", ""), ARCHIVE_ROOT),
     "YTDLP_UPDATE": env_choice("YTARCHIVE_YTDLP_UPDATE", "stable", ytdlp_versions.CHANNELS),

@@ -36,9 +36,10 @@ from celery.signals import worker_ready, worker_shutdown, worker_shutting_down
 from celery.worker import state as worker_state
 from django.conf import settings
 
-from archiver import deadline, handbacks, state, ytdlp, ytdlp_state, ytdlp_versions
+from archiver import deadline, handbacks, state, ytdlp_state
 from archiver.download import Outcome, Result
 from archiver.messages import DownloadRequest
+from archiver.ytdlp import params, versions
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ def _watch_idle(idle_seconds: float, poll: float) -> None:
 
 def _answer_roll_call(period: float) -> None:
     r = state.connect(settings.REDIS_URL)
-    running = ytdlp_versions.in_use(settings.YTARCHIVE["YTDLP_DIR"])
+    running = versions.in_use(settings.YTARCHIVE["YTDLP_DIR"])
     while not _GONE.is_set():
         try:
             state.mark_worker_alive(r, WORKER_NAME, ttl_seconds=period * 4)
@@ -140,7 +141,7 @@ def _log_ytdlp_report() -> None:
     """yt-dlp's own verbose header in the worker's log, once: its version, plugins, PO-token providers and
     the extractor arguments in force, as this pod sees them (off the start path: it runs ffmpeg -version)."""
     try:
-        for line in ytdlp.environment_report():
+        for line in params.environment_report():
             log.info("yt-dlp report: %s", line)
     except Exception as exc:  # a report is advice: never a reason for a worker not to work
         log.warning("yt-dlp report failed: %s", exc)

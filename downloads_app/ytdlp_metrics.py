@@ -15,7 +15,8 @@ from datetime import UTC, datetime, time
 import redis as redis_lib
 from prometheus_client.core import GaugeMetricFamily
 
-from archiver import ytdlp_state, ytdlp_versions
+from archiver import ytdlp_state
+from archiver.ytdlp import versions as ytdlp_versions
 from downloads_app import ytdlp_updates
 from downloads_app.queueing import redis
 

@@ -17,9 +17,10 @@ from datetime import UTC, datetime
 from celery import current_app
 from django.conf import settings
 
-from archiver import ytdlp_state, ytdlp_versions
+from archiver import ytdlp_state
 from archiver.errors import ConflictError, UserError
-from archiver.ytdlp_versions import UpdateError
+from archiver.ytdlp import versions as ytdlp_versions
+from archiver.ytdlp.versions import UpdateError
 from downloads_app.queueing import redis
 
 log = logging.getLogger(__name__)

@@ -62,7 +62,7 @@ def test_every_seed_state_maps_to_our_statuses():
 def test_bot_checks_and_429_are_their_own_class():
     from yt_dlp.utils import DownloadError
 
-    from archiver.ytdlp import classify
+    from archiver.ytdlp.failures import classify
 
     for text in ("Sign in to confirm you're not a bot", "HTTP Error 429: Too Many Requests"):
         assert classify(DownloadError(f"ERROR: [youtube] x: {text}"))[0] == "blocked"
