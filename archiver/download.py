@@ -29,22 +29,12 @@ from urllib.parse import urlsplit
 
 from redis.exceptions import RedisError
 
-from archiver import (
-    archived_folder,
-    cookies,
-    egress,
-    egress_state,
-    fixity,
-    frames,
-    log_context,
-    nfo,
-    state,
-    tree,
-    upstream_text,
-)
+from archiver import archived_folder, cookies, egress, fixity, frames, log_context, nfo, tree, upstream_text
 from archiver.budgets import looks_throttled
 from archiver.ids import require_safe_id
 from archiver.messages import DownloadReport, DownloadRequest
+from archiver.state import deleted_channels, download_locks, download_progress, site_slots, video_states
+from archiver.state import egress as egress_state
 from archiver.statuses import FailureKind, OutcomeStatus, VideoStatus
 from archiver.ytdlp import downloading, failures, params
 
@@ -119,6 +109,15 @@ def action_for(outcome: Outcome) -> Action:
     return Action.DROP
 
 
+def bounded_out(outcome: Outcome, handed_back: int) -> Outcome:
+    """The ``outcome`` of the hand-back that reached the bound (YTARCHIVE_MAX_HANDBACKS, counted by
+    archiver.state.handbacks), as a transient failure that says so."""
+    reason = (f"handed back {handed_back} times without finishing (its worker stopped each time: a Job's "
+              f"deadline, a shutdown or Redis; last reason: {outcome.reason or 'worker stopping'}); its "
+              f"partial files are kept and the retry resumes them")
+    return dataclasses.replace(outcome, status=Result.FAILED, kind=FailureKind.TRANSIENT, reason=reason)
+
+
 class _LeaseKeeper(threading.Thread):
     """Renews the video's lock (and its slots, once held) every third of the lease while it runs."""
 
@@ -139,13 +138,13 @@ class _LeaseKeeper(threading.Thread):
         renewed = time.monotonic()
         while not self.stopped.wait(lease_seconds / 3):
             try:
-                if not state.renew_lock(r, channel_id, video_id, token, lease_seconds):
+                if not download_locks.renew_lock(r, channel_id, video_id, token, lease_seconds):
                     self.lost = True
                     log.warning("lease lost channel=%s video=%s", channel_id, video_id)
                     return
                 renewed = time.monotonic()
                 for slot in list(self.slots):
-                    state.renew_site_slot(r, slot, token, lease_seconds)
+                    site_slots.renew_site_slot(r, slot, token, lease_seconds)
             except Exception as exc:  # Redis restarting: keep trying until the lease runs out
                 log.info("lease renewal failed channel=%s video=%s: %s", channel_id, video_id, exc)
                 if time.monotonic() - renewed >= lease_seconds * LEASE_FENCE:
@@ -176,7 +175,7 @@ def channel_slots(channel_id: str) -> str:
 def _wait_for_slot(r, keeper: _LeaseKeeper, name: str, token: str, limit: int, lease_seconds: float,
                    should_stop: Callable[[], bool]) -> None:
     """Block until one of ``name``'s ``limit`` slots is ours; Interrupted if told to stop meanwhile."""
-    while not state.take_site_slot(r, name, token, limit, lease_seconds):
+    while not site_slots.take_site_slot(r, name, token, limit, lease_seconds):
         if should_stop() or keeper.lost:
             raise Interrupted()
         time.sleep(SLOT_POLL_SECONDS)
@@ -212,14 +211,14 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
                context)
     claimed = False
     try:
-        if state.is_channel_deleted(r, channel_id):
+        if deleted_channels.is_channel_deleted(r, channel_id):
             log.info("%schannel deleted: task dropped", context)
             return Outcome(Result.CANCELLED)
         if final_dir.is_dir():
             log.info("%salready archived, nothing to do", context)
             return Outcome(Result.ARCHIVED, already=True, **archived_folder.facts(final_dir))
         claimed = True  # from here on the lock may be ours (its SET may land though its reply is lost)
-        if not state.acquire_lock(r, channel_id, video_id, token, lease_seconds):
+        if not download_locks.acquire_lock(r, channel_id, video_id, token, lease_seconds):
             claimed = False  # its folder, slots and live progress are the holder's
             log.info("%sanother worker holds it", context)
             return Outcome(Result.BUSY)
@@ -282,9 +281,9 @@ def _give_back(r, run: _Run, keeper: _LeaseKeeper, channel_id: str, video_id: st
     the rest (whatever still fails expires with its lease: the keeper has stopped renewing it)."""
     lease = run.lease
     steps = [("identity", lambda: egress.release(r, lease))]
-    steps += [(f"slot {slot}", lambda slot=slot: state.release_site_slot(r, slot, token)) for slot in keeper.slots]
-    steps += [("lock", lambda: state.release_lock(r, channel_id, video_id, token)),
-              ("progress", lambda: state.clear_download_progress(r, channel_id, video_id))]
+    steps += [(f"slot {slot}", lambda slot=slot: site_slots.release_site_slot(r, slot, token)) for slot in keeper.slots]
+    steps += [("lock", lambda: download_locks.release_lock(r, channel_id, video_id, token)),
+              ("progress", lambda: download_progress.clear_download_progress(r, channel_id, video_id))]
     for name, step in steps:
         for pause in RELEASE_TRIES:
             time.sleep(pause)
@@ -369,7 +368,7 @@ class _Run:
         """``("", result)`` when done, ``(why, None)`` when the site refused this identity."""
         request = self.request
         channel_id, video_id = request.channel_id, request.video_id
-        state.set_state(self.r, channel_id, video_id, VideoStatus.DOWNLOADING)
+        video_states.set_state(self.r, channel_id, video_id, VideoStatus.DOWNLOADING)
         self.temp_dir, resumed = tree.claim_download_dir(self.root, channel_id, video_id, self.holder)
         if resumed and not self.resumed_bytes:
             self.resumed_bytes = resumed
@@ -475,7 +474,7 @@ def _progress_publisher(r, channel_id: str, video_id: str, should_stop: Callable
             return
         last[0] = now
         try:
-            state.publish_download_progress(r, channel_id, video_id, {
+            download_progress.publish_download_progress(r, channel_id, video_id, {
                 "status": d.get("status"),
                 "downloaded_bytes": d.get("downloaded_bytes"),
                 "total_bytes": d.get("total_bytes") or d.get("total_bytes_estimate"),

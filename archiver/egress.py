@@ -19,8 +19,9 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from archiver import egress_state, state
 from archiver.budgets import DIRECT, Identity, SiteRate, budget_site, host_of, rate_for
+from archiver.state import egress as egress_state
+from archiver.state import site_slots
 
 log = logging.getLogger(__name__)
 
@@ -117,14 +118,14 @@ def try_take(r, pool: Pool, site: str, token: str, lease_seconds: float, kind: s
             f"{egress_state.lease_name(site, name)}#{kind}"
         limit = pool.leases_per_identity if kind == egress_state.VIDEO and pool.leases_per_identity > 0 \
             else UNLIMITED_LEASES
-        if not state.take_site_slot(r, slot, token, limit, lease_seconds):
+        if not site_slots.take_site_slot(r, slot, token, limit, lease_seconds):
             wait = min(wait, POLL_SECONDS)
             continue
         if rate is not None:
             gap = rate.spacing * random.uniform(*GAP_JITTER)  # noqa: S311 (spreading load)
             needed = egress_state.try_start(r, kind, site, name, rate.count, rate.period, token, gap)
             if needed > 0:
-                state.release_site_slot(r, slot, token)
+                site_slots.release_site_slot(r, slot, token)
                 wait = min(wait, needed)
                 continue
         return Lease(pool.identity(name), site, slot, token, kind, counted=rate is not None)
@@ -201,7 +202,7 @@ def release(r, lease: Lease | None) -> None:
     """Give the identity back (its start stays counted: the site saw it); confirm a start left pending."""
     if lease is not None:
         confirm(r, lease)
-        state.release_site_slot(r, lease.slot, lease.token)
+        site_slots.release_site_slot(r, lease.slot, lease.token)
 
 
 def ready_at(r, pool: Pool, site: str, at: float | None = None) -> float:

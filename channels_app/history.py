@@ -29,8 +29,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from archiver import egress, state
+from archiver import egress
 from archiver.egress import Pool
+from archiver.state import store
 from archiver.statuses import VideoStatus
 from archiver.ytdlp import listing, pages, params
 from channels_app import view_series
@@ -129,7 +130,7 @@ def refresh_pages(channel: Channel, options: params.Options, limit: int | None =
               .filter(Q(metadata_checked_at__isnull=True) | Q(metadata_checked_at__lt=now))
               .order_by("metadata_checked_at", "id")[:limit])
     written = 0
-    pool, r = Pool.from_settings(settings.YTARCHIVE), state.connect(settings.REDIS_URL)
+    pool, r = Pool.from_settings(settings.YTARCHIVE), store.connect(settings.REDIS_URL)
     for video in videos:
         try:  # a video's page read counts against its site's budget, like a download
             with egress.reading(r, pool, video.url) as identity:

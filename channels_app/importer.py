@@ -29,10 +29,11 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from archiver import adopt, confined, egress, fixity, frames, nfo, state, tree
+from archiver import adopt, confined, egress, fixity, frames, nfo, tree
 from archiver.egress import Pool
 from archiver.errors import UserError
 from archiver.ids import safe_id
+from archiver.state import store
 from archiver.statuses import FailureKind, VideoStatus
 from archiver.ytdlp import listing, pages
 from channels_app import tallies
@@ -237,7 +238,7 @@ def _from_download_archive(channel: Channel, scan: confined.Scan, archive_file: 
             notes.append(f"{vid}: not in the channel's listing, so its metadata cannot be read")
             continue
         try:  # a video's page read counts against its site's budget, like a download
-            with egress.reading(state.connect(settings.REDIS_URL), Pool.from_settings(settings.YTARCHIVE),
+            with egress.reading(store.connect(settings.REDIS_URL), Pool.from_settings(settings.YTARCHIVE),
                                 urls[vid], max_wait_seconds=settings.YTARCHIVE["BUDGET_WAIT_SECONDS"]) as identity:
                 info = pages.video_info(urls[vid], dataclasses.replace(listing_options(channel),
                                                                        **identity.ytdlp_params()))

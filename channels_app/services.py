@@ -10,9 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from archiver import state, tree, urls
+from archiver import tree, urls
 from archiver.errors import ConflictError, UserError
 from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS
+from archiver.state import deleted_channels, store, video_states
 from archiver.statuses import VideoStatus
 from archiver.ytdlp import listing, params
 from channels_app import tallies
@@ -55,7 +56,7 @@ def add_channel(source_url: str, sync_interval_hours: float | None = None, enabl
     # downloads count them again as they adopt them, so they leave the total now.
     left_behind = tree.disk_usage(tree.channel_dir(settings.ARCHIVE_ROOT, channel.id))
     # Redis first: with Redis down, the add fails whole (a 503) rather than leaving a channel behind.
-    state.mark_channel_deleted(state.connect(settings.REDIS_URL), channel.id, deleted=False)
+    deleted_channels.mark_channel_deleted(store.connect(settings.REDIS_URL), channel.id, deleted=False)
     try:
         with transaction.atomic():
             channel.save(force_insert=True)
@@ -74,10 +75,10 @@ def _refuse_duplicate(channel_id: str) -> None:
 def delete_channel(channel: Channel, delete_files: bool = False) -> None:
     """Forget a channel; its files stay unless ``delete_files`` is asked for explicitly."""
     channel_id = channel.id
-    r = state.connect(settings.REDIS_URL)
-    state.mark_channel_deleted(r, channel_id)  # queued downloads for it are dropped, not run
+    r = store.connect(settings.REDIS_URL)
+    deleted_channels.mark_channel_deleted(r, channel_id)  # queued downloads for it are dropped, not run
     channel.delete()
-    state.forget_channel(r, channel_id)
+    video_states.forget_channel(r, channel_id)
     if delete_files:
         folder = tree.channel_dir(settings.ARCHIVE_ROOT, channel_id)
         freed = tree.disk_usage(folder)  # one channel's walk, on an explicit delete only

@@ -35,9 +35,11 @@ from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from archiver import cookies, download_profile, egress, egress_state, log_context, nfo, state, tree, urls
+from archiver import cookies, download_profile, egress, log_context, nfo, tree, urls
 from archiver.egress import Pool
 from archiver.errors import UserError
+from archiver.state import egress as egress_state
+from archiver.state import store, video_states
 from archiver.statuses import SyncStatus, VideoStatus
 from archiver.ytdlp import images, listing, params
 from channels_app import history, tallies
@@ -216,7 +218,7 @@ def _index(channel: Channel, job: SyncJob, incremental: bool, heartbeat: SyncHea
         options = dataclasses.replace(listing_options(channel), profile=profile, cookiefile=str(cookiefile or ""))
         # Through an egress identity unpaused for the site; counted in its listing window, apart from
         # the downloads' budget (archiver.egress).
-        with egress.reading(state.connect(settings.REDIS_URL), Pool.from_settings(settings.YTARCHIVE), channel.url,
+        with egress.reading(store.connect(settings.REDIS_URL), Pool.from_settings(settings.YTARCHIVE), channel.url,
                             kind=egress_state.LISTING, lease_seconds=3600) as identity:
             seen, new, listed = _index_tabs(channel, job, incremental, heartbeat, profile,
                                             dataclasses.replace(options, **identity.ytdlp_params()))
@@ -296,7 +298,7 @@ def _upsert(channel: Channel, tab: str, batch: list[listing.Entry]) -> tuple[int
             )
     fresh = [vid for vid in unique if vid not in existing]
     if fresh:
-        state.add_states(state.connect(settings.REDIS_URL), channel.id, fresh, VideoStatus.NEW)
+        video_states.add_states(store.connect(settings.REDIS_URL), channel.id, fresh, VideoStatus.NEW)
     return len(fresh), bool(existing)
 
 

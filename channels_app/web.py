@@ -19,8 +19,9 @@ from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from archiver import cookies, download_profile, state, tree
+from archiver import cookies, download_profile, tree
 from archiver.errors import UserError
+from archiver.state import login_throttle, store
 from archiver.statuses import STORED_VIDEO_STATUSES, VideoStatus
 from channels_app import feeds, history, media, options, services, status_counts
 from channels_app.models import Channel, Video
@@ -38,7 +39,7 @@ def staff_only(request) -> None:
 
 
 def _redis():
-    return state.connect(settings.REDIS_URL)
+    return store.connect(settings.REDIS_URL)
 
 
 class ThrottledLoginView(auth_views.LoginView):
@@ -56,7 +57,7 @@ class ThrottledLoginView(auth_views.LoginView):
         return f"{client_address(self.request)}|{name}"
 
     def post(self, request, *args, **kwargs):
-        if state.login_failures(_redis(), self._who()) >= settings.YTARCHIVE["LOGIN_ATTEMPTS"]:
+        if login_throttle.login_failures(_redis(), self._who()) >= settings.YTARCHIVE["LOGIN_ATTEMPTS"]:
             form = self.get_form()
             form.add_error(None, "Too many failed attempts: wait five minutes and try again.")
             response = self.render_to_response(self.get_context_data(form=form), status=429)
@@ -65,11 +66,11 @@ class ThrottledLoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
-        state.count_login_failure(_redis(), self._who(), LOGIN_WINDOW_SECONDS)
+        login_throttle.count_login_failure(_redis(), self._who(), LOGIN_WINDOW_SECONDS)
         return super().form_invalid(form)
 
     def form_valid(self, form):
-        state.clear_login_failures(_redis(), self._who())
+        login_throttle.clear_login_failures(_redis(), self._who())
         return super().form_valid(form)
 
 

@@ -32,9 +32,10 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
-from archiver import feeder_state, state
 from archiver.egress import Pool
 from archiver.feed_window import SiteWindow, fleet_capacity, share, site_window
+from archiver.state import feeder as feeder_state
+from archiver.state import store, worker_presence
 from archiver.statuses import VideoStatus
 from channels_app.models import Channel, Video
 
@@ -48,7 +49,7 @@ MAX_ROUNDS = 20
 
 
 def redis():
-    return state.connect(settings.REDIS_URL)
+    return store.connect(settings.REDIS_URL)
 
 
 def nudge() -> None:
@@ -92,7 +93,7 @@ def windows(r=None) -> dict[str, SiteWindow]:
     conf = settings.YTARCHIVE
     r = r or redis()
     pool = Pool.from_settings(conf)
-    fleet = fleet_capacity(conf["MAX_WORKERS"], state.live_workers(r), conf["DOWNLOADS_PER_WORKER"])
+    fleet = fleet_capacity(conf["MAX_WORKERS"], worker_presence.live_workers(r), conf["DOWNLOADS_PER_WORKER"])
     sites = {pool.site(url) for url in Channel.objects.values_list("url", flat=True)}
     return {site: site_window(r, pool, site, fleet, conf["FEED_WINDOW_FACTOR"]) for site in sorted(sites)}
 

@@ -16,9 +16,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from archiver import state
 from archiver.errors import ConflictError
 from archiver.messages import DownloadOptions, DownloadRequest
+from archiver.state import store, video_states
 from archiver.statuses import FailureKind, VideoStatus
 from channels_app.models import Video
 from channels_app.options import channel_profile, cookies_handover
@@ -29,7 +29,7 @@ RECONCILE_WORKERS_TASK = "downloads_app.tasks.reconcile_workers"
 
 
 def redis():
-    return state.connect(settings.REDIS_URL)
+    return store.connect(settings.REDIS_URL)
 
 
 def max_attempts() -> int:
@@ -98,7 +98,7 @@ def _claim(videos, from_status: VideoStatus, **reset) -> int:
         for _, channel_id, video_id in batch:
             by_channel.setdefault(channel_id, []).append(video_id)
         for channel_id, video_ids in by_channel.items():
-            state.set_states(redis(), channel_id, video_ids, VideoStatus.QUEUED)
+            video_states.set_states(redis(), channel_id, video_ids, VideoStatus.QUEUED)
     if total:
         from downloads_app.feeder import nudge
 
@@ -117,7 +117,7 @@ def requeue_queued(video: Video) -> None:
     the feeder sends it anew (conditional on the window stamp it had)."""
     from downloads_app.feeder import nudge, take_back
 
-    state.set_state(redis(), video.channel_id, video.video_id, VideoStatus.QUEUED)
+    video_states.set_state(redis(), video.channel_id, video.video_id, VideoStatus.QUEUED)
     if take_back(video.pk, video.fed_at):
         nudge()
 

@@ -7,7 +7,7 @@ It never retries by itself: a transient failure is an outcome like any other,
 and the control side decides when to try again (downloads_app.outcomes).
 A download that stops unfinished (the worker stopping, its deadline, Redis) is
 handed back to the queue with its partial files kept for the next attempt; the
-hand-backs are counted per video (archiver.handbacks) and the one that reaches
+hand-backs are counted per video (archiver.state.handbacks) and the one that reaches
 YTARCHIVE_MAX_HANDBACKS is reported as a transient failure instead. A worker
 with a deadline hands a download back unstarted when it cannot expect to finish
 it in time (downloads_app.worker_lifecycle.may_start).
@@ -22,10 +22,10 @@ from celery import shared_task
 from celery.exceptions import Reject
 from django.conf import settings
 
-from archiver import handbacks, state
-from archiver.download import Action, action_for, archive_video
+from archiver.download import Action, action_for, archive_video, bounded_out
 from archiver.egress import Pool
 from archiver.messages import DownloadReport, DownloadRequest, MessageError
+from archiver.state import handbacks, outcome_outbox, store, video_states
 from archiver.statuses import HAND_BACK_REASON, VideoStatus
 from downloads_app import worker_lifecycle
 from downloads_app.worker_lifecycle import STOP
@@ -40,7 +40,7 @@ def download_video(message: dict) -> str:
     except MessageError as exc:
         log.error("download message refused: %s", exc)
         raise Reject(str(exc), requeue=False) from exc
-    r = state.connect(settings.REDIS_URL)
+    r = store.connect(settings.REDIS_URL)
     if not worker_lifecycle.may_start(r, request):  # too near this worker's deadline: not even started
         raise Reject(HAND_BACK_REASON, requeue=True)
     outcome = archive_video(request, settings.ARCHIVE_ROOT, r, settings.YTARCHIVE["LEASE_SECONDS"],
@@ -52,18 +52,18 @@ def download_video(message: dict) -> str:
     if action is Action.HAND_BACK:
         handed = _best_effort(handbacks.count, r, request.channel_id, request.video_id, outcome.done_fraction)
         if (handed or 0) < settings.YTARCHIVE["MAX_HANDBACKS"]:
-            _best_effort(state.set_state, r, request.channel_id, request.video_id, VideoStatus.QUEUED)
+            _best_effort(video_states.set_state, r, request.channel_id, request.video_id, VideoStatus.QUEUED)
             raise Reject(HAND_BACK_REASON, requeue=True)  # one INFO line (config.celery_logging)
-        outcome = handbacks.bounded_out(outcome, handed)
+        outcome = bounded_out(outcome, handed)
         log.warning("%s %s", request.context, outcome.reason)
     _best_effort(handbacks.forget, r, request.channel_id, request.video_id)
     report = outcome.report(request)
     # Until the control side decides (retrying or failed), a failed attempt waits as queued.
     live = VideoStatus.ARCHIVED if outcome.status == "archived" else VideoStatus.QUEUED
-    _best_effort(state.set_state, r, request.channel_id, request.video_id, live)
+    _best_effort(video_states.set_state, r, request.channel_id, request.video_id, live)
     # The report is the record that counts: kept in the Redis outbox until applied (the
     # reconciler applies it even if this message is lost), and sent retrying through a restart.
-    _best_effort(state.save_outcome, r, request.video_pk, report.as_dict())
+    _best_effort(outcome_outbox.save_outcome, r, request.video_pk, report.as_dict())
     record_download_outcome.apply_async((report.as_dict(),), retry=True)
     return str(outcome.status)
 
@@ -98,7 +98,7 @@ def feed_downloads() -> dict:
     """Fill the Redis window of download messages from the database's backlog (downloads_app.feeder):
     periodic, and nudged when an outcome frees room or videos are queued. Short (one round is a few
     queries and at most a window of messages) and guarded by a lease, so a redelivery never runs twice."""
-    from archiver import feeder_state
+    from archiver.state import feeder as feeder_state
     from downloads_app.feeder import feed, redis
 
     feeder_state.clear_nudge(redis())

@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from celery import current_app
 from django.conf import settings
 
-from archiver import ytdlp_state
 from archiver.errors import ConflictError, UserError
+from archiver.state import ytdlp as ytdlp_state
 from archiver.ytdlp import versions as ytdlp_versions
 from archiver.ytdlp.versions import UpdateError
 from downloads_app.queueing import redis

@@ -53,8 +53,8 @@ def test_a_limit_of_zero_reads_nothing(fixture_site):
 
 
 def test_history_reads_spend_the_sites_budget_through_an_egress_identity(fixture_site, settings, redis_client):
-    from archiver import egress_state
     from archiver.budgets import parse_egress, parse_site_rates
+    from archiver.state import egress as egress_state
 
     settings.YTARCHIVE = {**settings.YTARCHIVE, "SITE_RATES": parse_site_rates("127.0.0.1=2/1h"),
                           "EGRESS": parse_egress("source:127.0.0.3")}

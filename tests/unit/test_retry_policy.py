@@ -89,7 +89,7 @@ def test_a_blocked_video_waits_for_the_pause_and_keeps_its_attempts():
 
 
 def test_site_pause_strikes(redis_client):
-    from archiver import egress_state as es
+    from archiver.state import egress as es
 
     until = es.trip(redis_client, "s.example", "direct", "429", 100, at=1000)
     assert until == 1100 and es.pause_of(redis_client, "s.example", "direct", at=1050)["strikes"] == 1
