@@ -2,7 +2,7 @@
 
 A download (or a listing, a history read, an import) takes a lease on an identity
 that is not paused for its site and has budget left there, and counts one start
-in that identity's window (archiver.egress_state). The waits here never count as
+in that identity's window (archiver.state.egress). The waits here never count as
 an attempt: the video was not at fault. A refusal (a bot check, 429, "rate-limited",
 a run of 403s on media, throttled formats) pauses only that identity for that site;
 the others keep working.

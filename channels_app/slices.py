@@ -1,4 +1,4 @@
-"""Long maintenance work in bounded slices, each under a lease (archiver.task_leases).
+"""Long maintenance work in bounded slices, each under a lease (archiver.state.task_leases).
 
 A fixity round over 30 TB or an import of a large folder used to be one task of an hour or more: it
 held a control slot all that time, and the broker's one-hour visibility timeout delivered it again

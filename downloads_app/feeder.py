@@ -12,7 +12,7 @@ Which videos go first: each channel's own order (``download_order``: newest
 first, the order of ``playlists/uploads.json``, unless the channel says oldest);
 channels share a site's room in turns (one share per channel). The feeder runs
 every YTARCHIVE_FEED_SECONDS and when nudged (an outcome freed room, videos were
-queued); a Redis lease (archiver.feeder_state) keeps it to one at a time, and a
+queued); a Redis lease (archiver.state.feeder) keeps it to one at a time, and a
 nudge that arrives meanwhile makes the running one look again.
 
 A message lost in Redis (a restart without its AOF, a worker that died holding

@@ -16,7 +16,7 @@
   deadline less the grace it stops as on SIGTERM (archiver.deadline).
 
 * Roll call: every few seconds the worker marks itself alive in Redis
-  (``worker_presence.mark_worker_alive``; the yt-dlp version it runs beside it, archiver.ytdlp_state), and leaves
+  (``worker_presence.mark_worker_alive``; the yt-dlp version it runs beside it, archiver.state.ytdlp), and leaves
   the roll when it shuts down, so
   ``ytarchive_active_workers`` counts local workers and Jobs alike; one that
   dies unheard drops out when its mark expires.

@@ -3,7 +3,7 @@
 An update (or a rollback) is asked for here and done by the ``change_ytdlp``
 task on the control side, never in a web request: pip and the checks take a
 minute. One runs at a time (a Redis claim); its record in Redis
-(archiver.ytdlp_state) says how it went. The daily check (beat, once a day,
+(archiver.state.ytdlp) says how it went. The daily check (beat, once a day,
 YTARCHIVE_YTDLP_UPDATE) installs the newest version of its channel when it is
 newer than the one selected; a machine that cannot reach the package index
 logs one line that day and keeps the version it has.
