@@ -412,17 +412,17 @@ def _complete_folder(temp_dir: Path, result: downloading.DownloadResult, request
     of the video when the site had none), for media servers video.nfo, and last checksums.sha256
     over the rest (archiver.fixity)."""
     title = upstream_text.best_title(request.title, result.title)
-    _fill_info(temp_dir / tree.INFO_FILE, title if title != result.title else "", request.description)
-    thumbnail = temp_dir / tree.THUMBNAIL_FILE
+    _fill_info(tree.info_file(temp_dir), title if title != result.title else "", request.description)
+    thumbnail = tree.thumbnail_file(temp_dir)
     if not thumbnail.exists():
-        frames.thumbnail_from_video(temp_dir / result.video_file, thumbnail, result.duration)
+        frames.thumbnail_from_video(tree.folder_file(temp_dir, result.video_file), thumbnail, result.duration)
     if request.options.write_nfo:
         try:
-            info = json.loads((temp_dir / tree.INFO_FILE).read_text(encoding="utf-8"))
+            info = json.loads(tree.info_file(temp_dir).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             info = {"title": title, "description": request.description, "upload_date": result.upload_date,
                     "duration": result.duration}
-        (temp_dir / tree.NFO_FILE).write_text(nfo.video_nfo(info), encoding="utf-8")
+        tree.nfo_file(temp_dir).write_text(nfo.video_nfo(info), encoding="utf-8")
     fixity.write_manifest(temp_dir)
 
 

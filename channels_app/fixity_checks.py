@@ -18,7 +18,6 @@ import math
 import shutil
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Q
@@ -31,7 +30,6 @@ from channels_app import tallies
 from channels_app.models import Video
 
 log = logging.getLogger(__name__)
-KEPT_PREFIX = ".kept-"
 ROUNDS_PER_DAY = 24
 
 
@@ -127,7 +125,8 @@ def redownload(video: Video) -> Video:
         raise ConflictError(f"Video {video.video_id} is {video.status}: only an archived video is downloaded again.")
     folder = tree.video_dir(settings.ARCHIVE_ROOT, video.channel_id, video.video_id)
     if folder.is_dir():
-        kept = folder.with_name(f"{KEPT_PREFIX}{video.video_id}-{timezone.now():%Y%m%dT%H%M%S}")
+        kept = tree.kept_copy_dir(settings.ARCHIVE_ROOT, video.channel_id, video.video_id,
+                                  f"{timezone.now():%Y%m%dT%H%M%S}")
         folder.rename(kept)
         log.info("fixity: channel=%s video=%s set aside as %s for a new download", video.channel_id,
                  video.video_id, kept.name)
@@ -137,16 +136,11 @@ def redownload(video: Video) -> Video:
     return Video.objects.get(pk=video.pk)
 
 
-def kept_copies(channel_id: str, video_id: str) -> list[Path]:
-    parent = tree.videos_dir(settings.ARCHIVE_ROOT, channel_id)
-    return sorted(parent.glob(f"{KEPT_PREFIX}{video_id}-*")) if parent.is_dir() else []
-
-
 def after_archived(video: Video) -> None:
     """A video just archived: the fresh manifest is its first check; a kept copy goes if the new one verifies."""
     Video.objects.filter(pk=video.pk).update(fixity_status="ok", fixity_problems=[],
                                              fixity_checked_at=timezone.now())
-    kept = kept_copies(video.channel_id, video.video_id)
+    kept = tree.kept_copies(settings.ARCHIVE_ROOT, video.channel_id, video.video_id)
     if not kept:
         return
     folder = tree.video_dir(settings.ARCHIVE_ROOT, video.channel_id, video.video_id)

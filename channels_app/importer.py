@@ -175,15 +175,15 @@ def _adopt_one(channel: Channel, item: adopt.Found, video_id: str, mode: str, so
     temp = tree.make_temp_video_dir(root, channel.id, video_id)
     try:
         media_name = adopt.link_into(item, temp, source_root, copy=mode == "copy")
-        thumbnail = temp / tree.THUMBNAIL_FILE
+        thumbnail = tree.thumbnail_file(temp)
         if not thumbnail.exists():  # a WebP/PNG one converted (from its copy in temp), or a frame of the video
             source = next(temp.glob(adopt.SOURCE_THUMBNAIL + ".*"), None)
-            frames.thumbnail_from_video(source or temp / media_name, thumbnail,
+            frames.thumbnail_from_video(source or tree.folder_file(temp, media_name), thumbnail,
                                         0 if source else item.info.get("duration"))
             if source is not None:
                 source.unlink()
         if channel_profile(channel).write_nfo:
-            (temp / tree.NFO_FILE).write_text(nfo.video_nfo(item.info), encoding="utf-8")
+            tree.nfo_file(temp).write_text(nfo.video_nfo(item.info), encoding="utf-8")
         fixity.write_manifest(temp)
         final = tree.video_dir(root, channel.id, video_id)
         if not tree.publish_video_dir(temp, final, linked_too=mode == "copy"):

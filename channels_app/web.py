@@ -84,7 +84,7 @@ def _latest_archived(channel_ids) -> dict[str, str]:
 
 
 def _thumbnail(channel_id: str, video_id: str | None) -> str | None:
-    if video_id and tree.video_dir(settings.ARCHIVE_ROOT, channel_id, video_id).joinpath("thumbnail.jpg").is_file():
+    if video_id and tree.thumbnail_file(tree.video_dir(settings.ARCHIVE_ROOT, channel_id, video_id)).is_file():
         return f"/media/{channel_id}/{video_id}/thumbnail.jpg"
     return None
 
@@ -250,12 +250,13 @@ def video_page(request, channel_id: str, video_id: str):
     folder = tree.video_dir(settings.ARCHIVE_ROOT, channel_id, video_id)
     description = video.description
     tracks = [{"lang": lang, "src": f"/media/{channel_id}/{video_id}/subtitles/{lang}.vtt"}
-              for lang in video.subtitles if (folder / "subtitles" / f"{lang}.vtt").is_file()]
-    playable = video.status == VideoStatus.ARCHIVED and video.video_file and (folder / video.video_file).is_file()
+              for lang in video.subtitles if tree.subtitle_file(folder, lang).is_file()]
+    playable = (video.status == VideoStatus.ARCHIVED and video.video_file
+                and tree.folder_file(folder, video.video_file).is_file())
     return render(request, "web/video.html", {
         "video": video, "description": description, "tracks": tracks, "playable": playable,
         "max_attempts": settings.YTARCHIVE["DOWNLOAD_RETRIES"] + 1,
-        "has_thumbnail": (folder / "thumbnail.jpg").is_file(),
+        "has_thumbnail": tree.thumbnail_file(folder).is_file(),
         "changes": history.timeline(video),
     })
 

@@ -319,10 +319,10 @@ YTARCHIVE = {
     # /metrics: a scrape sends the token as a Bearer token, or comes from one of the networks
     # (loopback by default, none once a token is set: then the token is required).
     "METRICS_TOKEN": env_secret("YTARCHIVE_METRICS_TOKEN"),
-    # What every YoutubeDL shares (archiver.ytdlp.Environment): a bgutil PO-token server, a browser to
+    # What every YoutubeDL shares (archiver.ytdlp.params.Environment): a bgutil PO-token server, a browser to
     # impersonate (curl_cffi; unset: yt-dlp's own choice), and its cache on storage every worker shares.
     "POT_PROVIDER_URL": env_http_url("YTARCHIVE_POT_PROVIDER_URL"),
-    "YTDLP_CACHE_DIR": env_cache_dir("YTARCHIVE_YTDLP_CACHE_DIR", ARCHIVE_ROOT / tree.APP_DIR / "yt-dlp-cache"),
+    "YTDLP_CACHE_DIR": env_cache_dir("YTARCHIVE_YTDLP_CACHE_DIR", tree.ytdlp_cache_dir(ARCHIVE_ROOT)),
 }
 YTARCHIVE["IMPERSONATE"] = env_impersonate("YTARCHIVE_IMPERSONATE", YTARCHIVE["ALLOW_PRIVATE_URLS"])
 YTARCHIVE["METRICS_ALLOW_NETWORKS"] = env_networks(

@@ -195,18 +195,18 @@ def _lay_out(temp_dir: Path, info: dict, url: str) -> DownloadResult:
     """Rename yt-dlp's outputs to the archive's names inside the (still private) temp folder. The title is
     the page's own, or "" when it has none (a file name is no title: archiver.upstream_text)."""
     stem = tree.VIDEO_FILE_STEM
-    subs_dir = temp_dir / tree.SUBTITLES_DIR
+    subs_dir = tree.subtitles_dir(temp_dir)
     subtitles = []
     for path in sorted(temp_dir.glob(f"{stem}.*.vtt")):
         lang = path.name[len(stem) + 1 : -len(".vtt")]
         if not is_safe_id(lang):
             lang = safe_id(lang)
         subs_dir.mkdir(exist_ok=True)
-        path.rename(subs_dir / f"{lang}.vtt")
+        path.rename(tree.subtitle_file(temp_dir, lang))
         subtitles.append(lang)
     thumb = temp_dir / f"{stem}.jpg"
     if thumb.exists():
-        thumb.rename(temp_dir / tree.THUMBNAIL_FILE)
+        thumb.rename(tree.thumbnail_file(temp_dir))
     for leftover in temp_dir.glob(f"{stem}.*"):
         if leftover.suffix in {".webp", ".png", ".image", ".jpeg"}:
             leftover.unlink()  # an unconverted thumbnail copy
