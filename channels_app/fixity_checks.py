@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from archiver import fixity, tree
+from archiver import fixity, task_names, tree
 from archiver.errors import ConflictError
 from archiver.statuses import FailureKind, VideoStatus
 from channels_app import tallies
@@ -132,7 +132,7 @@ def redownload(video: Video) -> Video:
                  video.video_id, kept.name)
     Video.objects.filter(pk=video.pk, status=VideoStatus.ARCHIVED).update(
         status=VideoStatus.NEW, attempts=0, failure_kind=FailureKind.NONE, last_error="", updated_at=timezone.now())
-    current_app.send_task("downloads_app.tasks.queue_downloads", args=[video.channel_id], retry=True)
+    current_app.send_task(task_names.QUEUE_DOWNLOADS, args=[video.channel_id], retry=True)
     return Video.objects.get(pk=video.pk)
 
 

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
+from archiver import task_names
 from archiver.errors import UserError
 from archiver.state import egress as egress_state
 from archiver.state import store
@@ -35,7 +36,6 @@ from archiver.statuses import VideoStatus
 from channels_app.models import Channel, Video
 
 log = logging.getLogger(__name__)
-SEND_TASK = "channels_app.tasks.send_notification"
 SHOWN_TITLES = 10
 HOLD_AT_MOST = timedelta(minutes=30)
 
@@ -69,7 +69,7 @@ def _queue(refs: list[str], title: str, body: str) -> None:
     from celery import current_app
 
     if refs:
-        current_app.send_task(SEND_TASK, args=[refs, title, body], retry=True)
+        current_app.send_task(task_names.SEND_NOTIFICATION, args=[refs, title, body], retry=True)
 
 
 def targets(channel: Channel | None) -> list[str]:

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from archiver import tree, urls
+from archiver import task_names, tree, urls
 from archiver.errors import ConflictError, UserError
 from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS
 from archiver.state import deleted_channels, store, video_states
@@ -19,10 +19,7 @@ from archiver.ytdlp import listing, params
 from channels_app import tallies
 from channels_app.models import Channel, SyncJob, Video
 
-SYNC_TASK = "channels_app.tasks.sync_channel"
-
 log = logging.getLogger(__name__)
-QUEUE_DOWNLOADS_TASK = "downloads_app.tasks.queue_downloads"  # by name: the catalog never imports downloads_app
 
 
 def listing_options(channel: Channel | None = None) -> params.Options:
@@ -111,7 +108,7 @@ def request_sync(channel: Channel, full: bool = False, trigger: str = "api") -> 
 def publish_sync(job_id: int) -> bool:
     """Send a sync job's message; False (logged, not raised) when the broker cannot take it now."""
     try:
-        current_app.send_task(SYNC_TASK, args=[job_id], retry=True,
+        current_app.send_task(task_names.SYNC_CHANNEL, args=[job_id], retry=True,
                               retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5})
     except (OperationalError, OSError) as exc:
         log.warning("sync job=%s not sent (%s); the reconciler will send it", job_id, exc)
@@ -137,13 +134,13 @@ def reconsider_skipped(channel: Channel) -> int:
         status=VideoStatus.NEW, last_error="", updated_at=timezone.now())
     if moved:
         log.info("channel=%s: %s skipped video(s) weighed again", channel.id, moved)
-        current_app.send_task(QUEUE_DOWNLOADS_TASK, args=[channel.id], retry=True)
+        current_app.send_task(task_names.QUEUE_DOWNLOADS, args=[channel.id], retry=True)
     return moved
 
 
 def queue_nfo_files(channel: Channel, overwrite: bool = False) -> None:
     """Ask the control queue to write the channel's missing media-server files (channels_app.media_server)."""
-    current_app.send_task("channels_app.tasks.write_nfo_files", args=[channel.id, overwrite], retry=True)
+    current_app.send_task(task_names.WRITE_NFO_FILES, args=[channel.id, overwrite], retry=True)
 
 
 def channel_for(id_or_url: str) -> Channel:

@@ -35,7 +35,7 @@ from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from archiver import cookies, download_profile, egress, log_context, nfo, tree, urls
+from archiver import cookies, download_profile, egress, log_context, nfo, task_names, tree, urls
 from archiver.egress import Pool
 from archiver.errors import UserError
 from archiver.state import egress as egress_state
@@ -45,7 +45,7 @@ from archiver.ytdlp import images, listing, params
 from channels_app import history, tallies
 from channels_app.models import Channel, SyncJob, Video
 from channels_app.options import channel_cookies, channel_profile, wants_tab
-from channels_app.services import QUEUE_DOWNLOADS_TASK, listing_options
+from channels_app.services import listing_options
 
 log = logging.getLogger(__name__)
 _UPDATE_FIELDS = ["raw_id", "url", "title", "tab", "duration", "upload_date"]
@@ -151,7 +151,8 @@ def _run_claimed(job: SyncJob, channel: Channel) -> SyncJob | None:
             return None
         Channel.objects.filter(pk=channel.pk).update(**channel_updates)
     if to_queue:
-        current_app.send_task(QUEUE_DOWNLOADS_TASK, args=[channel.id], retry=True)
+        current_app.send_task(task_names.QUEUE_DOWNLOADS,  # by name: the catalog never imports downloads_app
+                               args=[channel.id], retry=True)
     log.info("sync done job=%s channel=%s seen=%s new=%s to_queue=%s", job.pk, channel.id, seen, new, to_queue)
     return SyncJob.objects.get(pk=job.pk)
 

@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
+from archiver import task_names
 from archiver.egress import Pool
 from archiver.feed_window import SiteWindow, fleet_capacity, share, site_window
 from archiver.state import feeder as feeder_state
@@ -40,7 +41,6 @@ from archiver.statuses import VideoStatus
 from channels_app.models import Channel, Video
 
 log = logging.getLogger(__name__)
-FEED_TASK = "downloads_app.tasks.feed_downloads"
 OLDEST = "oldest"
 # A nudge sends at most one feed task in this long (the rest find it on its way, or the lease taken).
 NUDGE_SECONDS = 2.0
@@ -57,7 +57,7 @@ def nudge() -> None:
     the periodic round comes anyway."""
     try:
         if feeder_state.first_nudge(redis(), NUDGE_SECONDS):
-            current_app.send_task(FEED_TASK, expires=max(60.0, 2 * _feed_seconds()))
+            current_app.send_task(task_names.FEED_DOWNLOADS, expires=max(60.0, 2 * _feed_seconds()))
     except Exception as exc:  # Redis away: the periodic round feeds once it is back
         log.warning("feeder not nudged: %s", exc)
 
@@ -140,7 +140,7 @@ def _wake_when_open(r, closed: list[str]) -> None:
     now = time.time()
     delay = min(ready_at(r, pool, site, now) for site in closed) - now
     if 0 < delay < _feed_seconds() and feeder_state.first_timer(r, delay):
-        current_app.send_task(FEED_TASK, countdown=delay + 0.05, expires=delay + 60)
+        current_app.send_task(task_names.FEED_DOWNLOADS, countdown=delay + 0.05, expires=delay + 60)
 
 
 def next_videos(channels: list[tuple[str, str]], room: int, whole_table: bool = False) -> list[int]:

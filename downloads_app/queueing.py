@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from archiver import task_names
 from archiver.errors import ConflictError
 from archiver.messages import DownloadOptions, DownloadRequest
 from archiver.state import store, video_states
@@ -24,8 +25,6 @@ from channels_app.models import Video
 from channels_app.options import channel_profile, cookies_handover
 
 log = logging.getLogger(__name__)
-DOWNLOAD_TASK = "downloads_app.tasks.download_video"
-RECONCILE_WORKERS_TASK = "downloads_app.tasks.reconcile_workers"
 
 
 def redis():
@@ -64,7 +63,8 @@ def download_request(video: Video) -> DownloadRequest:
 
 
 def send_download(video: Video) -> None:
-    current_app.send_task(DOWNLOAD_TASK, args=[download_request(video).as_dict()], queue="downloads", retry=True)
+    current_app.send_task(task_names.DOWNLOAD_VIDEO, args=[download_request(video).as_dict()], queue="downloads",
+                          retry=True)
 
 
 def queue_new_videos(channel_id: str) -> int:
@@ -103,7 +103,7 @@ def _claim(videos, from_status: VideoStatus, **reset) -> int:
         from downloads_app.feeder import nudge
 
         nudge()
-        current_app.send_task(RECONCILE_WORKERS_TASK)
+        current_app.send_task(task_names.RECONCILE_WORKERS)
     return total
 
 

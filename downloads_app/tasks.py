@@ -22,6 +22,7 @@ from celery import shared_task
 from celery.exceptions import Reject
 from django.conf import settings
 
+from archiver import task_names
 from archiver.download import Action, action_for, archive_video, bounded_out
 from archiver.egress import Pool
 from archiver.messages import DownloadReport, DownloadRequest, MessageError
@@ -33,7 +34,7 @@ from downloads_app.worker_lifecycle import STOP
 log = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@shared_task(name=task_names.DOWNLOAD_VIDEO, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def download_video(message: dict) -> str:
     try:
         request = DownloadRequest.from_dict(message)
@@ -78,14 +79,14 @@ def _best_effort(func, *args):
         return None
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(name=task_names.RECORD_DOWNLOAD_OUTCOME, acks_late=True, ignore_result=True)
 def record_download_outcome(report: dict) -> None:
     from downloads_app.outcomes import record_outcome
 
     record_outcome(DownloadReport.from_dict(report))
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(name=task_names.QUEUE_DOWNLOADS, acks_late=True, ignore_result=True)
 def queue_downloads(channel_id: str) -> int:
     """Sent by a finished sync (by name): queue the channel's new videos."""
     from downloads_app.queueing import queue_new_videos
@@ -93,7 +94,7 @@ def queue_downloads(channel_id: str) -> int:
     return queue_new_videos(channel_id)
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=task_names.FEED_DOWNLOADS, ignore_result=True)
 def feed_downloads() -> dict:
     """Fill the Redis window of download messages from the database's backlog (downloads_app.feeder):
     periodic, and nudged when an outcome frees room or videos are queued. Short (one round is a few
@@ -105,7 +106,7 @@ def feed_downloads() -> dict:
     return feed()
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=task_names.RECONCILE_WORKERS, ignore_result=True)
 def reconcile_workers() -> int:
     """Ask the scaler backend to match the worker count to the queue."""
     from downloads_app.scaling import reconcile
@@ -113,7 +114,7 @@ def reconcile_workers() -> int:
     return reconcile()
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=task_names.RECONCILE_LEASES, ignore_result=True)
 def reconcile_leases() -> dict:
     """Outbox, dead workers' leases, due retries (downloads_app.reliability.reconcile)."""
     from downloads_app.reliability import reconcile
@@ -121,14 +122,14 @@ def reconcile_leases() -> dict:
     return reconcile()
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=task_names.HOUSEKEEPING, ignore_result=True)
 def housekeeping() -> dict:
     from downloads_app.reliability import housekeeping as run
 
     return run()
 
 
-@shared_task(acks_late=False, ignore_result=True)
+@shared_task(name=task_names.CHANGE_YTDLP, acks_late=False, ignore_result=True)
 def change_ytdlp(job_id: str, action: str, version: str = "") -> dict:
     """Install, check and switch yt-dlp (or roll back): pip's minute on the control side, not in a request.
 
@@ -139,7 +140,7 @@ def change_ytdlp(job_id: str, action: str, version: str = "") -> dict:
     return run_change(job_id, action, version)
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=task_names.YTDLP_DAILY_CHECK, ignore_result=True)
 def ytdlp_daily_check() -> str:
     from downloads_app.ytdlp_updates import daily_check
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from celery import current_app
 from django.conf import settings
 
+from archiver import task_names
 from archiver.errors import ConflictError, UserError
 from archiver.state import ytdlp as ytdlp_state
 from archiver.ytdlp import versions as ytdlp_versions
@@ -81,7 +82,7 @@ def _claim(action: str, version: str, who: str) -> tuple[str, dict]:
 def request_change(action: str, version: str = "", who: str = "") -> dict:
     """Queue an update (``version`` or the newest stable) or a rollback on the control side; its record."""
     job_id, record = _claim(action, version, who)
-    current_app.send_task("downloads_app.tasks.change_ytdlp", args=[job_id, action, (version or "").strip()],
+    current_app.send_task(task_names.CHANGE_YTDLP, args=[job_id, action, (version or "").strip()],
                           retry=True)
     return {"id": job_id, **record}
 
