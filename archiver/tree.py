@@ -30,6 +30,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 from archiver.ids import require_safe_id
@@ -147,9 +148,9 @@ def folder_file(folder: Path, name: str) -> Path:
     return Path(folder) / name
 
 
-def kept_copy_dir(root: Path, channel_id: str, video_id: str, stamp: str) -> Path:
-    """Where an archived copy is set aside (``stamp``: when) while the video downloads again."""
-    return videos_dir(root, channel_id) / f"{KEPT_PREFIX}{require_safe_id(video_id)}-{stamp}"
+def kept_copy_dir(root: Path, channel_id: str, video_id: str, at: datetime) -> Path:
+    """Where an archived copy is set aside, at ``at``, while the video downloads again."""
+    return videos_dir(root, channel_id) / f"{KEPT_PREFIX}{require_safe_id(video_id)}-{at:%Y%m%dT%H%M%S}"
 
 
 def kept_copies(root: Path, channel_id: str, video_id: str) -> list[Path]:

@@ -125,8 +125,7 @@ def redownload(video: Video) -> Video:
         raise ConflictError(f"Video {video.video_id} is {video.status}: only an archived video is downloaded again.")
     folder = tree.video_dir(settings.ARCHIVE_ROOT, video.channel_id, video.video_id)
     if folder.is_dir():
-        kept = tree.kept_copy_dir(settings.ARCHIVE_ROOT, video.channel_id, video.video_id,
-                                  f"{timezone.now():%Y%m%dT%H%M%S}")
+        kept = tree.kept_copy_dir(settings.ARCHIVE_ROOT, video.channel_id, video.video_id, timezone.now())
         folder.rename(kept)
         log.info("fixity: channel=%s video=%s set aside as %s for a new download", video.channel_id,
                  video.video_id, kept.name)
