@@ -155,13 +155,13 @@ def link_into(item: Found, temp_dir: Path, root: Path, copy: bool = False) -> st
     media_name = f"{tree.VIDEO_FILE_STEM}.{item.media.suffix[1:].lower()}"
     _place(item, item.media, temp_dir / media_name, root, copy)
     if item.info_file is not None:
-        _place(item, item.info_file, temp_dir / tree.INFO_FILE, root, copy)
+        _place(item, item.info_file, tree.info_file(temp_dir), root, copy)
     else:
-        (temp_dir / tree.INFO_FILE).write_text(json.dumps(item.info, ensure_ascii=False), encoding="utf-8")
+        tree.info_file(temp_dir).write_text(json.dumps(item.info, ensure_ascii=False), encoding="utf-8")
     if item.thumbnail is not None:
         jpeg = item.thumbnail.suffix.lower() in (".jpg", ".jpeg")
         name = tree.THUMBNAIL_FILE if jpeg else SOURCE_THUMBNAIL + item.thumbnail.suffix.lower()
         _place(item, item.thumbnail, temp_dir / name, root, copy)
     for lang, path in item.subtitles.items():
-        _place(item, path, temp_dir / tree.SUBTITLES_DIR / f"{lang}.vtt", root, copy)
+        _place(item, path, tree.subtitle_file(temp_dir, lang), root, copy)
     return media_name

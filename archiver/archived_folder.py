@@ -16,7 +16,7 @@ import os
 import stat
 from pathlib import Path
 
-from archiver import fixity, tree
+from archiver import tree
 
 log = logging.getLogger(__name__)
 MAX_INFO_BYTES = 50_000_000
@@ -27,9 +27,9 @@ def facts(folder: Path) -> dict:
     """The Outcome/DownloadReport fields the folder proves: video_file, size_bytes, subtitles, title, ..."""
     media = sorted(p.name for p in folder.glob(f"{tree.VIDEO_FILE_STEM}.*")
                    if p.name not in _NOT_MEDIA and _regular(p))
-    subs_dir = folder / tree.SUBTITLES_DIR
+    subs_dir = tree.subtitles_dir(folder)
     subtitles = sorted(p.stem for p in subs_dir.glob("*.vtt") if _regular(p)) if _is_dir(subs_dir) else []
-    info = _info(folder / tree.INFO_FILE)
+    info = _info(tree.info_file(folder))
     duration = info.get("duration")
     return {
         "video_file": media[0] if len(media) == 1 else "",
@@ -47,7 +47,7 @@ def facts(folder: Path) -> dict:
 
 def _downloaded_size(folder: Path) -> int:
     """The measure a download reports: the folder less what is made after yt-dlp (video.nfo, the manifest)."""
-    made_after = sum(p.stat().st_size for p in (folder / tree.NFO_FILE, folder / fixity.MANIFEST) if _regular(p))
+    made_after = sum(p.stat().st_size for p in (tree.nfo_file(folder), tree.checksums_file(folder)) if _regular(p))
     return tree.dir_size(folder) - made_after
 
 

@@ -5,7 +5,7 @@ A site answers a home address only so many videos an hour before it asks
 says how many videos each egress identity may touch per period on a site
 (``youtube.com=250/1h``); ``YTARCHIVE_EGRESS`` lists the identities (source
 addresses, proxies) so the allowance multiplies. Redis holds the live counts
-(archiver.egress_state); this module only decides which rule and which
+(archiver.state.egress); this module only decides which rule and which
 identities apply, and whether a download came back throttled.
 """
 from __future__ import annotations

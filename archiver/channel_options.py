@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from archiver import extractor_args as extractor_args_text
+from archiver.ytdlp import extractor_args as extractor_args_text
 
 CONTAINERS = ("mp4", "mkv", "webm")
 AUDIO_FORMATS = ("m4a", "opus")

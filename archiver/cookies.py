@@ -8,13 +8,12 @@ whether one is set; nothing logs its text.
 
 Download workers have no ``DATA_DIR``: when a download is queued, the control
 side puts the text in Redis under a key named by its hash, for a while
-(``REDIS_TTL``), and the message names the key (a message is visible in
+(archiver.state.cookie_copies), and the message names the key (a message is visible in
 Flower, so it never carries the cookies). The worker writes a private copy
 (0600, outside the archive) for yt-dlp and removes it when the download ends.
 """
 from __future__ import annotations
 
-import hashlib
 import http.cookiejar
 import logging
 import os
@@ -26,12 +25,11 @@ from pathlib import Path
 from archiver import confined
 from archiver.errors import UserError
 from archiver.ids import require_safe_id
+from archiver.state import cookie_copies
 
 log = logging.getLogger(__name__)
 
 MAX_BYTES = 1_000_000
-REDIS_TTL = 2 * 86400  # seconds a handed-over copy stays in Redis; every queueing renews it
-_KEY_PREFIX = "ytarchive:cookies:"
 GLOBAL = ""  # the channel id that means "every channel"
 
 
@@ -128,47 +126,16 @@ def effective(root: Path, channel_id: str) -> tuple[str, str] | None:
     return None
 
 
-def handed_out_key(owner: str = GLOBAL) -> str:
-    """The Redis set of every copy handed out from ``owner``'s cookies (a channel id, or GLOBAL)."""
-    return f"{_KEY_PREFIX}handed:{owner or 'global'}"
-
-
-def hand_over(r, text: str, owner: str = GLOBAL) -> str:
-    """Put ``text`` in Redis for the workers (renewing its time there); the key a message names.
-
-    The key joins ``owner``'s set of handed-out copies, so clearing or replacing those cookies deletes
-    every copy at once (``withdraw``) instead of leaving them for REDIS_TTL.
-    """
-    key = _KEY_PREFIX + hashlib.sha256(text.encode()).hexdigest()[:40]
-    pipe = r.pipeline()
-    pipe.set(key, text, ex=REDIS_TTL)
-    pipe.sadd(handed_out_key(owner), key)
-    pipe.expire(handed_out_key(owner), REDIS_TTL)
-    pipe.execute()
-    return key
-
-
-def withdraw(r, owner: str = GLOBAL) -> int:
-    """Delete every copy of ``owner``'s cookies handed to workers; how many there were.
-
-    A download still waiting for one then fails transiently (CookiesMissing) and is queued again with
-    whatever cookies are set by then.
-    """
-    keys = [k.decode() if isinstance(k, bytes) else k for k in r.smembers(handed_out_key(owner))]
-    r.delete(*keys, handed_out_key(owner))
-    return len(keys)
-
-
 @contextmanager
 def from_redis(r, key: str) -> Iterator[Path]:
     """A private file with the cookies under ``key``, removed afterwards; CookiesMissing if expired."""
-    if not key.startswith(_KEY_PREFIX):
+    if not cookie_copies.is_copy_key(key):
         raise CookiesMissing("the message names no cookies key of ours")
-    value = r.get(key)
+    value = cookie_copies.handed_text(r, key)
     if value is None:
         raise CookiesMissing("the channel's cookies were no longer in Redis; the download is queued again "
                              "and takes them afresh")
-    with _private_file(value.decode() if isinstance(value, bytes) else value) as path:
+    with _private_file(value) as path:
         yield path
 
 

@@ -28,24 +28,14 @@ from urllib.parse import urlsplit
 
 from redis.exceptions import RedisError
 
-from archiver import (
-    archived_folder,
-    cookies,
-    egress,
-    egress_state,
-    fixity,
-    frames,
-    log_context,
-    nfo,
-    state,
-    tree,
-    upstream_text,
-    ytdlp,
-)
+from archiver import archived_folder, cookies, egress, fixity, frames, log_context, nfo, tree, upstream_text
 from archiver.budgets import looks_throttled
 from archiver.ids import require_safe_id
 from archiver.messages import DownloadReport, DownloadRequest
+from archiver.state import deleted_channels, download_locks, download_progress, site_slots, video_states
+from archiver.state import egress as egress_state
 from archiver.vocabulary import FailureKind, OutcomeStatus, VideoStatus, WorkerAction, WorkerResult
+from archiver.ytdlp import downloading, failures, params
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +89,15 @@ def action_for(outcome: Outcome) -> WorkerAction:
     return WorkerAction.DROP
 
 
+def bounded_out(outcome: Outcome, handed_back: int) -> Outcome:
+    """The ``outcome`` of the hand-back that reached the bound (YTARCHIVE_MAX_HANDBACKS, counted by
+    archiver.state.handbacks), as a transient failure that says so."""
+    reason = (f"handed back {handed_back} times without finishing (its worker stopped each time: a Job's "
+              f"deadline, a shutdown or Redis; last reason: {outcome.reason or 'worker stopping'}); its "
+              f"partial files are kept and the retry resumes them")
+    return dataclasses.replace(outcome, status=WorkerResult.FAILED, kind=FailureKind.TRANSIENT, reason=reason)
+
+
 class _LeaseKeeper(threading.Thread):
     """Renews the video's lock (and its slots, once held) every third of the lease while it runs."""
 
@@ -119,13 +118,13 @@ class _LeaseKeeper(threading.Thread):
         renewed = time.monotonic()
         while not self.stopped.wait(lease_seconds / 3):
             try:
-                if not state.renew_lock(r, channel_id, video_id, token, lease_seconds):
+                if not download_locks.renew_lock(r, channel_id, video_id, token, lease_seconds):
                     self.lost = True
                     log.warning("lease lost channel=%s video=%s", channel_id, video_id)
                     return
                 renewed = time.monotonic()
                 for slot in list(self.slots):
-                    state.renew_site_slot(r, slot, token, lease_seconds)
+                    site_slots.renew_site_slot(r, slot, token, lease_seconds)
             except Exception as exc:  # Redis restarting: keep trying until the lease runs out
                 log.info("lease renewal failed channel=%s video=%s: %s", channel_id, video_id, exc)
                 if time.monotonic() - renewed >= lease_seconds * LEASE_FENCE:
@@ -156,7 +155,7 @@ def channel_slots(channel_id: str) -> str:
 def _wait_for_slot(r, keeper: _LeaseKeeper, name: str, token: str, limit: int, lease_seconds: float,
                    should_stop: Callable[[], bool]) -> None:
     """Block until one of ``name``'s ``limit`` slots is ours; Interrupted if told to stop meanwhile."""
-    while not state.take_site_slot(r, name, token, limit, lease_seconds):
+    while not site_slots.take_site_slot(r, name, token, limit, lease_seconds):
         if should_stop() or keeper.lost:
             raise Interrupted()
         time.sleep(SLOT_POLL_SECONDS)
@@ -192,14 +191,14 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
                context)
     claimed = False
     try:
-        if state.is_channel_deleted(r, channel_id):
+        if deleted_channels.is_channel_deleted(r, channel_id):
             log.info("%schannel deleted: task dropped", context)
             return Outcome(WorkerResult.CANCELLED)
         if final_dir.is_dir():
             log.info("%salready archived, nothing to do", context)
             return Outcome(WorkerResult.ARCHIVED, already=True, **archived_folder.facts(final_dir))
         claimed = True  # from here on the lock may be ours (its SET may land though its reply is lost)
-        if not state.acquire_lock(r, channel_id, video_id, token, lease_seconds):
+        if not download_locks.acquire_lock(r, channel_id, video_id, token, lease_seconds):
             claimed = False  # its folder, slots and live progress are the holder's
             log.info("%sanother worker holds it", context)
             return Outcome(WorkerResult.BUSY)
@@ -235,7 +234,7 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
         return Outcome(WorkerResult.INTERRUPTED, reason=f"Redis unavailable: {str(exc)[:200]}",
                        seconds=time.monotonic() - started, resumed_bytes=run.resumed_bytes,
                        done_fraction=run.done_fraction)
-    except ytdlp.Skipped as exc:
+    except failures.Skipped as exc:
         log.info("%sskipped: %s", context, exc)
         run.drop_partial()
         return Outcome(WorkerResult.SKIPPED, reason=str(exc), seconds=time.monotonic() - started,
@@ -245,7 +244,7 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
         return Outcome(WorkerResult.FAILED, kind=FailureKind.TRANSIENT, reason=str(exc),
                        seconds=time.monotonic() - started)
     except Exception as exc:  # every failure becomes an outcome with a reason
-        kind, reason = ytdlp.classify(exc)
+        kind, reason = failures.classify(exc)
         log.info("%sfailed (%s): %s", context, kind, reason)
         if kind != FailureKind.TRANSIENT or _DISK_TROUBLE.search(reason):
             run.drop_partial()  # never to be resumed (or the disk is full); a transient failure's is, by its retry
@@ -262,9 +261,9 @@ def _give_back(r, run: _Run, keeper: _LeaseKeeper, channel_id: str, video_id: st
     the rest (whatever still fails expires with its lease: the keeper has stopped renewing it)."""
     lease = run.lease
     steps = [("identity", lambda: egress.release(r, lease))]
-    steps += [(f"slot {slot}", lambda slot=slot: state.release_site_slot(r, slot, token)) for slot in keeper.slots]
-    steps += [("lock", lambda: state.release_lock(r, channel_id, video_id, token)),
-              ("progress", lambda: state.clear_download_progress(r, channel_id, video_id))]
+    steps += [(f"slot {slot}", lambda slot=slot: site_slots.release_site_slot(r, slot, token)) for slot in keeper.slots]
+    steps += [("lock", lambda: download_locks.release_lock(r, channel_id, video_id, token)),
+              ("progress", lambda: download_progress.clear_download_progress(r, channel_id, video_id))]
     for name, step in steps:
         for pause in RELEASE_TRIES:
             time.sleep(pause)
@@ -311,7 +310,7 @@ class _Run:
             egress.release(self.r, self.lease)
             self.lease = None
 
-    def download(self) -> ytdlp.DownloadResult | egress.Unavailable:
+    def download(self) -> downloading.DownloadResult | egress.Unavailable:
         """The finished temp folder's result, or ``Unavailable`` when no identity may ask the site now."""
         tries = 2 * len(self.pool.identities)  # each refusal pauses (or avoids) one identity: this ends
         avoid: set[str] = set()
@@ -325,7 +324,7 @@ class _Run:
             try:
                 refused, result = self._once(got)
             except Exception as exc:
-                _kind, reason = ytdlp.classify(exc)
+                _kind, reason = failures.classify(exc)
                 if not egress.is_media_forbidden(reason) or len(avoid) + 1 >= len(self.pool.identities):
                     raise
                 avoid.add(got.identity.name)  # a 403 on media, short of a run: try it through another
@@ -345,11 +344,11 @@ class _Run:
         if d.get("status") == "downloading" and total and not str(d.get("filename") or "").endswith(_SIDE_FILES):
             self.done_fraction = min(1.0, float(d.get("downloaded_bytes") or 0) / float(total))
 
-    def _once(self, lease: egress.Lease) -> tuple[str, ytdlp.DownloadResult | None]:
+    def _once(self, lease: egress.Lease) -> tuple[str, downloading.DownloadResult | None]:
         """``("", result)`` when done, ``(why, None)`` when the site refused this identity."""
         request = self.request
         channel_id, video_id = request.channel_id, request.video_id
-        state.set_state(self.r, channel_id, video_id, VideoStatus.DOWNLOADING)
+        video_states.set_state(self.r, channel_id, video_id, VideoStatus.DOWNLOADING)
         self.temp_dir, resumed = tree.claim_download_dir(self.root, channel_id, video_id, self.holder)
         if resumed and not self.resumed_bytes:
             self.resumed_bytes = resumed
@@ -363,14 +362,14 @@ class _Run:
             publish(d)
         try:
             with cookies.from_redis(self.r, key) if key else nullcontext() as cookiefile:
-                opts = dataclasses.replace(ytdlp.Options.from_request(request.options, str(cookiefile or "")),
+                opts = dataclasses.replace(params.Options.from_request(request.options, str(cookiefile or "")),
                                            **lease.identity.ytdlp_params())
-                result = ytdlp.download(request.url, self.temp_dir, opts, on_progress=on_progress,
+                result = downloading.download(request.url, self.temp_dir, opts, on_progress=on_progress,
                                         context=self.context, on_extracted=lambda: egress.confirm(self.r, lease))
-        except (Interrupted, ytdlp.Skipped, cookies.CookiesMissing):
+        except (Interrupted, failures.Skipped, cookies.CookiesMissing):
             raise
         except Exception as exc:
-            kind, reason = ytdlp.classify(exc)
+            kind, reason = failures.classify(exc)
             refused = egress.refusal(self.r, self.pool, lease, kind, reason)
             if refused:
                 return refused, None
@@ -387,23 +386,23 @@ class _Run:
         return "", result
 
 
-def _complete_folder(temp_dir: Path, result: ytdlp.DownloadResult, request: DownloadRequest) -> None:
+def _complete_folder(temp_dir: Path, result: downloading.DownloadResult, request: DownloadRequest) -> None:
     """What every video folder holds besides yt-dlp's files, made before it is published:
     the listing's title and description in video.info.json when the page had none, a thumbnail (a frame
     of the video when the site had none), for media servers video.nfo, and last checksums.sha256
     over the rest (archiver.fixity)."""
     title = upstream_text.best_title(request.title, result.title)
-    _fill_info(temp_dir / tree.INFO_FILE, title if title != result.title else "", request.description)
-    thumbnail = temp_dir / tree.THUMBNAIL_FILE
+    _fill_info(tree.info_file(temp_dir), title if title != result.title else "", request.description)
+    thumbnail = tree.thumbnail_file(temp_dir)
     if not thumbnail.exists():
-        frames.thumbnail_from_video(temp_dir / result.video_file, thumbnail, result.duration)
+        frames.thumbnail_from_video(tree.folder_file(temp_dir, result.video_file), thumbnail, result.duration)
     if request.options.profile.write_nfo:
         try:
-            info = json.loads((temp_dir / tree.INFO_FILE).read_text(encoding="utf-8"))
+            info = json.loads(tree.info_file(temp_dir).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             info = {"title": title, "description": request.description, "upload_date": result.upload_date,
                     "duration": result.duration}
-        (temp_dir / tree.NFO_FILE).write_text(nfo.video_nfo(info), encoding="utf-8")
+        tree.nfo_file(temp_dir).write_text(nfo.video_nfo(info), encoding="utf-8")
     fixity.write_manifest(temp_dir)
 
 
@@ -455,7 +454,7 @@ def _progress_publisher(r, channel_id: str, video_id: str, should_stop: Callable
             return
         last[0] = now
         try:
-            state.publish_download_progress(r, channel_id, video_id, {
+            download_progress.publish_download_progress(r, channel_id, video_id, {
                 "status": d.get("status"),
                 "downloaded_bytes": d.get("downloaded_bytes"),
                 "total_bytes": d.get("total_bytes") or d.get("total_bytes_estimate"),

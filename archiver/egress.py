@@ -2,7 +2,7 @@
 
 A download (or a listing, a history read, an import) takes a lease on an identity
 that is not paused for its site and has budget left there, and counts one start
-in that identity's window (archiver.egress_state). The waits here never count as
+in that identity's window (archiver.state.egress). The waits here never count as
 an attempt: the video was not at fault. A refusal (a bot check, 429, "rate-limited",
 a run of 403s on media, throttled formats) pauses only that identity for that site;
 the others keep working.
@@ -19,8 +19,9 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from archiver import egress_state, state
 from archiver.budgets import DIRECT, Identity, SiteRate, budget_site, host_of, rate_for
+from archiver.state import egress as egress_state
+from archiver.state import site_slots
 from archiver.vocabulary import FailureKind
 
 log = logging.getLogger(__name__)
@@ -118,14 +119,14 @@ def try_take(r, pool: Pool, site: str, token: str, lease_seconds: float, kind: s
             f"{egress_state.lease_name(site, name)}#{kind}"
         limit = pool.leases_per_identity if kind == egress_state.VIDEO and pool.leases_per_identity > 0 \
             else UNLIMITED_LEASES
-        if not state.take_site_slot(r, slot, token, limit, lease_seconds):
+        if not site_slots.take_site_slot(r, slot, token, limit, lease_seconds):
             wait = min(wait, POLL_SECONDS)
             continue
         if rate is not None:
             gap = rate.spacing * random.uniform(*GAP_JITTER)  # noqa: S311 (spreading load)
             needed = egress_state.try_start(r, kind, site, name, rate.count, rate.period, token, gap)
             if needed > 0:
-                state.release_site_slot(r, slot, token)
+                site_slots.release_site_slot(r, slot, token)
                 wait = min(wait, needed)
                 continue
         return Lease(pool.identity(name), site, slot, token, kind, counted=rate is not None)
@@ -181,9 +182,9 @@ def reading(r, pool: Pool, url: str, kind: str = egress_state.VIDEO, lease_secon
     try:
         yield got.identity
     except Exception as exc:
-        from archiver import ytdlp
+        from archiver.ytdlp import failures
 
-        kind_of, reason = ytdlp.classify(exc)
+        kind_of, reason = failures.classify(exc)
         if (why := refusal(r, pool, got, kind_of, reason)):
             trip(r, pool, got, why)
         raise
@@ -202,7 +203,7 @@ def release(r, lease: Lease | None) -> None:
     """Give the identity back (its start stays counted: the site saw it); confirm a start left pending."""
     if lease is not None:
         confirm(r, lease)
-        state.release_site_slot(r, lease.slot, lease.token)
+        site_slots.release_site_slot(r, lease.slot, lease.token)
 
 
 def ready_at(r, pool: Pool, site: str, at: float | None = None) -> float:
@@ -243,7 +244,7 @@ def can_start(r, pool: Pool, site: str, at: float | None = None) -> tuple[bool, 
 def refusal(r, pool: Pool, lease: Lease, kind: FailureKind, reason: str) -> str:
     """Why the site refused this identity (the breaker trips), or "" when the failure was the video's.
 
-    ``kind`` is what archiver.ytdlp.classify said. A bot check, 429 or "rate-limited" text
+    ``kind`` is what archiver.ytdlp.failures.classify said. A bot check, 429 or "rate-limited" text
     trips at once; a 403 on media only once ``pool.forbidden_streak`` came in a row.
     """
     if kind == FailureKind.BLOCKED or _RATE_LIMITED.search(reason):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from archiver import egress_state
+from archiver.state import egress as egress_state
 
 
 def fleet_capacity(max_workers: int, live_workers: int, downloads_per_worker: int) -> int:

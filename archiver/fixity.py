@@ -18,8 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MANIFEST = "checksums.sha256"
-NOT_COVERED = frozenset({MANIFEST, "video.nfo"})
+from archiver import tree
+
+NOT_COVERED = frozenset({tree.CHECKSUMS_FILE, tree.NFO_FILE})
 _CHUNK = 1024 * 1024
 
 
@@ -40,7 +41,7 @@ class Report:
     def problems(self) -> list[str]:
         """One line per problem, e.g. ``changed: video.mp4``."""
         if self.no_manifest:
-            return [f"missing: {MANIFEST}"]
+            return [f"missing: {tree.CHECKSUMS_FILE}"]
         return ([f"missing: {n}" for n in self.missing] + [f"changed: {n}" for n in self.changed]
                 + [f"unexpected: {n}" for n in self.unexpected])
 
@@ -88,13 +89,13 @@ def manifest_text(folder: Path) -> str:
 
 def write_manifest(folder: Path) -> None:
     """``checksums.sha256`` for a folder not yet published (a plain write: the folder appears whole)."""
-    (folder / MANIFEST).write_text(manifest_text(folder), encoding="utf-8")
+    tree.checksums_file(folder).write_text(manifest_text(folder), encoding="utf-8")
 
 
 def read_manifest(folder: Path) -> dict[str, str] | None:
     """``{name: hex}`` from the folder's manifest; None when it has none or it cannot be read."""
     try:
-        text = (folder / MANIFEST).read_text(encoding="utf-8")
+        text = tree.checksums_file(folder).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     entries = {}

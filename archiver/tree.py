@@ -30,6 +30,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 from archiver.ids import require_safe_id
@@ -43,10 +44,16 @@ SUBTITLES_DIR = "subtitles"
 NFO_FILE = "video.nfo"
 SHOW_NFO_FILE = "tvshow.nfo"
 POSTER_FILE = "poster.jpg"
+CHECKSUMS_FILE = "checksums.sha256"  # sha256sum's own format (archiver.fixity)
+# An archived copy set aside for a new download, beside the video's folder until the new one verifies
+# (channels_app.fixity_checks): ``videos/.kept-{video-id}-{stamp}``.
+KEPT_PREFIX = ".kept-"
 # ytarchive's own files beside the channels (yt-dlp's cache, installed yt-dlp versions): on the storage
 # every worker shares, never a channel and never archive content. No channel can take the name: an id
 # never starts with a dot (archiver.ids).
 APP_DIR = ".ytarchive"
+YTDLP_CACHE_DIR = "yt-dlp-cache"  # under APP_DIR: yt-dlp's player JS and signatures
+YTDLP_VERSIONS_DIR = "yt-dlp"  # under APP_DIR: the yt-dlp versions updates installed (archiver.ytdlp.versions)
 _modes = {"file": 0o644, "dir": 0o755}
 
 
@@ -107,6 +114,49 @@ def make_videos_dir(root: Path, channel_id: str) -> Path:
 
 def video_dir(root: Path, channel_id: str, video_id: str) -> Path:
     return videos_dir(root, channel_id) / require_safe_id(video_id)
+
+
+# A video folder's own files, whether the folder is final or still being assembled (a temp folder).
+
+def info_file(folder: Path) -> Path:
+    return Path(folder) / INFO_FILE
+
+
+def thumbnail_file(folder: Path) -> Path:
+    return Path(folder) / THUMBNAIL_FILE
+
+
+def nfo_file(folder: Path) -> Path:
+    return Path(folder) / NFO_FILE
+
+
+def checksums_file(folder: Path) -> Path:
+    return Path(folder) / CHECKSUMS_FILE
+
+
+def subtitles_dir(folder: Path) -> Path:
+    return Path(folder) / SUBTITLES_DIR
+
+
+def subtitle_file(folder: Path, lang: str) -> Path:
+    return subtitles_dir(folder) / f"{lang}.vtt"
+
+
+def folder_file(folder: Path, name: str) -> Path:
+    """A file of a video's folder by its name in it: its media (``video.mkv``, as the download recorded
+    it) or a served name (``subtitles/en.vtt``, checked by the caller)."""
+    return Path(folder) / name
+
+
+def kept_copy_dir(root: Path, channel_id: str, video_id: str, at: datetime) -> Path:
+    """Where an archived copy is set aside, at ``at``, while the video downloads again."""
+    return videos_dir(root, channel_id) / f"{KEPT_PREFIX}{require_safe_id(video_id)}-{at:%Y%m%dT%H%M%S}"
+
+
+def kept_copies(root: Path, channel_id: str, video_id: str) -> list[Path]:
+    """The copies of a video set aside, oldest first."""
+    parent = videos_dir(root, channel_id)
+    return sorted(parent.glob(f"{KEPT_PREFIX}{require_safe_id(video_id)}-*")) if parent.is_dir() else []
 
 
 def is_archived(root: Path, channel_id: str, video_id: str) -> bool:
@@ -250,6 +300,14 @@ TEMP_GLOBS = (f"*/{TEMP_PREFIX}*", f"*/playlists/{TEMP_PREFIX}*", f"*/videos/{TE
 
 def app_dir(root: Path) -> Path:
     return Path(root) / APP_DIR
+
+
+def ytdlp_cache_dir(root: Path) -> Path:
+    return app_dir(root) / YTDLP_CACHE_DIR
+
+
+def ytdlp_versions_dir(root: Path) -> Path:
+    return app_dir(root) / YTDLP_VERSIONS_DIR
 
 
 def channel_entries(root: Path) -> list[Path]:

@@ -8,14 +8,15 @@ class ChannelsAppConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from archiver import tree, ytdlp
+        from archiver import tree
+        from archiver.ytdlp import params
         from channels_app import signals  # noqa: F401  (keeps schedules in step with channels)
 
         # Every process that runs yt-dlp checks each of its connections (archiver.netguard).
-        ytdlp.protect(settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])
+        params.protect(settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])
         # ... and shares the PO-token server, impersonation and yt-dlp's cache (README "PO tokens ...").
         conf = settings.YTARCHIVE
-        ytdlp.configure(ytdlp.Environment(pot_provider_url=conf["POT_PROVIDER_URL"],
+        params.configure(params.Environment(pot_provider_url=conf["POT_PROVIDER_URL"],
                                           impersonate=conf["IMPERSONATE"], cache_dir=conf["YTDLP_CACHE_DIR"]))
         # The database and its -wal/-shm are private whoever made them (archiver.private_files).
         from django.db.backends.signals import connection_created

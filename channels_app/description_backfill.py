@@ -22,7 +22,7 @@ DESCRIPTION_CHARS = 10_000
 
 
 def _read(channel_id: str, video_id: str) -> str:
-    path = tree.video_dir(settings.ARCHIVE_ROOT, channel_id, video_id) / tree.INFO_FILE
+    path = tree.info_file(tree.video_dir(settings.ARCHIVE_ROOT, channel_id, video_id))
     try:
         if path.stat().st_size > MAX_INFO_BYTES:
             return ""

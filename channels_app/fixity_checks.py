@@ -18,20 +18,18 @@ import math
 import shutil
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from archiver import fixity, tree
+from archiver import fixity, task_names, tree
 from archiver.errors import ConflictError
 from archiver.vocabulary import FailureKind, FixityStatus, VideoStatus
 from channels_app import tallies
 from channels_app.models import Video
 
 log = logging.getLogger(__name__)
-KEPT_PREFIX = ".kept-"
 ROUNDS_PER_DAY = 24
 
 
@@ -130,26 +128,21 @@ def redownload(video: Video) -> Video:
         raise ConflictError(f"Video {video.video_id} is {video.status}: only an archived video is downloaded again.")
     folder = tree.video_dir(settings.ARCHIVE_ROOT, video.channel_id, video.video_id)
     if folder.is_dir():
-        kept = folder.with_name(f"{KEPT_PREFIX}{video.video_id}-{timezone.now():%Y%m%dT%H%M%S}")
+        kept = tree.kept_copy_dir(settings.ARCHIVE_ROOT, video.channel_id, video.video_id, timezone.now())
         folder.rename(kept)
         log.info("fixity: channel=%s video=%s set aside as %s for a new download", video.channel_id,
                  video.video_id, kept.name)
     Video.objects.filter(pk=video.pk, status=VideoStatus.ARCHIVED).update(
         status=VideoStatus.NEW, attempts=0, failure_kind=FailureKind.NONE, last_error="", updated_at=timezone.now())
-    current_app.send_task("downloads_app.tasks.queue_downloads", args=[video.channel_id], retry=True)
+    current_app.send_task(task_names.QUEUE_DOWNLOADS, args=[video.channel_id], retry=True)
     return Video.objects.get(pk=video.pk)
-
-
-def kept_copies(channel_id: str, video_id: str) -> list[Path]:
-    parent = tree.videos_dir(settings.ARCHIVE_ROOT, channel_id)
-    return sorted(parent.glob(f"{KEPT_PREFIX}{video_id}-*")) if parent.is_dir() else []
 
 
 def after_archived(video: Video) -> None:
     """A video just archived: the fresh manifest is its first check; a kept copy goes if the new one verifies."""
     Video.objects.filter(pk=video.pk).update(fixity_status=FixityStatus.OK, fixity_problems=[],
                                              fixity_checked_at=timezone.now())
-    kept = kept_copies(video.channel_id, video.video_id)
+    kept = tree.kept_copies(settings.ARCHIVE_ROOT, video.channel_id, video.video_id)
     if not kept:
         return
     folder = tree.video_dir(settings.ARCHIVE_ROOT, video.channel_id, video.video_id)

@@ -29,9 +29,11 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from archiver import egress, state, ytdlp
+from archiver import egress
 from archiver.egress import Pool
+from archiver.state import store
 from archiver.vocabulary import Availability, VideoStatus
+from archiver.ytdlp import listing, pages, params
 from channels_app import view_series
 from channels_app.models import Channel, Video, VideoChange
 
@@ -72,7 +74,7 @@ def _changes(video: Video, now, **fields) -> tuple[list[VideoChange], dict]:
     return rows, update
 
 
-def record_listing(known: dict[str, Video], entries: list[ytdlp.Entry], now=None) -> int:
+def record_listing(known: dict[str, Video], entries: list[listing.Entry], now=None) -> int:
     """Changes a listing shows for videos already known (``known``: video id -> row, with LISTING_FIELDS,
     title and duration loaded); the change rows written. Two statements at most, whatever the batch."""
     now = now or timezone.now()
@@ -117,7 +119,7 @@ def mark_removed(channel: Channel, tabs: set[str], seen: set[str], now=None) -> 
     return len(gone)
 
 
-def refresh_pages(channel: Channel, options: ytdlp.Options, limit: int | None = None, now=None) -> int:
+def refresh_pages(channel: Channel, options: params.Options, limit: int | None = None, now=None) -> int:
     """Read the own pages of the channel's videos read longest ago (archived ones first); changes written."""
     limit = settings.YTARCHIVE["HISTORY_PAGES_PER_SYNC"] if limit is None else limit
     if limit <= 0:
@@ -127,11 +129,11 @@ def refresh_pages(channel: Channel, options: ytdlp.Options, limit: int | None = 
               .filter(Q(metadata_checked_at__isnull=True) | Q(metadata_checked_at__lt=now))
               .order_by("metadata_checked_at", "id")[:limit])
     written = 0
-    pool, r = Pool.from_settings(settings.YTARCHIVE), state.connect(settings.REDIS_URL)
+    pool, r = Pool.from_settings(settings.YTARCHIVE), store.connect(settings.REDIS_URL)
     for video in videos:
         try:  # a video's page read counts against its site's budget, like a download
             with egress.reading(r, pool, video.url) as identity:
-                facts = ytdlp.video_facts(video.url, dataclasses.replace(options, **identity.ytdlp_params()))
+                facts = pages.video_facts(video.url, dataclasses.replace(options, **identity.ytdlp_params()))
         except egress.NoIdentity as exc:
             log.info("channel=%s: history pages wait for budget (%s)", channel.id, exc)
             break

@@ -29,11 +29,13 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from archiver import adopt, confined, egress, fixity, frames, nfo, state, tree, ytdlp
+from archiver import adopt, confined, egress, fixity, frames, nfo, tree
 from archiver.egress import Pool
 from archiver.errors import UserError
 from archiver.ids import safe_id
+from archiver.state import store
 from archiver.vocabulary import ACTIVE_JOB, FailureKind, FixityStatus, JobStatus, VideoStatus
+from archiver.ytdlp import listing, pages
 from channels_app import tallies
 from channels_app.models import Channel, Video
 from channels_app.options import channel_profile
@@ -174,15 +176,15 @@ def _adopt_one(channel: Channel, item: adopt.Found, video_id: str, mode: str, so
     temp = tree.make_temp_video_dir(root, channel.id, video_id)
     try:
         media_name = adopt.link_into(item, temp, source_root, copy=mode == "copy")
-        thumbnail = temp / tree.THUMBNAIL_FILE
+        thumbnail = tree.thumbnail_file(temp)
         if not thumbnail.exists():  # a WebP/PNG one converted (from its copy in temp), or a frame of the video
             source = next(temp.glob(adopt.SOURCE_THUMBNAIL + ".*"), None)
-            frames.thumbnail_from_video(source or temp / media_name, thumbnail,
+            frames.thumbnail_from_video(source or tree.folder_file(temp, media_name), thumbnail,
                                         0 if source else item.info.get("duration"))
             if source is not None:
                 source.unlink()
         if channel_profile(channel).write_nfo:
-            (temp / tree.NFO_FILE).write_text(nfo.video_nfo(item.info), encoding="utf-8")
+            tree.nfo_file(temp).write_text(nfo.video_nfo(item.info), encoding="utf-8")
         fixity.write_manifest(temp)
         final = tree.video_dir(root, channel.id, video_id)
         if not tree.publish_video_dir(temp, final, linked_too=mode == "copy"):
@@ -237,9 +239,9 @@ def _from_download_archive(channel: Channel, scan: confined.Scan, archive_file: 
             notes.append(f"{vid}: not in the channel's listing, so its metadata cannot be read")
             continue
         try:  # a video's page read counts against its site's budget, like a download
-            with egress.reading(state.connect(settings.REDIS_URL), Pool.from_settings(settings.YTARCHIVE),
+            with egress.reading(store.connect(settings.REDIS_URL), Pool.from_settings(settings.YTARCHIVE),
                                 urls[vid], max_wait_seconds=settings.YTARCHIVE["BUDGET_WAIT_SECONDS"]) as identity:
-                info = ytdlp.video_info(urls[vid], dataclasses.replace(listing_options(channel),
+                info = pages.video_info(urls[vid], dataclasses.replace(listing_options(channel),
                                                                        **identity.ytdlp_params()))
         except Exception as exc:
             notes.append(f"{vid}: its metadata could not be read: {str(exc)[:200]}")
@@ -257,7 +259,7 @@ def _from_download_archive(channel: Channel, scan: confined.Scan, archive_file: 
 def _listing_urls(channel: Channel) -> dict[str, str]:
     """The channel's video URLs by the site's id, from a listing (nothing written to the catalog)."""
     urls = {}
-    for _tab, entries in ytdlp.iter_tabs(channel.url, listing_options(channel)):
+    for _tab, entries in listing.iter_tabs(channel.url, listing_options(channel)):
         for entry in entries:
             urls[entry.raw_id] = entry.url
     return urls

@@ -29,12 +29,12 @@ def write_nfo_files(channel: Channel, overwrite: bool = False) -> dict:
     archived = Video.objects.filter(channel=channel, status=VideoStatus.ARCHIVED).values_list("video_id", flat=True)
     for video_id in archived.iterator():
         folder = tree.video_dir(root, channel.id, video_id)
-        target = folder / tree.NFO_FILE
+        target = tree.nfo_file(folder)
         if target.exists() and not overwrite:
             skipped += 1
             continue
         try:
-            info = json.loads((folder / tree.INFO_FILE).read_text(encoding="utf-8"))
+            info = json.loads(tree.info_file(folder).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             log.info("channel=%s video=%s: no NFO, its info.json cannot be read: %s", channel.id, video_id, exc)
             skipped += 1

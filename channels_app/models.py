@@ -204,11 +204,12 @@ class Video(models.Model):
         None unless it failed or waits for another attempt."""
         if self.status not in (VideoStatus.FAILED, VideoStatus.RETRYING):
             return None
-        from archiver import failure_reasons, ytdlp
+        from archiver import failure_reasons
+        from archiver.ytdlp import params
 
         until = self.next_attempt_at if self.failure_kind == FailureKind.BLOCKED else None
         return failure_reasons.explain(self.failure_kind, self.last_error, self.status, until=until,
-                                       ytdlp_version=ytdlp.VERSION, today=timezone.now().date())
+                                       ytdlp_version=params.VERSION, today=timezone.now().date())
 
 
 class Tally(models.Model):

@@ -27,12 +27,13 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from archiver import egress_state, notifier, state
+from archiver import notifier, task_names
+from archiver.state import egress as egress_state
+from archiver.state import store
 from archiver.vocabulary import VideoStatus
 from channels_app.models import Channel, Video
 
 log = logging.getLogger(__name__)
-SEND_TASK = "channels_app.tasks.send_notification"
 SHOWN_TITLES = 10
 HOLD_AT_MOST = timedelta(minutes=30)
 
@@ -58,7 +59,7 @@ def _queue(refs: list[str], title: str, body: str) -> None:
     from celery import current_app
 
     if refs:
-        current_app.send_task(SEND_TASK, args=[refs, title, body], retry=True)
+        current_app.send_task(task_names.SEND_NOTIFICATION, args=[refs, title, body], retry=True)
 
 
 def targets(channel: Channel | None) -> list[str]:
@@ -137,11 +138,10 @@ def _tell_site_pauses() -> int:
             *(f"channel:{pk}" for pk in Channel.objects.exclude(notify_urls="").values_list("pk", flat=True))]
     if not urls:
         return 0
-    r = state.connect(settings.REDIS_URL)
+    r = store.connect(settings.REDIS_URL)
     sent = 0
     for pause in egress_state.pauses(r):
-        key = f"ytarchive:notified-pause:{pause['site']}|{pause['identity']}:{int(pause['until'])}"
-        if not r.set(key, "1", nx=True, ex=max(60, int(pause["until"] - timezone.now().timestamp()) + 60)):
+        if not egress_state.first_notice(r, pause, timezone.now().timestamp()):
             continue
         until = datetime.fromtimestamp(pause["until"], tz=UTC)
         _queue(urls, f"Downloads from {pause['site']} paused until {until:%Y-%m-%d %H:%M} UTC"

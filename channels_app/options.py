@@ -7,7 +7,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from archiver import channel_options, cookies, state
+from archiver import channel_options, cookies
+from archiver.state import cookie_copies, store
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def cookies_state(channel) -> str:
 def cookies_handover(r, channel) -> str:
     """The Redis key of the cookies a channel's download uses (its own, else the global ones), or ""."""
     found = cookies.effective(cookies_root(), channel.id)
-    return cookies.hand_over(r, found[1], found[0]) if found else ""
+    return cookie_copies.hand_over(r, found[1], found[0]) if found else ""
 
 
 def set_cookies(channel_id: str, data: bytes | str) -> None:
@@ -48,14 +49,14 @@ def set_cookies(channel_id: str, data: bytes | str) -> None:
 
     Copies of the cookies it replaces are withdrawn from Redis at once."""
     cookies.store(cookies_root(), channel_id, cookies.check(data))
-    cookies.withdraw(state.connect(settings.REDIS_URL), channel_id)
+    cookie_copies.withdraw(store.connect(settings.REDIS_URL), channel_id)
     log.info("cookies set for %s", channel_id or "every channel")  # never their text
 
 
 def clear_cookies(channel_id: str) -> bool:
     """Forget the cookies of a channel (GLOBAL: every channel's), the file and every copy handed to workers."""
     removed = cookies.remove(cookies_root(), channel_id)
-    withdrawn = cookies.withdraw(state.connect(settings.REDIS_URL), channel_id)
+    withdrawn = cookie_copies.withdraw(store.connect(settings.REDIS_URL), channel_id)
     if removed or withdrawn:
         log.info("cookies removed for %s (%d copies withdrawn from Redis)", channel_id or "every channel",
                  withdrawn)

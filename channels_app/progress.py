@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from archiver import state
+from archiver.state import download_locks, download_progress, store, video_states
 from archiver.vocabulary import VideoStatus
 from channels_app.models import Video
 from channels_app.status_counts import of_channel as status_counts_of
 
 
 def redis():
-    return state.connect(settings.REDIS_URL)
+    return store.connect(settings.REDIS_URL)
 
 
 def progress(channel_id: str) -> dict:
     """``{"total", one count per VideoStatus, "in_flight": [...]}``."""
-    counts = state.progress(redis(), channel_id)
+    counts = video_states.progress(redis(), channel_id)
     if counts is None:
         counts = rebuild_progress(channel_id)
     return {**counts, "in_flight": downloads_in_flight(channel_id)}
@@ -30,8 +30,8 @@ def downloads_in_flight(channel_id: str) -> list[dict]:
     """The channel's downloads running now, with the byte counts their workers publish."""
     r = redis()
     flights = []
-    for video_id in state.locked_videos(r, channel_id):
-        live = state.download_progress(r, channel_id, video_id)
+    for video_id in download_locks.locked_videos(r, channel_id):
+        live = download_progress.download_progress(r, channel_id, video_id)
         flights.append({
             "video_id": video_id,
             "downloaded_bytes": int(float(live.get("downloaded_bytes") or 0)),
@@ -48,12 +48,12 @@ def rebuild_progress(channel_id: str) -> dict:
     A queued video whose download lock is held right now counts as downloading.
     """
     r = redis()
-    locked = set(state.locked_videos(r, channel_id))
+    locked = set(download_locks.locked_videos(r, channel_id))
     states = {
         video_id: VideoStatus.DOWNLOADING if status == VideoStatus.QUEUED and video_id in locked else status
         for video_id, status in Video.objects.filter(channel_id=channel_id).values_list("video_id", "status")
     }
-    return state.rebuild_progress(r, channel_id, states)
+    return video_states.rebuild_progress(r, channel_id, states)
 
 
 def status_counts(channel_id: str) -> dict[str, int]:
@@ -64,7 +64,7 @@ def status_counts(channel_id: str) -> dict[str, int]:
 
 def drifted(channel_id: str) -> bool:
     """True when Redis's counts disagree with the database on what the database knows for sure."""
-    live = state.progress(redis(), channel_id)
+    live = video_states.progress(redis(), channel_id)
     if live is None:
         return True
     stored = status_counts(channel_id)

@@ -8,9 +8,9 @@ editing (channels_app.admin hides them), so the two cannot drift.
 """
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+from archiver import task_names
 from archiver.limits import MIN_SYNC_INTERVAL_HOURS
 
-SCHEDULED_SYNC_TASK = "channels_app.tasks.scheduled_sync"
 TASK_PREFIX = "sync channel "
 
 
@@ -27,7 +27,7 @@ def ensure_schedule(channel) -> PeriodicTask:
     interval, _ = IntervalSchedule.objects.get_or_create(
         every=interval_seconds(channel.sync_interval_hours), period=IntervalSchedule.SECONDS)
     # It expires within its interval: a sync waiting that long is not piled up behind the next one.
-    wanted = {"interval": interval, "task": SCHEDULED_SYNC_TASK, "args": f'["{channel.id}"]',
+    wanted = {"interval": interval, "task": task_names.SCHEDULED_SYNC, "args": f'["{channel.id}"]',
               "enabled": channel.enabled, "crontab": None, "solar": None, "clocked": None, "one_off": False,
               "expire_seconds": interval.every}
     task, created = PeriodicTask.objects.get_or_create(name=task_name(channel.id), defaults=wanted)

@@ -10,23 +10,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from archiver import state, tree, urls, ytdlp
+from archiver import task_names, tree, urls
 from archiver.errors import ConflictError, UserError
 from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS
+from archiver.state import deleted_channels, store, video_states
 from archiver.vocabulary import VideoStatus
+from archiver.ytdlp import listing, params
 from channels_app import tallies
 from channels_app.models import Channel, SyncJob, Video
 
-SYNC_TASK = "channels_app.tasks.sync_channel"
-
 log = logging.getLogger(__name__)
-QUEUE_DOWNLOADS_TASK = "downloads_app.tasks.queue_downloads"  # by name: the catalog never imports downloads_app
 
 
-def listing_options(channel: Channel | None = None) -> ytdlp.Options:
+def listing_options(channel: Channel | None = None) -> params.Options:
     """The options of a listing or page read (of ``channel``: with its extractor arguments)."""
     conf = settings.YTARCHIVE
-    return ytdlp.Options(socket_timeout=conf["SOCKET_TIMEOUT"], http_retries=conf["HTTP_RETRIES"],
+    return params.Options(socket_timeout=conf["SOCKET_TIMEOUT"], http_retries=conf["HTTP_RETRIES"],
                          extractor_args=channel.extractor_args if channel is not None else "")
 
 
@@ -38,7 +37,7 @@ def add_channel(source_url: str, sync_interval_hours: float | None = None, enabl
     urls.check_public(canonical.url, settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])
     if canonical.channel_id:
         _refuse_duplicate(canonical.channel_id)
-    probe = ytdlp.probe(canonical.url, listing_options())
+    probe = listing.probe(canonical.url, listing_options())
     _refuse_duplicate(probe.key)
     channel = Channel(
         id=probe.key, url=probe.url if probe.url.startswith("http") else canonical.url,
@@ -54,7 +53,7 @@ def add_channel(source_url: str, sync_interval_hours: float | None = None, enabl
     # downloads count them again as they adopt them, so they leave the total now.
     left_behind = tree.disk_usage(tree.channel_dir(settings.ARCHIVE_ROOT, channel.id))
     # Redis first: with Redis down, the add fails whole (a 503) rather than leaving a channel behind.
-    state.mark_channel_deleted(state.connect(settings.REDIS_URL), channel.id, deleted=False)
+    deleted_channels.mark_channel_deleted(store.connect(settings.REDIS_URL), channel.id, deleted=False)
     try:
         with transaction.atomic():
             channel.save(force_insert=True)
@@ -73,10 +72,10 @@ def _refuse_duplicate(channel_id: str) -> None:
 def delete_channel(channel: Channel, delete_files: bool = False) -> None:
     """Forget a channel; its files stay unless ``delete_files`` is asked for explicitly."""
     channel_id = channel.id
-    r = state.connect(settings.REDIS_URL)
-    state.mark_channel_deleted(r, channel_id)  # queued downloads for it are dropped, not run
+    r = store.connect(settings.REDIS_URL)
+    deleted_channels.mark_channel_deleted(r, channel_id)  # queued downloads for it are dropped, not run
     channel.delete()
-    state.forget_channel(r, channel_id)
+    video_states.forget_channel(r, channel_id)
     if delete_files:
         folder = tree.channel_dir(settings.ARCHIVE_ROOT, channel_id)
         freed = tree.disk_usage(folder)  # one channel's walk, on an explicit delete only
@@ -109,7 +108,7 @@ def request_sync(channel: Channel, full: bool = False, trigger: str = "api") -> 
 def publish_sync(job_id: int) -> bool:
     """Send a sync job's message; False (logged, not raised) when the broker cannot take it now."""
     try:
-        current_app.send_task(SYNC_TASK, args=[job_id], retry=True,
+        current_app.send_task(task_names.SYNC_CHANNEL, args=[job_id], retry=True,
                               retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5})
     except (OperationalError, OSError) as exc:
         log.warning("sync job=%s not sent (%s); the reconciler will send it", job_id, exc)
@@ -135,13 +134,13 @@ def reconsider_skipped(channel: Channel) -> int:
         status=VideoStatus.NEW, last_error="", updated_at=timezone.now())
     if moved:
         log.info("channel=%s: %s skipped video(s) weighed again", channel.id, moved)
-        current_app.send_task(QUEUE_DOWNLOADS_TASK, args=[channel.id], retry=True)
+        current_app.send_task(task_names.QUEUE_DOWNLOADS, args=[channel.id], retry=True)
     return moved
 
 
 def queue_nfo_files(channel: Channel, overwrite: bool = False) -> None:
     """Ask the control queue to write the channel's missing media-server files (channels_app.media_server)."""
-    current_app.send_task("channels_app.tasks.write_nfo_files", args=[channel.id, overwrite], retry=True)
+    current_app.send_task(task_names.WRITE_NFO_FILES, args=[channel.id, overwrite], retry=True)
 
 
 def channel_for(id_or_url: str) -> Channel:

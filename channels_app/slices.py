@@ -1,4 +1,4 @@
-"""Long maintenance work in bounded slices, each under a lease (archiver.task_leases).
+"""Long maintenance work in bounded slices, each under a lease (archiver.state.task_leases).
 
 A fixity round over 30 TB or an import of a large folder used to be one task of an hour or more: it
 held a control slot all that time, and the broker's one-hour visibility timeout delivered it again
@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 
-from archiver import state, task_leases
+from archiver.state import store, task_leases
 
 log = logging.getLogger(__name__)
 HELD = {"skipped": "another copy holds the lease"}
@@ -28,7 +28,7 @@ def run_slice(name: str, work: Callable[[Callable[[], bool]], tuple[dict, dict |
     ``should_stop`` turns true at the slice's deadline or if the lease was lost. The next slice is sent
     after the lease is released, so it can take it.
     """
-    r = state.connect(settings.REDIS_URL)
+    r = store.connect(settings.REDIS_URL)
     deadline = time.monotonic() + settings.YTARCHIVE["SLICE_SECONDS"]
     with task_leases.held(r, name, settings.YTARCHIVE["LEASE_SECONDS"]) as lease:
         if lease is None:

@@ -35,21 +35,24 @@ from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from archiver import channel_options, cookies, egress, egress_state, log_context, nfo, state, tree, urls, ytdlp
+from archiver import channel_options, cookies, egress, log_context, nfo, task_names, tree, urls
 from archiver.egress import Pool
 from archiver.errors import UserError
+from archiver.state import egress as egress_state
+from archiver.state import store, video_states
 from archiver.vocabulary import JobStatus, VideoStatus
+from archiver.ytdlp import images, listing, params
 from channels_app import history, tallies
 from channels_app.models import Channel, SyncJob, Video
 from channels_app.options import channel_cookies, channel_profile, wants_tab
-from channels_app.services import QUEUE_DOWNLOADS_TASK, listing_options
+from channels_app.services import listing_options
 
 log = logging.getLogger(__name__)
 _UPDATE_FIELDS = ["raw_id", "url", "title", "tab", "duration", "upload_date"]
 FIRST_INCREMENTAL_BATCH = 4
 #: Tabs whose listing is newest first (channel tabs, as YouTube and yt-dlp order them): the only ones an
 #: incremental sync may stop reading at a known video. A flat playlist or feed ("uploads") has no known order.
-NEWEST_FIRST_TABS = frozenset(ytdlp.YOUTUBE_TABS)
+NEWEST_FIRST_TABS = frozenset(listing.YOUTUBE_TABS)
 
 
 def stops_early(tab: str, incremental: bool) -> bool:
@@ -148,7 +151,8 @@ def _run_claimed(job: SyncJob, channel: Channel) -> SyncJob | None:
             return None
         Channel.objects.filter(pk=channel.pk).update(**channel_updates)
     if to_queue:
-        current_app.send_task(QUEUE_DOWNLOADS_TASK, args=[channel.id], retry=True)
+        current_app.send_task(task_names.QUEUE_DOWNLOADS,  # by name: the catalog never imports downloads_app
+                               args=[channel.id], retry=True)
     log.info("sync done job=%s channel=%s seen=%s new=%s to_queue=%s", job.pk, channel.id, seen, new, to_queue)
     return SyncJob.objects.get(pk=job.pk)
 
@@ -157,7 +161,7 @@ def _refresh_metadata(channel: Channel) -> None:
     """Re-read the channel's title, description and avatar, and write metadata.json."""
     # Checked again on every sync: a host's DNS can change after the channel was added.
     urls.check_public(channel.url, settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])
-    probe = ytdlp.probe(channel.url, listing_options(channel))
+    probe = listing.probe(channel.url, listing_options(channel))
     Channel.objects.filter(pk=channel.pk).update(
         title=probe.title, description=probe.description, uploader=probe.uploader,
         thumbnail_url=probe.thumbnail[:2000], updated_at=timezone.now(),
@@ -183,7 +187,7 @@ def _refresh_metadata(channel: Channel) -> None:
 def write_show_files(channel: Channel) -> None:
     """tvshow.nfo and poster.jpg (the channel's avatar), for media servers that show a channel as a show."""
     root = settings.ARCHIVE_ROOT
-    poster = ytdlp.fetch_image(channel.thumbnail_url, listing_options()) if channel.thumbnail_url else None
+    poster = images.fetch_image(channel.thumbnail_url, listing_options()) if channel.thumbnail_url else None
     if poster:
         tree.write_bytes_atomic(tree.poster_path(root, channel.id), poster)
     tree.write_lines_atomic(tree.show_nfo_path(root, channel.id), [nfo.show_nfo({
@@ -215,7 +219,7 @@ def _index(channel: Channel, job: SyncJob, incremental: bool, heartbeat: SyncHea
         options = dataclasses.replace(listing_options(channel), profile=profile, cookiefile=str(cookiefile or ""))
         # Through an egress identity unpaused for the site; counted in its listing window, apart from
         # the downloads' budget (archiver.egress).
-        with egress.reading(state.connect(settings.REDIS_URL), Pool.from_settings(settings.YTARCHIVE), channel.url,
+        with egress.reading(store.connect(settings.REDIS_URL), Pool.from_settings(settings.YTARCHIVE), channel.url,
                             kind=egress_state.LISTING, lease_seconds=3600) as identity:
             seen, new, listed = _index_tabs(channel, job, incremental, heartbeat, profile,
                                             dataclasses.replace(options, **identity.ytdlp_params()))
@@ -227,12 +231,12 @@ def _index(channel: Channel, job: SyncJob, incremental: bool, heartbeat: SyncHea
 
 
 def _index_tabs(channel: Channel, job: SyncJob, incremental: bool, heartbeat: SyncHeartbeat,
-                profile: channel_options.Profile, options: ytdlp.Options) -> tuple[int, int, dict[str, set]]:
+                profile: channel_options.Profile, options: params.Options) -> tuple[int, int, dict[str, set]]:
     """List every wanted tab; (entries seen, new videos, the video ids each tab listed)."""
     batch_size = settings.YTARCHIVE["LISTING_BATCH"]
     seen = new = 0
     listed: dict[str, set] = {}
-    for tab, entries in ytdlp.iter_tabs(channel.url, options):
+    for tab, entries in listing.iter_tabs(channel.url, options):
         if not wants_tab(channel, tab):
             log.info("sync job=%s channel=%s tab=%s skipped (channel options)", job.pk, channel.id, tab)
             continue
@@ -255,7 +259,7 @@ def _index_tabs(channel: Channel, job: SyncJob, incremental: bool, heartbeat: Sy
     return seen, new, listed
 
 
-def _until_first_known(channel: Channel, batch: list[ytdlp.Entry]) -> list[ytdlp.Entry]:
+def _until_first_known(channel: Channel, batch: list[listing.Entry]) -> list[listing.Entry]:
     """The batch up to and including its first already-listed video (the rest is known)."""
     known = set(Video.objects.filter(channel=channel, video_id__in=[e.video_id for e in batch])
                 .values_list("video_id", flat=True))
@@ -265,7 +269,7 @@ def _until_first_known(channel: Channel, batch: list[ytdlp.Entry]) -> list[ytdlp
     return batch
 
 
-def _upsert(channel: Channel, tab: str, batch: list[ytdlp.Entry]) -> tuple[int, bool]:
+def _upsert(channel: Channel, tab: str, batch: list[listing.Entry]) -> tuple[int, bool]:
     """Insert new videos and refresh listed fields of known ones; status is never touched."""
     unique = {entry.video_id: entry for entry in batch}
     stamp = int(timezone.now().timestamp())
@@ -276,7 +280,7 @@ def _upsert(channel: Channel, tab: str, batch: list[ytdlp.Entry]) -> tuple[int, 
         history.record_listing(known, list(unique.values()))
         # A listing that gives no date or length (YouTube's gives no date) never erases the one
         # the video's own page gave when it was downloaded (downloads_app.outcomes).
-        groups: dict[tuple[str, ...], list[ytdlp.Entry]] = {}
+        groups: dict[tuple[str, ...], list[listing.Entry]] = {}
         for e in unique.values():
             unknown = (("upload_date",) if not e.upload_date else ()) + (("duration",) if e.duration is None else ())
             groups.setdefault(unknown, []).append(e)
@@ -295,7 +299,7 @@ def _upsert(channel: Channel, tab: str, batch: list[ytdlp.Entry]) -> tuple[int, 
             )
     fresh = [vid for vid in unique if vid not in existing]
     if fresh:
-        state.add_states(state.connect(settings.REDIS_URL), channel.id, fresh, VideoStatus.NEW)
+        video_states.add_states(store.connect(settings.REDIS_URL), channel.id, fresh, VideoStatus.NEW)
     return len(fresh), bool(existing)
 
 

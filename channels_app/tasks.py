@@ -1,17 +1,18 @@
 """Control-side tasks for the catalog (each routed to its lane: config.lanes): thin wrappers around services."""
 from celery import shared_task
 
+from archiver import task_names
 from archiver.errors import ConflictError
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(name=task_names.SYNC_CHANNEL, acks_late=True, ignore_result=True)
 def sync_channel(job_id: int) -> None:
     from channels_app.sync import run_sync
 
     run_sync(job_id)
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=task_names.SCHEDULED_SYNC, ignore_result=True)
 def scheduled_sync(channel_id: str) -> None:
     """Beat's periodic sync: incremental, skipped while another sync runs (a dead one is reconciled)."""
     from channels_app.models import Channel
@@ -26,14 +27,14 @@ def scheduled_sync(channel_id: str) -> None:
         pass
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=task_names.RECONCILE_SYNCS, ignore_result=True)
 def reconcile_syncs() -> dict:
     from channels_app.sync_leases import reconcile_syncs as run
 
     return run()
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=task_names.BACKUP_DATABASE, ignore_result=True)
 def backup_database() -> str:
     """Beat's daily copy of the SQLite database (channels_app.backups); PostgreSQL is left to pg_dump."""
     from pathlib import Path
@@ -48,7 +49,7 @@ def backup_database() -> str:
     return str(backup_sqlite(Path(db["NAME"]), settings.DATA_DIR / "backups", settings.YTARCHIVE["BACKUP_KEEP"]))
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=task_names.WRITE_NFO_FILES, ignore_result=True)
 def write_nfo_files(channel_id: str, overwrite: bool = False) -> dict:
     """``ytarchive nfo``: the media-server files of videos archived before (channels_app.media_server)."""
     from channels_app.media_server import write_nfo_files as run
@@ -58,7 +59,7 @@ def write_nfo_files(channel_id: str, overwrite: bool = False) -> dict:
     return run(channel, overwrite) if channel else {"written": 0, "skipped": 0}
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=task_names.NOTIFY_ROUND, ignore_result=True)
 def notify_round() -> int:
     """Beat's round of notifications (channels_app.notify): new videos, failures, site pauses."""
     from channels_app.notify import notify_round as run
@@ -66,7 +67,7 @@ def notify_round() -> int:
     return run()
 
 
-@shared_task(bind=True, ignore_result=True, max_retries=4)
+@shared_task(name=task_names.SEND_NOTIFICATION, bind=True, ignore_result=True, max_retries=4)
 def send_notification(self, targets: list[str], title: str, body: str) -> bool:
     """Deliver one message to the targets named (``"global"``, ``"channel:<id>"``: never a URL, which holds
     secrets); retried with backoff when a service refuses it, then given up (logged)."""
@@ -83,7 +84,7 @@ def send_notification(self, targets: list[str], title: str, body: str) -> bool:
     return False
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=task_names.FIXITY_ROUND, ignore_result=True)
 def fixity_round(remaining: int | None = None) -> dict:
     """Beat's hourly share of the periodic fixity check (channels_app.fixity_checks), in slices under a lease."""
     from channels_app.fixity_checks import round_share, round_slice
@@ -96,7 +97,7 @@ def fixity_round(remaining: int | None = None) -> dict:
     return run_slice("fixity-round", work, lambda rest: fixity_round.apply_async(kwargs=rest, retry=True))
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=task_names.VERIFY_CHANNEL, ignore_result=True)
 def verify_channel(channel_id: str, since: str | None = None) -> dict:
     """``ytarchive verify``: re-hash every archived video of a channel now (throttled like the schedule),
     in slices under a lease; ``since`` (the request's time) says which videos are done."""
@@ -116,7 +117,7 @@ def verify_channel(channel_id: str, since: str | None = None) -> dict:
                      lambda rest: verify_channel.apply_async(kwargs=rest, retry=True))
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(name=task_names.RUN_IMPORT, acks_late=True, ignore_result=True)
 def run_import(job_id: int) -> dict:
     """``ytarchive import`` on the control side (channels_app.importer), its outcome on the job row, in slices
     under a lease: the job's result so far is its cursor."""
@@ -127,7 +128,7 @@ def run_import(job_id: int) -> dict:
                      lambda rest: run_import.apply_async(kwargs=rest, retry=True))
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=task_names.PRUNE_HISTORY, ignore_result=True)
 def prune_history() -> int:
     """Beat's daily prune of the metadata history past YTARCHIVE_HISTORY_RETENTION_DAYS."""
     from channels_app.history_prune import prune

@@ -2,12 +2,12 @@
 
 Every process (web, control, beat, download workers, manage.py) imports this
 package first, before anything imports yt_dlp: the place to put the yt-dlp
-selected on shared storage first on sys.path (archiver.ytdlp_versions).
+selected on shared storage first on sys.path (archiver.ytdlp.versions).
 """
 import os
 from pathlib import Path
 
-from archiver import ytdlp_versions
+from archiver.ytdlp import versions as ytdlp_versions
 
 ytdlp_versions.activate(ytdlp_versions.shared_dir(
     os.environ.get("YTARCHIVE_YTDLP_DIR", ""),

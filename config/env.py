@@ -227,10 +227,10 @@ def env_impersonate(name: str, policy) -> str:
             f"{name}={value!r}: impersonation connects through libcurl, outside the check of every connection "
             "against private addresses; set YTARCHIVE_ALLOW_PRIVATE_URLS=true to run without that check "
             f"(guard the network another way), or leave {name} unset")
-    from archiver import ytdlp  # only when set: importing yt-dlp costs ~0.3 s
+    from archiver.ytdlp import params  # only when set: importing yt-dlp costs ~0.3 s
 
     try:
-        ytdlp.check_impersonate(value)
+        params.check_impersonate(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name}={value!r}: {exc}") from exc
     return value

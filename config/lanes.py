@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from archiver import task_names
+
 DOWNLOADS = "downloads"
 SYNCS = "syncs"
 OUTCOMES = "outcomes"
@@ -53,26 +55,26 @@ LANES = {
 }
 
 TASK_LANES = {
-    "downloads_app.tasks.download_video": DOWNLOADS,
-    "channels_app.tasks.sync_channel": SYNCS,
-    "channels_app.tasks.scheduled_sync": SYNCS,
-    "downloads_app.tasks.queue_downloads": SYNCS,
-    "downloads_app.tasks.record_download_outcome": OUTCOMES,
-    "downloads_app.tasks.reconcile_leases": OUTCOMES,
-    "channels_app.tasks.reconcile_syncs": OUTCOMES,
-    "channels_app.tasks.fixity_round": MAINTENANCE,
-    "channels_app.tasks.verify_channel": MAINTENANCE,
-    "channels_app.tasks.run_import": MAINTENANCE,
-    "channels_app.tasks.backup_database": MAINTENANCE,
-    "channels_app.tasks.write_nfo_files": MAINTENANCE,
-    "channels_app.tasks.notify_round": MAINTENANCE,
-    "channels_app.tasks.send_notification": MAINTENANCE,
-    "downloads_app.tasks.housekeeping": MAINTENANCE,
-    "channels_app.tasks.prune_history": MAINTENANCE,
-    "downloads_app.tasks.change_ytdlp": MAINTENANCE,
-    "downloads_app.tasks.ytdlp_daily_check": MAINTENANCE,
-    "downloads_app.tasks.reconcile_workers": SCALING,
-    "downloads_app.tasks.feed_downloads": SCALING,
+    task_names.DOWNLOAD_VIDEO: DOWNLOADS,
+    task_names.SYNC_CHANNEL: SYNCS,
+    task_names.SCHEDULED_SYNC: SYNCS,
+    task_names.QUEUE_DOWNLOADS: SYNCS,
+    task_names.RECORD_DOWNLOAD_OUTCOME: OUTCOMES,
+    task_names.RECONCILE_LEASES: OUTCOMES,
+    task_names.RECONCILE_SYNCS: OUTCOMES,
+    task_names.FIXITY_ROUND: MAINTENANCE,
+    task_names.VERIFY_CHANNEL: MAINTENANCE,
+    task_names.RUN_IMPORT: MAINTENANCE,
+    task_names.BACKUP_DATABASE: MAINTENANCE,
+    task_names.WRITE_NFO_FILES: MAINTENANCE,
+    task_names.NOTIFY_ROUND: MAINTENANCE,
+    task_names.SEND_NOTIFICATION: MAINTENANCE,
+    task_names.HOUSEKEEPING: MAINTENANCE,
+    task_names.PRUNE_HISTORY: MAINTENANCE,
+    task_names.CHANGE_YTDLP: MAINTENANCE,
+    task_names.YTDLP_DAILY_CHECK: MAINTENANCE,
+    task_names.RECONCILE_WORKERS: SCALING,
+    task_names.FEED_DOWNLOADS: SCALING,
 }
 
 

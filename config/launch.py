@@ -63,10 +63,10 @@ def _port_in_use(port: int) -> bool:
 
 def plan_redis(env: dict, data_dir) -> tuple[str, list[str] | None]:
     """(REDIS_URL for everyone, the redis-server command or None when one already answers)."""
-    from archiver import state
+    from archiver.state import store
 
     given = env.get("REDIS_URL", "")
-    if given and state.ping(state.connect(given)):
+    if given and store.ping(store.connect(given)):
         return given, None
     if given:
         host = urlsplit(given).hostname

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from archiver import tree, ytdlp_versions
+from archiver import task_names, tree
 from archiver.limits import MIN_SYNC_INTERVAL_HOURS
 from archiver.private_files import narrow
+from archiver.ytdlp import versions as ytdlp_versions
 from config import lanes, web_server
 from config.env import (
     env,
@@ -323,15 +324,15 @@ YTARCHIVE = {
     # /metrics: a scrape sends the token as a Bearer token, or comes from one of the networks
     # (loopback by default, none once a token is set: then the token is required).
     "METRICS_TOKEN": env_secret("YTARCHIVE_METRICS_TOKEN"),
-    # What every YoutubeDL shares (archiver.ytdlp.Environment): a bgutil PO-token server, a browser to
+    # What every YoutubeDL shares (archiver.ytdlp.params.Environment): a bgutil PO-token server, a browser to
     # impersonate (curl_cffi; unset: yt-dlp's own choice), and its cache on storage every worker shares.
     "POT_PROVIDER_URL": env_http_url("YTARCHIVE_POT_PROVIDER_URL"),
-    "YTDLP_CACHE_DIR": env_cache_dir("YTARCHIVE_YTDLP_CACHE_DIR", ARCHIVE_ROOT / tree.APP_DIR / "yt-dlp-cache"),
+    "YTDLP_CACHE_DIR": env_cache_dir("YTARCHIVE_YTDLP_CACHE_DIR", tree.ytdlp_cache_dir(ARCHIVE_ROOT)),
 }
 YTARCHIVE["IMPERSONATE"] = env_impersonate("YTARCHIVE_IMPERSONATE", YTARCHIVE["ALLOW_PRIVATE_URLS"])
 YTARCHIVE["METRICS_ALLOW_NETWORKS"] = env_networks(
     "YTARCHIVE_METRICS_ALLOW_NETWORKS", "" if YTARCHIVE["METRICS_TOKEN"] else "127.0.0.1/32,::1/128")
-# yt-dlp updates (archiver.ytdlp_versions): the shared folder, the daily check's channel, the canary video.
+# yt-dlp updates (archiver.ytdlp.versions): the shared folder, the daily check's channel, the canary video.
 YTARCHIVE.update({
     "YTDLP_DIR": ytdlp_versions.shared_dir(env_str("YTARCHIVE_YTDLP_DIR", ""), ARCHIVE_ROOT),
     "YTDLP_UPDATE": env_choice("YTARCHIVE_YTDLP_UPDATE", "stable", ytdlp_versions.CHANNELS),
@@ -352,25 +353,25 @@ YTARCHIVE["LANE_CONCURRENCY"] = {name: env_int(lane.env, lane.concurrency, minim
 # within its interval: a run still waiting when the next is due is dropped, never piled up behind a
 # long task. (A lane stuck that long is what the lanes exist to prevent.)
 CELERY_BEAT_SCHEDULE = {
-    "reconcile-leases": {"task": "downloads_app.tasks.reconcile_leases",
+    "reconcile-leases": {"task": task_names.RECONCILE_LEASES,
                          "schedule": YTARCHIVE["RECONCILE_SECONDS"]},
-    "reconcile-syncs": {"task": "channels_app.tasks.reconcile_syncs", "schedule": YTARCHIVE["RECONCILE_SECONDS"]},
-    "housekeeping": {"task": "downloads_app.tasks.housekeeping", "schedule": YTARCHIVE["HOUSEKEEPING_SECONDS"]},
-    "reconcile-workers": {"task": "downloads_app.tasks.reconcile_workers", "schedule": 15.0},
-    "feed-downloads": {"task": "downloads_app.tasks.feed_downloads", "schedule": YTARCHIVE["FEED_SECONDS"],
+    "reconcile-syncs": {"task": task_names.RECONCILE_SYNCS, "schedule": YTARCHIVE["RECONCILE_SECONDS"]},
+    "housekeeping": {"task": task_names.HOUSEKEEPING, "schedule": YTARCHIVE["HOUSEKEEPING_SECONDS"]},
+    "reconcile-workers": {"task": task_names.RECONCILE_WORKERS, "schedule": 15.0},
+    "feed-downloads": {"task": task_names.FEED_DOWNLOADS, "schedule": YTARCHIVE["FEED_SECONDS"],
                        "options": {"expire_seconds": int(max(5, YTARCHIVE["FEED_SECONDS"]))}},
-    "notify": {"task": "channels_app.tasks.notify_round", "schedule": YTARCHIVE["NOTIFY_SECONDS"]},
+    "notify": {"task": task_names.NOTIFY_ROUND, "schedule": YTARCHIVE["NOTIFY_SECONDS"]},
     # Daily; a round missed (the lane busy) is not made up: the next one prunes the same rows.
-    "prune-history": {"task": "channels_app.tasks.prune_history", "schedule": 86400.0},
+    "prune-history": {"task": task_names.PRUNE_HISTORY, "schedule": 86400.0},
 }
 if YTARCHIVE["FIXITY_DAYS"] > 0:
-    CELERY_BEAT_SCHEDULE["fixity"] = {"task": "channels_app.tasks.fixity_round",
+    CELERY_BEAT_SCHEDULE["fixity"] = {"task": task_names.FIXITY_ROUND,
                                       "schedule": 86400 / 24}  # an hour's share each hour (channels_app.fixity_checks)
 if YTARCHIVE["BACKUP_HOURS"] > 0:
-    CELERY_BEAT_SCHEDULE["backup-database"] = {"task": "channels_app.tasks.backup_database",
+    CELERY_BEAT_SCHEDULE["backup-database"] = {"task": task_names.BACKUP_DATABASE,
                                                "schedule": YTARCHIVE["BACKUP_HOURS"] * 3600}
 if YTARCHIVE["YTDLP_UPDATE"] != "off":  # a missed day is not made up: the next one checks
-    CELERY_BEAT_SCHEDULE["ytdlp-daily-check"] = {"task": "downloads_app.tasks.ytdlp_daily_check", "schedule": 86400.0,
+    CELERY_BEAT_SCHEDULE["ytdlp-daily-check"] = {"task": task_names.YTDLP_DAILY_CHECK, "schedule": 86400.0,
                                                  "options": {"expire_seconds": 3600}}
 for _entry in CELERY_BEAT_SCHEDULE.values():  # whole seconds (the field's type): at least one
     _entry.setdefault("options", {}).setdefault("expire_seconds", max(1, int(_entry["schedule"])))

@@ -9,12 +9,11 @@ from __future__ import annotations
 from celery import current_app
 from django.conf import settings
 
-from archiver import state
+from archiver import task_names
 from archiver.messages import DownloadOptions, DownloadRequest
+from archiver.state import store
 from channels_app.models import Video
 from channels_app.options import channel_profile, cookies_handover
-
-DOWNLOAD_TASK = "downloads_app.tasks.download_video"
 
 
 def download_request(video: Video) -> DownloadRequest:
@@ -28,9 +27,10 @@ def download_request(video: Video) -> DownloadRequest:
         options=DownloadOptions(format=conf["FORMAT"], socket_timeout=conf["SOCKET_TIMEOUT"],
                                 http_retries=conf["HTTP_RETRIES"], profile=channel_profile(channel),
                                 sponsorblock_api=conf["SPONSORBLOCK_API"],
-                                cookies_key=cookies_handover(state.connect(settings.REDIS_URL), channel)),
+                                cookies_key=cookies_handover(store.connect(settings.REDIS_URL), channel)),
     )
 
 
 def send_download(video: Video) -> None:
-    current_app.send_task(DOWNLOAD_TASK, args=[download_request(video).as_dict()], queue="downloads", retry=True)
+    current_app.send_task(task_names.DOWNLOAD_VIDEO, args=[download_request(video).as_dict()], queue="downloads",
+                          retry=True)

@@ -12,7 +12,7 @@ Which videos go first: each channel's own order (``download_order``: newest
 first, the order of ``playlists/uploads.json``, unless the channel says oldest);
 channels share a site's room in turns (one share per channel). The feeder runs
 every YTARCHIVE_FEED_SECONDS and when nudged (an outcome freed room, videos were
-queued); a Redis lease (archiver.feeder_state) keeps it to one at a time, and a
+queued); a Redis lease (archiver.state.feeder) keeps it to one at a time, and a
 nudge that arrives meanwhile makes the running one look again.
 
 A message lost in Redis (a restart without its AOF, a worker that died holding
@@ -32,15 +32,16 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
-from archiver import feeder_state, state
+from archiver import task_names
 from archiver.egress import Pool
 from archiver.feed_window import SiteWindow, fleet_capacity, share, site_window
+from archiver.state import feeder as feeder_state
+from archiver.state import store, worker_presence
 from archiver.vocabulary import VideoStatus
 from channels_app.models import Channel, Video
 from downloads_app.download_messages import send_download
 
 log = logging.getLogger(__name__)
-FEED_TASK = "downloads_app.tasks.feed_downloads"
 OLDEST = "oldest"
 # A nudge sends at most one feed task in this long (the rest find it on its way, or the lease taken).
 NUDGE_SECONDS = 2.0
@@ -49,7 +50,7 @@ MAX_ROUNDS = 20
 
 
 def redis():
-    return state.connect(settings.REDIS_URL)
+    return store.connect(settings.REDIS_URL)
 
 
 def nudge() -> None:
@@ -57,7 +58,7 @@ def nudge() -> None:
     the periodic round comes anyway."""
     try:
         if feeder_state.first_nudge(redis(), NUDGE_SECONDS):
-            current_app.send_task(FEED_TASK, expires=max(60.0, 2 * _feed_seconds()))
+            current_app.send_task(task_names.FEED_DOWNLOADS, expires=max(60.0, 2 * _feed_seconds()))
     except Exception as exc:  # Redis away: the periodic round feeds once it is back
         log.warning("feeder not nudged: %s", exc)
 
@@ -93,7 +94,7 @@ def windows(r=None) -> dict[str, SiteWindow]:
     conf = settings.YTARCHIVE
     r = r or redis()
     pool = Pool.from_settings(conf)
-    fleet = fleet_capacity(conf["MAX_WORKERS"], state.live_workers(r), conf["DOWNLOADS_PER_WORKER"])
+    fleet = fleet_capacity(conf["MAX_WORKERS"], worker_presence.live_workers(r), conf["DOWNLOADS_PER_WORKER"])
     sites = {pool.site(url) for url in Channel.objects.values_list("url", flat=True)}
     return {site: site_window(r, pool, site, fleet, conf["FEED_WINDOW_FACTOR"]) for site in sorted(sites)}
 
@@ -140,7 +141,7 @@ def _wake_when_open(r, closed: list[str]) -> None:
     now = time.time()
     delay = min(ready_at(r, pool, site, now) for site in closed) - now
     if 0 < delay < _feed_seconds() and feeder_state.first_timer(r, delay):
-        current_app.send_task(FEED_TASK, countdown=delay + 0.05, expires=delay + 60)
+        current_app.send_task(task_names.FEED_DOWNLOADS, countdown=delay + 0.05, expires=delay + 60)
 
 
 def next_videos(channels: list[tuple[str, str]], room: int, whole_table: bool = False) -> list[int]:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 import os
 
-import redis as redis_lib
 from django.conf import settings
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
+from redis.exceptions import RedisError
 
-from archiver import egress_state, state, tree
+from archiver import tree
+from archiver.state import broker_queue, download_locks, store, worker_presence
+from archiver.state import egress as egress_state
 from archiver.vocabulary import STORED_VIDEO_STATUSES, CountedOutcome, FixityStatus, VideoStatus
 from channels_app import status_counts, tallies
 from channels_app.models import Channel, Video
@@ -68,7 +70,7 @@ def _database_series(totals: dict[str, float]):
 
 def _redis_series(r, stored_bytes: float | None):
     queue = GaugeMetricFamily("ytarchive_queue_length", "", labels=["state"])
-    queue.add_metric(["window"], state.queue_length(r))  # the feeder's window (downloads_app.feeder)
+    queue.add_metric(["window"], broker_queue.queue_length(r))  # the feeder's window (downloads_app.feeder)
     yield queue
     paused = GaugeMetricFamily("ytarchive_site_paused_until_seconds", "Sites paused for an egress identity "
                                "after a refusal (bot check, 429, 403s, throttled formats), with the epoch time "
@@ -77,14 +79,14 @@ def _redis_series(r, stored_bytes: float | None):
         paused.add_metric([pause["site"], pause["identity"]], pause["until"])
     yield paused
     yield GaugeMetricFamily("ytarchive_active_workers", "Download workers alive now (local processes or Jobs).",
-                            value=state.live_workers(r))
+                            value=worker_presence.live_workers(r))
     yield GaugeMetricFamily("ytarchive_downloads_in_flight", "Downloads running now, across all workers.",
-                            value=state.leases_held(r))
+                            value=download_locks.leases_held(r))
     if stored_bytes is None:  # the database did not answer: no storage figure rather than a wrong one
         return
     yield GaugeMetricFamily("ytarchive_storage_bytes", "Bytes under the archive root, as du counts them "
                             "(finished videos, channel files, and downloads in flight).",
-                            value=stored_bytes + state.in_flight_bytes(r)
+                            value=stored_bytes + download_locks.in_flight_bytes(r)
                             + tree.own_disk_usage(settings.ARCHIVE_ROOT))  # the root folder itself, as du has it
 
 
@@ -106,7 +108,7 @@ class ArchiveCollector:
             log.warning("metrics: database unreadable: %s", exc)
             up.add_metric(["database"], 0)
         try:
-            r = state.connect(settings.REDIS_URL)
+            r = store.connect(settings.REDIS_URL)
             stored = None if totals is None else totals.get(tallies.STORAGE, 0.0)
             for family in _redis_series(r, stored):
                 if family.name in families:
@@ -114,7 +116,7 @@ class ArchiveCollector:
                 else:
                     families[family.name] = family
             up.add_metric(["redis"], 1)
-        except redis_lib.RedisError as exc:
+        except RedisError as exc:
             log.warning("metrics: redis unreadable: %s", exc)
             up.add_metric(["redis"], 0)
         yield from families.values()

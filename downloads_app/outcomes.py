@@ -14,9 +14,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from archiver import log_context, state
+from archiver import log_context
 from archiver.messages import DownloadReport
 from archiver.retry_policy import next_step
+from archiver.state import outcome_outbox, video_states
 from archiver.upstream_text import best_title
 from archiver.vocabulary import CountedOutcome, FailureKind, VideoStatus
 from channels_app import tallies
@@ -37,7 +38,7 @@ def _record(report: DownloadReport) -> Video | None:
     video = Video.objects.filter(pk=report.video_pk).first()
     if video is None:
         log.info("outcome for a video no longer known pk=%s", report.video_pk)
-        state.clear_outcome(r, report.video_pk, report.as_dict())
+        outcome_outbox.clear_outcome(r, report.video_pk, report.as_dict())
         return None
     now = timezone.now()
     step = next_step(report.status, report.kind, report.attempt, max_attempts(),
@@ -53,14 +54,14 @@ def _record(report: DownloadReport) -> Video | None:
 
         after_archived(video)
     if changed:
-        state.set_state(r, video.channel_id, video.video_id, step.status)
+        video_states.set_state(r, video.channel_id, video.video_id, step.status)
         log.info("outcome recorded channel=%s video=%s attempt=%s/%s -> %s%s", video.channel_id,
                  video.video_id, report.attempt, max_attempts(), step.status,
                  f" at {step.next_attempt_at:%H:%M:%S}" if step.next_attempt_at else "")
     else:
         log.info("outcome already applied channel=%s video=%s attempt=%s", video.channel_id, video.video_id,
                  report.attempt)
-    state.clear_outcome(r, report.video_pk, report.as_dict())
+    outcome_outbox.clear_outcome(r, report.video_pk, report.as_dict())
     if changed:  # out of the window: room for the next video of the backlog
         from downloads_app.feeder import nudge
 

@@ -16,18 +16,18 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from archiver import state
+from archiver import task_names
 from archiver.errors import ConflictError
+from archiver.state import store, video_states
 from archiver.vocabulary import FailureKind, VideoStatus
 from channels_app.models import Video
 from downloads_app import feeder
 
 log = logging.getLogger(__name__)
-RECONCILE_WORKERS_TASK = "downloads_app.tasks.reconcile_workers"
 
 
 def redis():
-    return state.connect(settings.REDIS_URL)
+    return store.connect(settings.REDIS_URL)
 
 
 def max_attempts() -> int:
@@ -65,10 +65,10 @@ def _claim(videos, from_status: VideoStatus, **reset) -> int:
         for _, channel_id, video_id in batch:
             by_channel.setdefault(channel_id, []).append(video_id)
         for channel_id, video_ids in by_channel.items():
-            state.set_states(redis(), channel_id, video_ids, VideoStatus.QUEUED)
+            video_states.set_states(redis(), channel_id, video_ids, VideoStatus.QUEUED)
     if total:
         feeder.nudge()
-        current_app.send_task(RECONCILE_WORKERS_TASK)
+        current_app.send_task(task_names.RECONCILE_WORKERS)
     return total
 
 
@@ -80,7 +80,7 @@ def _batches(rows: list, size: int = 5000):
 def requeue_queued(video: Video) -> None:
     """A video still marked queued whose message is gone (its worker died): back into the backlog, so
     the feeder sends it anew (conditional on the window stamp it had)."""
-    state.set_state(redis(), video.channel_id, video.video_id, VideoStatus.QUEUED)
+    video_states.set_state(redis(), video.channel_id, video.video_id, VideoStatus.QUEUED)
     if feeder.take_back(video.pk, video.fed_at):
         feeder.nudge()
 

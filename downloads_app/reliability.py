@@ -21,8 +21,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from archiver import archived_folder, state, tree
+from archiver import archived_folder, tree
 from archiver.messages import DownloadReport, MessageError
+from archiver.state import broker_queue, download_locks, outcome_outbox
 from archiver.vocabulary import ACTIVE_JOB, OutcomeStatus, VideoStatus
 from channels_app import progress, schedules
 from channels_app.models import Channel, SyncJob, Video
@@ -36,12 +37,12 @@ def apply_pending_outcomes() -> int:
     """Apply outcomes still in the Redis outbox (their message was lost or is stuck)."""
     applied = 0
     r = queueing.redis()
-    for raw in state.pending_outcomes(r):
+    for raw in outcome_outbox.pending_outcomes(r):
         try:
             report = DownloadReport.from_dict(raw)
         except MessageError as exc:
             log.error("dropping a malformed outcome from the outbox: %s (%s)", exc, raw)
-            state.clear_outcome(r, raw.get("video_pk", -1), raw)
+            outcome_outbox.clear_outcome(r, raw.get("video_pk", -1), raw)
             continue
         record_outcome(report)
         applied += 1
@@ -52,8 +53,8 @@ def requeue_expired_leases() -> int:
     """Requeue videos whose download lease ran out with their worker; returns how many."""
     r = queueing.redis()
     requeued = 0
-    for channel_id, video_id in state.expired_leases(r):
-        state.drop_lease(r, channel_id, video_id)
+    for channel_id, video_id in download_locks.expired_leases(r):
+        download_locks.drop_lease(r, channel_id, video_id)
         video = Video.objects.filter(channel_id=channel_id, video_id=video_id).first()
         if video is None:
             continue
@@ -84,14 +85,14 @@ def requeue_lost_messages(limit: int = 500) -> int:
     duplicate is harmless (the lock and the "already archived" check stop it).
     """
     r = queueing.redis()
-    in_broker = state.download_message_pks(r)
+    in_broker = broker_queue.download_message_pks(r)
     if in_broker is None:
         return 0  # more messages than a window holds (before the feeder): none is presumed lost
     stale = timezone.now() - timedelta(seconds=2 * settings.YTARCHIVE["LEASE_SECONDS"])
     taken = 0
     for video in Video.objects.filter(status=VideoStatus.QUEUED, fed_at__lt=stale).only(
             "pk", "channel_id", "video_id", "fed_at")[:limit]:
-        if video.pk in in_broker or r.exists(state.lock_key(video.channel_id, video.video_id)):
+        if video.pk in in_broker or r.exists(download_locks.lock_key(video.channel_id, video.video_id)):
             continue
         if feeder.take_back(video.pk, video.fed_at):
             log.info("fed without a message left: back to the backlog channel=%s video=%s", video.channel_id,
@@ -125,7 +126,7 @@ def sweep_temp_dirs(min_age_seconds: float | None = None) -> list[str]:
         except FileNotFoundError:
             continue
         owner = tree.temp_dir_owner(path)
-        if owner and r.exists(state.lock_key(*owner)):
+        if owner and r.exists(download_locks.lock_key(*owner)):
             continue  # a live download: its worker still renews the lock
         if owner and tree.is_resume_dir(path) and _worth_resuming(path, *owner):
             continue

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from archiver import state
 from archiver.egress import Pool, can_start
 from archiver.scaling import desired_workers
+from archiver.state import broker_queue, store, worker_presence
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def plan(r=None) -> Plan:
     from downloads_app.feeder import backlog_by_site
 
     conf = settings.YTARCHIVE
-    r = r or state.connect(settings.REDIS_URL)
+    r = r or store.connect(settings.REDIS_URL)
     pool = Pool.from_settings(conf)
     cap = counting_cap(conf)
     backlog = {site: n for site, n in backlog_by_site(cap).items() if n}
@@ -59,7 +59,7 @@ def plan(r=None) -> Plan:
     return Plan(sum(backlog.values()), startable,
                 desired_workers(startable, conf["WORKERS_PER_QUEUE"], conf["MAX_WORKERS"]),
                 {site: (backlog[site], ok, why) for site, (ok, why) in reasons.items()},
-                window=state.queue_length(r), cap=cap)
+                window=broker_queue.queue_length(r), cap=cap)
 
 
 def counting_cap(conf: dict) -> int:
@@ -91,6 +91,6 @@ def reconcile() -> int:
         scaler = JobScaler(conf["K8S_NAMESPACE"], conf["K8S_JOB_TEMPLATE"], tiers=conf["K8S_RESOURCE_TIERS"])
         return scaler.reconcile(desired, length)
     if backend == "local" and length:
-        state.wake_scaler(state.connect(settings.REDIS_URL))
+        worker_presence.wake_scaler(store.connect(settings.REDIS_URL))
     log.debug("scaler=%s queue=%s desired=%s (nothing more to do here)", backend, length, desired)
     return desired

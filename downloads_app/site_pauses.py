@@ -18,9 +18,9 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.utils import timezone
 
-from archiver import egress_state
 from archiver.egress import Pool
 from archiver.errors import UserError
+from archiver.state import egress as egress_state
 from archiver.vocabulary import FailureKind, VideoStatus
 from channels_app.models import Video
 from downloads_app.queueing import redis

@@ -7,7 +7,7 @@ It never retries by itself: a transient failure is an outcome like any other,
 and the control side decides when to try again (downloads_app.outcomes).
 A download that stops unfinished (the worker stopping, its deadline, Redis) is
 handed back to the queue with its partial files kept for the next attempt; the
-hand-backs are counted per video (archiver.handbacks) and the one that reaches
+hand-backs are counted per video (archiver.state.handbacks) and the one that reaches
 YTARCHIVE_MAX_HANDBACKS is reported as a transient failure instead. A worker
 with a deadline hands a download back unstarted when it cannot expect to finish
 it in time (downloads_app.worker_lifecycle.may_start).
@@ -22,10 +22,11 @@ from celery import shared_task
 from celery.exceptions import Reject
 from django.conf import settings
 
-from archiver import handbacks, state
-from archiver.download import action_for, archive_video
+from archiver import task_names
+from archiver.download import action_for, archive_video, bounded_out
 from archiver.egress import Pool
 from archiver.messages import DownloadReport, DownloadRequest, MessageError
+from archiver.state import handbacks, outcome_outbox, store, video_states
 from archiver.vocabulary import HAND_BACK_REASON, VideoStatus, WorkerAction, WorkerResult
 from downloads_app import worker_lifecycle
 from downloads_app.worker_lifecycle import STOP
@@ -33,14 +34,14 @@ from downloads_app.worker_lifecycle import STOP
 log = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@shared_task(name=task_names.DOWNLOAD_VIDEO, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def download_video(message: dict) -> str:
     try:
         request = DownloadRequest.from_dict(message)
     except MessageError as exc:
         log.error("download message refused: %s", exc)
         raise Reject(str(exc), requeue=False) from exc
-    r = state.connect(settings.REDIS_URL)
+    r = store.connect(settings.REDIS_URL)
     if not worker_lifecycle.may_start(r, request):  # too near this worker's deadline: not even started
         raise Reject(HAND_BACK_REASON, requeue=True)
     outcome = archive_video(request, settings.ARCHIVE_ROOT, r, settings.YTARCHIVE["LEASE_SECONDS"],
@@ -52,18 +53,18 @@ def download_video(message: dict) -> str:
     if action is WorkerAction.HAND_BACK:
         handed = _best_effort(handbacks.count, r, request.channel_id, request.video_id, outcome.done_fraction)
         if (handed or 0) < settings.YTARCHIVE["MAX_HANDBACKS"]:
-            _best_effort(state.set_state, r, request.channel_id, request.video_id, VideoStatus.QUEUED)
+            _best_effort(video_states.set_state, r, request.channel_id, request.video_id, VideoStatus.QUEUED)
             raise Reject(HAND_BACK_REASON, requeue=True)  # one INFO line (config.celery_logging)
-        outcome = handbacks.bounded_out(outcome, handed)
+        outcome = bounded_out(outcome, handed)
         log.warning("%s %s", request.context, outcome.reason)
     _best_effort(handbacks.forget, r, request.channel_id, request.video_id)
     report = outcome.report(request)
     # Until the control side decides (retrying or failed), a failed attempt waits as queued.
     live = VideoStatus.ARCHIVED if outcome.status is WorkerResult.ARCHIVED else VideoStatus.QUEUED
-    _best_effort(state.set_state, r, request.channel_id, request.video_id, live)
+    _best_effort(video_states.set_state, r, request.channel_id, request.video_id, live)
     # The report is the record that counts: kept in the Redis outbox until applied (the
     # reconciler applies it even if this message is lost), and sent retrying through a restart.
-    _best_effort(state.save_outcome, r, request.video_pk, report.as_dict())
+    _best_effort(outcome_outbox.save_outcome, r, request.video_pk, report.as_dict())
     record_download_outcome.apply_async((report.as_dict(),), retry=True)
     return str(outcome.status)
 
@@ -78,14 +79,14 @@ def _best_effort(func, *args):
         return None
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(name=task_names.RECORD_DOWNLOAD_OUTCOME, acks_late=True, ignore_result=True)
 def record_download_outcome(report: dict) -> None:
     from downloads_app.outcomes import record_outcome
 
     record_outcome(DownloadReport.from_dict(report))
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(name=task_names.QUEUE_DOWNLOADS, acks_late=True, ignore_result=True)
 def queue_downloads(channel_id: str) -> int:
     """Sent by a finished sync (by name): queue the channel's new videos."""
     from downloads_app.queueing import queue_new_videos
@@ -93,19 +94,19 @@ def queue_downloads(channel_id: str) -> int:
     return queue_new_videos(channel_id)
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=task_names.FEED_DOWNLOADS, ignore_result=True)
 def feed_downloads() -> dict:
     """Fill the Redis window of download messages from the database's backlog (downloads_app.feeder):
     periodic, and nudged when an outcome frees room or videos are queued. Short (one round is a few
     queries and at most a window of messages) and guarded by a lease, so a redelivery never runs twice."""
-    from archiver import feeder_state
+    from archiver.state import feeder as feeder_state
     from downloads_app.feeder import feed, redis
 
     feeder_state.clear_nudge(redis())
     return feed()
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=task_names.RECONCILE_WORKERS, ignore_result=True)
 def reconcile_workers() -> int:
     """Ask the scaler backend to match the worker count to the queue."""
     from downloads_app.scaling import reconcile
@@ -113,7 +114,7 @@ def reconcile_workers() -> int:
     return reconcile()
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=task_names.RECONCILE_LEASES, ignore_result=True)
 def reconcile_leases() -> dict:
     """Outbox, dead workers' leases, due retries (downloads_app.reliability.reconcile)."""
     from downloads_app.reliability import reconcile
@@ -121,14 +122,14 @@ def reconcile_leases() -> dict:
     return reconcile()
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=task_names.HOUSEKEEPING, ignore_result=True)
 def housekeeping() -> dict:
     from downloads_app.reliability import housekeeping as run
 
     return run()
 
 
-@shared_task(acks_late=False, ignore_result=True)
+@shared_task(name=task_names.CHANGE_YTDLP, acks_late=False, ignore_result=True)
 def change_ytdlp(job_id: str, action: str, version: str = "") -> dict:
     """Install, check and switch yt-dlp (or roll back): pip's minute on the control side, not in a request.
 
@@ -139,7 +140,7 @@ def change_ytdlp(job_id: str, action: str, version: str = "") -> dict:
     return run_change(job_id, action, version)
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=task_names.YTDLP_DAILY_CHECK, ignore_result=True)
 def ytdlp_daily_check() -> str:
     from downloads_app.ytdlp_updates import daily_check
 

@@ -16,7 +16,7 @@
   deadline less the grace it stops as on SIGTERM (archiver.deadline).
 
 * Roll call: every few seconds the worker marks itself alive in Redis
-  (``state.mark_worker_alive``; the yt-dlp version it runs beside it, archiver.ytdlp_state), and leaves
+  (``worker_presence.mark_worker_alive``; the yt-dlp version it runs beside it, archiver.state.ytdlp), and leaves
   the roll when it shuts down, so
   ``ytarchive_active_workers`` counts local workers and Jobs alike; one that
   dies unheard drops out when its mark expires.
@@ -36,10 +36,13 @@ from celery.signals import worker_ready, worker_shutdown, worker_shutting_down
 from celery.worker import state as worker_state
 from django.conf import settings
 
-from archiver import deadline, handbacks, state, ytdlp, ytdlp_state, ytdlp_versions
+from archiver import deadline
 from archiver.download import Outcome
 from archiver.messages import DownloadRequest
+from archiver.state import broker_queue, handbacks, store, worker_presence
+from archiver.state import ytdlp as ytdlp_state
 from archiver.vocabulary import WorkerResult
+from archiver.ytdlp import params, versions
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +59,7 @@ WORKER_NAME = f"{socket.gethostname()}:{os.getpid()}"
 
 def _consumes_downloads(consumer) -> bool:
     try:
-        return any(q.name == state.DOWNLOADS_QUEUE for q in consumer.task_consumer.queues)
+        return any(q.name == broker_queue.DOWNLOADS_QUEUE for q in consumer.task_consumer.queues)
     except AttributeError:
         return False
 
@@ -68,12 +71,12 @@ def _busy() -> bool:
 
 
 def _watch_idle(idle_seconds: float, poll: float) -> None:
-    r = state.connect(settings.REDIS_URL)
+    r = store.connect(settings.REDIS_URL)
     idle_since = time.monotonic()
     while not STOP.is_set():
         time.sleep(poll)
         try:
-            queued = state.queue_length(r)
+            queued = broker_queue.queue_length(r)
         except Exception:  # Redis away: not idle, just unknown
             idle_since = time.monotonic()
             continue
@@ -90,17 +93,17 @@ def _watch_idle(idle_seconds: float, poll: float) -> None:
 
 
 def _answer_roll_call(period: float) -> None:
-    r = state.connect(settings.REDIS_URL)
-    running = ytdlp_versions.in_use(settings.YTARCHIVE["YTDLP_DIR"])
+    r = store.connect(settings.REDIS_URL)
+    running = versions.in_use(settings.YTARCHIVE["YTDLP_DIR"])
     while not _GONE.is_set():
         try:
-            state.mark_worker_alive(r, WORKER_NAME, ttl_seconds=period * 4)
+            worker_presence.mark_worker_alive(r, WORKER_NAME, ttl_seconds=period * 4)
             ytdlp_state.publish_worker_version(r, WORKER_NAME, running.version if running else "unknown", period * 4)
         except Exception as exc:  # Redis away: the mark expires, the count is briefly low
             log.debug("roll call not answered: %s", exc)
         _GONE.wait(period)
     try:  # a mark written just as the worker left the roll goes too
-        state.mark_worker_gone(r, WORKER_NAME)
+        worker_presence.mark_worker_gone(r, WORKER_NAME)
         ytdlp_state.forget_worker(r, WORKER_NAME)
     except Exception as exc:
         log.debug("roll call: leaving failed (the mark expires): %s", exc)
@@ -112,7 +115,7 @@ def _leave_roll(**kwargs):
         return
     _GONE.set()
     try:
-        state.mark_worker_gone(state.connect(settings.REDIS_URL), WORKER_NAME)
+        worker_presence.mark_worker_gone(store.connect(settings.REDIS_URL), WORKER_NAME)
     except Exception as exc:
         log.info("could not leave the roll (the mark expires): %s", exc)
 
@@ -141,7 +144,7 @@ def _log_ytdlp_report() -> None:
     """yt-dlp's own verbose header in the worker's log, once: its version, plugins, PO-token providers and
     the extractor arguments in force, as this pod sees them (off the start path: it runs ffmpeg -version)."""
     try:
-        for line in ytdlp.environment_report():
+        for line in params.environment_report():
             log.info("yt-dlp report: %s", line)
     except Exception as exc:  # a report is advice: never a reason for a worker not to work
         log.warning("yt-dlp report failed: %s", exc)
@@ -206,7 +209,7 @@ def _stop_taking_work() -> None:
     try:
         from celery import current_app
 
-        current_app.control.cancel_consumer(state.DOWNLOADS_QUEUE, destination=_HOSTNAME or None)
+        current_app.control.cancel_consumer(broker_queue.DOWNLOADS_QUEUE, destination=_HOSTNAME or None)
     except Exception as exc:  # it still refuses what it is given, and exits once idle
         log.warning("could not stop consuming: %s", exc)
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, time
 
-import redis as redis_lib
 from prometheus_client.core import GaugeMetricFamily
+from redis.exceptions import RedisError
 
-from archiver import ytdlp_state, ytdlp_versions
+from archiver.state import ytdlp as ytdlp_state
+from archiver.ytdlp import versions as ytdlp_versions
 from downloads_app import ytdlp_updates
 from downloads_app.queueing import redis
 
@@ -36,7 +37,7 @@ class YtdlpCollector:
         try:
             for version in sorted(set(ytdlp_state.worker_versions(redis()).values())):
                 info.add_metric([version, "download"], 1)
-        except redis_lib.RedisError as exc:
+        except RedisError as exc:
             log.info("metrics: workers' yt-dlp versions unreadable: %s", exc)
         yield info
         released = ytdlp_versions.release_date(selected["version"])

@@ -3,7 +3,7 @@
 An update (or a rollback) is asked for here and done by the ``change_ytdlp``
 task on the control side, never in a web request: pip and the checks take a
 minute. One runs at a time (a Redis claim); its record in Redis
-(archiver.ytdlp_state) says how it went. The daily check (beat, once a day,
+(archiver.state.ytdlp) says how it went. The daily check (beat, once a day,
 YTARCHIVE_YTDLP_UPDATE) installs the newest version of its channel when it is
 newer than the one selected; a machine that cannot reach the package index
 logs one line that day and keeps the version it has.
@@ -17,10 +17,12 @@ from datetime import UTC, datetime
 from celery import current_app
 from django.conf import settings
 
-from archiver import ytdlp_state, ytdlp_versions
+from archiver import task_names
 from archiver.errors import ConflictError, UserError
+from archiver.state import ytdlp as ytdlp_state
 from archiver.vocabulary import ACTIVE_JOB, JobStatus
-from archiver.ytdlp_versions import UpdateError
+from archiver.ytdlp import versions as ytdlp_versions
+from archiver.ytdlp.versions import UpdateError
 from downloads_app.queueing import redis
 
 log = logging.getLogger(__name__)
@@ -81,7 +83,7 @@ def _claim(action: str, version: str, who: str) -> tuple[str, dict]:
 def request_change(action: str, version: str = "", who: str = "") -> dict:
     """Queue an update (``version`` or the newest stable) or a rollback on the control side; its record."""
     job_id, record = _claim(action, version, who)
-    current_app.send_task("downloads_app.tasks.change_ytdlp", args=[job_id, action, (version or "").strip()],
+    current_app.send_task(task_names.CHANGE_YTDLP, args=[job_id, action, (version or "").strip()],
                           retry=True)
     return {"id": job_id, **record}
 

@@ -154,7 +154,7 @@ def opml(request) -> HttpResponse:
 def _file_size(video: Video) -> int:
     try:
         folder = tree.video_dir(settings.ARCHIVE_ROOT, video.channel_id, video.video_id)
-        return (folder / video.video_file).stat().st_size
+        return tree.folder_file(folder, video.video_file).stat().st_size
     except OSError:
         return 0
 

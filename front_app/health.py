@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 
-from archiver import state
+from archiver.state import store
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def _database() -> tuple[str, str]:
 
 def _redis() -> tuple[str, str]:
     try:
-        state.connect(settings.REDIS_URL).ping()
+        store.connect(settings.REDIS_URL).ping()
     except Exception as exc:
         return "unreachable", f"{exc.__class__.__name__}: {exc}"
     return "ok", ""

@@ -29,9 +29,9 @@ def redis_server():
 
 @pytest.fixture
 def redis_client(redis_server):
-    from archiver import state
+    from archiver.state import store
 
-    client = state.connect(redis_server.url)
+    client = store.connect(redis_server.url)
     client.flushdb()
     return client
 

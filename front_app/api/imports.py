@@ -8,6 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from archiver import task_names
 from channels_app import services
 from channels_app.importer import MODES, check_path
 from channels_app.models import ImportJob
@@ -49,7 +50,7 @@ class ImportsView(APIView):
         channel = services.channel_for(data["channel"])
         job = ImportJob.objects.create(channel=channel, path=data["path"], mode=data["mode"], dry_run=data["dry_run"],
                                        download_archive=data.get("download_archive") or "")
-        current_app.send_task("channels_app.tasks.run_import", args=[job.pk], retry=True)
+        current_app.send_task(task_names.RUN_IMPORT, args=[job.pk], retry=True)
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 

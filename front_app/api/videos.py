@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from archiver import task_names
 from archiver.errors import ConflictError, UserError
 from archiver.vocabulary import STORED_VIDEO_STATUSES, FailureKind, FailureReason, VideoStatus
 from channels_app import fixity_checks, history, status_counts
@@ -167,7 +168,7 @@ class ChannelFixityView(APIView):
     def post(self, request, pk):
         channel = get_object_or_404(Channel, pk=pk)
         since = timezone.now()
-        current_app.send_task("channels_app.tasks.verify_channel", args=[channel.id, since.isoformat()], retry=True)
+        current_app.send_task(task_names.VERIFY_CHANNEL, args=[channel.id, since.isoformat()], retry=True)
         return Response({"queued": channel.id, "since": since}, status=status.HTTP_202_ACCEPTED)
 
 

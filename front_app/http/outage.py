@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import logging
 
-import redis.exceptions
 from django.http import JsonResponse
 from django.shortcuts import render
 from kombu.exceptions import OperationalError
+from redis import exceptions as redis_errors
 
 log = logging.getLogger(__name__)
 
-OUTAGE_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OperationalError)
+OUTAGE_ERRORS = (redis_errors.ConnectionError, redis_errors.TimeoutError, OperationalError)
 RETRY_AFTER_SECONDS = 30
 DETAIL = ("Redis (the queue and live state) cannot be reached right now; nothing was lost. "
           f"Try again in {RETRY_AFTER_SECONDS} seconds.")

@@ -36,7 +36,7 @@ def archived_file(channel_id: str, video_id: str, name: str) -> Path:
     """The path of one served file; Http404 for any id or name outside the contract."""
     if not (is_safe_id(channel_id) and is_safe_id(video_id) and _NAME.match(name)):
         raise Http404("No such file.")
-    path = tree.video_dir(settings.ARCHIVE_ROOT, channel_id, video_id) / name
+    path = tree.folder_file(tree.video_dir(settings.ARCHIVE_ROOT, channel_id, video_id), name)
     if not path.is_file():
         raise Http404("No such file.")
     return path

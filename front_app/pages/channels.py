@@ -18,8 +18,9 @@ from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from archiver import channel_options, cookies, state, tree
+from archiver import channel_options, cookies, tree
 from archiver.errors import UserError
+from archiver.state import login_throttle, store
 from archiver.vocabulary import STORED_VIDEO_STATUSES, VideoStatus
 from channels_app import history, options, services, status_counts
 from channels_app.models import Channel, Video
@@ -35,7 +36,7 @@ LOGIN_WINDOW_SECONDS = 300
 
 
 def _redis():
-    return state.connect(settings.REDIS_URL)
+    return store.connect(settings.REDIS_URL)
 
 
 class ThrottledLoginView(auth_views.LoginView):
@@ -53,7 +54,7 @@ class ThrottledLoginView(auth_views.LoginView):
         return f"{client_address(self.request)}|{name}"
 
     def post(self, request, *args, **kwargs):
-        if state.login_failures(_redis(), self._who()) >= settings.YTARCHIVE["LOGIN_ATTEMPTS"]:
+        if login_throttle.login_failures(_redis(), self._who()) >= settings.YTARCHIVE["LOGIN_ATTEMPTS"]:
             form = self.get_form()
             form.add_error(None, "Too many failed attempts: wait five minutes and try again.")
             response = self.render_to_response(self.get_context_data(form=form), status=429)
@@ -62,11 +63,11 @@ class ThrottledLoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
-        state.count_login_failure(_redis(), self._who(), LOGIN_WINDOW_SECONDS)
+        login_throttle.count_login_failure(_redis(), self._who(), LOGIN_WINDOW_SECONDS)
         return super().form_invalid(form)
 
     def form_valid(self, form):
-        state.clear_login_failures(_redis(), self._who())
+        login_throttle.clear_login_failures(_redis(), self._who())
         return super().form_valid(form)
 
 
@@ -80,7 +81,7 @@ def _latest_archived(channel_ids) -> dict[str, str]:
 
 
 def _thumbnail(channel_id: str, video_id: str | None) -> str | None:
-    if video_id and tree.video_dir(settings.ARCHIVE_ROOT, channel_id, video_id).joinpath("thumbnail.jpg").is_file():
+    if video_id and tree.thumbnail_file(tree.video_dir(settings.ARCHIVE_ROOT, channel_id, video_id)).is_file():
         return f"/media/{channel_id}/{video_id}/thumbnail.jpg"
     return None
 
@@ -243,12 +244,13 @@ def video_page(request, channel_id: str, video_id: str):
     folder = tree.video_dir(settings.ARCHIVE_ROOT, channel_id, video_id)
     description = video.description
     tracks = [{"lang": lang, "src": f"/media/{channel_id}/{video_id}/subtitles/{lang}.vtt"}
-              for lang in video.subtitles if (folder / "subtitles" / f"{lang}.vtt").is_file()]
-    playable = video.status == VideoStatus.ARCHIVED and video.video_file and (folder / video.video_file).is_file()
+              for lang in video.subtitles if tree.subtitle_file(folder, lang).is_file()]
+    playable = (video.status == VideoStatus.ARCHIVED and video.video_file
+                and tree.folder_file(folder, video.video_file).is_file())
     return render(request, "web/video.html", {
         "video": video, "description": description, "tracks": tracks, "playable": playable,
         "max_attempts": settings.YTARCHIVE["DOWNLOAD_RETRIES"] + 1,
-        "has_thumbnail": (folder / "thumbnail.jpg").is_file(),
+        "has_thumbnail": tree.thumbnail_file(folder).is_file(),
         "changes": history.timeline(video),
     })
 

@@ -75,7 +75,7 @@ def redis_mb(r) -> float:
 def backlog_figures(r) -> dict:
     """With a backlog already in the database: fill the windows, then Redis's memory and queue, and
     the cost of one more feeder round and one scaling decision."""
-    from archiver import state
+    from archiver.state import broker_queue
     from downloads_app import feeder
     from downloads_app.scaling import plan
 
@@ -86,7 +86,7 @@ def backlog_figures(r) -> dict:
     started = time.perf_counter()
     plan(r)
     plan_ms = (time.perf_counter() - started) * 1000
-    return {"redis_mb": redis_mb(r), "redis_queue_length": state.queue_length(r), "feed_round_ms": feed_ms,
+    return {"redis_mb": redis_mb(r), "redis_queue_length": broker_queue.queue_length(r), "feed_round_ms": feed_ms,
             "scaler_plan_ms": plan_ms}
 
 
@@ -132,9 +132,9 @@ def main(argv: list[str] | None = None) -> dict:
     try:
         from django.conf import settings
 
-        from archiver import state
+        from archiver.state import store
 
-        r = state.connect(settings.REDIS_URL)
+        r = store.connect(settings.REDIS_URL)
         started = time.perf_counter()
         seed_videos(args.videos, args.channels)
         human(f"seeded {args.videos} queued videos in {time.perf_counter() - started:.1f} s")

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from archiver import handbacks, state, tree
+from archiver import tree
 from archiver.scaling import worker_command
+from archiver.state import broker_queue, handbacks, outcome_outbox, store
 from tests.fixture_site import catalog
 from tests.fixture_site.media import mp4_path
 from tests.fixture_site.pytest_plugin import plugin_env
@@ -84,7 +85,7 @@ def test_a_video_longer_than_a_job_completes_across_jobs(redis_server, fixture_s
     from downloads_app.tasks import download_video
 
     url = redis_server.url.rsplit("/", 1)[0] + "/6"
-    live = state.connect(url)
+    live = store.connect(url)
     live.flushdb()
     root = tmp_path / "archive"
     source = mp4_path(Path(fixture_media["media_dir"]), catalog.SLOW_ID).read_bytes()
@@ -96,7 +97,8 @@ def test_a_video_longer_than_a_job_completes_across_jobs(redis_server, fixture_s
     watch = FinalFolderWatch(final, len(source))
     watch.start()
     with app.connection_for_write(url) as connection:
-        download_video.apply_async((message,), connection=connection, queue=state.DOWNLOADS_QUEUE)
+        download_video.apply_async((message,), connection=connection,
+                                    queue=broker_queue.DOWNLOADS_QUEUE)
     # 7 s less 3 s of grace: about 4 s of work. The grace is what a stop needs to reach the download
     # (it may be in ffmpeg, converting the thumbnail, on a busy machine): past it the worker stops cold.
     job_a = Process(worker_command("job-a"), {**env, "YTARCHIVE_WORKER_DEADLINE_SECONDS": "7",
@@ -115,11 +117,11 @@ def test_a_video_longer_than_a_job_completes_across_jobs(redis_server, fixture_s
         assert not final.exists()
         count, done = handbacks.progress(live, CHANNEL, catalog.SLOW_ID)
         assert count == 1 and 0 < done < 1, (count, done)
-        assert state.queue_length(live) == 1  # handed back to the queue
+        assert broker_queue.queue_length(live) == 1  # handed back to the queue
 
         job_b = Process(worker_command("job-b"), env, tmp_path / "job-b.log").start()
         wait_for(final.is_dir, 90, "job B to finish the video")
-        reports = wait_for(lambda: state.pending_outcomes(live), 20, "the report in the outbox")
+        reports = wait_for(lambda: outcome_outbox.pending_outcomes(live), 20, "the report in the outbox")
         assert [(r["video_id"], r["status"]) for r in reports] == [(catalog.SLOW_ID, "archived")], reports
         assert (final / "video.mp4").read_bytes() == source
         assert "resuming: " in (tmp_path / "job-b.log").read_text()
@@ -147,11 +149,12 @@ def test_a_worker_near_its_deadline_hands_back_unstarted_and_takes_no_more(redis
     from downloads_app.tasks import download_video
 
     url = redis_server.url.rsplit("/", 1)[0] + "/6"
-    live = state.connect(url)
+    live = store.connect(url)
     live.flushdb()
     fixture_site.reset()
     with app.connection_for_write(url) as connection:
-        download_video.apply_async((slow_message(fixture_site),), connection=connection, queue=state.DOWNLOADS_QUEUE)
+        download_video.apply_async((slow_message(fixture_site),), connection=connection,
+                                    queue=broker_queue.DOWNLOADS_QUEUE)
     # 6 s to work (30 s less 24 s of grace); 6 s of video at 2 s per second needs min(12, 30 / 2) = 12 s.
     env = worker_env(url, tmp_path, YTARCHIVE_WORKER_DEADLINE_SECONDS="30", YTARCHIVE_SHUTDOWN_GRACE_SECONDS="24",
                      YTARCHIVE_SECONDS_PER_VIDEO_SECOND="2", YTARCHIVE_WORKER_IDLE_SECONDS="3")
@@ -164,7 +167,7 @@ def test_a_worker_near_its_deadline_hands_back_unstarted_and_takes_no_more(redis
     assert "this worker takes no more work" in log, log[-3000:]
     # Refused once, not again and again: it stopped consuming, and left as soon as it was idle.
     assert log.count("not started: ") == 1 and "deadline near and nothing running: worker exits" in log, log[-3000:]
-    assert state.queue_length(live) == 1  # the message waits for a worker with time
+    assert broker_queue.queue_length(live) == 1  # the message waits for a worker with time
     assert handbacks.progress(live, CHANNEL, catalog.SLOW_ID) == (0, 0.0)
     assert fixture_site.request_log() == []
     assert not (tmp_path / "archive").exists() or tree.find_partial_files(tmp_path / "archive") == []

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
-from archiver import state, tree
+from archiver import tree
 from archiver.download import archive_video
 from archiver.messages import DownloadOptions, DownloadRequest
+from archiver.state import broker_queue, download_locks, outcome_outbox, video_states
 from tests.fixture_site import catalog
 from tests.fixture_site.media import mp4_path
 from tests.harness import wait_for
@@ -48,7 +49,7 @@ def test_two_workers_never_download_one_video_at_once(fixture_site, redis_client
         t.join(60)
     assert sorted(o.status for o in outcomes) == ["archived", "busy"]
     assert fixture_site.request_count(f"/media/{catalog.SLOW_ID}.mp4") == 1
-    assert not redis_client.exists(state.lock_key("fixturesite-chan-slow", catalog.SLOW_ID))
+    assert not redis_client.exists(download_locks.lock_key("fixturesite-chan-slow", catalog.SLOW_ID))
 
 
 def test_archived_video_is_never_touched_again(fixture_site, fixture_media, redis_client, tmp_path):
@@ -143,21 +144,21 @@ def test_expired_lease_is_requeued_and_leftovers_swept(fixture_site, redis_clien
                                  url=f"{fixture_site.base_url}/watch/vid-slow", status=Video.Status.QUEUED,
                                  fed_at=timezone.now())
     # A worker claimed it, started writing, and died: its lock is never renewed.
-    assert state.acquire_lock(redis_client, channel.id, "vid-slow", "dead-worker", lease_seconds=0.5)
+    assert download_locks.acquire_lock(redis_client, channel.id, "vid-slow", "dead-worker", lease_seconds=0.5)
     orphan = tree.make_temp_video_dir(tmp_path, channel.id, "vid-slow")
     (orphan / "video.mp4.part").write_bytes(b"half")
-    queued_before = state.queue_length(redis_client)
+    queued_before = broker_queue.queue_length(redis_client)
     assert reliability.requeue_expired_leases() == 0  # the lease is still live
-    wait_for(lambda: state.expired_leases(redis_client), 5, "the lease to expire")
+    wait_for(lambda: download_locks.expired_leases(redis_client), 5, "the lease to expire")
     assert reliability.requeue_expired_leases() == 1
     assert Video.objects.get(pk=video.pk).fed_at is None  # back in the backlog: the feeder sends it anew
     assert feeder.feed()["fed"] == 1
-    assert state.queue_length(redis_client) == queued_before + 1
-    assert state.video_states(redis_client, channel.id)["vid-slow"] == "queued"
+    assert broker_queue.queue_length(redis_client) == queued_before + 1
+    assert video_states.video_states(redis_client, channel.id)["vid-slow"] == "queued"
     assert reliability.requeue_expired_leases() == 0  # requeued once, not on every pass
     # A live download's temp folder is kept; the dead one's goes once it is old enough.
     live = tree.make_temp_video_dir(tmp_path, channel.id, "vid-slowchan-01")
-    assert state.acquire_lock(redis_client, channel.id, "vid-slowchan-01", "live-worker", lease_seconds=30)
+    assert download_locks.acquire_lock(redis_client, channel.id, "vid-slowchan-01", "live-worker", lease_seconds=30)
     old = time.time() - 3600
     for path in (orphan, live):
         os.utime(path, (old, old))
@@ -210,13 +211,13 @@ def test_outcome_in_the_outbox_is_applied_even_if_its_message_is_lost(fixture_si
                        status=OutcomeStatus.FAILED, kind=FailureKind.PERMANENT, reason="HTTP Error 404"),
     ]
     for report in reports:
-        state.save_outcome(redis_client, report.video_pk, report.as_dict())
+        outcome_outbox.save_outcome(redis_client, report.video_pk, report.as_dict())
     reliability.reconcile()
     done.refresh_from_db()
     broken.refresh_from_db()
     assert done.status == "archived" and done.video_file == "video.mp4"
     assert broken.status == "failed" and broken.last_error == "HTTP Error 404" and broken.attempts == 1
-    assert state.pending_outcomes(redis_client) == []
+    assert outcome_outbox.pending_outcomes(redis_client) == []
 
 
 @pytest.mark.django_db
@@ -251,11 +252,11 @@ def test_a_queued_video_whose_message_was_lost_is_sent_again(fixture_site, redis
                                 queued_at=old, fed_at=old)
     Video.objects.create(channel=channel, video_id="busy", raw_id="busy", url="x", status="queued", queued_at=old,
                          fed_at=old)
-    assert state.acquire_lock(redis_client, channel.id, "busy", "live-worker", lease_seconds=30)
+    assert download_locks.acquire_lock(redis_client, channel.id, "busy", "live-worker", lease_seconds=30)
     assert reliability.requeue_lost_messages() == 1  # the locked one is running, not lost
     assert Video.objects.get(pk=lost.pk).fed_at is None  # out of the window, back in the backlog
     assert feeder.feed()["fed"] == 1  # sent again by the feeder
-    assert state.queue_length(redis_client) == 1
+    assert broker_queue.queue_length(redis_client) == 1
     assert reliability.requeue_lost_messages() == 0  # the queue holds work again: nothing is presumed lost
     lost.refresh_from_db()
     assert lost.status == "queued" and lost.fed_at > old

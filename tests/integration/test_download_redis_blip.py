@@ -14,10 +14,12 @@ import threading
 import pytest
 import redis
 
-from archiver import egress_state, state, tree
+from archiver import tree
 from archiver.channel_options import Profile
 from archiver.download import action_for, archive_video
 from archiver.messages import DownloadOptions, DownloadRequest
+from archiver.state import deleted_channels, download_locks, site_slots, video_states
+from archiver.state import egress as egress_state
 from archiver.vocabulary import WorkerResult
 from tests.harness import wait_for
 
@@ -53,13 +55,13 @@ def lease_keepers(video_id: str) -> list[threading.Thread]:
 
 # The Redis calls of one download, in the order it makes them.
 BLIPS = {
-    "the deleted-channel check": ("SISMEMBER", state.deleted_channels_key()),
-    "the lease's entry": ("ZADD", state.leases_key()),
-    "the channel slot": ("EVALSHA", state.site_key(f"channel:{CHANNEL}")),
+    "the deleted-channel check": ("SISMEMBER", deleted_channels.deleted_channels_key()),
+    "the lease's entry": ("ZADD", download_locks.leases_key()),
+    "the channel slot": ("EVALSHA", site_slots.site_key(f"channel:{CHANNEL}")),
     "the site-pause check": ("HGETALL", egress_state.pause_key("127.0.0.1", "direct")),
-    "the live state": ("EVALSHA", state.vstate_key(CHANNEL)),
-    "releasing the identity": ("ZREM", state.site_key(egress_state.lease_name("127.0.0.1", "direct"))),
-    "releasing the lock": ("EVALSHA", hashlib.sha1(state._RELEASE_IF_OWNER.encode()).hexdigest()),
+    "the live state": ("EVALSHA", video_states.vstate_key(CHANNEL)),
+    "releasing the identity": ("ZREM", site_slots.site_key(egress_state.lease_name("127.0.0.1", "direct"))),
+    "releasing the lock": ("EVALSHA", hashlib.sha1(download_locks._RELEASE_IF_OWNER.encode()).hexdigest()),
 }
 
 
@@ -73,12 +75,12 @@ def test_one_failing_redis_call_releases_everything(where, fixture_site, redis_c
     # An outcome, never an exception: the task reports or hands back, its message is never lost.
     assert outcome.status in (WorkerResult.ARCHIVED, WorkerResult.INTERRUPTED), outcome
     action_for(outcome)
-    assert not redis_client.exists(state.lock_key(CHANNEL, video_id)), f"lock leaked after a blip at {where}"
-    assert redis_client.zcard(state.site_key(f"channel:{CHANNEL}")) == 0, "channel slot leaked"
-    assert redis_client.zcard(state.site_key(egress_state.lease_name("127.0.0.1", "direct"))) == 0
+    assert not redis_client.exists(download_locks.lock_key(CHANNEL, video_id)), f"lock leaked after a blip at {where}"
+    assert redis_client.zcard(site_slots.site_key(f"channel:{CHANNEL}")) == 0, "channel slot leaked"
+    assert redis_client.zcard(site_slots.site_key(egress_state.lease_name("127.0.0.1", "direct"))) == 0
     wait_for(lambda: not lease_keepers(video_id), 5, "the lease keeper to stop")
     if outcome.status is WorkerResult.INTERRUPTED:  # handed back: the next attempt archives it
         again = archive_video(message(fixture_site, video_id), tmp_path, redis_client, lease_seconds=3)
         assert again.status is WorkerResult.ARCHIVED, again
     assert tree.is_archived(tmp_path, CHANNEL, video_id)
-    assert not redis_client.exists(state.lock_key(CHANNEL, video_id))
+    assert not redis_client.exists(download_locks.lock_key(CHANNEL, video_id))

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from celery.exceptions import Reject
 
-from archiver import handbacks, state, tree
+from archiver import tree
 from archiver.download import archive_video
 from archiver.messages import DownloadOptions, DownloadRequest
+from archiver.state import download_locks, handbacks, outcome_outbox
 from archiver.vocabulary import WorkerResult
 from tests.fixture_site import catalog
 from tests.fixture_site.media import mp4_path
@@ -58,7 +59,7 @@ def test_a_stopped_download_is_resumed_not_fetched_again(fixture_site, fixture_m
     kept = partial_bytes(tmp_path)
     assert 200_000 <= kept < len(source)
     assert not tree.is_archived(tmp_path, CHANNEL, catalog.SLOW_ID)  # nothing under a final name
-    assert not redis_client.exists(state.lock_key(CHANNEL, catalog.SLOW_ID))
+    assert not redis_client.exists(download_locks.lock_key(CHANNEL, catalog.SLOW_ID))
 
     second = archive_video(message(fixture_site), tmp_path, redis_client, lease_seconds=3)
     assert second.status is WorkerResult.ARCHIVED and second.resumed_bytes >= kept, second
@@ -118,11 +119,11 @@ def test_hand_backs_are_counted_and_bounded(fixture_site, redis_client, download
         assert tasks.download_video(body) == "failed"
     finally:
         STOP.clear()
-    [report] = state.pending_outcomes(redis_client)
+    [report] = outcome_outbox.pending_outcomes(redis_client)
     assert report["status"] == "failed" and report["kind"] == "transient", report
     assert report["reason"].startswith("handed back 3 times without finishing"), report
     assert handbacks.progress(redis_client, CHANNEL, catalog.SLOW_ID) == (0, 0.0)  # counted afresh from here
-    assert not redis_client.exists(state.lock_key(CHANNEL, catalog.SLOW_ID))
+    assert not redis_client.exists(download_locks.lock_key(CHANNEL, catalog.SLOW_ID))
 
 
 @pytest.mark.django_db

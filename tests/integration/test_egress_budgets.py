@@ -17,7 +17,7 @@ import time
 import pytest
 import redis
 
-from archiver import egress_state
+from archiver.state import egress as egress_state
 from tests.conftest import ADMIN
 from tests.env_setup import RUN_DIR, database_url_for
 from tests.fixture_site import catalog

@@ -21,7 +21,8 @@ import redis as redis_lib
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from archiver import state, tree
+from archiver import tree
+from archiver.state import download_locks, download_progress
 from tests.fixture_site import catalog
 from tests.fixture_site.media import mp4_path
 from tests.fixture_site.server import FixtureSite
@@ -64,8 +65,8 @@ def live(stack_env) -> redis_lib.Redis:
 
 
 def in_flight(live, channel_id: str, video_id: str) -> bool:
-    progress = live.hgetall(state.download_progress_key(channel_id, video_id))
-    return live.exists(state.lock_key(channel_id, video_id)) and int(progress.get("downloaded_bytes") or 0) > 0
+    progress = live.hgetall(download_progress.download_progress_key(channel_id, video_id))
+    return live.exists(download_locks.lock_key(channel_id, video_id)) and int(progress.get("downloaded_bytes") or 0) > 0
 
 
 def start_slow_download(api: Api, site, live) -> dict:

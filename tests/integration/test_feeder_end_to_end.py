@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from archiver import state, tree
+from archiver import tree
+from archiver.state import broker_queue, store
 from tests.conftest import ADMIN
 from tests.env_setup import RUN_DIR
 from tests.harness import Api, AppStack, free_port, wait_for
@@ -26,7 +27,7 @@ def small_window(stack_env):
            "REDIS_URL": stack_env["REDIS_URL"].rsplit("/", 1)[0] + "/7",
            "YTARCHIVE_MAX_WORKERS": "1", "YTARCHIVE_DOWNLOADS_PER_WORKER": "2", "YTARCHIVE_FEED_WINDOW_FACTOR": "1",
            "YTARCHIVE_FEED_SECONDS": "1"}
-    state.connect(env["REDIS_URL"]).flushdb()
+    store.connect(env["REDIS_URL"]).flushdb()
     app = AppStack(env, RUN_DIR / "feeder-stack.log").start()
     try:
         yield app
@@ -36,12 +37,12 @@ def small_window(stack_env):
 
 def test_every_video_is_archived_through_a_window_of_two(small_window, fixture_site):
     api = Api(small_window.base_url, Api(small_window.base_url).post("/api/auth/token/", json=ADMIN)["token"])
-    r = state.connect(small_window.env["REDIS_URL"])
+    r = store.connect(small_window.env["REDIS_URL"])
     longest, stop = [0], threading.Event()
 
     def watch():  # the Redis list of download messages, sampled the whole time
         while not stop.is_set():
-            longest[0] = max(longest[0], state.queue_length(r))
+            longest[0] = max(longest[0], broker_queue.queue_length(r))
             stop.wait(0.05)
 
     watcher = threading.Thread(target=watch, daemon=True)

@@ -12,7 +12,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from archiver import egress_state, state
+from archiver.state import broker_queue, video_states
+from archiver.state import egress as egress_state
 from archiver.vocabulary import VideoStatus
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -44,7 +45,7 @@ def _queued_pks(r) -> list[int]:
     import base64
 
     pks = []
-    for raw in r.lrange(state.DOWNLOADS_QUEUE, 0, -1):
+    for raw in r.lrange(broker_queue.DOWNLOADS_QUEUE, 0, -1):
         message = json.loads(raw)
         body = message["body"]
         if message.get("properties", {}).get("body_encoding") == "base64":
@@ -57,18 +58,18 @@ def test_a_large_backlog_keeps_only_a_window_in_redis(redis_client, settings):
     from downloads_app import feeder, queueing
 
     channel_id = _seed(BACKLOG)
-    state.add_states(redis_client, channel_id, [f"v{n:06d}" for n in range(BACKLOG)], VideoStatus.NEW)
+    video_states.add_states(redis_client, channel_id, [f"v{n:06d}" for n in range(BACKLOG)], VideoStatus.NEW)
     before = int(redis_client.info("memory")["used_memory"])
     assert queueing.queue_new_videos(channel_id) == BACKLOG
     feeder.feed()
     window = _window(settings)
     assert 0 < window <= 100
-    length = state.queue_length(redis_client)
+    length = broker_queue.queue_length(redis_client)
     assert length == window, f"{length} messages in Redis for a window of {window}"
     grown = int(redis_client.info("memory")["used_memory"]) - before
     assert grown < 1_000_000, f"Redis grew by {grown} bytes for {BACKLOG} queued videos"
     feeder.feed()  # a second round: the window is full, nothing more is sent
-    assert state.queue_length(redis_client) == window
+    assert broker_queue.queue_length(redis_client) == window
     assert len(set(_queued_pks(redis_client))) == window
 
 
@@ -95,9 +96,9 @@ def test_a_paused_site_is_not_fed_and_resumes_by_itself(redis_client, settings):
     egress_state.trip(redis_client, SITE, "direct", "HTTP Error 429: Too Many Requests", 600)
     queueing.queue_new_videos(channel_id)
     assert feeder.feed()["fed"] == 0
-    assert state.queue_length(redis_client) == 0
+    assert broker_queue.queue_length(redis_client) == 0
     egress_state.resume(redis_client, SITE)
-    assert feeder.feed()["fed"] == _window(settings) == state.queue_length(redis_client)
+    assert feeder.feed()["fed"] == _window(settings) == broker_queue.queue_length(redis_client)
 
 
 def test_a_message_lost_in_redis_is_sent_again_once(redis_client, settings):
@@ -107,12 +108,12 @@ def test_a_message_lost_in_redis_is_sent_again_once(redis_client, settings):
     channel_id = _seed(300)
     queueing.queue_new_videos(channel_id)
     feeder.feed()
-    window = state.queue_length(redis_client)
+    window = broker_queue.queue_length(redis_client)
     first = _queued_pks(redis_client)
     Video.objects.filter(fed_at__isnull=False).update(fed_at=timezone.now() - timedelta(hours=1))
     assert reliability.requeue_lost_messages() == 0  # every message is still in Redis: none is lost
-    lost = [json.loads(redis_client.rpop(state.DOWNLOADS_QUEUE)) for _ in range(3)]  # the next three, gone
-    assert len(lost) == 3 and state.queue_length(redis_client) == window - 3
+    lost = [json.loads(redis_client.rpop(broker_queue.DOWNLOADS_QUEUE)) for _ in range(3)]  # the next three, gone
+    assert len(lost) == 3 and broker_queue.queue_length(redis_client) == window - 3
     assert feeder.feed()["fed"] == 0  # the window still counts them: nothing new is sent yet
     assert reliability.requeue_lost_messages() == 3  # found while the rest still waits in the queue
     assert reliability.requeue_lost_messages() == 0  # taken back once
@@ -120,7 +121,7 @@ def test_a_message_lost_in_redis_is_sent_again_once(redis_client, settings):
     again = _queued_pks(redis_client)
     assert len(again) == len(set(again)) == window
     assert set(again) == set(first)  # the same videos: the three lost ones sent again, once
-    redis_client.delete(state.DOWNLOADS_QUEUE)  # Redis lost every message (a restart without its AOF)
+    redis_client.delete(broker_queue.DOWNLOADS_QUEUE)  # Redis lost every message (a restart without its AOF)
     Video.objects.filter(fed_at__isnull=False).update(fed_at=timezone.now() - timedelta(hours=1))
     assert reliability.requeue_lost_messages() == window
     feeder.feed()
@@ -149,8 +150,8 @@ def test_the_scaler_reads_the_backlog_from_the_database(redis_client, settings):
 
 
 def test_a_spent_budget_closes_the_window_until_a_timed_round(redis_client, settings):
-    from archiver import feeder_state
     from archiver.budgets import parse_site_rates
+    from archiver.state import feeder as feeder_state
     from downloads_app import feeder, queueing
 
     settings.YTARCHIVE = {**settings.YTARCHIVE, "SITE_RATES": parse_site_rates(f"{SITE}=2/3s")}

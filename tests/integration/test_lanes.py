@@ -13,7 +13,8 @@ import time
 import pytest
 import redis as redis_lib
 
-from archiver import fixity, task_leases
+from archiver import fixity
+from archiver.state import task_leases
 from tests.harness import wait_for
 from tests.integration.test_faults import add_fresh
 

@@ -7,8 +7,8 @@ import signal
 
 import pytest
 
-from archiver import state
 from archiver.scaling import LocalWorkers
+from archiver.state import outcome_outbox, store
 from tests.fixture_site.pytest_plugin import plugin_env
 from tests.harness import REPO, wait_for
 
@@ -66,7 +66,7 @@ def test_worker_holding_a_countdown_does_not_leave_as_idle(redis_server, fixture
         folder = tmp_path / "archive" / "fixturesite-chan-main" / "videos" / "vid-main-05"
         wait_for(folder.is_dir, 40, "the counted-down task to run in the same worker")
         assert pool.reap() == 1 or (folder / "video.mp4").is_file()
-        reports = wait_for(lambda: state.pending_outcomes(state.connect(url)), 20, "the report in the outbox")
+        reports = wait_for(lambda: outcome_outbox.pending_outcomes(store.connect(url)), 20, "the report in the outbox")
         assert [(r["video_id"], r["status"], r["attempt"]) for r in reports] == [("vid-main-05", "archived", 1)]
         wait_for(lambda: pool.reap() == 0, 30, "the worker to leave once really idle")
     finally:

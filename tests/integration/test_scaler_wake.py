@@ -1,7 +1,7 @@
 """The local scaler starts a worker as soon as downloads are queued, not at its next look at the queue.
 
 Queueing downloads sends ``reconcile_workers`` to the control side, which wakes ``run_scaler``
-through Redis (``state.wake_scaler``). Here the scaler's own interval is five minutes: only the
+through Redis (``worker_presence.wake_scaler``). Here the scaler's own interval is five minutes: only the
 wake-up can make it start a worker within the test's time.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import time
 import pytest
 from django.test import override_settings
 
-from archiver import state
+from archiver.state import store, worker_presence
 from tests.fixture_site.pytest_plugin import plugin_env
 from tests.harness import REPO, wait_for
 
@@ -29,9 +29,9 @@ def test_a_wait_ends_when_woken_at_its_interval_or_when_stopped(redis_client):
     started = time.monotonic()
     wait_for_wake(stop, 0.3)  # nobody wakes it: the interval
     assert 0.25 <= time.monotonic() - started < 5
-    state.wake_scaler(redis_client)
-    state.wake_scaler(redis_client)  # two wake-ups before it looks are one
-    assert redis_client.llen(state.scaler_wake_key()) == 1
+    worker_presence.wake_scaler(redis_client)
+    worker_presence.wake_scaler(redis_client)  # two wake-ups before it looks are one
+    assert redis_client.llen(worker_presence.scaler_wake_key()) == 1
     started = time.monotonic()
     wait_for_wake(stop, 300)
     assert time.monotonic() - started < 5
@@ -48,11 +48,11 @@ def test_reconcile_wakes_the_local_scaler_only_when_work_is_queued(redis_client)
 
     with override_settings(YTARCHIVE={**_settings(), "SCALER": "local"}):
         reconcile()
-        assert redis_client.llen(state.scaler_wake_key()) == 0, "nothing queued: nothing to wake for"
+        assert redis_client.llen(worker_presence.scaler_wake_key()) == 0, "nothing queued: nothing to wake for"
         channel = Channel.objects.create(id="w", url="http://127.0.0.1:9/c", source_url="x", extractor="x", raw_id="w")
         Video.objects.create(channel=channel, video_id="v", raw_id="v", url="http://127.0.0.1:9/v", status="queued")
         reconcile()
-        assert redis_client.llen(state.scaler_wake_key()) == 1
+        assert redis_client.llen(worker_presence.scaler_wake_key()) == 1
 
 
 def _settings() -> dict:
@@ -63,7 +63,7 @@ def _settings() -> dict:
 
 def test_queued_downloads_start_a_worker_long_before_the_scalers_interval(redis_server, tmp_path):
     url = redis_server.url.rsplit("/", 1)[0] + "/6"
-    r = state.connect(url)
+    r = store.connect(url)
     r.flushdb()
     env = plugin_env()
     env.update({"REDIS_URL": url, "YTARCHIVE_SCALER": "local", "YTARCHIVE_SCALE_INTERVAL_SECONDS": "300",
@@ -85,7 +85,7 @@ def test_queued_downloads_start_a_worker_long_before_the_scalers_interval(redis_
         subprocess.run([sys.executable, "manage.py", "shell", "-c", queue_one], cwd=REPO, env=env, check=True,
                        timeout=120)
         woken = time.monotonic()
-        state.wake_scaler(r)  # what reconcile_workers does on the control side
+        worker_presence.wake_scaler(r)  # what reconcile_workers does on the control side
         wait_for(lambda: "started download worker" in log_path.read_text(), 30, "a worker started on the wake-up")
         assert time.monotonic() - woken < 30 < 300
     finally:

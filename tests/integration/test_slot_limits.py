@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 
-from archiver import state
+from archiver.state import site_slots
 
 LIMIT = 2
 LEASE_SECONDS = 1.5  # the key's TTL is two leases: 3 s
@@ -22,13 +22,13 @@ SLOTS = ("example.org", "channel:UCsaturated", "example.org@source:127.0.0.2")
 
 def _saturate(r, slot: str, found: dict) -> None:
     holders = [f"{slot}-holder-{n}" for n in range(LIMIT)]
-    assert all(state.take_site_slot(r, slot, token, LIMIT, LEASE_SECONDS) for token in holders)
+    assert all(site_slots.take_site_slot(r, slot, token, LIMIT, LEASE_SECONDS) for token in holders)
     stop = threading.Event()
     got_in: list[str] = []
 
     def wait_for_a_slot(token: str) -> None:
         while not stop.is_set():
-            if state.take_site_slot(r, slot, token, LIMIT, LEASE_SECONDS):
+            if site_slots.take_site_slot(r, slot, token, LIMIT, LEASE_SECONDS):
                 got_in.append(token)
                 return
             time.sleep(0.05)
@@ -40,14 +40,15 @@ def _saturate(r, slot: str, found: dict) -> None:
     deadline = time.monotonic() + HOLD_SECONDS
     while time.monotonic() < deadline:
         for token in holders:  # what the lease keeper does for each slot a download holds
-            state.renew_site_slot(r, slot, token, LEASE_SECONDS)
-        ttl = r.pttl(state.site_key(slot))
+            site_slots.renew_site_slot(r, slot, token, LEASE_SECONDS)
+        ttl = r.pttl(site_slots.site_key(slot))
         lowest_ttl_ms = ttl if lowest_ttl_ms is None else min(lowest_ttl_ms, ttl)
         time.sleep(RENEW_EVERY)
     stop.set()
     for thread in waiters:
         thread.join(10)
-    found[slot] = {"waiters_in": got_in, "in_use": state.site_slots_in_use(r, slot), "lowest_ttl_ms": lowest_ttl_ms}
+    found[slot] = {"waiters_in": got_in, "in_use": site_slots.site_slots_in_use(r, slot),
+                   "lowest_ttl_ms": lowest_ttl_ms}
 
 
 def test_a_saturated_limit_holds_while_its_holders_keep_renewing(redis_client):
@@ -66,13 +67,13 @@ def test_a_saturated_limit_holds_while_its_holders_keep_renewing(redis_client):
 
 
 def test_renewal_keeps_the_key_for_a_lone_holder_and_a_lost_slot_is_not_recreated(redis_client):
-    assert state.take_site_slot(redis_client, "example.org", "a", 1, 0.5)
+    assert site_slots.take_site_slot(redis_client, "example.org", "a", 1, 0.5)
     for _ in range(8):  # 2 s of renewals: past the 1 s key TTL of a 0.5 s lease
-        assert state.renew_site_slot(redis_client, "example.org", "a", 0.5)
+        assert site_slots.renew_site_slot(redis_client, "example.org", "a", 0.5)
         time.sleep(0.25)
-    assert state.site_slots_in_use(redis_client, "example.org") == 1
-    assert not state.take_site_slot(redis_client, "example.org", "b", 1, 0.5)
-    state.release_site_slot(redis_client, "example.org", "a")
+    assert site_slots.site_slots_in_use(redis_client, "example.org") == 1
+    assert not site_slots.take_site_slot(redis_client, "example.org", "b", 1, 0.5)
+    site_slots.release_site_slot(redis_client, "example.org", "a")
     # Renewing a slot one no longer holds says so, and takes nothing (the limit is checked on take only).
-    assert not state.renew_site_slot(redis_client, "example.org", "a", 0.5)
-    assert state.site_slots_in_use(redis_client, "example.org") == 0
+    assert not site_slots.renew_site_slot(redis_client, "example.org", "a", 0.5)
+    assert site_slots.site_slots_in_use(redis_client, "example.org") == 0

@@ -17,7 +17,7 @@ import pytest
 import redis
 import requests
 
-from archiver import ytdlp_versions
+from archiver.ytdlp import versions as ytdlp_versions
 from tests.conftest import ADMIN
 from tests.env_setup import RUN_DIR
 from tests.harness import REPO, Api, AppStack, cli, free_port, wait_for

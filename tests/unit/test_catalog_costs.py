@@ -14,9 +14,10 @@ from django.db.models import Count, Sum
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from archiver import tree, ytdlp
+from archiver import tree
 from archiver.messages import DownloadReport
 from archiver.vocabulary import FailureKind, OutcomeStatus
+from archiver.ytdlp import listing
 from channels_app import description_backfill, history, history_prune, sync, view_series
 from channels_app.models import Channel, StatusCount, Video, VideoChange
 from downloads_app.outcomes import record_outcome
@@ -28,8 +29,8 @@ def _channel(cid: str) -> Channel:
     return Channel.objects.create(id=cid, url=f"https://example.org/{cid}", source_url="x", extractor="x", raw_id=cid)
 
 
-def _entries(n: int, views: int) -> list[ytdlp.Entry]:
-    return [ytdlp.Entry(video_id=f"v{i:04d}", raw_id=f"v{i}", url=f"https://example.org/v{i}", title=f"Video {i}",
+def _entries(n: int, views: int) -> list[listing.Entry]:
+    return [listing.Entry(video_id=f"v{i:04d}", raw_id=f"v{i}", url=f"https://example.org/v{i}", title=f"Video {i}",
                         duration=10.0, upload_date="20240101", view_count=views + i) for i in range(n)]
 
 

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from archiver import cookies
 from archiver.errors import UserError
+from archiver.state import cookie_copies
 from channels_app.models import Channel, Video
 from tokens_app.service import issue
 
@@ -51,7 +52,7 @@ def test_a_channel_id_never_becomes_a_path_unchecked(tmp_path):
 
 
 def test_handed_to_a_worker_through_redis_by_key_as_a_private_file(redis_client):
-    key = cookies.hand_over(redis_client, GOOD)
+    key = cookie_copies.hand_over(redis_client, GOOD)
     assert "secret" not in key and redis_client.ttl(key) > 86400
     with cookies.from_redis(redis_client, key) as path:
         assert path.read_text() == GOOD and path.stat().st_mode & 0o777 == 0o600

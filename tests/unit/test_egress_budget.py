@@ -2,8 +2,10 @@
 import threading
 import time
 
-from archiver import egress, egress_state, state
+from archiver import egress
 from archiver.budgets import parse_egress, parse_site_rates
+from archiver.state import egress as egress_state
+from archiver.state import site_slots
 
 
 def test_the_window_never_lets_more_than_count_in_any_period(redis_client):
@@ -81,7 +83,7 @@ def test_leases_cap_downloads_at_once_per_identity_and_expire(redis_client):
     assert egress.try_take(redis_client, pool, "s.example", "b", 30) == egress.POLL_SECONDS  # held
     time.sleep(0.4)  # its worker died: the lease runs out by itself
     assert isinstance(egress.try_take(redis_client, pool, "s.example", "b", 30), egress.Lease)
-    assert state.site_slots_in_use(redis_client, "s.example@source:127.0.0.2") == 1
+    assert site_slots.site_slots_in_use(redis_client, "s.example@source:127.0.0.2") == 1
 
 
 def test_take_waits_for_budget_and_gives_up_past_the_longest_wait(redis_client):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from archiver.extractor_args import format_args, merge, normalise, parse
+from archiver.ytdlp.extractor_args import format_args, merge, normalise, parse
 
 
 def test_reads_yt_dlp_syntax_with_several_extractors():

@@ -3,10 +3,10 @@ import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
-from archiver import egress_state
 from archiver.budgets import parse_egress, parse_site_rates
 from archiver.egress import Pool
 from archiver.feed_window import fleet_capacity, share, site_window
+from archiver.state import egress as egress_state
 from tokens_app.service import issue
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from archiver import fixity
+from archiver import fixity, tree
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def folder(tmp_path):
 
 
 def test_the_manifest_is_sha256sum_format_over_everything_but_itself_and_the_nfo(folder):
-    lines = (folder / fixity.MANIFEST).read_text().splitlines()
+    lines = tree.checksums_file(folder).read_text().splitlines()
     assert [line.split("  ")[1] for line in lines] == ["subtitles/en.vtt", "thumbnail.jpg", "video.mp4"]
     assert all(len(line.split("  ")[0]) == 64 for line in lines)
     assert fixity.verify(folder).ok
@@ -35,7 +35,7 @@ def test_verify_names_what_is_missing_changed_or_unexpected(folder):
     (folder / "video.nfo").write_text("<episodedetails>rewritten</episodedetails>")  # derived: not covered
     report = fixity.verify(folder)
     assert report.problems() == ["missing: thumbnail.jpg", "changed: subtitles/en.vtt", "unexpected: extra.bin"]
-    (folder / fixity.MANIFEST).unlink()
+    tree.checksums_file(folder).unlink()
     assert fixity.verify(folder).problems() == ["missing: checksums.sha256"]
 
 

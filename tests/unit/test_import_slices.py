@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from archiver import task_leases
+from archiver.state import task_leases
 from channels_app.models import Channel, ImportJob, Video
 from channels_app.slices import HELD
 from channels_app.tasks import run_import

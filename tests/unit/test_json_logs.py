@@ -141,9 +141,10 @@ def test_message_ids_take_strings_and_numbers_only():
 
 
 def test_a_downloads_lease_keeper_thread_logs_with_its_ids(captured, monkeypatch):
-    from archiver import download, state
+    from archiver import download
+    from archiver.state import download_locks
 
-    monkeypatch.setattr(state, "renew_lock", lambda *args: False)  # the lease is lost at the first renewal
+    monkeypatch.setattr(download_locks, "renew_lock", lambda *args: False)  # the lease is lost at the first renewal
     with log_context.bound(channel_id="c9", video_id="v9", attempt=1):
         keeper = download._LeaseKeeper(None, "c9", "v9", "token", lease_seconds=0.03)
     keeper.start()

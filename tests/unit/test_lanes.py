@@ -11,7 +11,7 @@ import pytest
 from celery import current_app
 from django.conf import settings as django_settings
 
-from archiver import task_leases
+from archiver.state import task_leases
 from config import lanes
 from config.launch import expand_names, lane_workers
 from tests.harness import REPO

@@ -2,6 +2,7 @@
 arguments, the broker keeps them); the control side resolves them when it sends."""
 import pytest
 
+from archiver import task_names
 from channels_app import notify
 from channels_app.models import Channel
 from config.lanes import lane_of
@@ -21,7 +22,7 @@ def test_the_queued_message_names_targets_and_no_url(secret_targets, redis_clien
     import base64
     import json
 
-    messages = [json.loads(m) for m in redis_client.lrange(lane_of(notify.SEND_TASK), 0, -1)]  # as kept
+    messages = [json.loads(m) for m in redis_client.lrange(lane_of(task_names.SEND_NOTIFICATION), 0, -1)]  # as kept
     raw = "".join(m["body"] if m["properties"]["body_encoding"] != "base64" else
                   base64.b64decode(m["body"]).decode() for m in messages) + "".join(map(json.dumps, messages))
     assert "3 new videos archived" in raw  # it is the message we sent

@@ -63,7 +63,7 @@ def test_every_seed_state_maps_to_our_statuses():
 def test_bot_checks_and_429_are_their_own_class():
     from yt_dlp.utils import DownloadError
 
-    from archiver.ytdlp import classify
+    from archiver.ytdlp.failures import classify
 
     for text in ("Sign in to confirm you're not a bot", "HTTP Error 429: Too Many Requests"):
         assert classify(DownloadError(f"ERROR: [youtube] x: {text}"))[0] == "blocked"
@@ -90,7 +90,7 @@ def test_a_blocked_video_waits_for_the_pause_and_keeps_its_attempts():
 
 
 def test_site_pause_strikes(redis_client):
-    from archiver import egress_state as es
+    from archiver.state import egress as es
 
     until = es.trip(redis_client, "s.example", "direct", "429", 100, at=1000)
     assert until == 1100 and es.pause_of(redis_client, "s.example", "direct", at=1050)["strikes"] == 1

@@ -7,7 +7,7 @@ import sys
 import pytest
 from django.core.management import call_command
 
-from archiver import egress_state
+from archiver.state import egress as egress_state
 
 pytestmark = pytest.mark.django_db
 

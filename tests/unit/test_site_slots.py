@@ -2,27 +2,27 @@
 import threading
 import time
 
-from archiver import state
 from archiver.download import site_of
+from archiver.state import site_slots
 from tests.harness import wait_for
 
 
 def test_slots_are_limited_renewable_and_released(redis_client):
-    assert [state.take_site_slot(redis_client, "example.org", t, 2, 30) for t in ("a", "b", "c")] == \
+    assert [site_slots.take_site_slot(redis_client, "example.org", t, 2, 30) for t in ("a", "b", "c")] == \
         [True, True, False]
-    assert state.take_site_slot(redis_client, "example.org", "a", 2, 30)  # a holder renews, never blocks
-    assert state.take_site_slot(redis_client, "other.org", "c", 2, 30)  # another site has its own slots
-    state.release_site_slot(redis_client, "example.org", "a")
-    assert state.take_site_slot(redis_client, "example.org", "c", 2, 30)
-    assert state.site_slots_in_use(redis_client, "example.org") == 2
+    assert site_slots.take_site_slot(redis_client, "example.org", "a", 2, 30)  # a holder renews, never blocks
+    assert site_slots.take_site_slot(redis_client, "other.org", "c", 2, 30)  # another site has its own slots
+    site_slots.release_site_slot(redis_client, "example.org", "a")
+    assert site_slots.take_site_slot(redis_client, "example.org", "c", 2, 30)
+    assert site_slots.site_slots_in_use(redis_client, "example.org") == 2
 
 
 def test_a_dead_holders_slot_expires_with_its_lease(redis_client):
-    assert state.take_site_slot(redis_client, "example.org", "dead", 1, 0.3)
-    assert not state.take_site_slot(redis_client, "example.org", "alive", 1, 30)
-    wait_for(lambda: state.take_site_slot(redis_client, "example.org", "alive", 1, 30), 5,
+    assert site_slots.take_site_slot(redis_client, "example.org", "dead", 1, 0.3)
+    assert not site_slots.take_site_slot(redis_client, "example.org", "alive", 1, 30)
+    wait_for(lambda: site_slots.take_site_slot(redis_client, "example.org", "alive", 1, 30), 5,
              "the dead holder's slot to expire")
-    assert state.site_slots_in_use(redis_client, "example.org") == 1
+    assert site_slots.site_slots_in_use(redis_client, "example.org") == 1
 
 
 def test_many_threads_never_exceed_the_limit(redis_client):
@@ -30,7 +30,7 @@ def test_many_threads_never_exceed_the_limit(redis_client):
 
     def worker(n):
         token = f"t{n}"
-        while not state.take_site_slot(redis_client, "example.org", token, 3, 30):
+        while not site_slots.take_site_slot(redis_client, "example.org", token, 3, 30):
             time.sleep(0.005)
         with lock:
             inside[0] += 1
@@ -38,7 +38,7 @@ def test_many_threads_never_exceed_the_limit(redis_client):
         time.sleep(0.02)
         with lock:
             inside[0] -= 1
-        state.release_site_slot(redis_client, "example.org", token)
+        site_slots.release_site_slot(redis_client, "example.org", token)
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(12)]
     for t in threads:

@@ -167,7 +167,7 @@ def test_pages_forbid_other_hosts(owner, archived):
 
 
 def test_the_queue_page_shows_a_paused_site_and_staff_can_resume_it(owner, reader, redis_client):
-    from archiver import egress_state
+    from archiver.state import egress as egress_state
 
     egress_state.trip(redis_client, "www.example.org", "direct", "HTTP Error 429: Too Many Requests", 1800)
     page = owner.get("/queue/").content.decode()

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from archiver import netguard, tree, ytdlp
+from archiver import netguard, tree
+from archiver.ytdlp import params
 from config import env
 
 ALLOW_ALL = netguard.AddressPolicy(allow_all=True)
@@ -20,7 +21,7 @@ ALLOW_ALL = netguard.AddressPolicy(allow_all=True)
 @pytest.fixture
 def environment():
     yield
-    ytdlp.configure(ytdlp.Environment())
+    params.configure(params.Environment())
 
 
 def test_curl_cffi_is_importable_and_yt_dlp_lists_its_impersonation_targets():
@@ -82,8 +83,8 @@ def test_cache_dir_default_off_and_absolute_only(monkeypatch, tmp_path):
 
 
 def test_yt_dlp_reports_the_bgutil_providers_and_the_configured_server(environment):
-    ytdlp.configure(ytdlp.Environment(pot_provider_url="http://bgutil.example:4416"))
-    report = ytdlp.environment_report()
+    params.configure(params.Environment(pot_provider_url="http://bgutil.example:4416"))
+    report = params.environment_report()
     providers = next(line for line in report if "[pot] PO Token Providers:" in line)
     assert "bgutil:http-2.0.2 (external)" in providers and "unavailable" not in providers.split(",")[0]
     assert "[ytarchive] extractor args: youtubepot-bgutilhttp:base_url=http://bgutil.example:4416" in report
@@ -91,8 +92,8 @@ def test_yt_dlp_reports_the_bgutil_providers_and_the_configured_server(environme
 
 
 def test_without_a_server_no_po_token_is_asked_for(environment):
-    ytdlp.configure(ytdlp.Environment())
-    report = ytdlp.environment_report()
+    params.configure(params.Environment())
+    report = params.environment_report()
     assert "[ytarchive] extractor args: youtube:fetch_pot=never" in report
     assert "[ytarchive] cache: none" in report
 

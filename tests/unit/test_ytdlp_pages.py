@@ -9,7 +9,7 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from archiver import ytdlp_versions
+from archiver.ytdlp import versions as ytdlp_versions
 from tests.harness import REPO
 from tests.unit.test_web_pages import login
 from tests.unit.test_ytdlp_versions import fake_version

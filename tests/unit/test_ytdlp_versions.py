@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from archiver import tree, ytdlp_versions
-from archiver.ytdlp_versions import UpdateError
+from archiver import tree
+from archiver.ytdlp import versions as ytdlp_versions
+from archiver.ytdlp.versions import UpdateError
 from tests.harness import REPO
 
 
@@ -93,7 +94,7 @@ def test_every_process_starts_with_the_selected_version_first_on_its_path(tmp_pa
     ytdlp_versions.switch(root, "2099.3.3")
     env = {**os.environ, "ARCHIVE_ROOT": str(tmp_path / "archive"), "DATA_DIR": str(tmp_path / "data")}
     env.pop("YTARCHIVE_YTDLP_DIR", None)
-    code = ("import config, yt_dlp; from archiver import ytdlp_versions as v; "
+    code = ("import config, yt_dlp; from archiver.ytdlp import versions as v; "
             "print(yt_dlp.__version__); print(v.in_use(v.shared_dir('', sys.argv[1])).shared)")
     out = subprocess.run([sys.executable, "-c", "import sys; " + code, str(tmp_path / "archive")], cwd=REPO,
                          env=env, capture_output=True, text=True, timeout=120)

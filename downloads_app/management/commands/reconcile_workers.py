@@ -73,13 +73,13 @@ class Command(BaseCommand):
 
     def _explain(self) -> tuple[int, int]:
         """The queue as it is now, with the reasons each site's videos count or not (stderr)."""
-        import redis as redis_lib
+        from redis.exceptions import RedisError
 
         from downloads_app.scaling import plan
 
         try:
             found = plan()
-        except redis_lib.RedisError as exc:
+        except RedisError as exc:
             raise CommandError(f"cannot read the queue from Redis ({exc}); give --queue-length N instead") from exc
         for line in found.lines():
             self.stderr.write(line)

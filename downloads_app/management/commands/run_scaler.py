@@ -17,8 +17,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from archiver import state
 from archiver.scaling import LocalWorkers
+from archiver.state import store, worker_presence
 from downloads_app.scaling import wanted
 
 log = logging.getLogger(__name__)
@@ -30,13 +30,13 @@ WAKE_WAIT_SECONDS = 1.0
 def wait_for_wake(stop: threading.Event, interval: float) -> None:
     """Until the next look at the queue: ``interval`` seconds, or less when woken or stopped."""
     deadline = time.monotonic() + interval
-    r = state.connect(settings.REDIS_URL)
+    r = store.connect(settings.REDIS_URL)
     while not stop.is_set():
         left = deadline - time.monotonic()
         if left <= 0:
             return
         try:
-            if state.wait_for_scaler_wake(r, min(WAKE_WAIT_SECONDS, left)):
+            if worker_presence.wait_for_scaler_wake(r, min(WAKE_WAIT_SECONDS, left)):
                 return
         except Exception as exc:  # Redis restarting: wait the tick out as before
             log.debug("scaler wake-up not read: %s", exc)

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from archiver import tree
+
 log = logging.getLogger(__name__)
 
 CHANNELS = ("off", "stable", "nightly")
@@ -50,7 +52,7 @@ class UpdateError(Exception):
 
 def shared_dir(given: str, archive_root: str | Path) -> Path:
     """YTARCHIVE_YTDLP_DIR, or ``{ARCHIVE_ROOT}/.ytarchive/yt-dlp`` (one definition for settings and start-up)."""
-    return Path(given).resolve() if given else Path(archive_root).resolve() / ".ytarchive" / "yt-dlp"
+    return Path(given).resolve() if given else tree.ytdlp_versions_dir(Path(archive_root).resolve())
 
 
 def is_version(text: str) -> bool:

@@ -16,10 +16,11 @@ Every process and Job shares these, so a budget holds however many workers run:
   jittered gap after the last one), so a budget is spread over its period, not spent
   in a burst.
 * ``ytarchive:site:{site}`` / ``ytarchive:site:{site}@{identity}`` the identity's download
-  leases (archiver.state's site slots: a semaphore whose members expire with their
+  leases (archiver.state.site_slots: a semaphore whose members expire with their
   lease, so a dead worker's lease frees itself).
 * ``ytarchive:site-pause:{site}|{identity}`` hash until/length/strikes/reason/since, and
   ``ytarchive:paused-sites`` sorted set ``site|identity`` -> until: the circuit breaker.
+  ``ytarchive:notified-pause:{site}|{identity}:{until}`` a pause already told (channels_app.notify).
 * ``ytarchive:forbidden:{site}|{identity}`` the run of HTTP 403s on media (reset by a success).
 * ``ytarchive:best-height:{site}`` sorted set channel -> the tallest video it was served:
   what "known to have more" means for throttled formats.
@@ -30,7 +31,7 @@ import time
 
 import redis
 
-from archiver.state import PREFIX
+from archiver.state.store import PREFIX
 
 VIDEO = "video"
 LISTING = "listing"
@@ -210,6 +211,15 @@ def resume(r: redis.Redis, site: str, identity: str | None = None) -> int:
         pipe.zrem(paused_key(), member(site, name))
         ended += int(pipe.execute()[0])
     return ended
+
+
+def first_notice(r: redis.Redis, pause: dict, now: float) -> bool:
+    """True the first time it is asked of a pause (its site, identity and end): tell people of it once.
+
+    ``ytarchive:notified-pause:{site}|{identity}:{until}`` marks it told, until a minute past its end.
+    """
+    name = _k("notified-pause", f"{member(pause['site'], pause['identity'])}:{int(pause['until'])}")
+    return bool(r.set(name, "1", nx=True, ex=max(60, int(pause["until"] - now) + 60)))
 
 
 # --- signals the breaker reads -------------------------------------------------------------

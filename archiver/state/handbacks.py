@@ -10,26 +10,22 @@ any reported outcome, and by itself after ``KEEP_SECONDS`` without a hand-back.
 """
 from __future__ import annotations
 
-import dataclasses
-
-from archiver import state
-from archiver.download import Outcome
-from archiver.vocabulary import FailureKind, WorkerResult
+from archiver.state.store import key
 
 KEEP_SECONDS = 30 * 86400
 
 
 def handbacks_key(channel_id: str, video_id: str) -> str:
-    return f"{state.PREFIX}:handbacks:{channel_id}:{video_id}"
+    return key("handbacks", channel_id, video_id)
 
 
 def count(r, channel_id: str, video_id: str, done_fraction: float) -> int:
     """One more hand-back of the video (with ``done_fraction`` of it on disk); the count so far."""
-    key = handbacks_key(channel_id, video_id)
+    name = handbacks_key(channel_id, video_id)
     pipe = r.pipeline()
-    pipe.hincrby(key, "count", 1)
-    pipe.hset(key, "done", f"{min(max(done_fraction, 0.0), 1.0):.4f}")
-    pipe.expire(key, KEEP_SECONDS)
+    pipe.hincrby(name, "count", 1)
+    pipe.hset(name, "done", f"{min(max(done_fraction, 0.0), 1.0):.4f}")
+    pipe.expire(name, KEEP_SECONDS)
     return int(pipe.execute()[0])
 
 
@@ -42,10 +38,3 @@ def progress(r, channel_id: str, video_id: str) -> tuple[int, float]:
 def forget(r, channel_id: str, video_id: str) -> None:
     r.delete(handbacks_key(channel_id, video_id))
 
-
-def bounded_out(outcome: Outcome, handed_back: int) -> Outcome:
-    """The ``outcome`` of the hand-back that reached the bound, as a transient failure that says so."""
-    reason = (f"handed back {handed_back} times without finishing (its worker stopped each time: a Job's "
-              f"deadline, a shutdown or Redis; last reason: {outcome.reason or 'worker stopping'}); its "
-              f"partial files are kept and the retry resumes them")
-    return dataclasses.replace(outcome, status=WorkerResult.FAILED, kind=FailureKind.TRANSIENT, reason=reason)

@@ -1,7 +1,7 @@
-"""The Redis keys of yt-dlp updates (one key family, beside archiver.state's):
+"""The Redis keys of yt-dlp updates (one key family of archiver.state):
 
 * ``ytarchive:ytdlp:workers`` hash worker name -> JSON ``{"version", "until"}``: the yt-dlp
-  each live download worker runs, written with its roll-call mark (archiver.state.mark_worker_alive),
+  each live download worker runs, written with its roll-call mark (archiver.state.worker_presence),
   so ``GET /api/ytdlp/`` and /metrics show local workers and Jobs alike; stale entries drop out.
 * ``ytarchive:ytdlp:update`` hash: the last update or rollback asked for (id, status, versions,
   message, times), what the API, the CLI and the queue page show while it runs and after.
@@ -15,7 +15,7 @@ import time
 
 import redis
 
-from archiver.state import PREFIX
+from archiver.state.store import PREFIX
 
 UPDATE_CLAIM_SECONDS = 1800  # longer than pip plus the checks can take; a dead control worker's claim expires
 

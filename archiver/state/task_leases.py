@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 import redis
 
-from archiver.state import PREFIX
+from archiver.state.store import PREFIX
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import redis
 
-from archiver.state import PREFIX
+from archiver.state.store import PREFIX
 
 _RELEASE_IF_OWNER = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
