@@ -4,6 +4,7 @@ from __future__ import annotations
 import requests
 
 EXIT_USAGE = 2
+POLL_SECONDS = 1.0  # how often a command that waits for the server asks again
 EXIT_REFUSED = 1
 EXIT_UNREACHABLE = 3
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from datetime import datetime
 
 from archiver.vocabulary import ACTIVE_JOB, BUSY_STATUSES, PROGRESS_STATUSES, VideoStatus
@@ -104,3 +105,8 @@ def video_note(video: dict) -> str:
 def as_json(data) -> str:
     text = json.dumps(data, indent=2, ensure_ascii=False)
     return _NOT_FOR_TERMINALS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def say(text: str) -> None:
+    """One line on standard output, with upstream text unable to drive the terminal (``printable``)."""
+    sys.stdout.write(printable(text) + "\n")
