@@ -298,16 +298,9 @@ def uploads_playlist_path(root: Path, channel_id: str) -> Path:
 TEMP_GLOBS = (f"*/{TEMP_PREFIX}*", f"*/playlists/{TEMP_PREFIX}*", f"*/videos/{TEMP_PREFIX}*")
 
 
-def app_dir(root: Path) -> Path:
-    return Path(root) / APP_DIR
-
-
-def ytdlp_cache_dir(root: Path) -> Path:
-    return app_dir(root) / YTDLP_CACHE_DIR
-
-
-def ytdlp_versions_dir(root: Path) -> Path:
-    return app_dir(root) / YTDLP_VERSIONS_DIR
+def app_dir(root: Path, folder: str = "") -> Path:
+    """ytarchive's own folder in the archive, or one of its folders (``YTDLP_CACHE_DIR``, ``YTDLP_VERSIONS_DIR``)."""
+    return Path(root) / APP_DIR / folder if folder else Path(root) / APP_DIR
 
 
 def channel_entries(root: Path) -> list[Path]:

@@ -327,7 +327,7 @@ YTARCHIVE = {
     # What every YoutubeDL shares (archiver.ytdlp.params.Environment): a bgutil PO-token server, a browser to
     # impersonate (curl_cffi; unset: yt-dlp's own choice), and its cache on storage every worker shares.
     "POT_PROVIDER_URL": env_http_url("YTARCHIVE_POT_PROVIDER_URL"),
-    "YTDLP_CACHE_DIR": env_cache_dir("YTARCHIVE_YTDLP_CACHE_DIR", tree.ytdlp_cache_dir(ARCHIVE_ROOT)),
+    "YTDLP_CACHE_DIR": env_cache_dir("YTARCHIVE_YTDLP_CACHE_DIR", tree.app_dir(ARCHIVE_ROOT, tree.YTDLP_CACHE_DIR)),
 }
 YTARCHIVE["IMPERSONATE"] = env_impersonate("YTARCHIVE_IMPERSONATE", YTARCHIVE["ALLOW_PRIVATE_URLS"])
 YTARCHIVE["METRICS_ALLOW_NETWORKS"] = env_networks(

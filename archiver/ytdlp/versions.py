@@ -52,7 +52,7 @@ class UpdateError(Exception):
 
 def shared_dir(given: str, archive_root: str | Path) -> Path:
     """YTARCHIVE_YTDLP_DIR, or ``{ARCHIVE_ROOT}/.ytarchive/yt-dlp`` (one definition for settings and start-up)."""
-    return Path(given).resolve() if given else tree.ytdlp_versions_dir(Path(archive_root).resolve())
+    return Path(given).resolve() if given else tree.app_dir(Path(archive_root).resolve(), tree.YTDLP_VERSIONS_DIR)
 
 
 def is_version(text: str) -> bool:

@@ -131,3 +131,18 @@ def test_what_happens_meanwhile_follows_the_row():
     dead = explain("transient", text, "failed").hint
     assert "retries are used up" in dead and "ytarchive retry" in dead
     assert "tried again" not in explain("permanent", WORDED[7][0], "failed").hint
+
+
+def test_the_rules_file_is_checked_against_the_vocabulary(tmp_path):
+    """failure_reasons.toml is data: a code or kind outside the vocabulary, or a reason without a rule,
+    stops the import instead of going unseen."""
+    from archiver.failure_reasons import _load_rules
+
+    typo = tmp_path / "rules.toml"
+    typo.write_text('[[reason]]\ncode = "bot_chek"\nkind = "blocked"\nsigns = ["captcha"]\nhint = "x"\n')
+    with pytest.raises(ValueError, match="bot_chek"):
+        _load_rules(typo)
+    short = tmp_path / "short.toml"
+    short.write_text('[[reason]]\ncode = "bot_check"\nkind = "blocked"\nsigns = ["captcha"]\nhint = "x"\n')
+    with pytest.raises(ValueError, match="no rule for"):
+        _load_rules(short)
