@@ -8,7 +8,7 @@ from django_celery_beat.models import PeriodicTask
 
 from archiver import channel_options, cookies
 from archiver.errors import ConflictError, UserError
-from channels_app import options, services
+from channels_app import channel_cookies, services
 from channels_app.models import Channel, SyncJob
 from channels_app.schedules import TASK_PREFIX
 
@@ -83,16 +83,16 @@ class ChannelAdmin(admin.ModelAdmin):
 
     @admin.display(description="Cookies in use")
     def cookies_used(self, obj):
-        return {"channel": "its own", "global": "the global ones"}.get(options.cookies_state(obj), "none")
+        return {"channel": "its own", "global": "the global ones"}.get(channel_cookies.cookies_state(obj), "none")
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and "published_after" in form.changed_data:  # as the API does: skipped videos weighed again
             services.reconsider_skipped(obj)
         if form.cleaned_data.get("clear_cookies"):
-            options.clear_cookies(obj.id)
+            channel_cookies.clear_cookies(obj.id)
         if form.cleaned_data.get("cookies_file"):
-            options.set_cookies(obj.id, form.cleaned_data["cookies_file"])
+            channel_cookies.set_cookies(obj.id, form.cleaned_data["cookies_file"])
 
     def has_add_permission(self, request):
         return False  # adding resolves the URL through yt-dlp: use the API

@@ -43,8 +43,9 @@ from archiver.state import store, video_states
 from archiver.vocabulary import JobStatus, VideoStatus
 from archiver.ytdlp import images, listing, params
 from channels_app import history, tallies
+from channels_app.channel_cookies import channel_cookies
 from channels_app.models import Channel, SyncJob, Video
-from channels_app.options import channel_cookies, channel_profile, wants_tab
+from channels_app.options import channel_profile, wants_tab
 from channels_app.services import listing_options
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,9 @@ from django.conf import settings
 from archiver import task_names
 from archiver.messages import DownloadOptions, DownloadRequest
 from archiver.state import store
+from channels_app.channel_cookies import cookies_handover
 from channels_app.models import Video
-from channels_app.options import channel_profile, cookies_handover
+from channels_app.options import channel_profile
 
 
 def download_request(video: Video) -> DownloadRequest:

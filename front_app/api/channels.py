@@ -12,8 +12,9 @@ from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS, bo
 from archiver.vocabulary import VideoStatus
 from channels_app import notify, services, status_counts
 from channels_app import progress as live_progress
+from channels_app.channel_cookies import cookies_state
 from channels_app.models import Channel, SyncJob
-from channels_app.options import channel_profile, cookies_state
+from channels_app.options import channel_profile
 from front_app import feeds
 from front_app.http.flags import flag
 

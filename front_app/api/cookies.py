@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from archiver import cookies
-from channels_app import options
+from channels_app import channel_cookies
 from channels_app.models import Channel
 
 StateSerializer = inline_serializer("CookiesState", {
@@ -38,10 +38,10 @@ class CookiesView(APIView):
         return get_object_or_404(Channel, pk=pk).id if pk is not None else cookies.GLOBAL
 
     def _state(self, scope: str) -> dict:
-        is_set = cookies.is_set(options.cookies_root(), scope)
+        is_set = cookies.is_set(channel_cookies.cookies_root(), scope)
         if scope == cookies.GLOBAL:
             return {"set": is_set, "used": "global" if is_set else ""}
-        return {"set": is_set, "used": options.cookies_state(Channel(id=scope))}
+        return {"set": is_set, "used": channel_cookies.cookies_state(Channel(id=scope))}
 
     @extend_schema(responses=StateSerializer)
     def get(self, request, pk: str | None = None):
@@ -54,11 +54,12 @@ class CookiesView(APIView):
         body = UploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         upload = body.validated_data.get("file")
-        options.set_cookies(scope, upload.read(cookies.MAX_BYTES + 1) if upload else body.validated_data["text"])
+        data = upload.read(cookies.MAX_BYTES + 1) if upload else body.validated_data["text"]
+        channel_cookies.set_cookies(scope, data)
         return Response(self._state(scope))
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk: str | None = None):
         scope = self._scope(pk)
-        options.clear_cookies(scope)
+        channel_cookies.clear_cookies(scope)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -22,7 +22,7 @@ from archiver import channel_options, cookies, tree
 from archiver.errors import UserError
 from archiver.state import login_throttle, store
 from archiver.vocabulary import STORED_VIDEO_STATUSES, VideoStatus
-from channels_app import history, options, services, status_counts
+from channels_app import channel_cookies, history, services, status_counts
 from channels_app.models import Channel, Video
 from front_app import feeds
 from front_app.http.client_address import client_address
@@ -144,7 +144,7 @@ def channel_action(request, channel_id: str, action: str):
             upload = request.FILES.get("cookies_file")
             if upload is None:
                 raise UserError("Choose a cookies.txt file to upload.")
-            options.set_cookies(channel.id, upload.read(cookies.MAX_BYTES + 1))
+            channel_cookies.set_cookies(channel.id, upload.read(cookies.MAX_BYTES + 1))
             messages.success(request, f"Cookies of {channel} saved; downloads queued from now on use them.")
         elif action == "nfo":
             services.queue_nfo_files(channel)
@@ -153,7 +153,7 @@ def channel_action(request, channel_id: str, action: str):
             feeds.rotate_token(channel)
             messages.success(request, f"{channel} has a new feed address; the old one no longer works.")
         elif action == "cookies-clear":
-            options.clear_cookies(channel.id)
+            channel_cookies.clear_cookies(channel.id)
             messages.success(request, f"Cookies of {channel} removed.")
         elif action == "interval":
             channel.sync_interval_hours = services.validate_interval(request.POST.get("sync_interval_hours"))
@@ -225,7 +225,8 @@ def channel_page(request, channel_id: str):
         "max_attempts": settings.YTARCHIVE["DOWNLOAD_RETRIES"] + 1,
         "profile": settings.YTARCHIVE["PROFILE"], "heights": _heights(channel),
         "containers": channel_options.CONTAINERS, "audio_formats": channel_options.AUDIO_FORMATS,
-        "cookies_used": options.cookies_state(channel), "sponsor_categories": channel_options.SPONSOR_CATEGORIES,
+        "cookies_used": channel_cookies.cookies_state(channel),
+        "sponsor_categories": channel_options.SPONSOR_CATEGORIES,
         "feed_url": feeds.feed_url(request, channel),
     })
 

@@ -120,24 +120,24 @@ def _file(text: str):
 
 @pytest.mark.django_db
 def test_clearing_cookies_deletes_every_copy_handed_to_workers_at_once(settings, tmp_path, redis_client):
-    from channels_app import options
+    from channels_app import channel_cookies
 
     settings.DATA_DIR = tmp_path
     channel = Channel.objects.create(id="site-c1", url="https://example.org/c1", source_url="x", extractor="x",
                                      raw_id="c1", title="One")
     other = Channel.objects.create(id="site-c2", url="https://example.org/c2", source_url="x", extractor="x",
                                    raw_id="c2", title="Two")
-    options.set_cookies(channel.id, GOOD)
-    first = options.cookies_handover(redis_client, channel)
-    options.set_cookies(channel.id, GOOD.replace("secret-value-123", "secret-value-456"))
+    channel_cookies.set_cookies(channel.id, GOOD)
+    first = channel_cookies.cookies_handover(redis_client, channel)
+    channel_cookies.set_cookies(channel.id, GOOD.replace("secret-value-123", "secret-value-456"))
     assert not redis_client.exists(first)  # replacing the cookies withdrew the old copy at once
-    second = options.cookies_handover(redis_client, channel)
-    options.set_cookies(cookies.GLOBAL, GOOD.replace("secret-value-123", "global-secret-789"))
-    shared = options.cookies_handover(redis_client, other)  # a channel without its own: the global ones
+    second = channel_cookies.cookies_handover(redis_client, channel)
+    channel_cookies.set_cookies(cookies.GLOBAL, GOOD.replace("secret-value-123", "global-secret-789"))
+    shared = channel_cookies.cookies_handover(redis_client, other)  # a channel without its own: the global ones
     assert redis_client.exists(second) and redis_client.exists(shared)
-    assert options.clear_cookies(channel.id)
+    assert channel_cookies.clear_cookies(channel.id)
     assert not redis_client.exists(second) and redis_client.exists(shared)  # the other channel's copy stays
-    assert options.clear_cookies(cookies.GLOBAL)
+    assert channel_cookies.clear_cookies(cookies.GLOBAL)
     assert not redis_client.exists(shared)
     assert not [k for k in redis_client.scan_iter("ytarchive:cookies:*")]  # no copy, no set left
-    assert options.cookies_handover(redis_client, other) == ""
+    assert channel_cookies.cookies_handover(redis_client, other) == ""
