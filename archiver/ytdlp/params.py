@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yt_dlp
+import yt_dlp.plugins
 from yt_dlp.networking.impersonate import ImpersonateTarget
 from yt_dlp.utils import YoutubeDLError
 
@@ -77,9 +78,16 @@ _environment = Environment()
 
 
 def configure(environment: Environment) -> None:
-    """Set what this process's YoutubeDLs share (once, at start; ``check_impersonate`` has vetted it)."""
+    """Set what this process's YoutubeDLs share (once, at start; ``check_impersonate`` has vetted it).
+
+    yt-dlp's plugins (the PO-token providers among them) are loaded here, in the starting thread: a
+    YoutubeDL loads them when none is loaded yet, and several download threads doing so at once import
+    the same plugin modules concurrently, so one of them failed ("cannot import name BgUtilPTPBase") and
+    its provider was missing from that worker.
+    """
     global _environment
     _environment = environment
+    yt_dlp.plugins.load_all_plugins()
 
 
 def check_impersonate(target: str) -> None:

@@ -109,3 +109,30 @@ def test_nothing_walking_the_archive_takes_its_own_folder_for_a_channel(tmp_path
     assert tree.channel_entries(tmp_path) == [channel]
     assert tree.find_temp_paths(tmp_path) == [channel / "videos" / ".tmp-v1-abc"]
     assert tree.find_partial_files(tmp_path) == [channel / "videos" / ".tmp-v1-abc"]
+
+
+THREADS_AT_ONCE = '''
+import io, logging, sys, threading
+import django
+django.setup()  # channels_app's ready() configures yt-dlp, as in every process that runs it
+import yt_dlp
+caught = io.StringIO()
+logging.getLogger().addHandler(logging.StreamHandler(caught))
+sys.stderr = caught
+threads = [threading.Thread(target=lambda: yt_dlp.YoutubeDL({"quiet": True})) for _ in range(8)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+sys.stderr = sys.__stderr__
+print("import errors:", caught.getvalue().count("Error while importing module"))
+print("provider:", "yt_dlp_plugins.extractor.getpot_bgutil_http" in sys.modules)
+'''
+
+
+def test_a_worker_s_download_threads_all_get_the_po_token_provider():
+    """Eight download threads building their first YoutubeDL at once (a worker starting its downloads) never
+    import yt-dlp's plugins concurrently: they were loaded once at start, so no provider goes missing."""
+    repo = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", THREADS_AT_ONCE], cwd=repo, capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert "import errors: 0" in out.stdout, out.stdout + out.stderr
+    assert "provider: True" in out.stdout
