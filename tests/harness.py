@@ -351,3 +351,21 @@ def download_worker_pids(redis_url: str) -> list[int]:
         if "worker -Q downloads" in cmdline and f"REDIS_URL={redis_url}".encode() in environ:
             pids.append(int(entry.name))
     return pids
+
+
+def add_fresh(api: Api, url: str) -> dict:
+    """Add a channel; if an earlier test added it, delete it with its files first."""
+    response = api.post("/api/channels/", expect=(201, 409), json={"url": url})
+    if isinstance(response, dict) and response.get("id"):
+        return response
+    channel_id = response["channel"]
+    api.call("DELETE", f"/api/channels/{channel_id}/?delete_files=true", expect=204)
+    return api.post("/api/channels/", expect=201, json={"url": url})
+
+
+def sync_and_wait_listed(api: Api, channel_id: str) -> dict:
+    job = api.post(f"/api/channels/{channel_id}/sync/", expect=202)
+    done = wait_for(lambda: (j := api.get(f"/api/syncs/{job['id']}/"))["status"] in ("succeeded", "failed")
+                    and j, 120, "the sync to finish")
+    assert done["status"] == "succeeded", done
+    return done

@@ -18,8 +18,7 @@ import pytest
 from tests.conftest import ADMIN
 from tests.env_setup import RUN_DIR
 from tests.fixture_site import catalog
-from tests.harness import REPO, wait_for
-from tests.integration.test_faults import add_fresh
+from tests.harness import REPO, add_fresh, wait_for
 
 pytestmark = pytest.mark.integration
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -17,7 +17,7 @@ import pytest
 from archiver import tree
 from tests.fixture_site import catalog
 from tests.fixture_site.media import mp4_path, subtitle_path
-from tests.harness import Api, wait_for
+from tests.harness import Api, add_fresh, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -44,7 +44,7 @@ def media_requests(site) -> int:
 def main_channel(api: Api, fixture_site):
     """The fixture channel, added through its @handle and synced once to the end."""
     fixture_site.reset()
-    channel = api.post("/api/channels/", expect=201, json={"url": f"{fixture_site.base_url}/@fixturemain"})
+    channel = add_fresh(api, f"{fixture_site.base_url}/@fixturemain")  # fresh, whichever file ran before
     assert channel["id"] == CHANNEL_ID
     job = api.post(f"/api/channels/{CHANNEL_ID}/sync/", expect=202)
     assert job["status"] in ("queued", "running", "succeeded")

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from channels_app.backups import copies
-from tests.harness import wait_for
-from tests.integration.test_faults import add_fresh
+from tests.harness import add_fresh, wait_for
 
 pytestmark = pytest.mark.integration
 

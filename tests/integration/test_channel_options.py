@@ -14,8 +14,7 @@ import pytest
 
 from tests.env_setup import RUN_DIR
 from tests.fixture_site import catalog
-from tests.harness import wait_for
-from tests.integration.test_faults import add_fresh
+from tests.harness import add_fresh, wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.fixture_site import catalog
-from tests.harness import Api, wait_for
-from tests.integration.test_faults import SLOW_CHANNEL, SLOW_VIDEOS, add_fresh, download_worker_pids, gone
+from tests.harness import Api, add_fresh, wait_for
+from tests.integration.test_faults import SLOW_CHANNEL, SLOW_VIDEOS, download_worker_pids, gone
 
 pytestmark = pytest.mark.integration
 

@@ -22,8 +22,7 @@ from tests.conftest import ADMIN
 from tests.env_setup import RUN_DIR, database_url_for
 from tests.fixture_site import catalog
 from tests.fixture_site.server import FixtureSite
-from tests.harness import Api, AppStack, free_port, wait_for
-from tests.integration.test_faults import add_fresh
+from tests.harness import Api, AppStack, add_fresh, free_port, wait_for
 
 pytestmark = pytest.mark.integration
 

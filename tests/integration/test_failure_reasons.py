@@ -17,8 +17,7 @@ import requests
 
 from tests.conftest import ADMIN
 from tests.fixture_site import catalog
-from tests.harness import Api, cli, wait_for
-from tests.integration.test_faults import add_fresh
+from tests.harness import Api, add_fresh, cli, wait_for
 
 pytestmark = pytest.mark.integration
 SITE = "127.0.0.1"

@@ -26,30 +26,12 @@ from archiver.state import download_locks, download_progress
 from tests.fixture_site import catalog
 from tests.fixture_site.media import mp4_path
 from tests.fixture_site.server import FixtureSite
-from tests.harness import Api, download_worker_pids, wait_for
+from tests.harness import Api, add_fresh, download_worker_pids, sync_and_wait_listed, wait_for
 
 pytestmark = pytest.mark.integration
 
 SLOW_CHANNEL = "fixturesite-chan-slow"
 SLOW_VIDEOS = list(catalog.get_channel(catalog.SLOW_CHANNEL_ID).tabs["videos"])
-
-
-def add_fresh(api: Api, url: str) -> dict:
-    """Add a channel; if an earlier test added it, delete it with its files first."""
-    response = api.post("/api/channels/", expect=(201, 409), json={"url": url})
-    if isinstance(response, dict) and response.get("id"):
-        return response
-    channel_id = response["channel"]
-    api.call("DELETE", f"/api/channels/{channel_id}/?delete_files=true", expect=204)
-    return api.post("/api/channels/", expect=201, json={"url": url})
-
-
-def sync_and_wait_listed(api: Api, channel_id: str) -> dict:
-    job = api.post(f"/api/channels/{channel_id}/sync/", expect=202)
-    done = wait_for(lambda: (j := api.get(f"/api/syncs/{job['id']}/"))["status"] in ("succeeded", "failed")
-                    and j, 120, "the sync to finish")
-    assert done["status"] == "succeeded", done
-    return done
 
 
 def gone(pid: int) -> bool:

@@ -8,8 +8,7 @@ import subprocess
 import pytest
 import requests
 
-from tests.harness import YTARCHIVE, wait_for
-from tests.integration.test_faults import add_fresh
+from tests.harness import YTARCHIVE, add_fresh, wait_for
 
 pytestmark = pytest.mark.integration
 

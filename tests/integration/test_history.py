@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.harness import cli
-from tests.integration.test_faults import add_fresh
+from tests.harness import add_fresh, cli
 
 pytestmark = pytest.mark.integration
 

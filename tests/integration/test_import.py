@@ -13,8 +13,7 @@ import pytest
 from tests.env_setup import RUN_DIR
 from tests.fixture_site import catalog
 from tests.fixture_site.pytest_plugin import plugin_env
-from tests.harness import cli
-from tests.integration.test_faults import add_fresh
+from tests.harness import add_fresh, cli
 
 pytestmark = pytest.mark.integration
 

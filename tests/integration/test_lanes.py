@@ -15,8 +15,7 @@ import redis as redis_lib
 
 from archiver import fixity
 from archiver.state import task_leases
-from tests.harness import wait_for
-from tests.integration.test_faults import add_fresh
+from tests.harness import add_fresh, wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.fixture_site import catalog
-from tests.integration.test_faults import add_fresh, sync_and_wait_listed
+from tests.harness import add_fresh, sync_and_wait_listed
 
 pytestmark = pytest.mark.integration
 

@@ -11,9 +11,8 @@ import requests
 
 from archiver.download import archive_video
 from tests.conftest import ADMIN
-from tests.harness import wait_for
+from tests.harness import add_fresh, wait_for
 from tests.integration.test_download_guarantees import message
-from tests.integration.test_faults import add_fresh
 
 pytestmark = pytest.mark.integration
 

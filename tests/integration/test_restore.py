@@ -14,8 +14,7 @@ import pytest
 
 from tests.conftest import ADMIN
 from tests.env_setup import RUN_DIR
-from tests.harness import REPO, Api, AppStack, free_port, wait_for
-from tests.integration.test_faults import add_fresh
+from tests.harness import REPO, Api, AppStack, add_fresh, free_port, wait_for
 
 pytestmark = [pytest.mark.integration,
               pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="backup_db copies SQLite")]

@@ -9,8 +9,7 @@ import pytest
 import requests
 
 from tests.fixture_site import catalog
-from tests.harness import wait_for
-from tests.integration.test_faults import add_fresh
+from tests.harness import add_fresh, wait_for
 
 pytestmark = pytest.mark.integration
 SITE = "127.0.0.1"

@@ -17,8 +17,7 @@ import pytest
 from archiver.scaling import worker_command
 from tests.fixture_site import catalog
 from tests.fixture_site.pytest_plugin import plugin_env
-from tests.harness import Process, cli, free_port, wait_for
-from tests.integration.test_faults import add_fresh
+from tests.harness import Process, add_fresh, cli, free_port, wait_for
 
 pytestmark = pytest.mark.integration
 
