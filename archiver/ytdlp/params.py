@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,16 +79,28 @@ _environment = Environment()
 
 
 def configure(environment: Environment) -> None:
-    """Set what this process's YoutubeDLs share (once, at start; ``check_impersonate`` has vetted it).
-
-    yt-dlp's plugins (the PO-token providers among them) are loaded here, in the starting thread: a
-    YoutubeDL loads them when none is loaded yet, and several download threads doing so at once import
-    the same plugin modules concurrently, so one of them failed ("cannot import name BgUtilPTPBase") and
-    its provider was missing from that worker.
-    """
+    """Set what this process's YoutubeDLs share (once, at start; ``check_impersonate`` has vetted it)."""
     global _environment
     _environment = environment
-    yt_dlp.plugins.load_all_plugins()
+
+
+_plugins_lock = threading.Lock()
+_plugins_loaded = False
+
+
+def load_plugins_once() -> None:
+    """yt-dlp's plugins (the PO-token providers among them), loaded by one thread, the first to need them.
+
+    A YoutubeDL loads them itself when none are loaded yet; a worker's download threads building their
+    first YoutubeDLs at once imported the same plugin modules concurrently, so one failed ("cannot
+    import name BgUtilPTPBase") and that worker went without its PO-token provider. Not at start-up:
+    plugins on a path set after the settings load (a test's extractor) must still be found.
+    """
+    global _plugins_loaded
+    with _plugins_lock:
+        if not _plugins_loaded:
+            yt_dlp.plugins.load_all_plugins()
+            _plugins_loaded = True
 
 
 def check_impersonate(target: str) -> None:
@@ -155,6 +168,8 @@ def protect(policy: netguard.AddressPolicy) -> None:
 
 
 def base_params(opts: Options, context: str = "") -> dict:
+    """What every YoutubeDL of ours is given (each is built from these, after the plugins are loaded)."""
+    load_plugins_once()
     return {
         "logger": Logger(context),
         "quiet": True,

@@ -116,10 +116,12 @@ import io, logging, sys, threading
 import django
 django.setup()  # channels_app's ready() configures yt-dlp, as in every process that runs it
 import yt_dlp
+from archiver.ytdlp import params
 caught = io.StringIO()
 logging.getLogger().addHandler(logging.StreamHandler(caught))
 sys.stderr = caught
-threads = [threading.Thread(target=lambda: yt_dlp.YoutubeDL({"quiet": True})) for _ in range(8)]
+threads = [threading.Thread(target=lambda: yt_dlp.YoutubeDL(params.base_params(params.Options())))
+           for _ in range(8)]
 [t.start() for t in threads]
 [t.join() for t in threads]
 sys.stderr = sys.__stderr__
@@ -130,7 +132,7 @@ print("provider:", "yt_dlp_plugins.extractor.getpot_bgutil_http" in sys.modules)
 
 def test_a_worker_s_download_threads_all_get_the_po_token_provider():
     """Eight download threads building their first YoutubeDL at once (a worker starting its downloads) never
-    import yt-dlp's plugins concurrently: they were loaded once at start, so no provider goes missing."""
+    import yt-dlp's plugins concurrently: the first loads them, the rest wait, so no provider goes missing."""
     repo = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", THREADS_AT_ONCE], cwd=repo, capture_output=True, text=True,
                          timeout=120, check=True)
