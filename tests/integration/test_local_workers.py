@@ -50,7 +50,8 @@ def test_worker_holding_a_countdown_does_not_leave_as_idle(redis_server, fixture
     from config.celery import app
     from downloads_app.tasks import download_video
 
-    url = redis_server.url.rsplit("/", 1)[0] + "/5"
+    url = redis_server.url.rsplit("/", 1)[0] + "/10"  # its own database: it reads the whole outbox
+    store.connect(url).flushdb()
     env = plugin_env()
     env.update({"REDIS_URL": url, "YTARCHIVE_WORKER_IDLE_SECONDS": "2", "DATA_DIR": str(tmp_path),
                 "ARCHIVE_ROOT": str(tmp_path / "archive"), "YTARCHIVE_ROLE": "download"})
