@@ -203,7 +203,8 @@ def _lay_out(temp_dir: Path, info: dict, url: str) -> DownloadResult:
             leftover.unlink()  # an unconverted thumbnail copy
     videos = [
         p for p in temp_dir.glob(f"{stem}.*")
-        if p.name != tree.INFO_FILE and p.is_file() and not p.name.endswith((".part", ".ytdl"))
+        # video.nfo too: a folder resumed after a kill between the NFO and the rename still holds one
+        if p.name not in (tree.INFO_FILE, tree.NFO_FILE) and p.is_file() and not p.name.endswith((".part", ".ytdl"))
     ]
     if len(videos) != 1:
         raise DownloadError(f"expected one video file, found {[p.name for p in videos]}")
