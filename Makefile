@@ -18,9 +18,11 @@ APT_WAIT := if command -v fuser >/dev/null && fuser /var/lib/dpkg/lock-frontend 
 
 POSTGRES_TESTS := tests/integration/test_archive_channel.py tests/integration/test_control_plane.py \
 	tests/integration/test_download_guarantees.py tests/integration/test_history.py \
-	tests/integration/test_backups.py tests/integration/test_readd_channel.py tests/unit/test_token_conversion.py
+	tests/integration/test_backups.py tests/integration/test_readd_channel.py tests/unit/test_token_conversion.py \
+	tests/unit/test_watching.py tests/integration/test_comments_captions.py tests/unit/test_search_index.py \
+	tests/unit/test_search_api.py
 
-.PHONY: run test lint bench chaos bench-scale system-deps system-deps-test venv clean
+.PHONY: run test lint screenshots bench chaos bench-scale system-deps system-deps-test venv clean
 
 $(STAMP): requirements/base.txt requirements/test.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed"; exit 1; }
@@ -67,6 +69,12 @@ test: venv system-deps-test
 lint: venv
 	$(PY) -m ruff check .
 
+# Every page, desktop and phone, light and dark, into docs/screenshots/ (tests/browser/screenshots.py).
+screenshots: venv system-deps-test
+	$(PY) -m pytest tests/browser/screenshots.py -q -p no:randomly
+
+# tests/bench/test_search_bench.py is among them: search over 10,000 videos, 1M cues, 1M comments on SQLite
+# (YTARCHIVE_BENCH_SEARCH_VIDEOS/_CUES/_COMMENTS/_QUERIES scale it down).
 bench: venv system-deps-test $(BENCH_STAMP)
 	$(PY) -m pytest tests/bench -s -p no:cacheprovider --no-header -q -o addopts=""
 

@@ -29,6 +29,8 @@ from archiver.ytdlp import extractor_args as extractor_args_text
 CONTAINERS = ("mp4", "mkv", "webm")
 AUDIO_FORMATS = ("m4a", "opus")
 TABS = ("videos", "shorts", "streams")
+COMMENT_MODES = ("off", "top", "all")
+DEFAULT_TOP_COMMENTS = 500  # comments=top always has a bound: comments_max 0 falls back to this
 HEIGHTS = (144, 240, 360, 480, 720, 1080, 1440, 2160, 4320)
 # SponsorBlock's categories (its wiki, "Types"); the last two mark a point or a chapter, never cut.
 SPONSOR_CATEGORIES = ("sponsor", "intro", "outro", "selfpromo", "preview", "filler", "interaction",
@@ -176,6 +178,15 @@ class Profile:
         metavar="CATEGORIES")
     write_nfo: bool = _option(True, "bool", "Write video.nfo and tvshow.nfo for media servers (Kodi, Jellyfin).",
                               env="YTARCHIVE_NFO", cli_flag="--nfo")
+    comments: str = _option("top", "choice", "Comments archived: off, top (the top-sorted, at most comments_max) or "
+                            "all (newest first, every one, comments_max still bounds it unless 0).",
+                            env="YTARCHIVE_COMMENTS", choices=COMMENT_MODES, max_length=8)
+    comments_max: int = _option(500, "int", "Most comments (replies included) archived per video; 0: no bound "
+                                "for comments=all.", env="YTARCHIVE_COMMENTS_MAX", bounds=(0, 1_000_000),
+                                metavar="N")
+    auto_captions: bool = _option(True, "bool", "Keep the site's automatic captions too, as "
+                                  "subtitles/{lang}.auto.vtt.", env="YTARCHIVE_AUTO_CAPTIONS",
+                                  cli_flag="--auto-captions")
     extractor_args: str = _option(
         "", "text", "yt-dlp extractor arguments for this channel, e.g. youtube:player_client=mweb;skip=dash "
         "(over the global ones).", max_length=extractor_args_text.MAX_LENGTH, clean=extractor_args_text.normalise,
@@ -258,6 +269,17 @@ def sponsorblock_postprocessors(profile: Profile, api: str) -> list[dict]:
          "sponsorblock_chapter_title": SPONSORBLOCK_CHAPTER_TITLE, "force_keyframes": False},
         {"key": "FFmpegMetadata", "add_chapters": True, "add_metadata": False, "add_infojson": False},
     ]
+
+
+def comment_request(profile: Profile) -> tuple[str, int] | None:
+    """What ``profile`` asks of a video's comments: ``(sort, most)`` with sort ``top`` or ``new`` and most 0
+    for no bound; None for none. ``top``: YouTube's top-sorted order, always bounded (comments_max, or
+    DEFAULT_TOP_COMMENTS when it is 0); ``all``: newest first, every comment, bounded by comments_max unless 0."""
+    if profile.comments == "off":
+        return None
+    if profile.comments == "top":
+        return "top", profile.comments_max or DEFAULT_TOP_COMMENTS
+    return "new", profile.comments_max
 
 
 def download_params(profile: Profile, fallback_format: str, sponsorblock_api: str) -> tuple[dict, list[dict]]:

@@ -99,11 +99,13 @@ def bounded_out(outcome: Outcome, handed_back: int) -> Outcome:
 
 
 class _LeaseKeeper(threading.Thread):
-    """Renews the video's lock (and its slots, once held) every third of the lease while it runs."""
+    """Renews the video's lock (and its slots, once held) every third of the lease while it runs, and beats
+    (download_progress.beat) every BEAT_SECONDS so the pages tell it from a download whose worker died."""
 
-    def __init__(self, r, channel_id: str, video_id: str, token: str, lease_seconds: float):
+    def __init__(self, r, channel_id: str, video_id: str, token: str, lease_seconds: float, worker: str = ""):
         super().__init__(daemon=True, name=f"lease-{video_id}")
         self.args = (r, channel_id, video_id, token, lease_seconds)
+        self.worker = worker
         self.stopped = threading.Event()
         self.lost = False
         self.slots: list[str] = []  # the slots held (its site's, its channel's)
@@ -113,10 +115,25 @@ class _LeaseKeeper(threading.Thread):
         with log_context.bound(**self.log_ids):
             self._renew()
 
+    def _beat(self) -> None:
+        """The pages' sign of life (archiver.state.download_progress): best effort, never stops the download."""
+        r, channel_id, video_id, _token, lease_seconds = self.args
+        try:
+            download_progress.beat(r, channel_id, video_id, ttl_seconds=max(120.0, 2 * lease_seconds),
+                                   worker=self.worker)
+        except Exception as exc:
+            log.debug("heartbeat not written channel=%s video=%s: %s", channel_id, video_id, exc)
+
     def _renew(self):
         r, channel_id, video_id, token, lease_seconds = self.args
-        renewed = time.monotonic()
-        while not self.stopped.wait(lease_seconds / 3):
+        renewed = due = time.monotonic()
+        tick = min(download_progress.BEAT_SECONDS, lease_seconds / 3)
+        self._beat()
+        while not self.stopped.wait(tick):
+            self._beat()
+            if time.monotonic() < due + lease_seconds / 3 - tick / 2:
+                continue  # a heartbeat only: the lease is renewed every third of its length
+            due = time.monotonic()
             try:
                 if not download_locks.renew_lock(r, channel_id, video_id, token, lease_seconds):
                     self.lost = True
@@ -138,6 +155,9 @@ class _LeaseKeeper(threading.Thread):
 
 SLOT_POLL_SECONDS = 0.25
 _DISK_TROUBLE = re.compile(r"No space left|Errno 28|Disk quota|Errno 122|Read-only file system|Errno 30")
+# A resume the site refuses (416: the kept part is already whole, or longer than the file now is): yt-dlp
+# retries the same range each attempt, so the part goes and the retry starts over.
+_RANGE_REFUSED = re.compile(r"HTTP Error 416|Requested Range Not Satisfiable", re.I)
 LEASE_FENCE = 0.8  # of the lease without a renewal, and the download stops (it may expire soon after)
 RELEASE_TRIES = (0.0, 0.2, 1.0)  # pauses before each try of a release: a blip does not keep a lock
 
@@ -172,11 +192,12 @@ def _unavailable_reason(site: str, gone: egress.Unavailable) -> str:
 
 def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
                   should_stop: Callable[[], bool] = lambda: False, site_limit: int = 0,
-                  pause_seconds: float = 1800.0, pool: egress.Pool | None = None) -> Outcome:
+                  pause_seconds: float = 1800.0, pool: egress.Pool | None = None, worker: str = "") -> Outcome:
     """Archive one video through an egress identity of ``pool`` with budget left for its site.
 
     ``site_limit`` > 0 caps downloads at once per identity and site, across all workers
-    (``pool.leases_per_identity`` when a pool is given).
+    (``pool.leases_per_identity`` when a pool is given). ``worker``: this worker's name on the roll
+    (archiver.state.worker_presence), written with the download's heartbeat.
     """
     pool = pool or egress.Pool(leases_per_identity=site_limit, pause_seconds=pause_seconds)
     channel_id = require_safe_id(request.channel_id)
@@ -185,7 +206,7 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
     final_dir = tree.video_dir(root, channel_id, video_id)
     token = uuid.uuid4().hex
     started = time.monotonic()
-    keeper = _LeaseKeeper(r, channel_id, video_id, token, lease_seconds)
+    keeper = _LeaseKeeper(r, channel_id, video_id, token, lease_seconds, worker)
     site = pool.site(request.url)
     run = _Run(request, root, r, lease_seconds, lambda: should_stop() or keeper.lost, pool, site, token, keeper,
                context)
@@ -246,8 +267,8 @@ def archive_video(request: DownloadRequest, root: Path, r, lease_seconds: float,
     except Exception as exc:  # every failure becomes an outcome with a reason
         kind, reason = failures.classify(exc)
         log.info("%sfailed (%s): %s", context, kind, reason)
-        if kind != FailureKind.TRANSIENT or _DISK_TROUBLE.search(reason):
-            run.drop_partial()  # never to be resumed (or the disk is full); a transient failure's is, by its retry
+        if kind != FailureKind.TRANSIENT or _DISK_TROUBLE.search(reason) or _RANGE_REFUSED.search(reason):
+            run.drop_partial()  # never to be resumed (the disk is full, the range refused); else by its retry
         return Outcome(WorkerResult.FAILED, kind=FailureKind(kind), reason=reason, seconds=time.monotonic() - started)
     finally:
         keeper.stopped.set()
@@ -415,6 +436,7 @@ def _fill_info(path: Path, title: str, description: str) -> None:
     except (OSError, ValueError):
         return
     cleaned = without_cookies(info)
+    cleaned.pop("comments", None)  # kept as comments.json, in a shape of our own (archiver.comments_file)
     if not (title or (description and not info.get("description")) or cleaned != info):
         return
     info = cleaned

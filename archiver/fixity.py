@@ -92,6 +92,20 @@ def write_manifest(folder: Path) -> None:
     tree.checksums_file(folder).write_text(manifest_text(folder), encoding="utf-8")
 
 
+def rehash(folder: Path, names: list[str]) -> bool:
+    """The manifest's lines of ``names`` (files of a published folder just replaced whole, such as
+    comments.json after a history refresh) hashed again, every other line kept as it was (so a damaged
+    file stays damaged); the manifest replaced atomically. False when the folder has no manifest."""
+    entries = read_manifest(folder)
+    if entries is None:
+        return False
+    for name in names:
+        entries[name] = sha256_of(folder / name)
+    text = "".join(f"{digest}  {name}\n" for name, digest in sorted(entries.items()))
+    tree.write_bytes_atomic(tree.checksums_file(folder), text.encode("utf-8"))
+    return True
+
+
 def read_manifest(folder: Path) -> dict[str, str] | None:
     """``{name: hex}`` from the folder's manifest; None when it has none or it cannot be read."""
     try:

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,10 +93,12 @@ def worker_command(name: str, concurrency: int = 1, quiet: bool = False) -> list
 class LocalWorkers:
     """Download workers as child processes of this one (``make run``'s ``scaler`` process)."""
 
-    def __init__(self, env: dict | None = None, cwd: str | None = None, concurrency: int = 1):
+    def __init__(self, env: dict | None = None, cwd: str | None = None, concurrency: int = 1,
+                 on_exit: Callable[[int], None] | None = None):
         self.env = env
         self.cwd = cwd
         self.concurrency = concurrency
+        self.on_exit = on_exit  # told each child's pid once it exited, before any successor starts
         self.children: dict[int, subprocess.Popen] = {}
         self.started = 0
 
@@ -106,6 +109,11 @@ class LocalWorkers:
             if code is not None:
                 log.info("download worker pid=%s exited with %s", pid, code)
                 del self.children[pid]
+                if self.on_exit is not None:
+                    try:
+                        self.on_exit(pid)
+                    except Exception as exc:  # Redis away: the worker's mark expires by itself
+                        log.info("download worker pid=%s not struck off the roll: %s", pid, exc)
         return len(self.children)
 
     def reconcile(self, desired: int) -> int:

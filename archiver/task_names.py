@@ -19,6 +19,9 @@ VERIFY_CHANNEL = "channels_app.tasks.verify_channel"
 RUN_IMPORT = "channels_app.tasks.run_import"
 PRUNE_HISTORY = "channels_app.tasks.prune_history"
 
+# search_app.tasks: the search index's rebuild
+REINDEX_SEARCH = "search_app.tasks.reindex_search"
+
 # downloads_app.tasks: downloads, their outcomes, the feeder, the scaler, yt-dlp updates
 DOWNLOAD_VIDEO = "downloads_app.tasks.download_video"
 RECORD_DOWNLOAD_OUTCOME = "downloads_app.tasks.record_download_outcome"
@@ -29,3 +32,4 @@ RECONCILE_LEASES = "downloads_app.tasks.reconcile_leases"
 HOUSEKEEPING = "downloads_app.tasks.housekeeping"
 CHANGE_YTDLP = "downloads_app.tasks.change_ytdlp"
 YTDLP_DAILY_CHECK = "downloads_app.tasks.ytdlp_daily_check"
+TAKE_STATS_SAMPLE = "downloads_app.tasks.take_stats_sample"

@@ -4,6 +4,12 @@
                              /playlists/uploads.json
                              /videos/{video-id}/video.{ext} video.info.json
                                                 thumbnail.jpg subtitles/{lang}.vtt
+                                                subtitles/{lang}.auto.vtt comments.json
+                                                video.nfo checksums.sha256
+
+``subtitles/{lang}.vtt`` are a person's subtitles, ``subtitles/{lang}.auto.vtt`` the site's automatic
+captions (YTARCHIVE_AUTO_CAPTIONS), ``comments.json`` the comments read (YTARCHIVE_COMMENTS; its shape:
+archiver.comments_file).
 
 This module is the only one that builds paths in it. Every id is checked by
 ``archiver.ids.require_safe_id`` before it is joined. Nothing appears under a
@@ -44,6 +50,9 @@ SUBTITLES_DIR = "subtitles"
 NFO_FILE = "video.nfo"
 SHOW_NFO_FILE = "tvshow.nfo"
 POSTER_FILE = "poster.jpg"
+BANNER_FILE = "banner.jpg"  # the channel's wide banner, when the site has one (the library's artwork)
+COMMENTS_FILE = "comments.json"  # archiver.comments_file says its shape
+AUTO_SUFFIX = ".auto"  # subtitles/{lang}.auto.vtt: the site's automatic captions
 CHECKSUMS_FILE = "checksums.sha256"  # sha256sum's own format (archiver.fixity)
 # An archived copy set aside for a new download, beside the video's folder until the new one verifies
 # (channels_app.fixity_checks): ``videos/.kept-{video-id}-{stamp}``.
@@ -140,6 +149,20 @@ def subtitles_dir(folder: Path) -> Path:
 
 def subtitle_file(folder: Path, lang: str) -> Path:
     return subtitles_dir(folder) / f"{lang}.vtt"
+
+
+def auto_subtitle_file(folder: Path, lang: str) -> Path:
+    """The site's automatic captions in ``lang`` (``subtitle_file(folder, lang + AUTO_SUFFIX)`` alike)."""
+    return subtitles_dir(folder) / f"{lang}{AUTO_SUFFIX}.vtt"
+
+
+def subtitle_track(name: str) -> tuple[str, bool]:
+    """A subtitle file's stem (``de``, ``de.auto``) -> (its language, whether it is automatic captions)."""
+    return (name[:-len(AUTO_SUFFIX)], True) if name.endswith(AUTO_SUFFIX) else (name, False)
+
+
+def comments_file(folder: Path) -> Path:
+    return Path(folder) / COMMENTS_FILE
 
 
 def folder_file(folder: Path, name: str) -> Path:
@@ -289,8 +312,20 @@ def poster_path(root: Path, channel_id: str) -> Path:
     return channel_dir(root, channel_id) / POSTER_FILE
 
 
+def banner_path(root: Path, channel_id: str) -> Path:
+    return channel_dir(root, channel_id) / BANNER_FILE
+
+
 def uploads_playlist_path(root: Path, channel_id: str) -> Path:
     return channel_dir(root, channel_id) / "playlists" / "uploads.json"
+
+
+def playlist_path(root: Path, channel_id: str, playlist_id: str) -> Path:
+    """One of the channel's own playlists, as archived: ``playlists/{playlist_id}.json`` (a safe id;
+    ``uploads`` is the channel's upload order, never a playlist of this kind)."""
+    if playlist_id == "uploads":
+        raise ValueError("'uploads' is the channel's upload order, not a playlist id")
+    return channel_dir(root, channel_id) / "playlists" / f"{require_safe_id(playlist_id)}.json"
 
 
 # Where this module ever puts a temporary name: a channel folder (metadata.json),

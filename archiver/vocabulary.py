@@ -125,6 +125,14 @@ class FixityStatus(_Words):
     DAMAGED = "damaged"  # a file missing, changed or unexpected
 
 
+class FlightState(_Words):
+    """A download holding its lock, as the pages show it (channels_app.progress): its worker alive (a fresh
+    heartbeat, archiver.state.download_progress) or gone, the video waiting for its lease to run out."""
+
+    DOWNLOADING = "downloading"
+    INTERRUPTED = "interrupted"
+
+
 class Availability(_Words):
     """What the site says of a video now (``Video.availability``): yt-dlp's words, and ``removed`` (ours).
 

@@ -12,7 +12,8 @@ catalog holds (the history grows by changes, never by a row per video per sync):
 * from each video's own page, for a rolling share per sync
   (``YTARCHIVE_HISTORY_PAGES_PER_SYNC``, the ones read longest ago first):
   description, like and view counts, availability (public, unlisted, private,
-  removed, ...). A first reading only fills the fields in: it is not a change.
+  removed, ...). A first reading only fills the fields in: it is not a change. Its comments too, when the
+  channel archives them: ``video_page_read`` hands them to text_app, which keeps the ones gone upstream.
 
 Counts (views, likes) move at nearly every sync, so they are never change rows:
 the row keeps the latest value, and views a bounded series (channels_app.view_series).
@@ -27,6 +28,7 @@ import logging
 
 from django.conf import settings
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from archiver import egress
@@ -38,6 +40,10 @@ from channels_app import view_series
 from channels_app.models import Channel, Video, VideoChange
 
 log = logging.getLogger(__name__)
+
+#: Sent after a video's own page was read for its history, with ``video_pk`` and ``comments`` (the comments
+#: read, a comments.json document of archiver.comments_file, or None): text_app keeps them.
+video_page_read = Signal()
 
 
 def _text(value) -> str:
@@ -153,6 +159,7 @@ def refresh_pages(channel: Channel, options: params.Options, limit: int | None =
         VideoChange.objects.bulk_create(changes)
         Video.objects.filter(pk=video.pk).update(metadata_checked_at=now, **update)
         written += len(changes)
+        video_page_read.send(sender=Video, video_pk=video.pk, comments=facts.comments)
     return written
 
 

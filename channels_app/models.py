@@ -189,6 +189,10 @@ class Video(models.Model):
             # /metrics' ytarchive_fixity_failures: the damaged few, never a walk over every archived video.
             models.Index(fields=["status"], name="video_damaged_idx",
                          condition=models.Q(fixity_status=FixityStatus.DAMAGED)),
+            # The stats page's videos archived per day (downloads_app.stats): a range of the index, not the catalog.
+            models.Index(fields=["status", "archived_at"], name="video_archived_day_idx"),
+            # The live grid's cards written since its cursor (front_app.pages.live_grid), one channel's range.
+            models.Index(fields=["channel", "updated_at"], name="video_channel_changed_idx"),
         ]
 
     def __str__(self):

@@ -59,14 +59,18 @@ def add_channel(source_url: str, sync_interval_hours: float | None = None, enabl
             channel.save(force_insert=True)
             tallies.add_storage(-left_behind)
     except IntegrityError as exc:
-        raise ConflictError(f"Channel {probe.key} is already archived.", channel=probe.key) from exc
+        raise ConflictError(_ADDED_ALREADY.format(probe.key), channel=probe.key) from exc
     log.info("channel added channel=%s url=%s", channel.id, channel.url)
     return channel
 
 
+# Added, not archived: a channel just added may have no video archived yet.
+_ADDED_ALREADY = "Channel {0} was added already: it is on the channels page."
+
+
 def _refuse_duplicate(channel_id: str) -> None:
     if Channel.objects.filter(pk=channel_id).exists():
-        raise ConflictError(f"Channel {channel_id} is already archived.", channel=channel_id)
+        raise ConflictError(_ADDED_ALREADY.format(channel_id), channel=channel_id)
 
 
 def delete_channel(channel: Channel, delete_files: bool = False) -> None:
@@ -103,6 +107,33 @@ def request_sync(channel: Channel, full: bool = False, trigger: str = "api") -> 
         ) from exc
     transaction.on_commit(lambda: publish_sync(job.pk))
     return job
+
+
+def add_and_sync(source_url: str, sync_interval_hours: float | None = None, paused: bool = False,
+                 enabled: bool | None = None, options: dict | None = None,
+                 trigger: str = "api") -> tuple[Channel, SyncJob | None]:
+    """Add a channel and start its first sync at once (as TubeArchivist and Pinchflat index at once), for the web
+    app's add form, the API and the CLI alike. ``paused``: no sync now and, unless ``enabled`` says otherwise, its
+    scheduled syncs off too, until a Sync or a resume. The job is None when paused."""
+    channel = add_channel(source_url, sync_interval_hours, enabled=not paused if enabled is None else enabled,
+                          options=options)
+    return channel, None if paused else request_sync(channel, trigger=trigger)
+
+
+def sync_or_running(channel: Channel, full: bool = False, trigger: str = "api") -> tuple[SyncJob, bool]:
+    """A sync of ``channel`` now: a new job, or the one already queued or running when it does what was asked
+    (``(job, started)``). A client that adds a channel and asks for a sync at once thus follows the add's own sync.
+    A full sync asked while an incremental one is active stays a ConflictError: what runs is not what was asked."""
+    for _ in range(2):  # the active job may end between the refused insert and the look-up: try once more
+        try:
+            return request_sync(channel, full=full, trigger=trigger), True
+        except ConflictError as exc:
+            active = SyncJob.objects.filter(pk=exc.extra.get("sync_job"), status__in=SyncJob.ACTIVE).first()
+            if active is not None:
+                if full and not active.full:
+                    raise
+                return active, False
+    raise ConflictError(f"A sync of {channel.id} is already running.", sync_job=None)
 
 
 def publish_sync(job_id: int) -> bool:

@@ -177,12 +177,21 @@ def _refresh_metadata(channel: Channel) -> None:
         "uploader": channel.uploader,
         "description": channel.description,
         "thumbnail_url": channel.thumbnail_url,
+        "banner_url": probe.banner,
         "added_at": channel.created_at.isoformat(),
         "metadata_refreshed_at": timezone.now().isoformat(),
     })
     tree.make_videos_dir(settings.ARCHIVE_ROOT, channel.id)
+    write_banner(channel, probe.banner)
     if channel_profile(channel).write_nfo:
         write_show_files(channel)
+
+
+def write_banner(channel: Channel, url: str) -> None:
+    """banner.jpg (the channel's wide banner), the library's artwork: kept as it was when none can be had."""
+    banner = images.fetch_image(url, listing_options()) if url else None
+    if banner:
+        tree.write_bytes_atomic(tree.banner_path(settings.ARCHIVE_ROOT, channel.id), banner)
 
 
 def write_show_files(channel: Channel) -> None:

@@ -13,7 +13,7 @@ from archiver import task_names, tree
 from archiver.limits import MIN_SYNC_INTERVAL_HOURS
 from archiver.private_files import narrow
 from archiver.ytdlp import versions as ytdlp_versions
-from config import lanes, web_server
+from config import lanes, signin_env, web_server
 from config.env import (
     env,
     env_address_policy,
@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "channels_app",
     "downloads_app",
     "tokens_app",
+    "library_app",
+    "text_app",
+    "search_app",
     "front_app",
 ]
 
@@ -87,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "front_app.signin.forward_auth.ForwardAuthMiddleware",  # YTARCHIVE_REMOTE_USER_HEADER (a no-op when unset)
     "django.contrib.messages.middleware.MessageMiddleware",
     "front_app.http.outage.RedisOutageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -110,7 +114,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "front_app.pages.context.permissions",  # can_edit, can_manage_people (tokens_app.roles)
             ],
+            "builtins": ["front_app.templatetags.sizes"],  # |binary_size: KiB/MiB/GiB, as the CLI writes
         },
     },
 ]
@@ -145,6 +151,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 WEB_THREADS = web_server.threads()
 WEB_TIMEOUT = web_server.timeout()
 WEB_STREAM_SLOTS = web_server.stream_slots(WEB_THREADS)
+
+# Sign-in: a password, OpenID Connect (front_app.signin.oidc; on when YTARCHIVE_OIDC_CLIENT_ID is set) and a
+# trusted proxy's header (front_app.signin.forward_auth, from YTARCHIVE_TRUSTED_PROXIES only). README, "Sign-in".
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "front_app.signin.oidc.Backend"]
+globals().update(signin_env.oidc())
+YTARCHIVE_FORWARD_AUTH = signin_env.forward_auth()
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -260,6 +272,12 @@ YTARCHIVE = {
     "WORKER_IDLE_SECONDS": env_int("YTARCHIVE_WORKER_IDLE_SECONDS", 60, minimum=1),
     "SCALE_INTERVAL_SECONDS": env_float("YTARCHIVE_SCALE_INTERVAL_SECONDS", 5.0, minimum=0.2),
     "DOWNLOAD_RETRIES": env_int("YTARCHIVE_DOWNLOAD_RETRIES", 3, minimum=0, maximum=20),
+    # The stats page's samples of totals over time (downloads_app.stats): how often, and how long kept.
+    "STATS_SAMPLE_SECONDS": env_float("YTARCHIVE_STATS_SAMPLE_SECONDS", 900.0, minimum=1.0),
+    "STATS_KEEP_DAYS": env_int("YTARCHIVE_STATS_KEEP_DAYS", 400, minimum=1),
+    # Search (search_app.engine): of a query's matches of one kind, the newest this many are ranked (the count
+    # stays exact); a word in every tenth line says little, and ranking all of them costs ~2 us each.
+    "SEARCH_RANK_LIMIT": env_int("YTARCHIVE_SEARCH_RANK_LIMIT", 5000, minimum=4000, maximum=10_000_000),
     "RETRY_BASE_SECONDS": env_float("YTARCHIVE_RETRY_BASE_SECONDS", 300.0, minimum=0),
     "SYNC_INTERVAL_HOURS": env_float("YTARCHIVE_SYNC_INTERVAL_HOURS", 24.0, minimum=MIN_SYNC_INTERVAL_HOURS),
     "SYNC_ATTEMPTS": env_int("YTARCHIVE_SYNC_ATTEMPTS", 3, minimum=1, maximum=20),
@@ -363,6 +381,7 @@ CELERY_BEAT_SCHEDULE = {
     "notify": {"task": task_names.NOTIFY_ROUND, "schedule": YTARCHIVE["NOTIFY_SECONDS"]},
     # Daily; a round missed (the lane busy) is not made up: the next one prunes the same rows.
     "prune-history": {"task": task_names.PRUNE_HISTORY, "schedule": 86400.0},
+    "stats-sample": {"task": task_names.TAKE_STATS_SAMPLE, "schedule": YTARCHIVE["STATS_SAMPLE_SECONDS"]},
 }
 if YTARCHIVE["FIXITY_DAYS"] > 0:
     CELERY_BEAT_SCHEDULE["fixity"] = {"task": task_names.FIXITY_ROUND,

@@ -80,8 +80,9 @@ def _redis_series(r, stored_bytes: float | None):
     yield paused
     yield GaugeMetricFamily("ytarchive_active_workers", "Download workers alive now (local processes or Jobs).",
                             value=worker_presence.live_workers(r))
-    yield GaugeMetricFamily("ytarchive_downloads_in_flight", "Downloads running now, across all workers.",
-                            value=download_locks.leases_held(r))
+    yield GaugeMetricFamily("ytarchive_downloads_in_flight", "Downloads running now, across all workers "
+                            "(a dead worker's, its lease not yet run out, left out).",
+                            value=download_locks.live_downloads(r))
     if stored_bytes is None:  # the database did not answer: no storage figure rather than a wrong one
         return
     yield GaugeMetricFamily("ytarchive_storage_bytes", "Bytes under the archive root, as du counts them "

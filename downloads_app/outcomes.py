@@ -53,6 +53,9 @@ def _record(report: DownloadReport) -> Video | None:
         from channels_app.fixity_checks import after_archived
 
         after_archived(video)
+        from text_app.ingest import after_archived as words_after_archived
+
+        words_after_archived(video)  # its subtitles as cues, its comments.json as comments (the search's)
     if changed:
         video_states.set_state(r, video.channel_id, video.video_id, step.status)
         log.info("outcome recorded channel=%s video=%s attempt=%s/%s -> %s%s", video.channel_id,

@@ -79,16 +79,22 @@ def requeue_lost_messages(limit: int = 500) -> int:
     lose a message that no lease ever covered; its video stays in the window
     (queued, ``fed_at`` set) and would hold its place there for good. A video
     fed two leases ago that no worker has locked, and whose message is neither
-    waiting in the download queue nor held unacknowledged by a worker (the
+    waiting in the download queue nor taken by a worker within two leases (the
     window keeps both short enough to read), has lost it: ``fed_at`` is
     emptied (conditionally, so only once) and the feeder sends it anew. A late
     duplicate is harmless (the lock and the "already archived" check stop it).
+
+    "Taken within two leases": a worker locks its video within moments of taking
+    the message (prefetch is one per slot), so a message taken longer ago whose
+    video nobody locked is one its worker dropped when it lost Redis; kombu would
+    hand it out again only after its visibility timeout, an hour later.
     """
     r = queueing.redis()
-    in_broker = broker_queue.download_message_pks(r)
+    two_leases = 2 * settings.YTARCHIVE["LEASE_SECONDS"]
+    in_broker = broker_queue.download_message_pks(r, taken_within=two_leases)
     if in_broker is None:
         return 0  # more messages than a window holds (before the feeder): none is presumed lost
-    stale = timezone.now() - timedelta(seconds=2 * settings.YTARCHIVE["LEASE_SECONDS"])
+    stale = timezone.now() - timedelta(seconds=two_leases)
     taken = 0
     for video in Video.objects.filter(status=VideoStatus.QUEUED, fed_at__lt=stale).only(
             "pk", "channel_id", "video_id", "fed_at")[:limit]:

@@ -45,7 +45,8 @@ def download_video(message: dict) -> str:
     if not worker_lifecycle.may_start(r, request):  # too near this worker's deadline: not even started
         raise Reject(HAND_BACK_REASON, requeue=True)
     outcome = archive_video(request, settings.ARCHIVE_ROOT, r, settings.YTARCHIVE["LEASE_SECONDS"],
-                            should_stop=STOP.is_set, pool=Pool.from_settings(settings.YTARCHIVE))
+                            should_stop=STOP.is_set, pool=Pool.from_settings(settings.YTARCHIVE),
+                            worker=worker_lifecycle.WORKER_NAME)
     worker_lifecycle.note_finished(outcome)
     action = action_for(outcome)
     if action is WorkerAction.DROP:
@@ -145,3 +146,11 @@ def ytdlp_daily_check() -> str:
     from downloads_app.ytdlp_updates import daily_check
 
     return daily_check()
+
+
+@shared_task(name=task_names.TAKE_STATS_SAMPLE, ignore_result=True)
+def take_stats_sample() -> int:
+    """The stats page's sample of totals (downloads_app.stats.take_sample): a few queries, on maintenance."""
+    from downloads_app.stats import take_sample
+
+    return take_sample().pk

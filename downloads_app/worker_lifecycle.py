@@ -28,7 +28,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import socket
 import threading
 import time
 
@@ -54,7 +53,7 @@ _DEADLINE: list[deadline.Deadline] = []  # this download worker's, when it has o
 _HOSTNAME: list[str] = []  # its Celery node name, to stop its own consumer
 PACE = deadline.Pace(0.5)
 ROLL_CALL_SECONDS = 5.0
-WORKER_NAME = f"{socket.gethostname()}:{os.getpid()}"
+WORKER_NAME = worker_presence.worker_name()
 
 
 def _consumes_downloads(consumer) -> bool:

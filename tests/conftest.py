@@ -36,6 +36,18 @@ def redis_client(redis_server):
     return client
 
 
+@pytest.fixture
+def latest_schema_after():
+    """For a test that migrates an app back: every migration applied again after it (going back unapplies the
+    later migrations of that app and of the apps that depend on it; the tests after it need them all)."""
+    yield
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.fixture(scope="session")
 def notify_sink():
     from tests.harness import NotifySink

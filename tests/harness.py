@@ -239,16 +239,25 @@ class Api:
         """Wait until no sync runs and nothing waits, downloads or retries, and the catalog has recorded every
         archived video (a worker marks its video archived in live progress before the control side records
         the outcome); returns the progress."""
+        last: dict = {}
+
         def settled():
-            p = self.get(f"/api/channels/{channel_id}/progress/")
+            p = last["progress"] = self.get(f"/api/channels/{channel_id}/progress/")
             sync = p.get("sync") or {}
             if sync.get("status") in ("queued", "running"):
                 return None
-            busy = p["new"] + p["queued"] + p["downloading"] + p["retrying"]
+            # interrupted: marked downloading, its worker gone (killed, or between its last beat and its
+            # outcome): it resumes or is recorded soon, so it is not settled either
+            busy = p["new"] + p["queued"] + p["downloading"] + p["retrying"] + p.get("interrupted", 0)
             if not p["total"] or busy:
                 return None
             return p if self.get(f"/api/channels/{channel_id}/")["archived_count"] == p["archived"] else None
-        return wait_for(settled, timeout, f"channel {channel_id} to settle", poll=0.5)
+        try:
+            return wait_for(settled, timeout, f"channel {channel_id} to settle", poll=0.5)
+        except AssertionError as exc:  # say where it stood, and which videos were still busy
+            busy = [(v["video_id"], v["status"], v.get("attempts"), (v.get("last_error") or "")[:200])
+                    for v in self.videos(channel_id) if v["status"] not in ("archived", "failed", "skipped")][:20]
+            raise AssertionError(f"{exc}; last progress: {last.get('progress')}; busy videos: {busy}") from None
 
 
 @contextlib.contextmanager
@@ -354,13 +363,18 @@ def download_worker_pids(redis_url: str) -> list[int]:
 
 
 def add_fresh(api: Api, url: str) -> dict:
-    """Add a channel; if an earlier test added it, delete it with its files first."""
-    response = api.post("/api/channels/", expect=(201, 409), json={"url": url})
+    """Add a channel; if an earlier test added it, delete it with its files first.
+
+    Added without its first sync (``paused``, scheduled syncs on): the test sets the channel up, then syncs
+    when it means to (``sync_and_wait_listed``), and counts one sync. tests/integration/test_sync_on_add.py
+    covers the add that syncs at once."""
+    body = {"url": url, "paused": True, "enabled": True}
+    response = api.post("/api/channels/", expect=(201, 409), json=body)
     if isinstance(response, dict) and response.get("id"):
         return response
     channel_id = response["channel"]
     api.call("DELETE", f"/api/channels/{channel_id}/?delete_files=true", expect=204)
-    return api.post("/api/channels/", expect=201, json={"url": url})
+    return api.post("/api/channels/", expect=201, json=body)
 
 
 def sync_and_wait_listed(api: Api, channel_id: str) -> dict:

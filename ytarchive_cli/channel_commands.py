@@ -5,7 +5,7 @@ import sys
 import time
 from pathlib import Path
 
-from archiver.vocabulary import ACTIVE_JOB, DONE_STATUSES, VideoStatus
+from archiver.vocabulary import ACTIVE_JOB, FlightState, VideoStatus
 from ytarchive_cli import option_flags, output
 from ytarchive_cli.client import EXIT_USAGE, POLL_SECONDS, Client, CliError
 from ytarchive_cli.output import say as _out
@@ -15,7 +15,9 @@ def add_parsers(sub, common) -> None:
     p = sub.add_parser("add", parents=[common], help="add a channel by URL")
     p.add_argument("channel_url", metavar="URL")
     p.add_argument("--interval", type=float, metavar="HOURS", help="hours between scheduled syncs")
-    p.add_argument("--paused", action="store_true", help="no scheduled syncs until resumed")
+    p.add_argument("--paused", action="store_true",
+                   help="add it without a sync and with its scheduled syncs off, until `sync` or a resume "
+                        "(by default its first sync starts at once)")
     option_flags.add_flags(p)
     sub.add_parser("list", parents=[common], help="list channels")
     p = sub.add_parser("sync", parents=[common], help="sync a channel now")
@@ -51,11 +53,17 @@ def add_parsers(sub, common) -> None:
 
 
 def cmd_add(args, client: Client) -> int:
-    payload = {"url": args.channel_url, "enabled": not args.paused, **option_flags.changes(args)}
+    payload = {"url": args.channel_url, "paused": args.paused, **option_flags.changes(args)}
     if args.interval is not None:
         payload["sync_interval_hours"] = args.interval
     channel = client.post("/api/channels/", json=payload)
-    _out(output.as_json(channel) if args.json else f"added {channel['id']}: {channel.get('title') or ''}".rstrip())
+    if args.json:
+        _out(output.as_json(channel))
+        return 0
+    name = f"{channel['id']} ({channel['title']})" if channel.get("title") else channel["id"]
+    sync = channel.get("sync")
+    _out(f"Added {name}; syncing now (sync {sync['id']})" if sync else
+         f"Added {name}, paused: `ytarchive sync {channel['id']}` starts it")
     return 0
 
 
@@ -65,9 +73,10 @@ def cmd_list(args, client: Client) -> int:
         _out(output.as_json(channels))
         return 0
     rows = [[c["id"], c.get("title") or "", f"{c.get('archived_count', 0)}/{c.get('video_count', 0)}",
-             output.when(c.get("last_synced_at")),
+             str(c.get("failed_count", 0)), str(c.get("waiting_count", 0)), output.when(c.get("last_synced_at")),
              f"every {c['sync_interval_hours']:g} h" if c.get("enabled") else "paused"] for c in channels]
-    _out(output.table(rows, ["ID", "TITLE", "ARCHIVED", "LAST SYNC", "SCHEDULE"]) if rows else "no channels yet")
+    _out(output.table(rows, ["ID", "TITLE", "ARCHIVED", "FAILED", "WAITING", "LAST SYNC", "SCHEDULE"])
+         if rows else "no channels yet")
     return 0
 
 
@@ -89,22 +98,21 @@ def cmd_progress(args, client: Client) -> int:
     if args.json:
         _out(output.as_json(progress))
         return 0
-    counts = ", ".join(f"{progress[s]} {s}" for s in output.STATUSES if progress[s])
+    counts = output.counts_words(progress) if progress["total"] else "none yet"
     sync = progress.get("sync") or {}
-    _out(f"{args.channel}: {progress['total']} videos: {counts or 'none yet'}"
-         + (f"; sync {sync.get('status')}" if sync else ""))
+    _out(f"{args.channel}: {counts}" + (f"; sync {sync.get('status')}" if sync else ""))
     for flight in progress["in_flight"]:
-        _out(f"  downloading {flight['video_id']}: {output.size(flight.get('downloaded_bytes'))}"
+        state = "interrupted, resuming" if flight.get("state") == FlightState.INTERRUPTED else FlightState.DOWNLOADING
+        _out(f"  {state} {flight['video_id']}: {output.size(flight.get('downloaded_bytes'))}"
              f" of {output.size(flight.get('total_bytes'))}")
     return 0
 
 
-# The progress bar's note: what runs and waits, then what ended but not archived.
-_WATCHED = (VideoStatus.DOWNLOADING, VideoStatus.QUEUED, VideoStatus.RETRYING, VideoStatus.FAILED, VideoStatus.SKIPPED)
 
 
 def _watch(client: Client, channel: str) -> int:
-    """A rich progress bar of done (archived, failed or skipped) over total, until nothing is left to do."""
+    """A rich progress bar of archived over total (failures are counted apart, never as done), until nothing
+    is left to do."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[note]}"),
@@ -114,11 +122,10 @@ def _watch(client: Client, channel: str) -> int:
         while True:
             progress = _progress(client, channel)
             sync = (progress.get("sync") or {}).get("status", "")
-            note = ", ".join(f"{progress[s]} {s}" for s in _WATCHED if progress[s])
+            note = output.counts_words(progress).partition(", ")[2]  # after "N of M archived": the bar says it
             if sync in ACTIVE_JOB:
                 note = f"sync {sync}" + (f"; {note}" if note else "")
-            done = sum(progress[s] for s in DONE_STATUSES)
-            bar.update(task, total=progress["total"] or None, completed=done, note=note)
+            bar.update(task, total=progress["total"] or None, completed=progress[VideoStatus.ARCHIVED], note=note)
             if progress["total"] and output.settled(progress):
                 break
             time.sleep(POLL_SECONDS)
@@ -190,10 +197,12 @@ def cmd_nfo(args, client: Client) -> int:
 def cmd_cookies(args, client: Client) -> int:
     """Upload (``--file``), remove (``--clear``) or show whose cookies are in use; never prints them."""
     path = f"/api/channels/{args.channel}/cookies/" if args.channel else "/api/cookies/"
-    scope = args.channel or "every channel"
-    if args.clear:
+    scope = args.channel or "global"
+    if args.clear:  # without a channel only the global cookies go: channels with their own keep theirs
         client.call("DELETE", path)
-        _out(output.as_json({"scope": scope, "set": False}) if args.json else f"cookies of {scope} removed")
+        said = (f"cookies of {args.channel} removed" if args.channel else
+                "global cookies removed; channels with cookies of their own keep them")
+        _out(output.as_json({"scope": scope, "set": False}) if args.json else said)
         return 0
     if args.file:
         try:

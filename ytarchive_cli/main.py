@@ -1,4 +1,4 @@
-"""``ytarchive COMMAND``: add, list, sync, watch, browse and retry through the REST API.
+"""``ytarchive COMMAND``: add, list, sync, watch, browse, search, retry and mark watched through the REST API.
 
 Exit codes: 0 done, 1 the server refused (its message is printed), 2 bad
 usage or not logged in, 3 the server could not be reached, 130 interrupted.
@@ -11,10 +11,19 @@ import argparse
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
-from ytarchive_cli import channel_commands, config, output, site_commands, token_commands, video_commands
+from ytarchive_cli import (
+    channel_commands,
+    config,
+    output,
+    search_commands,
+    site_commands,
+    token_commands,
+    video_commands,
+    watch_commands,
+)
 from ytarchive_cli.client import EXIT_USAGE, Client, CliError
 
-GROUPS = (token_commands, channel_commands, video_commands, site_commands)
+GROUPS = (token_commands, channel_commands, video_commands, watch_commands, search_commands, site_commands)
 COMMANDS = {name: command for group in GROUPS for name, command in group.COMMANDS.items()}
 
 

@@ -16,7 +16,16 @@ import re
 import sys
 from datetime import datetime
 
-from archiver.vocabulary import ACTIVE_JOB, BUSY_STATUSES, PROGRESS_STATUSES, VideoStatus
+from archiver import readable
+from archiver.vocabulary import (
+    ACTIVE_JOB,
+    BUSY_STATUSES,
+    DONE_STATUSES,
+    PROGRESS_STATUSES,
+    FixityStatus,
+    FlightState,
+    VideoStatus,
+)
 
 STATUSES = tuple(str(s) for s in PROGRESS_STATUSES)  # the API's progress counts, in display order
 _OLD_NAMES = {"pending": VideoStatus.QUEUED, "processing": VideoStatus.DOWNLOADING, "completed": VideoStatus.ARCHIVED}
@@ -29,23 +38,11 @@ def printable(text: str) -> str:
 
 
 def size(n: int | None) -> str:
-    if n is None:
-        return "-"
-    value = float(n)
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if value < 1024 or unit == "TiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} TiB"
+    return "-" if n is None else readable.binary_size(n)
 
 
 def duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    seconds = round(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return "-" if seconds is None else readable.duration(seconds)
 
 
 def date(yyyymmdd: str | None) -> str:
@@ -71,7 +68,38 @@ def normalise_progress(body: dict) -> dict:
         if name in counts and isinstance(value, int):
             counts[name] += value
     in_flight = body.get("in_flight", body.get("downloading") if isinstance(body.get("downloading"), list) else [])
-    return {"total": body.get("total", 0), **counts, "in_flight": in_flight or [], "sync": body.get("sync")}
+    extra = {str(k): body[k] for k in (FlightState.INTERRUPTED, FixityStatus.DAMAGED) if isinstance(body.get(k), int)}
+    return {"total": body.get("total", 0), **counts, **extra, "in_flight": in_flight or [], "sync": body.get("sync")}
+
+
+def counts_words(progress: dict) -> str:
+    """Archived, failed and waiting apart (a failure is never "done"), then what the waiting do:
+    "13 of 16 archived, 2 failed, 1 waiting (1 retrying)"; damaged and interrupted ones when there are."""
+    waiting = sum(progress.get(s, 0) for s in BUSY_STATUSES) + progress.get(FlightState.INTERRUPTED, 0)
+    parts = [f"{progress.get(VideoStatus.ARCHIVED, 0)} of {progress.get('total', 0)} archived"]
+    # what ended without being archived (failed, skipped), each apart
+    parts += [f"{progress[s]} {s}" for s in DONE_STATUSES if s != VideoStatus.ARCHIVED and progress.get(s)]
+    if waiting:
+        doing = [f"{progress[s]} {s}" for s in (VideoStatus.DOWNLOADING, FlightState.INTERRUPTED, VideoStatus.QUEUED,
+                                                 VideoStatus.RETRYING, VideoStatus.NEW) if progress.get(s)]
+        parts.append(f"{waiting} waiting" + (f" ({', '.join(doing)})" if doing else ""))
+    if progress.get(FixityStatus.DAMAGED):
+        parts.append(f"{progress[FixityStatus.DAMAGED]} {FixityStatus.DAMAGED}")
+    return ", ".join(parts)
+
+
+def shown_status(video: dict) -> str:
+    """A video's status as people should read it: an archived video whose fixity check failed is damaged."""
+    return video.get("shown_status") or (FixityStatus.DAMAGED if video.get("fixity_status") == FixityStatus.DAMAGED
+                                         else str(video.get("status", "")))
+
+
+def attempt_words(attempts: int, max_attempts) -> str:
+    """"attempt 3 of 4"; past the maximum (retries lowered since), "attempt 3, its last (at most 2 now)"."""
+    attempt = attempts + 1
+    if isinstance(max_attempts, int) and attempt > max_attempts:
+        return f"attempt {attempt}, its last (retries were lowered: at most {max_attempts} now)"
+    return f"attempt {attempt} of {max_attempts}"
 
 
 def settled(progress: dict) -> bool:
@@ -95,7 +123,7 @@ def video_note(video: dict) -> str:
     why = f"{video['hint']} [{video['reason']}]" if video.get("hint") else video.get("last_error", "")
     if video.get("status") == VideoStatus.RETRYING:
         at = when(video.get("next_attempt_at"))[-5:]
-        return f"retrying at {at}, attempt {video.get('attempts', 0) + 1} of {video.get('max_attempts', '?')}: {why}"
+        return f"retrying at {at}, {attempt_words(video.get('attempts', 0), video.get('max_attempts', '?'))}: {why}"
     if video.get("status") == VideoStatus.FAILED:
         kind = "dead letter" if video.get("dead_letter") else video.get("failure_kind") or "failed"
         return f"{kind}: {why}"

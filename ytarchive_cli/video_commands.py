@@ -41,7 +41,7 @@ def cmd_videos(args, client: Client) -> int:
     if args.json:
         _out(output.as_json(videos))
         return 0
-    rows = [[v["video_id"], v["status"], output.date(v.get("upload_date")), output.size(v.get("size_bytes")),
+    rows = [[v["video_id"], output.shown_status(v), output.date(v.get("upload_date")), output.size(v.get("size_bytes")),
              (v.get("title") or "")[:60], output.video_note(v)] for v in videos]
     _out(output.table(rows, ["VIDEO", "STATUS", "DATE", "SIZE", "TITLE", "NOTE"]) if rows else "no videos")
     return 0

@@ -5,6 +5,7 @@ These are kombu's keys (its Redis transport's), read here so nothing else names 
 from __future__ import annotations
 
 import json
+import time
 
 import redis
 
@@ -14,8 +15,10 @@ DOWNLOADS_QUEUE = "downloads"
 # kombu's Redis transport keeps one list per priority step beside the plain one.
 _PRIORITY_SEP = "\x06\x16"
 _PRIORITY_STEPS = (3, 6, 9)
-# kombu's Redis transport keeps the messages workers took and have not acknowledged in this hash.
+# kombu's Redis transport keeps the messages workers took and have not acknowledged in this hash,
+# and when each was taken (its delivery tag scored by the time) in this sorted set.
 _UNACKED = "unacked"
+_UNACKED_INDEX = "unacked_index"
 
 
 def queue_length(r: redis.Redis, queue: str = DOWNLOADS_QUEUE) -> int:
@@ -27,10 +30,17 @@ def queue_length(r: redis.Redis, queue: str = DOWNLOADS_QUEUE) -> int:
     return sum(pipe.execute())
 
 
-def download_message_pks(r: redis.Redis, limit: int = 5000, queue: str = DOWNLOADS_QUEUE) -> set[int] | None:
+def download_message_pks(r: redis.Redis, limit: int = 5000, queue: str = DOWNLOADS_QUEUE,
+                         taken_within: float | None = None) -> set[int] | None:
     """The ``video_pk`` of every download message still somewhere in the broker: waiting in the queue or
     taken by a worker and not yet acknowledged. None when there are more than ``limit`` (the feeder's
-    window keeps far fewer; too many to read means: assume none is lost)."""
+    window keeps far fewer; too many to read means: assume none is lost).
+
+    ``taken_within`` (seconds): count a taken message only if it was taken that recently. A worker that
+    loses its connection (a Redis restart) drops the messages it had taken and not started, but kombu's
+    record of them survives in an AOF until its visibility timeout (an hour) puts them back; the caller
+    decides whether a message taken long ago whose video nobody works on is lost.
+    """
     import base64
 
     keys = [queue] + [f"{queue}{_PRIORITY_SEP}{step}" for step in _PRIORITY_STEPS]
@@ -39,9 +49,13 @@ def download_message_pks(r: redis.Redis, limit: int = 5000, queue: str = DOWNLOA
     pipe = r.pipeline(transaction=False)
     for key in keys:
         pipe.lrange(key, 0, -1)
-    pipe.hvals(_UNACKED)
+    raws = [item for items in pipe.execute() for item in items]
+    if taken_within is None:
+        raws += r.hvals(_UNACKED)
+    elif recent := r.zrangebyscore(_UNACKED_INDEX, time.time() - taken_within, "+inf"):
+        raws += [raw for raw in r.hmget(_UNACKED, recent) if raw is not None]
     found = set()
-    for raw in (item for items in pipe.execute() for item in items):
+    for raw in raws:
         try:
             message = json.loads(raw)
             if isinstance(message, list):  # unacked: [message, exchange, routing key]

@@ -11,8 +11,9 @@ import time
 
 import redis
 
-from archiver.state.download_progress import download_progress_key
+from archiver.state.download_progress import download_progress_key, is_live
 from archiver.state.store import key
+from archiver.state.worker_presence import live_worker_names
 
 _RELEASE_IF_OWNER = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -77,6 +78,27 @@ def expired_leases(r: redis.Redis, now: float | None = None) -> list[tuple[str, 
         if not r.exists(lock_key(channel_id, video_id)):
             found.append((channel_id, video_id))
     return found
+
+
+def held_locks(r: redis.Redis) -> list[tuple[str, str, dict]]:
+    """Every download whose lock is held now, across all channels: ``(channel, video, its progress hash)``,
+    read in one pipelined round trip (a lease each: bounded by the workers' threads, plus the dead ones'
+    until their leases run out)."""
+    members = [m.partition("/") for m in r.zrange(leases_key(), 0, -1)]
+    pipe = r.pipeline(transaction=False)
+    for channel_id, _, video_id in members:
+        pipe.exists(lock_key(channel_id, video_id))
+        pipe.hgetall(download_progress_key(channel_id, video_id))
+    replies = pipe.execute()
+    return [(channel_id, video_id, replies[2 * n + 1]) for n, (channel_id, _, video_id) in enumerate(members)
+            if replies[2 * n]]
+
+
+def live_downloads(r: redis.Redis) -> int:
+    """Downloads running now whose worker is alive (a fresh heartbeat): never more than the workers' threads,
+    though a dead worker's locks hold until their leases run out."""
+    workers = live_worker_names(r)
+    return sum(1 for _, _, fields in held_locks(r) if is_live(fields, workers=workers))
 
 
 def locked_videos(r: redis.Redis, channel_id: str) -> list[str]:

@@ -6,6 +6,8 @@
 """
 from __future__ import annotations
 
+import os
+import socket
 import time
 
 import redis
@@ -33,6 +35,16 @@ def wait_for_scaler_wake(r: redis.Redis, timeout: float) -> bool:
 
 def workers_key() -> str:
     return key("workers")
+
+
+def worker_name(pid: int | None = None) -> str:
+    """A download worker's name on the roll: ``host:pid`` (its own, or a child's the local scaler started)."""
+    return f"{socket.gethostname()}:{os.getpid() if pid is None else pid}"
+
+
+def live_worker_names(r: redis.Redis, now: float | None = None) -> set[str]:
+    """The names of the download workers whose last word is still fresh."""
+    return set(r.zrangebyscore(workers_key(), time.time() if now is None else now, "+inf"))
 
 
 def mark_worker_alive(r: redis.Redis, name: str, ttl_seconds: float) -> None:

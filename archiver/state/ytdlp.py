@@ -15,6 +15,7 @@ import time
 
 import redis
 
+from archiver.state import worker_presence
 from archiver.state.store import PREFIX
 
 UPDATE_CLAIM_SECONDS = 1800  # longer than pip plus the checks can take; a dead control worker's claim expires
@@ -33,14 +34,19 @@ def forget_worker(r: redis.Redis, name: str) -> None:
 
 
 def worker_versions(r: redis.Redis, now: float | None = None) -> dict[str, str]:
-    """Live download workers' yt-dlp versions, name -> version; entries of workers that died unheard go."""
+    """Live download workers' yt-dlp versions, name -> version; entries of workers that died unheard go.
+
+    Only workers still on the roll (archiver.state.worker_presence) count: a worker leaves the roll a
+    moment before its version entry goes, and /metrics must never show a version run by no live worker."""
     now = time.time() if now is None else now
+    present = worker_presence.live_worker_names(r, now)
     live, stale = {}, []
     for name, raw in r.hgetall(_k("workers")).items():
         try:
             entry = json.loads(raw)
             if float(entry["until"]) > now:
-                live[name] = str(entry["version"])
+                if name in present:  # else leaving (or just arriving): not counted, not dropped
+                    live[name] = str(entry["version"])
                 continue
         except (ValueError, KeyError, TypeError):
             pass

@@ -19,6 +19,7 @@ from yt_dlp.utils import DateRange, DownloadError
 from archiver import netguard, tree, upstream_text
 from archiver.channel_options import download_params, published_too_early
 from archiver.ids import is_safe_id, safe_id
+from archiver.ytdlp import comments_captions
 from archiver.ytdlp.failures import Skipped
 from archiver.ytdlp.params import Logger, Options, base_params
 
@@ -81,7 +82,7 @@ def _downloader(opts: Options) -> _Downloader:
     current = getattr(_per_thread, "downloader", None)
     if current is None or current.opts != opts:
         logger, progress, extracted = Logger(), _ProgressSlot(), _ExtractedSlot()
-        ydl = yt_dlp.YoutubeDL(_download_params(opts, logger, progress, extracted))
+        ydl = comments_captions.CommentsOptionalYoutubeDL(_download_params(opts, logger, progress, extracted))
         current = _per_thread.downloader = _Downloader(opts, ydl, logger, progress, extracted)
     return current
 
@@ -109,8 +110,8 @@ def download(
     """
     if opts.cookiefile:
         logger, progress, extracted = Logger(), _ProgressSlot(), _ExtractedSlot()
-        downloader = _Downloader(opts, yt_dlp.YoutubeDL(_download_params(opts, logger, progress, extracted)),
-                                 logger, progress, extracted)
+        ydl = comments_captions.CommentsOptionalYoutubeDL(_download_params(opts, logger, progress, extracted))
+        downloader = _Downloader(opts, ydl, logger, progress, extracted)
     else:
         downloader = _downloader(opts)
     downloader.ydl.params["paths"] = {"home": str(temp_dir), "temp": str(temp_dir)}
@@ -121,6 +122,8 @@ def download(
     try:
         with netguard.guarded():
             info = downloader.ydl.extract_info(url, download=True)
+            auto = (comments_captions.write_auto_captions(downloader.ydl, info, temp_dir, context)
+                    if opts.profile.auto_captions and info else [])
         refused = netguard.take_refusals()
         if refused:  # a thumbnail yt-dlp only warned about counts as much as the media
             raise DownloadError(refused[0])
@@ -142,7 +145,12 @@ def download(
     if published_too_early(info.get("upload_date"), opts.profile):  # yt-dlp's daterange kept it off disk
         raise Skipped(f"published {info['upload_date']}, before the channel's cutoff "
                       f"{opts.profile.published_after}", str(info["upload_date"]))
-    return _lay_out(Path(temp_dir), info, url)
+    result = _lay_out(Path(temp_dir), info, url)
+    result.subtitles += [f"{lang}{tree.AUTO_SUFFIX}" for lang in auto]
+    comments = comments_captions.comments_document(info, str(info.get("id") or ""), opts.profile)
+    if comments is not None:  # the folder is still private: it appears whole with the rest
+        tree.write_json_atomic(tree.comments_file(temp_dir), comments)
+    return result
 
 
 def _download_params(opts: Options, logger: Logger, progress: _ProgressSlot,
@@ -150,9 +158,11 @@ def _download_params(opts: Options, logger: Logger, progress: _ProgressSlot,
     chosen, extra = download_params(opts.profile, opts.format, opts.sponsorblock_api)  # archiver.channel_options
     if opts.profile.published_after:
         chosen["daterange"] = DateRange(start=opts.profile.published_after)
+    base = base_params(opts)
     return {
-        **base_params(opts),
+        **base,
         **chosen,
+        **comment_args(opts, base["extractor_args"]),
         "logger": logger,
         "noplaylist": True,
         "outtmpl": {"default": f"{tree.VIDEO_FILE_STEM}.%(ext)s"},
@@ -180,6 +190,11 @@ def _download_params(opts: Options, logger: Logger, progress: _ProgressSlot,
         "progress_hooks": [progress],
         "match_filter": extracted,
     }
+
+
+def comment_args(opts: Options, merged_args: dict) -> dict:
+    """``getcomments`` and YouTube's comment arguments for the channel's profile (comments_captions)."""
+    return comments_captions.comment_params(opts.profile, merged_args)
 
 
 def _lay_out(temp_dir: Path, info: dict, url: str) -> DownloadResult:

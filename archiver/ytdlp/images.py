@@ -1,4 +1,4 @@
-"""An image (a channel's avatar) fetched through yt-dlp's own HTTP stack, under the address check."""
+"""An image (a channel's avatar or banner) fetched through yt-dlp's own HTTP stack, under the address check."""
 from __future__ import annotations
 
 import logging
@@ -15,9 +15,9 @@ MAX_IMAGE_BYTES = 5_000_000
 
 
 def fetch_image(url: str, opts: Options | None = None) -> bytes | None:
-    """A channel's avatar, for its poster: fetched by yt-dlp's own HTTP stack under the address check.
+    """A channel's avatar (its poster) or banner: fetched by yt-dlp's own HTTP stack under the address check.
 
-    None when it cannot be had (too big, refused, unreachable): a poster is never worth a failed sync.
+    None when it cannot be had (too big, refused, unreachable): artwork is never worth a failed sync.
     """
     opts = opts or Options()
     try:
@@ -25,7 +25,7 @@ def fetch_image(url: str, opts: Options | None = None) -> bytes | None:
             with ydl.urlopen(url) as response:
                 data = response.read(MAX_IMAGE_BYTES + 1)
     except Exception as exc:
-        log.info("no poster from %s: %s", url[:200], clean(exc))
+        log.info("no image from %s: %s", url[:200], clean(exc))
         return None
     finally:
         netguard.take_refusals()

@@ -38,7 +38,8 @@ class ChannelProbe:
     title: str
     description: str = ""
     uploader: str = ""
-    thumbnail: str = ""
+    thumbnail: str = ""  # the avatar
+    banner: str = ""  # the wide banner, when the site lists one
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,53 @@ def probe(url: str, opts: Options | None = None) -> ChannelProbe:
         title=str(info.get("channel") or info.get("title") or raw_id)[:500],
         description=str(info.get("description") or "")[:20000],
         uploader=str(info.get("uploader") or info.get("channel") or "")[:500],
-        thumbnail=str(thumbs[-1].get("url", "")) if thumbs else "",
+        thumbnail=avatar_url(thumbs),
+        banner=banner_url(thumbs),
     )
+
+
+def _usable(thumbs) -> list[dict]:
+    return [t for t in thumbs if isinstance(t, dict) and t.get("url")]
+
+
+def _named_banner(thumb: dict) -> bool:
+    return "banner" in str(thumb.get("id") or "").lower()
+
+
+def _is_wide(thumb: dict) -> bool:
+    """A banner's shape: known sizes, clearly wider than tall (an avatar is square)."""
+    width, height = thumb.get("width"), thumb.get("height")
+    return isinstance(width, int) and isinstance(height, int) and height > 0 and width > 1.5 * height
+
+
+def _width(thumb: dict) -> int:
+    return thumb["width"] if isinstance(thumb.get("width"), int) else 0
+
+
+def avatar_url(thumbs: list[dict]) -> str:
+    """The channel's avatar among yt-dlp's ``thumbnails``: YouTube's ``avatar_uncropped``, else the last one
+    neither named nor shaped a banner (YouTube lists its banners after the avatars), else the last not named one
+    (a playlist's thumbnails are its videos')."""
+    thumbs = _usable(thumbs)
+    for thumb in thumbs:
+        if thumb.get("id") == "avatar_uncropped":
+            return str(thumb["url"])
+    others = [t for t in thumbs if not _named_banner(t)]
+    squarish = [t for t in others if not _is_wide(t)]
+    return str((squarish or others)[-1]["url"]) if others else ""
+
+
+def banner_url(thumbs: list[dict]) -> str:
+    """The channel's banner among yt-dlp's ``thumbnails``: YouTube's ``banner_uncropped``, else the widest
+    named a banner, else the widest shaped like one beside a square avatar (a list of only wide ones is a
+    playlist's video thumbnails, no banner); empty when the site lists none."""
+    thumbs = _usable(thumbs)
+    for thumb in thumbs:
+        if thumb.get("id") == "banner_uncropped":
+            return str(thumb["url"])
+    wide = [t for t in thumbs if _is_wide(t)]
+    banners = [t for t in thumbs if _named_banner(t)] or (wide if len(wide) < len(thumbs) else [])
+    return str(max(banners, key=_width)["url"]) if banners else ""
 
 
 def _canonical_listing_url(info: dict, raw_id: str, given: str) -> str:

@@ -1,4 +1,6 @@
 """REST API for channels and syncs: serializers and views are glue around channels_app.services."""
+from collections.abc import Mapping
+
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -9,7 +11,7 @@ from rest_framework.response import Response
 from archiver import channel_options
 from archiver.errors import UserError
 from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS, bounded
-from archiver.vocabulary import VideoStatus
+from archiver.vocabulary import BUSY_STATUSES, FixityStatus, FlightState, VideoStatus
 from channels_app import notify, services, status_counts
 from channels_app import progress as live_progress
 from channels_app.channel_cookies import cookies_state
@@ -76,6 +78,9 @@ class ChannelSerializer(ChannelOptionsSerializer, serializers.ModelSerializer):
         help_text="Hours between scheduled syncs.")
     video_count = serializers.IntegerField(read_only=True, required=False)
     archived_count = serializers.IntegerField(read_only=True, required=False)
+    failed_count = serializers.IntegerField(read_only=True, required=False)
+    waiting_count = serializers.IntegerField(read_only=True, required=False,
+                                             help_text="new, queued, downloading or retrying")
     download_order = serializers.ChoiceField(
         choices=["", "newest", "oldest"], required=False,
         help_text="Which of its queued videos download first: newest (empty: the default) or oldest. Channels "
@@ -96,6 +101,7 @@ class ChannelSerializer(ChannelOptionsSerializer, serializers.ModelSerializer):
         fields = ["id", "url", "source_url", "extractor", "title", "description", "uploader",
                   "thumbnail_url", "enabled", "sync_interval_hours", "created_at", "updated_at",
                   "last_synced_at", "last_full_index_at", "video_count", "archived_count",
+                  "failed_count", "waiting_count",
                   *OPTION_FIELDS, "notify_targets", "cookies", "feed_url", "effective"]
         read_only_fields = ["id", "source_url", "extractor", "title", "description", "uploader",
                             "thumbnail_url", "created_at", "updated_at", "last_synced_at",
@@ -120,20 +126,40 @@ class ChannelSerializer(ChannelOptionsSerializer, serializers.ModelSerializer):
     def get_cookies(self, obj) -> str:
         return cookies_state(obj)
 
-    def validate(self, attrs):
+    def _order_errors(self, attrs) -> dict:
         low = attrs.get("sleep_min", getattr(self.instance, "sleep_min", None))
         high = attrs.get("sleep_max", getattr(self.instance, "sleep_max", None))
         if low is not None and high is not None and high < low:
-            raise serializers.ValidationError({"sleep_max": "must be at least sleep_min."})
+            return {"sleep_max": ["must be at least sleep_min."]}
+        return {}
+
+    def validate(self, attrs):
+        if errors := self._order_errors(attrs):
+            raise serializers.ValidationError(errors)
         return attrs
+
+    def to_internal_value(self, data):
+        """Field errors, and the checks across fields too: DRF runs ``validate`` only once every field is valid,
+        so "sleep_max below sleep_min" went unsaid while another field was wrong."""
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if not isinstance(data, Mapping) or not isinstance(exc.detail, dict):  # not an object at all
+                raise
+            valid = {}
+            for name in ("sleep_min", "sleep_max"):
+                if name in data and name not in exc.detail:
+                    try:
+                        valid[name] = self.fields[name].run_validation(data[name])
+                    except serializers.ValidationError:
+                        pass
+            extra = {k: v for k, v in self._order_errors(valid).items() if k not in exc.detail}
+            if extra:
+                raise serializers.ValidationError({**exc.detail, **extra}) from exc
+            raise
 
     def get_effective(self, obj) -> dict:
         return {**channel_options.as_json(channel_profile(obj)), "download_order": obj.download_order or "newest"}
-
-    def create(self, validated):
-        return services.add_channel(validated["url"], validated.get("sync_interval_hours"),
-                                    validated.get("enabled", True),
-                                    {k: v for k, v in validated.items() if k in OPTION_FIELDS})
 
     def update(self, instance, validated):
         if "url" in validated and validated["url"] not in (instance.url, instance.source_url):
@@ -148,8 +174,31 @@ class ChannelSerializer(ChannelOptionsSerializer, serializers.ModelSerializer):
         return instance
 
 
+class ChannelAddSerializer(ChannelSerializer):
+    """POST /api/channels/: the channel's fields, ``paused``, and the first sync the add started."""
+    paused = serializers.BooleanField(
+        required=False, default=False, write_only=True,
+        help_text="Add it without a sync (and, unless `enabled` is given, with its scheduled syncs off), as the web "
+                  "app's \"Add paused\". By default the first sync starts at once.")
+    sync = SyncJobSerializer(read_only=True, allow_null=True,
+                             help_text="The first sync, started by the add; null when added paused.")
+
+    class Meta(ChannelSerializer.Meta):
+        fields = [*ChannelSerializer.Meta.fields, "paused", "sync"]
+
+    def create(self, validated):
+        channel, job = services.add_and_sync(
+            validated["url"], validated.get("sync_interval_hours"), paused=validated.get("paused", False),
+            enabled=validated.get("enabled"), options={k: v for k, v in validated.items() if k in OPTION_FIELDS})
+        channel.sync = job  # what the answer's "sync" shows
+        return channel
+
+
 class InFlightSerializer(serializers.Serializer):
     video_id = serializers.CharField()
+    state = serializers.ChoiceField([str(s) for s in FlightState], help_text=(
+        "downloading: its worker is alive; interrupted: its worker died (no heartbeat for a few seconds), "
+        "it is resumed once its lease runs out"))
     downloaded_bytes = serializers.IntegerField()
     total_bytes = serializers.IntegerField(allow_null=True)
     speed = serializers.FloatField(allow_null=True, help_text="bytes per second")
@@ -160,6 +209,8 @@ class InFlightSerializer(serializers.Serializer):
 ProgressSerializer = type("ProgressSerializer", (serializers.Serializer,), {
     "total": serializers.IntegerField(),
     **{str(status): serializers.IntegerField() for status in VideoStatus},
+    str(FlightState.INTERRUPTED): serializers.IntegerField(help_text="downloads whose worker died, waiting to resume"),
+    str(FixityStatus.DAMAGED): serializers.IntegerField(help_text="archived videos whose last fixity check failed"),
     "in_flight": InFlightSerializer(many=True),
     "sync": SyncJobSerializer(allow_null=True),
 })
@@ -174,6 +225,9 @@ class ChannelViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return Channel.objects.order_by("title", "id")
 
+    def get_serializer_class(self):
+        return ChannelAddSerializer if self.action == "create" else ChannelSerializer
+
     @staticmethod
     def with_counts(channels) -> list[Channel]:
         """The channels with their video counts (from StatusCount: one query for the whole page, never a COUNT
@@ -183,6 +237,8 @@ class ChannelViewSet(viewsets.ModelViewSet):
         for channel in channels:
             mine = counts[channel.id]
             channel.video_count, channel.archived_count = mine["total"], mine["counts"][VideoStatus.ARCHIVED]
+            channel.failed_count = mine["counts"][VideoStatus.FAILED]
+            channel.waiting_count = sum(mine["counts"].get(str(s), 0) for s in BUSY_STATUSES)
         feeds.ensure_tokens(channels)
         return channels
 
@@ -202,8 +258,8 @@ class ChannelViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         channel = serializer.save()
-        return Response(self.get_serializer(self.with_counts([channel])[0]).data,
-                        status=status.HTTP_201_CREATED)
+        self.with_counts([channel])
+        return Response(self.get_serializer(channel).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[OpenApiParameter("delete_files", bool, description="Also remove the files.")])
     def destroy(self, request, *args, **kwargs):
@@ -212,11 +268,13 @@ class ChannelViewSet(viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses={202: SyncJobSerializer},
-                   parameters=[OpenApiParameter("full", bool, description="Rescan everything.")])
+                   parameters=[OpenApiParameter("full", bool, description="Rescan everything.")],
+                   description="Starts a sync; one already queued or running (the add's own, say) answers 202 "
+                               "with that job. 409 only for a full sync asked while an incremental one runs.")
     @action(detail=True, methods=["post"])
     def sync(self, request, pk=None):
         full = flag(request.query_params, "full")
-        job = services.request_sync(self.get_object(), full=full)
+        job, _ = services.sync_or_running(self.get_object(), full=full)
         return Response(SyncJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses=ProgressSerializer)

@@ -1,17 +1,20 @@
 """The cookies endpoints: one channel's (``/api/channels/{id}/cookies/``) and every channel's
 (``/api/cookies/``). A file goes in (multipart ``file``, or JSON ``{"text": ...}``); only
-whether one is set ever comes out (archiver.cookies)."""
+whether one is set ever comes out (archiver.cookies). An editor sets a channel's; only the owner the global
+ones (tokens_app.roles)."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from archiver import cookies
 from channels_app import channel_cookies
 from channels_app.models import Channel
+from tokens_app import roles
 
 StateSerializer = inline_serializer("CookiesState", {
     "set": serializers.BooleanField(help_text="Whether cookies are kept for this scope."),
@@ -35,6 +38,9 @@ class CookiesView(APIView):
     """Set, replace or remove cookies. Members-only and age-gated videos need them."""
 
     def _scope(self, pk: str | None) -> str:
+        if pk is None and self.request.method not in ("GET", "HEAD", "OPTIONS") \
+                and not roles.can_manage_people(self.request.user):
+            raise PermissionDenied("Changing the global cookies needs the owner's account.")
         return get_object_or_404(Channel, pk=pk).id if pk is not None else cookies.GLOBAL
 
     def _state(self, scope: str) -> dict:

@@ -20,10 +20,10 @@ ERROR = {
 CODES = {
     "400": "Bad input: a malformed body, an invalid field (see errors) or an invalid query flag.",
     "401": "No or invalid credentials.",
-    "403": "Not allowed (reads need an account, writes a staff account).",
+    "403": "Not allowed (reads need an account, writes an editor's, site-wide settings the owner's).",
     "404": "Not found.",
     "405": "Method not allowed.",
-    "409": "Conflict with the archive's state (already archived, a sync running, nothing to retry).",
+    "409": "Conflict with the archive's state (a channel added already, a sync running, nothing to retry).",
     "413": "The request body is over YTARCHIVE_MAX_REQUEST_BYTES.",
     "414": "The URL (path and query) is over 4096 bytes.",
     "415": "Unsupported content type (send application/json).",

@@ -1,9 +1,9 @@
 """The REST API's addresses under /api/: the routers' resources, their actions, tokens, the schema."""
 from django.urls import include, path
-from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from front_app.api import channels, cookies, feeds, imports, tokens, videos, ytdlp
+from front_app.api import channels, cookies, feeds, imports, search, tokens, videos, watch, ytdlp
+from front_app.api.docs_view import DocsView
 from front_app.api.schema_view import SchemaView
 
 router = DefaultRouter()
@@ -19,13 +19,17 @@ urlpatterns = [
         path("tokens/<str:token_id>/", tokens.TokenRevokeView.as_view(), name="api-token-revoke"),
     ])),
     path("schema/", SchemaView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),  # logged out, a browser: the login page
     path("channels/<str:pk>/", include([
         path("retry-failed/", videos.ChannelRetryFailedView.as_view(), name="channel-retry-failed"),
         path("fixity/", videos.ChannelFixityView.as_view(), name="channel-fixity"),
         path("cookies/", cookies.CookiesView.as_view(), name="channel-cookies"),
     ])),
+    path("videos/<int:pk>/watch/", watch.WatchView.as_view(), name="video-watch"),
+    path("watch/bulk/", watch.BulkWatchView.as_view(), name="watch-bulk"),
+    path("watch/continue/", watch.ContinueWatchingView.as_view(), name="watch-continue"),
     path("cookies/", cookies.CookiesView.as_view(), name="cookies"),
+    path("search/", search.SearchView.as_view(), name="api-search"),
     path("feeds.opml", feeds.FeedsOpmlView.as_view(), name="feeds-opml"),
     path("imports/", imports.ImportsView.as_view(), name="imports"),
     path("imports/<int:pk>/", imports.ImportJobView.as_view(), name="import-job"),

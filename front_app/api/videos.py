@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from archiver import task_names
 from archiver.errors import ConflictError, UserError
-from archiver.vocabulary import STORED_VIDEO_STATUSES, FailureKind, FailureReason, VideoStatus
+from archiver.vocabulary import STORED_VIDEO_STATUSES, FailureKind, FailureReason, FixityStatus, VideoStatus
 from channels_app import fixity_checks, history, status_counts
 from channels_app.models import Channel, Video
 from downloads_app import queueing, site_pauses
@@ -36,15 +36,23 @@ class VideoSerializer(serializers.ModelSerializer):
     hint = serializers.SerializerMethodField(
         help_text="What the reason means and how to fix it, in plain words (null unless failed or retrying); "
                   "`last_error` keeps yt-dlp's own words.")
+    shown_status = serializers.SerializerMethodField(
+        help_text="The status as pages show it: `damaged` for an archived video whose last fixity check failed "
+                  "(`status` stays `archived`), else `status`.")
 
     class Meta:
         model = Video
         fields = ["id", "channel", "video_id", "raw_id", "url", "title", "tab", "duration",
-                  "upload_date", "status", "failure_kind", "dead_letter", "reason", "hint", "last_error", "attempts",
+                  "upload_date", "status", "shown_status", "failure_kind", "dead_letter", "reason", "hint",
+                  "last_error", "attempts",
                   "max_attempts", "next_attempt_at", "video_file", "size_bytes", "format_id", "height", "subtitles",
                   "first_seen_at", "queued_at", "archived_at", "updated_at", "fixity_status", "fixity_checked_at",
                   "fixity_problems", "availability", "removed_upstream_at", "view_count", "like_count", "view_series"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=[*(str(s) for s in VideoStatus), str(FixityStatus.DAMAGED)]))
+    def get_shown_status(self, obj) -> str:
+        return str(FixityStatus.DAMAGED) if obj.fixity_status == FixityStatus.DAMAGED else str(obj.status)
 
     def get_max_attempts(self, obj) -> int:
         return queueing.max_attempts()

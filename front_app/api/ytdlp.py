@@ -1,6 +1,6 @@
 """REST API of yt-dlp updates: ``GET /api/ytdlp/``, ``POST /api/ytdlp/update/``, ``POST /api/ytdlp/rollback/``.
 
-Reading needs an account, changing needs staff (front_app.http.permissions); the work runs as a
+Reading needs an account, changing needs the owner (front_app.http.permissions); the work runs as a
 control task (downloads_app.ytdlp_updates), so a POST answers 202 at once with the update's record.
 """
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from archiver.errors import UserError
 from archiver.vocabulary import JobStatus
 from downloads_app import ytdlp_updates
+from front_app.http.permissions import ReadAuthenticatedWriteOwner
 
 
 class VersionSerializer(serializers.Serializer):
@@ -58,6 +59,8 @@ class YtdlpView(APIView):
 class YtdlpUpdateView(APIView):
     """POST /api/ytdlp/update/ {"version": "..."}: install, check and switch to that yt-dlp (default: newest stable)."""
 
+    permission_classes = (ReadAuthenticatedWriteOwner,)
+
     @extend_schema(request=UpdateRequestSerializer, responses={202: _QUEUED}, operation_id="ytdlp_update")
     def post(self, request):
         if not isinstance(request.data, dict):
@@ -70,6 +73,8 @@ class YtdlpUpdateView(APIView):
 
 class YtdlpRollbackView(APIView):
     """POST /api/ytdlp/rollback/: go back to the version before the current one (or the bundled one)."""
+
+    permission_classes = (ReadAuthenticatedWriteOwner,)
 
     @extend_schema(request=None, responses={202: _QUEUED}, operation_id="ytdlp_rollback")
     def post(self, request):

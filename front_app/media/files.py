@@ -27,7 +27,7 @@ from archiver import tree
 from archiver.ids import is_safe_id
 from front_app.media import http_files, stream_slots
 
-_NAME = re.compile(r"^(video\.[a-z0-9]{2,5}|thumbnail\.jpg|subtitles/[A-Za-z0-9_-]{1,32}\.vtt)$")
+_NAME = re.compile(r"^(video\.[a-z0-9]{2,5}|thumbnail\.jpg|subtitles/[A-Za-z0-9_-]{1,32}(\.auto)?\.vtt)$")
 CHUNK = 256 * 1024
 TYPES = {".vtt": "text/vtt", ".mkv": "video/x-matroska", ".webm": "video/webm", ".mp4": "video/mp4"}
 
@@ -48,12 +48,21 @@ def serve(request, channel_id: str, video_id: str, name: str) -> HttpResponse:
 
 def serve_poster(request, channel_id: str) -> HttpResponse:
     """A channel's poster.jpg (for its podcast feed); Http404 when it has none."""
+    return _serve_channel_image(request, channel_id, tree.poster_path, tree.POSTER_FILE)
+
+
+def serve_banner(request, channel_id: str) -> HttpResponse:
+    """A channel's banner.jpg (its card's and page's banner); Http404 when it has none."""
+    return _serve_channel_image(request, channel_id, tree.banner_path, tree.BANNER_FILE)
+
+
+def _serve_channel_image(request, channel_id: str, path_of, name: str) -> HttpResponse:
     if not is_safe_id(channel_id):
         raise Http404("No such file.")
-    path = tree.poster_path(settings.ARCHIVE_ROOT, channel_id)
+    path = path_of(settings.ARCHIVE_ROOT, channel_id)
     if not path.is_file():
         raise Http404("No such file.")
-    return serve_path(request, path, f"{channel_id}/{tree.POSTER_FILE}")
+    return serve_path(request, path, f"{channel_id}/{name}")
 
 
 def _release_database() -> None:

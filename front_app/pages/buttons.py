@@ -1,4 +1,5 @@
-"""What every page's buttons share: changing the archive needs staff, and a button goes back where it was.
+"""What every page's buttons share: changing the archive needs an editor (tokens_app.roles), site-wide
+settings and people need the owner, and a button goes back where it was.
 
 A button is a POST: its view does one thing and returns the sentence to show; a refusal of ours
 (``UserError``) is shown instead, never a traceback.
@@ -14,11 +15,20 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from archiver.errors import UserError
+from tokens_app import roles
 
 
-def staff_only(request) -> None:
-    if not request.user.is_staff:
-        raise PermissionDenied("Changing the archive needs a staff account.")
+def editor_only(request) -> None:
+    if not roles.can_edit(request.user):
+        raise PermissionDenied("Changing the archive needs an editor's account (ask the archive's owner).")
+
+
+def owner_only(request) -> None:
+    if not roles.can_manage_people(request.user):
+        raise PermissionDenied("Only the archive's owner can do this.")
+
+
+staff_only = editor_only  # the name from before roles (staff wrote); pages may still call it
 
 
 def safe_next(target: str) -> str:
@@ -26,14 +36,15 @@ def safe_next(target: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
-def staff_button(back: str):
-    """A staff-only POST view that returns its message; then back to ``back`` (or the form's safe ``next``)."""
+def staff_button(back: str, allowed=editor_only):
+    """A POST view for editors (or, with ``allowed=owner_only``, the owner) that returns its message; then back
+    to ``back`` (or the form's safe ``next``)."""
     def wrap(view):
         @login_required
         @require_POST
         @functools.wraps(view)
         def button(request, *args, **kwargs):
-            staff_only(request)
+            allowed(request)
             try:
                 messages.success(request, view(request, *args, **kwargs))
             except UserError as exc:

@@ -1,15 +1,18 @@
 """The web app's queue page and retry buttons: what downloads now, what waits, retries, dead letters."""
 from __future__ import annotations
 
+from collections import Counter
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
+from archiver.readable import binary_size
 from archiver.vocabulary import FailureKind, VideoStatus
-from channels_app import fixity_checks, status_counts
+from channels_app import fixity_checks, progress, status_counts
 from channels_app.models import Channel, Video
 from downloads_app import queueing, site_pauses, ytdlp_updates
-from front_app.pages.buttons import staff_button
+from front_app.pages.buttons import owner_only, staff_button
 
 SHOWN = 100
 
@@ -20,7 +23,10 @@ def queue_page(request):
     (channels_app.status_counts), the lists are LIMITed reads off their indexes, and the channels that wait
     are the SHOWN with the most (a thousand channels waiting is one line more, not a thousand)."""
     videos = Video.objects.select_related("channel")
-    every = status_counts.queued_by_channel()
+    flights = in_flight_context()
+    # The catalog says "queued" until an outcome lands: a video downloading now is not waiting.
+    running = Counter(f["channel_id"] for group in flights.values() for f in group)
+    every = [(cid, n - running[cid]) for cid, n in status_counts.queued_by_channel() if n > running[cid]]
     queued = every[:SHOWN]
     titles = dict(Channel.objects.filter(pk__in=[cid for cid, _ in queued]).values_list("id", "title"))
     waiting = [{"channel_id": cid, "channel__title": titles.get(cid, ""), "n": n} for cid, n in queued]
@@ -32,10 +38,42 @@ def queue_page(request):
         "dead": videos.filter(status=VideoStatus.FAILED, failure_kind=FailureKind.TRANSIENT)
                       .order_by("-updated_at")[:SHOWN],
         "dead_total": status_counts.dead_letters(),
-        "channel_ids": [cid for cid, _ in queued],
+        **flights,
         "max_attempts": settings.YTARCHIVE["DOWNLOAD_RETRIES"] + 1,
         "ytdlp": ytdlp_updates.status(),
     })
+
+
+def in_flight_context() -> dict:
+    """One row per download holding a lock (archiver.state.download_locks.held_locks: one Redis round trip,
+    whatever the backlog), with its channel's and video's titles (one query), live ones first."""
+    flights = progress.every_download_in_flight()
+    pairs = {(f["channel_id"], f["video_id"]) for f in flights}
+    titles = {}
+    if pairs:
+        rows = Video.objects.filter(channel_id__in={c for c, _ in pairs}, video_id__in={v for _, v in pairs}) \
+            .values_list("channel_id", "video_id", "title", "channel__title")
+        titles = {(c, v): (t, ct) for c, v, t, ct in rows if (c, v) in pairs}
+    for f in flights:
+        f["title"], f["channel_title"] = titles.get((f["channel_id"], f["video_id"]), ("", ""))
+        f["done"] = binary_size(f["downloaded_bytes"])
+        f["of"] = binary_size(f["total_bytes"]) if f["total_bytes"] else ""
+        f["rate"] = f"{binary_size(f['speed'])}/s" if f["speed"] else ""
+        f["left"] = _seconds_left(f["eta"]) if f["eta"] is not None else ""
+        f["fraction"] = (min(1.0, f["downloaded_bytes"] / f["total_bytes"]) if f["total_bytes"] else None)
+    live = [f for f in flights if f["state"] == progress.DOWNLOADING]
+    return {"downloading": live, "interrupted": [f for f in flights if f["state"] == progress.INTERRUPTED]}
+
+
+def _seconds_left(eta: float) -> str:
+    eta = round(eta)
+    return f"{eta // 60} min {eta % 60:02d} s left" if eta >= 60 else f"{eta} s left"
+
+
+@login_required
+def in_flight(request):
+    """The queue page's "Downloading now" list alone, as HTML (the page's script polls it every few seconds)."""
+    return render(request, "web/_in_flight.html", in_flight_context())
 
 
 @staff_button("/queue/")
@@ -64,8 +102,8 @@ def resume_site(request, site: str):
     return f"{site} resumed{f' through {identity}' if identity else ''}: {count} video(s) go now."
 
 
-@staff_button("/queue/")
+@staff_button("/queue/", allowed=owner_only)
 def change_ytdlp(request, action: str):
-    """The queue page's staff buttons: update yt-dlp (to the version typed, or the newest stable), or roll back."""
+    """The queue page's owner buttons: update yt-dlp (to the version typed, or the newest stable), or roll back."""
     ytdlp_updates.request_change(action, request.POST.get("version", ""), request.user.username)
     return f"yt-dlp {action} started; this page shows how it went."

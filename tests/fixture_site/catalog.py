@@ -38,6 +38,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from . import talk
+
 MAIN_CHANNEL_ID = "chan-main"
 SLOW_CHANNEL_ID = "chan-slow"
 PRIVATE_ID = "vid-private"
@@ -111,6 +113,7 @@ class Video:
     frequency: int = 440  # sine tone in Hz
     noise: int = 0  # ffmpeg noise strength; makes the file big (poorly compressible)
     sponsor_segments: tuple[tuple[float, float, str], ...] = ()  # what the segments API says of it
+    chapters: tuple[tuple[float, float, str], ...] = ()  # (start, end, title): the site's own chapters
     #: UNPLAYABLE and BOT_CHECK videos: YouTube's playabilityStatus (status, reason, subreason), word for word.
     playability: tuple[str, str, str] = ()
 
@@ -315,6 +318,35 @@ def _build_failures() -> tuple[dict[str, Channel], dict[str, Video]]:
 _failure_channels, _failure_videos = _build_failures()
 CHANNELS.update(_failure_channels)
 VIDEOS.update(_failure_videos)
+
+# --- the player's channel -----------------------------------------------------------------------
+# ``chan-player`` (handle ``fixtureplayer``), a channel of its own: ``vid-player``, long enough to resume,
+# skip and seek in (PLAYER_DURATION s), with the site's chapters and a SponsorBlock segment.
+PLAYER_CHANNEL_ID = "chan-player"
+PLAYER_ID = "vid-player"
+PLAYER_DURATION = 40
+#: The site's chapters of PLAYER_ID: (start, end, title) in seconds.
+PLAYER_CHAPTERS = ((0.0, 12.0, "Opening"), (12.0, 25.0, "The middle part"), (25.0, 40.0, "Ending"))
+#: SponsorBlock segments of PLAYER_ID.
+PLAYER_SPONSOR_SEGMENTS = ((16.0, 20.0, "sponsor"),)
+VIDEOS[PLAYER_ID] = Video(id=PLAYER_ID, title="Video with chapters", upload_date="20231015",
+                          duration=PLAYER_DURATION, channel_id=PLAYER_CHANNEL_ID, tab="videos",
+                          description=f"Description of {PLAYER_ID}.", pattern="testsrc2", frequency=500,
+                          chapters=PLAYER_CHAPTERS, sponsor_segments=PLAYER_SPONSOR_SEGMENTS)
+CHANNELS[PLAYER_CHANNEL_ID] = Channel(id=PLAYER_CHANNEL_ID, handle="fixtureplayer", title="Fixture Player Channel",
+                                      description="One longer video with chapters, for the player.",
+                                      tabs={"videos": (PLAYER_ID,)}, page_size=4)
+
+# --- the talk channel ---------------------------------------------------------------------------
+# ``chan-talk`` (handle ``fixturetalk``): ``vid-talk``, the one video with comments (threads, a pinned one,
+# one that disappears upstream on a switch) and automatic captions; tests/fixture_site/talk.py holds them.
+TALK_CHANNEL_ID, TALK_ID = talk.TALK_CHANNEL_ID, talk.TALK_ID
+VIDEOS[TALK_ID] = Video(id=TALK_ID, title="Ein Vortrag über Eichhörnchen", upload_date="20240528",
+                        duration=talk.TALK_DURATION, channel_id=TALK_CHANNEL_ID, tab="videos",
+                        description="Squirrels, nuts and what they forget.", pattern="smptebars", frequency=600)
+CHANNELS[TALK_CHANNEL_ID] = Channel(id=TALK_CHANNEL_ID, handle="fixturetalk", title="Fixture Talk Channel",
+                                    description="A video with comments and automatic captions.",
+                                    tabs={"videos": (TALK_ID,)}, page_size=4)
 
 #: Tab order of each static tab, e.g. ``TABS[("chan-main", "videos")]``.
 TABS: dict[tuple[str, str], tuple[str, ...]] = {

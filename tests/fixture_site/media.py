@@ -8,7 +8,7 @@ crashed or concurrent run (e.g. pytest-xdist workers) never leaves a half-writte
 
 Layout of the media dir (flat)::
 
-    {vid}.mp4  {vid}.jpg | {vid}.webp  {vid}.en.vtt  {vid}.de.vtt  avatar-{key}.jpg
+    {vid}.mp4  {vid}.jpg | {vid}.webp  {vid}.en.vtt  {vid}.de.vtt  avatar-{key}.jpg  banner-{cid}.jpg
     bench-src-{j}-{kib}k.mp4   (only once a bench channel was served or ``build_bench_media`` ran)
 
 Bench videos (``catalog.bench_channel``) are served as one of ``BENCH_SOURCE_COUNT`` big mp4s
@@ -31,7 +31,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import catalog
+from . import catalog, talk
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,8 @@ FFMPEG = os.environ.get("FFMPEG", "ffmpeg")
 MANIFEST = ".recipes.json"
 SUBTITLE_LANGS = ("en", "de")
 AVATARS = {"chan-main": "0x3366cc", "chan-slow": "0xcc6633", "chan-big": "0x33aa55", "chan-members": "0x8844aa"}
+#: Channels with a wide banner too (the others have none: the archive and pages fall back without one).
+BANNERS = {"chan-main": "0x1f3d7a"}
 _GREETING = {"en": "Hello from", "de": "Hallo von"}
 BENCH_MB_ENV = "YTARCHIVE_BENCH_MB"
 DEFAULT_BENCH_MB = 3.0
@@ -61,6 +63,11 @@ def subtitle_path(media_dir: Path, video_id: str, lang: str) -> Path:
 def avatar_path(media_dir: Path, key: str) -> Path:
     """Avatar image for an avatar key (``Channel.avatar_key``)."""
     return media_dir / f"avatar-{key}.jpg"
+
+
+def banner_path(media_dir: Path, channel_id: str) -> Path:
+    """Banner image of a channel in ``BANNERS``."""
+    return media_dir / f"banner-{channel_id}.jpg"
 
 
 def bench_mb() -> float:
@@ -166,15 +173,17 @@ def _thumbnail_command(video: catalog.Video, out: Path) -> list[str]:
         "-f", "lavfi", "-i", _video_source(video, 1), *hue, "-frames:v", "1", *codec, str(out))
 
 
-def _avatar_command(color: str, out: Path) -> list[str]:
+def _avatar_command(color: str, out: Path, size: str = "88x88") -> list[str]:
     return _ffmpeg(
-        "-f", "lavfi", "-i", f"color=c={color}:size=88x88", "-frames:v", "1",
+        "-f", "lavfi", "-i", f"color=c={color}:size={size}", "-frames:v", "1",
         "-c:v", "mjpeg", "-f", "image2", str(out),
     )
 
 
 def subtitle_text(video: catalog.Video, lang: str) -> str:
-    """WEBVTT with one cue per second of the video, different per language."""
+    """WEBVTT with one cue per second of the video, different per language (the talk's German: its own)."""
+    if video.id == talk.TALK_ID and lang == "de":
+        return talk.manual_de_text()
     lines = ["WEBVTT", ""]
     for second in range(video.duration):
         lines += [
@@ -237,6 +246,9 @@ def _jobs(media_dir: Path) -> dict[Path, tuple[str, Callable[[Path], None]]]:
     for key, color in AVATARS.items():
         target = avatar_path(media_dir, key)
         add_command(target, _avatar_command(color, target))
+    for channel_id, color in BANNERS.items():
+        target = banner_path(media_dir, channel_id)
+        add_command(target, _avatar_command(color, target, "640x160"))
     return jobs
 
 
@@ -316,4 +328,5 @@ def build_media(cache_dir: Path) -> dict:
             for video in catalog.VIDEOS.values() if video.has_media
         },
         "avatars": {key: avatar_path(media_dir, key) for key in AVATARS},
+        "banners": {key: banner_path(media_dir, key) for key in BANNERS},
     }

@@ -17,7 +17,9 @@ Routes (all GET/HEAD)::
     /api/video/{vid}.json                 video metadata with absolute media URLs
     /media/{vid}.mp4                      Range requests supported; ``vid-slow`` is throttled
                                           (``bench-N-i``: a big generated mp4, see media.py)
-    /thumbs/{vid}.jpg|.webp  /subs/{vid}.{lang}.vtt  /avatars/{cid}.jpg
+    /thumbs/{vid}.jpg|.webp  /subs/{vid}.{lang}.vtt  /avatars/{cid}.jpg  /banners/{cid}.jpg (media.BANNERS)
+    /subs/{vid}.{lang}.auto.vtt[?tlang=]  automatic captions (talk.py: ``vid-talk`` only)
+    /api/comments/{vid}.json?sort=&page=  a page of a video's comments (talk.py; ``removed_comments`` hides some)
     /feeds/podcast.xml                    RSS 2.0 feed of direct mp4 links (yt-dlp's generic IE)
     /feeds/oldest-first.xml               the same items oldest first, then ``feed_appended`` (a feed
                                           that grows at its end, as many playlists and feeds do)
@@ -75,7 +77,7 @@ from pathlib import Path
 from typing import Self
 from xml.sax.saxutils import escape as xml_escape
 
-from . import catalog, media
+from . import catalog, media, talk
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +146,10 @@ class FixtureSite:
         self.renamed: dict[str, str] = {}
         self.taken_down: set[str] = set()
         self.extra_views: dict[str, int] = {}
+        #: Comment ids deleted upstream: gone from every later read of the comments (tests/fixture_site/talk.py).
+        self.removed_comments: set[str] = set()
+        #: The comments' pages answer 404 while True (a read of them that fails for good).
+        self.comments_broken = False
         #: Items appended (in this order) to the end of ``/feeds/oldest-first.xml``, a feed listed oldest first.
         self.feed_appended: list[str] = []
         #: How many metadata requests of a BOT_CHECK video get YouTube's bot check before one succeeds.
@@ -370,7 +376,10 @@ _ROUTES: list[tuple[re.Pattern, str]] = [
         (r"/media/(?P<vid>[^/]+)\.mp4", "media"),
         (r"/thumbs/(?P<vid>[^/]+)\.(?P<ext>jpg|webp)", "thumb"),
         (r"/subs/(?P<vid>[^/]+)\.(?P<lang>[a-z]{2})\.vtt", "subs"),
+        (r"/subs/(?P<vid>[^/]+)\.(?P<lang>[a-z]{2})\.auto\.vtt", "auto_subs"),
+        (r"/api/comments/(?P<vid>[^/]+)\.json", "api_comments"),
         (r"/avatars/(?P<cid>[^/]+)\.jpg", "avatar"),
+        (r"/banners/(?P<cid>[^/]+)\.jpg", "banner"),
         (r"/feeds/podcast\.xml", "feed"),
         (r"/feeds/hostile\.xml", "hostile_feed"),
         (r"/feeds/oldest-first\.xml", "oldest_first_feed"),
@@ -542,6 +551,7 @@ class _Handler(BaseHTTPRequestHandler):
             "description": channel.description,
             "url": f"{self.origin}/channel/{channel.id}",
             "avatar_url": f"{self.origin}/avatars/{channel.id}.jpg",
+            "banner_url": f"{self.origin}/banners/{channel.id}.jpg" if channel.id in media.BANNERS else None,
             "tabs": [{"name": name, "title": name.capitalize(), "count": len(ids)}
                      for name, ids in channel.tabs.items()],
         }
@@ -657,6 +667,16 @@ class _Handler(BaseHTTPRequestHandler):
         meta = {**self._plain_video_json(video), **self.site.video_overrides.get(video.id, {})}
         if video.sponsor_segments:
             meta["sponsorblock"] = True  # the extractor says it is a YouTube video: SponsorBlock serves no other
+        if video.id == talk.TALK_ID:  # comments and automatic captions (tests/fixture_site/talk.py)
+            meta["comment_count"] = len(talk.comments("top", self.site.removed_comments))
+            meta["comments_url"] = f"{self.origin}/api/comments/{video.id}.json"
+            meta["automatic_captions"] = {lang: f"{self.origin}/subs/{video.id}.{lang}.auto.vtt"
+                                          for lang in talk.AUTO_LANGS}
+            meta["automatic_captions"][talk.TRANSLATED_LANG] = (
+                f"{self.origin}/subs/{video.id}.de.auto.vtt?tlang={talk.TRANSLATED_LANG}")
+        if video.chapters:
+            meta["chapters"] = [{"start_time": start, "end_time": end, "title": title}
+                                for start, end, title in video.chapters]
         if not video.media_of:  # two formats: the full size and a smaller one
             small_width = round(video.width * media.SMALL_HEIGHT / video.height / 2) * 2
             meta["formats"] = [
@@ -763,12 +783,44 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._file(media.subtitle_path(self.site.media_dir, vid, lang), _CONTENT_TYPES["vtt"])
 
+    def _route_auto_subs(self, vid: str, lang: str) -> None:
+        """An automatic-caption track (``?tlang=xx``: its machine translation, as YouTube serves one)."""
+        tlang = (self.query.get("tlang") or [""])[0]
+        if vid != talk.TALK_ID or lang not in talk.AUTO_LANGS or tlang not in ("", talk.TRANSLATED_LANG):
+            self._error(HTTPStatus.NOT_FOUND, "no such captions")
+            return
+        body = talk.auto_caption_text(tlang or lang).encode()
+        self._send(HTTPStatus.OK, body, _CONTENT_TYPES["vtt"])
+
+    def _route_api_comments(self, vid: str) -> None:
+        """A page of a video's comments: ``?sort=top|new&page=N`` -> ``{"comments": [...], "next_page"}``."""
+        if self.site.comments_broken:
+            self._error(HTTPStatus.NOT_FOUND, "comments unavailable")
+            return
+        if vid != talk.TALK_ID:
+            self._json({"comments": [], "next_page": None})
+            return
+        sort = (self.query.get("sort") or ["top"])[0]
+        page = int((self.query.get("page") or ["1"])[0] or 1)
+        with self.site._lock:
+            removed = set(self.site.removed_comments)
+        listed = talk.comments(sort, removed)
+        size = 10
+        chunk = listed[(page - 1) * size: page * size]
+        self._json({"comments": chunk, "next_page": page + 1 if page * size < len(listed) else None})
+
     def _route_avatar(self, cid: str) -> None:
         channel = catalog.get_channel(cid)
         if channel is None:
             self._error(HTTPStatus.NOT_FOUND, "no such channel")
             return
         self._file(media.avatar_path(self.site.media_dir, channel.avatar_key), "image/jpeg")
+
+    def _route_banner(self, cid: str) -> None:
+        if cid not in media.BANNERS:
+            self._error(HTTPStatus.NOT_FOUND, "no banner for this channel")
+            return
+        self._file(media.banner_path(self.site.media_dir, cid), "image/jpeg")
 
     def _route_feed(self) -> None:
         self._send(HTTPStatus.OK, _podcast_feed(self.origin).encode(),

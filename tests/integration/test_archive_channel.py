@@ -94,10 +94,13 @@ def test_flaky_video_was_retried_with_backoff(main_channel, api: Api):
     assert flaky["attempts"] == catalog.FLAKY_FAILURES + 1
 
 
-def test_tree_is_exactly_as_documented(main_channel, archive_root: Path):
+def test_tree_is_exactly_as_documented(main_channel, archive_root: Path, fixture_media):
     channel_dir = archive_root / CHANNEL_ID
-    assert sorted(p.name for p in channel_dir.iterdir()) == ["metadata.json", "playlists", "poster.jpg", "tvshow.nfo",
-                                                             "videos"]
+    assert sorted(p.name for p in channel_dir.iterdir()) == ["banner.jpg", "metadata.json", "playlists", "poster.jpg",
+                                                             "tvshow.nfo", "videos"]
+    # The site's banner (banner_uncropped in the channel's thumbnails) and avatar, each archived whole.
+    assert (channel_dir / "banner.jpg").read_bytes() == fixture_media["banners"][MAIN.id].read_bytes()
+    assert (channel_dir / "poster.jpg").read_bytes() == fixture_media["avatars"][MAIN.avatar_key].read_bytes()
     assert sorted(p.name for p in (channel_dir / "videos").iterdir()) == sorted(DOWNLOADABLE)
     metadata = json.loads((channel_dir / "metadata.json").read_text())
     assert metadata["id"] == CHANNEL_ID and metadata["title"] == MAIN.title

@@ -221,7 +221,7 @@ def test_redis_restart_mid_run(api, stack, redis_server, tiny_site, archive_root
     redis_server.stop()
     redis_server.start()
     assert at_restart["archived"] < count and at_restart["downloading"] + at_restart["queued"] > 0
-    api.wait_settled(channel["id"], timeout=300)
+    api.wait_settled(channel["id"], timeout=200)
     assert_each_archived_once(api, stack, channel["id"], tiny_site, archive_root, tally_before)
     for n in range(1, count + 1):  # one complete transfer each, or a second after an interrupted one
         assert tiny_site.request_count(f"/media/bench-{count}-{n:05d}.mp4") in (1, 2), n

@@ -42,10 +42,14 @@ def _window(settings) -> int:
 
 def _queued_pks(r) -> list[int]:
     """The video pks of the download messages waiting in Redis (kombu's JSON envelope)."""
+    return _queued_pks_of(r.lrange(broker_queue.DOWNLOADS_QUEUE, 0, -1))
+
+
+def _queued_pks_of(raws) -> list[int]:
     import base64
 
     pks = []
-    for raw in r.lrange(broker_queue.DOWNLOADS_QUEUE, 0, -1):
+    for raw in raws:
         message = json.loads(raw)
         body = message["body"]
         if message.get("properties", {}).get("body_encoding") == "base64":
@@ -126,6 +130,38 @@ def test_a_message_lost_in_redis_is_sent_again_once(redis_client, settings):
     assert reliability.requeue_lost_messages() == window
     feeder.feed()
     assert sorted(_queued_pks(redis_client)) == sorted(first)
+
+
+def test_a_message_its_worker_dropped_in_a_redis_restart_is_sent_again(redis_client, settings):
+    """A worker that loses Redis drops the messages it had taken and not started; an AOF keeps kombu's
+    record of them ("unacked", for its hour-long visibility timeout). Taken long ago and locked by
+    nobody: lost, and sent again. Taken moments ago (its worker about to lock it): left alone."""
+    import time
+
+    from channels_app.models import Video
+    from downloads_app import feeder, queueing, reliability
+
+    channel_id = _seed(50)
+    queueing.queue_new_videos(channel_id)
+    feeder.feed()
+    Video.objects.filter(fed_at__isnull=False).update(fed_at=timezone.now() - timedelta(hours=1))
+    two_leases = 2 * settings.YTARCHIVE["LEASE_SECONDS"]
+    taken = {}
+    for tag, when in (("dropped-in-restart", time.time() - two_leases - 5), ("just-taken", time.time())):
+        raw = redis_client.rpop(broker_queue.DOWNLOADS_QUEUE)  # as kombu's Redis transport takes one
+        redis_client.zadd("unacked_index", {tag: when})
+        redis_client.hset("unacked", tag, json.dumps([json.loads(raw), "", broker_queue.DOWNLOADS_QUEUE]))
+        taken[tag] = _queued_pks_of([raw])[0]
+    def backlog():
+        return set(Video.objects.filter(fed_at__isnull=True, status=VideoStatus.QUEUED).values_list("pk", flat=True))
+
+    waiting = backlog()
+    assert reliability.requeue_lost_messages() == 1
+    assert backlog() - waiting == {taken["dropped-in-restart"]}
+    feeder.feed()
+    assert taken["dropped-in-restart"] in _queued_pks(redis_client)
+    assert taken["just-taken"] not in _queued_pks(redis_client)
+    assert reliability.requeue_lost_messages() == 0
 
 
 def test_the_scaler_reads_the_backlog_from_the_database(redis_client, settings):

@@ -55,6 +55,7 @@ def test_nfo_files_for_media_servers_and_facts_from_each_video(members, archive_
     show = ET.parse(base / "tvshow.nfo").getroot()
     assert show.tag == "tvshow" and show.findtext("title") == MEMBERS.title
     assert show.findtext("thumb") == "poster.jpg" and (base / "poster.jpg").read_bytes()[:2] == b"\xff\xd8"
+    assert not (base / "banner.jpg").exists()  # the site lists no banner for this channel
     by_id = {v["video_id"]: v for v in api.videos(members["id"])}
     for video_id in ARCHIVED:
         fixture = catalog.VIDEOS[video_id]

@@ -139,8 +139,8 @@ def test_bad_input_and_who_may_update(update_stack, owner_api, ytdlp_cli):
                                                                        "password": "reader-pass-12345"})["token"]
     reader = Api(update_stack.base_url, token)
     assert reader.get("/api/ytdlp/")["selected"]["version"] == BUNDLED
-    assert "staff account" in reader.post("/api/ytdlp/update/", expect=403, json={})["detail"]
-    assert "staff account" in reader.post("/api/ytdlp/rollback/", expect=403)["detail"]
+    assert "the owner's account" in reader.post("/api/ytdlp/update/", expect=403, json={})["detail"]
+    assert "the owner's account" in reader.post("/api/ytdlp/rollback/", expect=403)["detail"]
     Api(update_stack.base_url).get("/api/ytdlp/", expect=(401, 403))
 
 

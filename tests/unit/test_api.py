@@ -37,7 +37,10 @@ def anonymous():
 
 @pytest.fixture
 def channel(owner, fixture_site):
-    response = owner.post("/api/channels/", {"url": f"{fixture_site.base_url}/channel/chan-main"}, format="json")
+    """Added without its first sync (as before syncs on add: each test asks for the syncs it counts);
+    tests/unit/test_sync_on_add.py covers the add that syncs."""
+    response = owner.post("/api/channels/", {"url": f"{fixture_site.base_url}/channel/chan-main", "paused": True,
+                                             "enabled": True}, format="json")
     assert response.status_code == 201, response.content
     return response.json()
 

@@ -14,7 +14,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "architecture.md").read_text()
-PACKAGES = ("config", "front_app", "downloads_app", "channels_app", "tokens_app", "archiver", "ytarchive_cli")
+PACKAGES = ("config", "front_app", "downloads_app", "channels_app", "tokens_app", "library_app", "text_app",
+            "search_app", "archiver",
+            "ytarchive_cli")
 DJANGO_FREE = ("archiver", "ytarchive_cli")
 FRAMEWORKS = {"django", "rest_framework", "celery", "kombu", "knox", "drf_spectacular"}
 

@@ -69,7 +69,7 @@ def test_handed_to_a_worker_through_redis_by_key_as_a_private_file(redis_client)
 @pytest.fixture
 def clients():
     def client(name, staff):
-        user = User.objects.create_user(name, password=f"pw-{name}-123", is_staff=staff)
+        user = User.objects.create_user(name, password=f"pw-{name}-123", is_staff=staff, is_superuser=staff)
         c = APIClient()
         c.credentials(HTTP_AUTHORIZATION=f"Token {issue(user).key}")
         return c

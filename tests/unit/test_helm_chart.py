@@ -504,3 +504,55 @@ def test_keda_scales_on_the_feeders_window_not_the_backlog():
     assert objs["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_FEED_WINDOW_FACTOR"] == "2.5"
     default, _ = render({"config": {"scaler": "keda"}})
     assert default["ScaledJob/ytarchive-download"]["spec"]["triggers"][0]["metadata"]["listLength"] == "18"
+
+
+# --------------------------------------------------------------------------- sign-in and the stats sampler
+
+def test_sign_in_settings_reach_the_web_container_only_and_the_client_secret_only_through_a_secret():
+    objs, job = render()
+    assert not [w for w, c in containers(objs, job) if {"YTARCHIVE_OIDC_CLIENT_ID", "YTARCHIVE_REMOTE_USER_HEADER"}
+                & set(env_of(c))]  # off unless asked for
+    assert "YTARCHIVE_OIDC_CLIENT_SECRET" not in objs["Secret/ytarchive"]["data"]
+    with pytest.raises(Exception, match="clientSecret"):
+        render({"signIn": {"oidc": {"clientId": "ytarchive", "issuer": "https://auth.example/app/"}}})
+    with pytest.raises(Exception, match="trustedProxies"):
+        render({"signIn": {"forwardAuth": {"userHeader": "Remote-User"}}})
+    objs, job = render({"signIn": {
+        "oidc": {"clientId": "ytarchive", "clientSecret": "s3cret-Value", "issuer": "https://auth.example/app/",
+                 "name": "Authentik", "roles": "yt-owners=owner", "extra": {"YTARCHIVE_OIDC_CREATE_USERS": False}},
+        "forwardAuth": {"userHeader": "Remote-User", "groupsHeader": "Remote-Groups", "roles": "admins=owner",
+                        "trustedProxies": ["10.42.0.0/16", "10.43.0.10"]}}})
+    env = env_of(web(objs)[1])
+    assert {k: env[k]["value"] for k in ("YTARCHIVE_OIDC_CLIENT_ID", "YTARCHIVE_OIDC_ISSUER", "YTARCHIVE_OIDC_NAME",
+                                         "YTARCHIVE_OIDC_ROLES", "YTARCHIVE_OIDC_CREATE_USERS",
+                                         "YTARCHIVE_REMOTE_USER_HEADER", "YTARCHIVE_REMOTE_GROUPS_HEADER",
+                                         "YTARCHIVE_REMOTE_ROLES", "YTARCHIVE_TRUSTED_PROXIES")} == {
+        "YTARCHIVE_OIDC_CLIENT_ID": "ytarchive", "YTARCHIVE_OIDC_ISSUER": "https://auth.example/app/",
+        "YTARCHIVE_OIDC_NAME": "Authentik", "YTARCHIVE_OIDC_ROLES": "yt-owners=owner",
+        "YTARCHIVE_OIDC_CREATE_USERS": "false", "YTARCHIVE_REMOTE_USER_HEADER": "Remote-User",
+        "YTARCHIVE_REMOTE_GROUPS_HEADER": "Remote-Groups", "YTARCHIVE_REMOTE_ROLES": "admins=owner",
+        "YTARCHIVE_TRUSTED_PROXIES": "10.42.0.0/16,10.43.0.10"}
+    assert env["YTARCHIVE_OIDC_CLIENT_SECRET"]["valueFrom"]["secretKeyRef"] == \
+        {"name": "ytarchive", "key": "YTARCHIVE_OIDC_CLIENT_SECRET"}
+    assert b64(objs["Secret/ytarchive"]["data"]["YTARCHIVE_OIDC_CLIENT_SECRET"]) == "s3cret-Value"
+    having = [w for w, c in containers(objs, job) if "YTARCHIVE_OIDC_CLIENT_ID" in env_of(c)]
+    assert having == ["Deployment/ytarchive-web/web"]
+    rendered = json.dumps([o for o in objs.values() if o["kind"] != "Secret"]) + json.dumps(job)
+    assert "s3cret-Value" not in rendered
+    objs, _ = render({"signIn": {"oidc": {"clientId": "ytarchive", "issuer": "https://auth.example/app/",
+                                          "existingSecret": "authentik-client", "existingSecretKey": "secret"}}})
+    assert "YTARCHIVE_OIDC_CLIENT_SECRET" not in objs["Secret/ytarchive"]["data"]
+    assert env_of(web(objs)[1])["YTARCHIVE_OIDC_CLIENT_SECRET"]["valueFrom"]["secretKeyRef"] == \
+        {"name": "authentik-client", "key": "secret"}
+    with pytest.raises(Exception, match="/signIn/oidc/extra"):  # the secret never as a plain value (the schema)
+        render({"signIn": {"oidc": {"clientId": "x", "clientSecret": "a", "issuer": "https://a.example/",
+                                    "extra": {"YTARCHIVE_OIDC_CLIENT_SECRET": "plain"}}}})
+
+
+def test_the_stats_sampler_settings_reach_the_pods():
+    objs, _ = render()
+    env = objs["ConfigMap/ytarchive-env"]["data"]
+    assert (env["YTARCHIVE_STATS_SAMPLE_SECONDS"], env["YTARCHIVE_STATS_KEEP_DAYS"]) == ("900", "400")
+    objs, _ = render({"config": {"statsSampleSeconds": 300, "statsKeepDays": 30}})
+    env = objs["ConfigMap/ytarchive-env"]["data"]
+    assert (env["YTARCHIVE_STATS_SAMPLE_SECONDS"], env["YTARCHIVE_STATS_KEEP_DAYS"]) == ("300", "30")

@@ -8,7 +8,7 @@ from django.conf import settings
 from archiver import task_names
 from config import lanes
 
-OURS = ("channels_app.", "downloads_app.", "tokens_app.")
+OURS = ("channels_app.", "downloads_app.", "tokens_app.", "search_app.")
 
 
 def named() -> dict[str, str]:

@@ -20,7 +20,7 @@ def migrate(target) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_old_drf_key_keeps_working_and_is_no_longer_stored():
+def test_an_old_drf_key_keeps_working_and_is_no_longer_stored(latest_schema_after):
     user = User.objects.create_user("old-cli-user", password="pw-old-12345")
     migrate(("tokens_app", None))
     created = timezone.now() - timezone.timedelta(days=400)
@@ -46,7 +46,7 @@ def test_an_old_drf_key_keeps_working_and_is_no_longer_stored():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_database_that_never_had_drf_tokens_migrates_as_is():
+def test_a_database_that_never_had_drf_tokens_migrates_as_is(latest_schema_after):
     migrate(("tokens_app", None))
     migrate(MIGRATION)
     assert AuthToken.objects.count() == 0

@@ -15,7 +15,7 @@ def _migrate(target):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_rename_keeps_rows_and_status_counts():
+def test_rename_keeps_rows_and_status_counts(latest_schema_after):
     old = _migrate(BEFORE)
     assert "downloads_app_video" in connection.introspection.table_names()
     channel = old.get_model("channels_app", "Channel").objects.create(id="UCmig", url="https://example.test/c")

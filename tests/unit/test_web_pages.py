@@ -11,8 +11,9 @@ from front_app.media.http_files import Unsatisfiable, parse_range
 pytestmark = pytest.mark.django_db
 
 
-def login(username: str, staff: bool) -> Client:
-    User.objects.create_user(username, password=f"pw-{username}-12345", is_staff=staff)
+def login(username: str, staff: bool, superuser: bool = False) -> Client:
+    """A signed-in client: staff is an editor, a superuser the owner (tokens_app.roles)."""
+    User.objects.create_user(username, password=f"pw-{username}-12345", is_staff=staff, is_superuser=superuser)
     client = Client()
     assert client.login(username=username, password=f"pw-{username}-12345")
     return client
@@ -131,8 +132,9 @@ def test_pages_render_for_a_reader_without_write_controls(reader, archived):
 
 
 def test_owner_gets_the_apis_messages_for_bad_input(owner, archived):
-    response = owner.post("/channels/add/", {"url": "not a url"}, follow=True)
-    assert response.status_code == 200 and 'class="msg error"' in response.content.decode()
+    response = owner.post("/channels/add/", {"url": "not a url"}, follow=True)  # the form again, as typed
+    assert response.status_code == 400 and 'class="msg error"' in response.content.decode()
+    assert 'value="not a url"' in response.content.decode()
     response = owner.post("/channels/site-chan/do/interval/", {"sync_interval_hours": "0"}, follow=True)
     assert "sync_interval_hours must be between" in response.content.decode()
     assert owner.post("/channels/site-chan/do/explode/", follow=True).status_code == 200
@@ -261,7 +263,9 @@ def test_the_channel_page_gives_the_feed_address_and_a_new_one_on_request(owner,
     token = Channel.objects.get(pk="site-feed").feed_token
     assert f"/feeds/site-feed.xml?token={token}" in page and "New feed address" not in page
     assert reader.post("/channels/site-feed/do/feed-token/").status_code == 403
-    owner.post("/channels/site-feed/do/feed-token/")
+    owner.post("/channels/site-feed/do/feed-token/")  # asks first (tests/unit/test_web_defects.py)
+    assert Channel.objects.get(pk="site-feed").feed_token == token
+    owner.post("/channels/site-feed/do/feed-token/", {"confirm": "yes"})
     assert Channel.objects.get(pk="site-feed").feed_token not in ("", token)
     assert "All podcast feeds (OPML)" in reader.get("/").content.decode()
     opml = reader.get("/api/feeds.opml")

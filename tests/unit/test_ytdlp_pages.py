@@ -25,8 +25,8 @@ def shared(settings, tmp_path):
     return tmp_path / "yt-dlp"
 
 
-def test_the_queue_page_shows_the_version_and_only_staff_get_the_buttons(shared, redis_client):
-    owner, reader = login("owner", True), login("reader", False)
+def test_the_queue_page_shows_the_version_and_only_the_owner_gets_the_buttons(shared, redis_client):
+    owner, reader = login("owner", True, superuser=True), login("reader", True)  # staff: an editor
     page = owner.get("/queue/").content.decode()
     assert f'class="ytdlp-version">{BUNDLED}</strong>' in page and "the one bundled with ytarchive" in page
     assert "Update yt-dlp" in page and "Roll back" not in page  # nothing to roll back to
@@ -43,7 +43,7 @@ def test_the_queue_page_shows_the_version_and_only_staff_get_the_buttons(shared,
 
 
 def test_a_bad_version_from_the_page_is_a_message_not_an_error(shared, redis_client):
-    owner = login("owner", True)
+    owner = login("owner", True, superuser=True)
     response = owner.post("/queue/ytdlp/update/", {"version": "latest && reboot"}, follow=True)
     assert response.status_code == 200 and "is not a yt-dlp version" in response.content.decode()
     response = owner.post("/queue/ytdlp/rollback/", follow=True)

@@ -53,8 +53,13 @@ class Command(BaseCommand):
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
         # Download workers run without a database, by construction (config.settings, ROLE).
+        r = store.connect(settings.REDIS_URL)
+        # A child that died (killed) leaves the roll at once: its downloads show as interrupted at once
+        # (archiver.state.download_progress.is_live), never beside its successor's.
+        def strike(pid: int) -> None:
+            worker_presence.mark_worker_gone(r, worker_presence.worker_name(pid))
         workers = LocalWorkers(env={**os.environ, "YTARCHIVE_ROLE": "download"},
-                               concurrency=settings.YTARCHIVE["DOWNLOADS_PER_WORKER"])
+                               concurrency=settings.YTARCHIVE["DOWNLOADS_PER_WORKER"], on_exit=strike)
         interval = settings.YTARCHIVE["SCALE_INTERVAL_SECONDS"]
         log.info("local scaler started (max %s workers, %s downloads each)", settings.YTARCHIVE["MAX_WORKERS"],
                  settings.YTARCHIVE["DOWNLOADS_PER_WORKER"])

@@ -316,6 +316,8 @@ YTARCHIVE_LEASE_SECONDS: {{ include "ytarchive.str" $c.leaseSeconds | quote }}
 YTARCHIVE_RECONCILE_SECONDS: {{ include "ytarchive.str" $c.reconcileSeconds | quote }}
 YTARCHIVE_SHUTDOWN_GRACE_SECONDS: {{ include "ytarchive.str" $c.shutdownGraceSeconds | quote }}
 YTARCHIVE_HOUSEKEEPING_SECONDS: {{ include "ytarchive.str" $c.housekeepingSeconds | quote }}
+YTARCHIVE_STATS_SAMPLE_SECONDS: {{ include "ytarchive.str" ($c.statsSampleSeconds | default 900) | quote }}
+YTARCHIVE_STATS_KEEP_DAYS: {{ $c.statsKeepDays | default 400 | int64 | toString | quote }}
 YTARCHIVE_YTDLP_UPDATE: {{ $c.ytdlpUpdate | default "stable" | quote }}
 {{- with $c.ytdlpCanaryUrl }}
 YTARCHIVE_YTDLP_CANARY_URL: {{ . | quote }}
@@ -404,6 +406,63 @@ XDG_CACHE_HOME: /tmp/.cache
     secretKeyRef:
       name: {{ include "ytarchive.secretName" . }}
       key: YTARCHIVE_EGRESS_PROXIES
+{{- end }}
+{{- end }}
+
+{{/* Sign-in through the home's identity provider (values signIn), for the web container only: OpenID
+     Connect when signIn.oidc.clientId is set (its client secret from a Secret, never a default) and a
+     forward-auth header believed from signIn.forwardAuth.trustedProxies only. Unset: nothing at all. */}}
+{{- define "ytarchive.env.signIn" -}}
+{{- $o := .Values.signIn.oidc | default dict -}}
+{{- $f := .Values.signIn.forwardAuth | default dict -}}
+{{- if $o.clientId }}
+{{- if not (or $o.clientSecret $o.existingSecret) }}
+{{- fail "signIn.oidc.clientId is set: set signIn.oidc.clientSecret or signIn.oidc.existingSecret too" }}
+{{- end }}
+{{- if not $o.issuer }}
+{{- fail "signIn.oidc.clientId is set: set signIn.oidc.issuer too" }}
+{{- end }}
+- name: YTARCHIVE_OIDC_CLIENT_ID
+  value: {{ $o.clientId | quote }}
+- name: YTARCHIVE_OIDC_CLIENT_SECRET
+  valueFrom:
+    secretKeyRef:
+      {{- if $o.existingSecret }}
+      name: {{ $o.existingSecret }}
+      key: {{ $o.existingSecretKey | default "YTARCHIVE_OIDC_CLIENT_SECRET" }}
+      {{- else }}
+      name: {{ include "ytarchive.secretName" . }}
+      key: YTARCHIVE_OIDC_CLIENT_SECRET
+      {{- end }}
+- name: YTARCHIVE_OIDC_ISSUER
+  value: {{ $o.issuer | quote }}
+{{- range $key, $var := dict "name" "NAME" "roleClaim" "ROLE_CLAIM" "roles" "ROLES" "defaultRole" "DEFAULT_ROLE" "usernameClaim" "USERNAME_CLAIM" "scopes" "SCOPES" }}
+{{- with (get $o $key) }}
+- name: YTARCHIVE_OIDC_{{ $var }}
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- range $k, $v := $o.extra }}
+- name: {{ $k }}
+  value: {{ include "ytarchive.str" $v | quote }}
+{{- end }}
+{{- end }}
+{{- if $f.userHeader }}
+{{- if not $f.trustedProxies }}
+{{- fail "signIn.forwardAuth.userHeader is set: set signIn.forwardAuth.trustedProxies to the proxy's addresses too" }}
+{{- end }}
+- name: YTARCHIVE_REMOTE_USER_HEADER
+  value: {{ $f.userHeader | quote }}
+- name: YTARCHIVE_TRUSTED_PROXIES
+  value: {{ join "," $f.trustedProxies | quote }}
+{{- with $f.groupsHeader }}
+- name: YTARCHIVE_REMOTE_GROUPS_HEADER
+  value: {{ . | quote }}
+{{- end }}
+{{- with $f.roles }}
+- name: YTARCHIVE_REMOTE_ROLES
+  value: {{ . | quote }}
+{{- end }}
 {{- end }}
 {{- end }}
 

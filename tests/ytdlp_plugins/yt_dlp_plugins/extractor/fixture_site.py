@@ -109,7 +109,15 @@ class FixtureSiteIE(_FixtureSiteBaseIE):
         # ``--extractor-args fixturesite:echo=A,B`` comes back in the info (and so in video.info.json):
         # proof that the arguments a channel was given reached the YoutubeDL that downloaded it.
         echo = self._configuration_arg("echo", casesense=True)
+        comments = ({"__post_extractor": self.extract_comments(meta["comments_url"], video_id)}
+                    if meta.get("comments_url") else {})
         return {
+            **comments,
+            **({"comment_count": int_or_none(meta.get("comment_count"))} if "comment_count" in meta else {}),
+            "automatic_captions": {
+                lang: [{"url": cap_url, "ext": "vtt", "name": lang}]
+                for lang, cap_url in (meta.get("automatic_captions") or {}).items()
+            },
             **youtube,
             **({"fixture_echo": echo} if echo else {}),
             "id": video_id,
@@ -127,6 +135,7 @@ class FixtureSiteIE(_FixtureSiteBaseIE):
             "uploader_url": meta.get("channel_url"),
             "webpage_url": meta.get("webpage_url") or f"{base}/watch/{video_id}",
             "availability": "public",
+            **({"chapters": meta["chapters"]} if meta.get("chapters") else {}),
             "formats": [{
                 "format_id": fmt.get("format_id", "mp4"),
                 "url": fmt["url"],
@@ -144,6 +153,26 @@ class FixtureSiteIE(_FixtureSiteBaseIE):
                 for lang, sub_url in (meta.get("subtitles") or {}).items()
             },
         }
+
+
+    def _get_comments(self, comments_url: str, video_id: str):
+        """The video's comments, page by page, as YouTube's extractor yields them (each top-level comment
+        followed by its replies; ``parent`` is ``"root"`` or the comment replied to). It honours YouTube's
+        own extractor arguments (``youtube:comment_sort=top|new``, ``youtube:max_comments=N``), so the
+        archiver's options reach this site exactly as they reach YouTube."""
+        sort = self._configuration_arg("comment_sort", ["top"], ie_key="youtube")[0]
+        limit = self._configuration_arg("max_comments", ["all"], ie_key="youtube")[0]
+        limit = None if limit in ("", "all") else int(limit)
+        yielded, page = 0, 1
+        while page:
+            data = self._download_json(comments_url, video_id, f"Downloading comment page {page}",
+                                       query={"sort": sort, "page": page})
+            for comment in data["comments"]:
+                if limit is not None and yielded >= limit:
+                    return
+                yielded += 1
+                yield comment
+            page = data.get("next_page")
 
 
 class FixtureSiteTabIE(_FixtureSiteBaseIE):
@@ -210,5 +239,6 @@ class FixtureSiteChannelIE(_FixtureSiteBaseIE):
         ]
         return self.playlist_result(
             entries, channel_id, channel["title"], channel.get("description"),
-            thumbnails=[{"id": "avatar", "url": channel["avatar_url"]}],
+            thumbnails=[{"id": "avatar", "url": channel["avatar_url"]}] + (  # banners last, as YouTube lists them
+                [{"id": "banner_uncropped", "url": channel["banner_url"]}] if channel.get("banner_url") else []),
             **self._channel_fields(channel))

@@ -1,0 +1,1 @@
+"""Signing in other than with a password: OpenID Connect (``oidc``) and a trusted proxy's header (``forward_auth``)."""
