@@ -127,8 +127,17 @@ def test_sigterm_hands_the_download_back_within_bounded_time(api, stack_env, fix
     api.wait_settled(channel["id"])
     assert_archived_identically(api, channel["id"], SLOW_VIDEOS, archive_root, fixture_media)
     # ... and the next attempt resumed them (an HTTP Range from where the stopped one was).
-    media = [e for e in fixture_site.request_log() if e.path == f"/media/{catalog.SLOW_ID}.mp4"]
-    assert any(e.status == 206 and e.range not in ("", "bytes=0-") for e in media), media
+    # (The site logs a request when its handler returns: the resumed one may finish there a moment after
+    # the worker has every byte, so wait for it rather than read the log once.)
+    def resumed():
+        media = [e for e in fixture_site.request_log() if e.path == f"/media/{catalog.SLOW_ID}.mp4"]
+        return any(e.status == 206 and e.range not in ("", "bytes=0-") for e in media)
+    try:
+        wait_for(resumed, 15, "the resumed request (206, a Range from where the stopped one was)")
+    except AssertionError as exc:
+        media = [e for e in fixture_site.request_log() if e.path == f"/media/{catalog.SLOW_ID}.mp4"]
+        video = next(v for v in api.videos(channel["id"]) if v["video_id"] == catalog.SLOW_ID)
+        raise AssertionError(f"{exc}; media requests: {media}; the video: {video}") from None
 
 
 def test_control_worker_down_while_outcomes_arrive(api, stack, fixture_site, fixture_media, archive_root, live):
