@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements/base.txt requirements/test.txt pyproject.toml | md5sum | cut -c1-12)
 APT_PACKAGES_RUN := redis-server ffmpeg
-APT_PACKAGES_TEST := redis-server ffmpeg chromium postgresql
+APT_PACKAGES_TEST := redis-server ffmpeg chromium postgresql podget newsboat
 # ytdl-sub pins another yt-dlp than ours: it gets a venv of its own, for `make bench` only.
 BENCH_VENV := .cache/bench-venv
 BENCH_STAMP := $(BENCH_VENV)/.installed-$(shell cat requirements/bench.txt | md5sum | cut -c1-12)

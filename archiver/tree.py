@@ -63,6 +63,7 @@ KEPT_PREFIX = ".kept-"
 APP_DIR = ".ytarchive"
 YTDLP_CACHE_DIR = "yt-dlp-cache"  # under APP_DIR: yt-dlp's player JS and signatures
 YTDLP_VERSIONS_DIR = "yt-dlp"  # under APP_DIR: the yt-dlp versions updates installed (archiver.ytdlp.versions)
+PODCAST_ART_DIR = "podcast-art"  # under APP_DIR: each channel's square podcast artwork (archiver.podcast_art)
 _modes = {"file": 0o644, "dir": 0o755}
 
 
@@ -336,6 +337,11 @@ TEMP_GLOBS = (f"*/{TEMP_PREFIX}*", f"*/playlists/{TEMP_PREFIX}*", f"*/videos/{TE
 def app_dir(root: Path, folder: str = "") -> Path:
     """ytarchive's own folder in the archive, or one of its folders (``YTDLP_CACHE_DIR``, ``YTDLP_VERSIONS_DIR``)."""
     return Path(root) / APP_DIR / folder if folder else Path(root) / APP_DIR
+
+
+def podcast_art_path(root: Path, channel_id: str) -> Path:
+    """A channel's podcast artwork, made from its poster (archiver.podcast_art): ytarchive's own file."""
+    return app_dir(root, PODCAST_ART_DIR) / f"{require_safe_id(channel_id)}.jpg"
 
 
 def channel_entries(root: Path) -> list[Path]:

@@ -13,7 +13,7 @@ from archiver import task_names, tree
 from archiver.limits import MIN_SYNC_INTERVAL_HOURS
 from archiver.private_files import narrow
 from archiver.ytdlp import versions as ytdlp_versions
-from config import lanes, signin_env, web_server
+from config import lanes, podcast_env, signin_env, web_server
 from config.env import (
     env,
     env_address_policy,
@@ -350,6 +350,8 @@ YTARCHIVE = {
 YTARCHIVE["IMPERSONATE"] = env_impersonate("YTARCHIVE_IMPERSONATE", YTARCHIVE["ALLOW_PRIVATE_URLS"])
 YTARCHIVE["METRICS_ALLOW_NETWORKS"] = env_networks(
     "YTARCHIVE_METRICS_ALLOW_NETWORKS", "" if YTARCHIVE["METRICS_TOKEN"] else "127.0.0.1/32,::1/128")
+# Podcast feeds' channel tags (config.podcast_env): language, Apple category, explicit, owner.
+YTARCHIVE["PODCAST"] = podcast_env.podcast()
 # yt-dlp updates (archiver.ytdlp.versions): the shared folder, the daily check's channel, the canary video.
 YTARCHIVE.update({
     "YTDLP_DIR": ytdlp_versions.shared_dir(env_str("YTARCHIVE_YTDLP_DIR", ""), ARCHIVE_ROOT),

@@ -4,11 +4,21 @@ Podcast apps cannot log in, so a feed and its files are reached with a secret
 token per channel, in the query string (``/feeds/{channel}.xml?token=…``);
 without it, or with an old one after a rotation, the answer is 404 as for a
 feed that does not exist. The enclosures are the archived files themselves
-(``/feeds/{channel}/{token}/{video}/video.mp4``: the token in the path, so the
-address still ends in the file's name, as podcast apps and feed readers expect),
-served with Range like the
-web app's media, so an app can seek and resume. The XML is written by feedgen
-(with its podcast extension), never by string pasting.
+(``/feeds/{channel}/{token}/{video}/{video}.mp4``: the token in the path, so the
+address ends in a name of its own, which podcast apps and feed readers save the
+episode under; ``…/video.mp4``, the name of earlier feeds, still answers),
+served with Range, validators and If-Range like the web app's media, so an app
+can seek and resume. The XML is written by feedgen (with its podcast extension
+and front_app.feed_itunes), never by string pasting.
+
+The channel carries what Apple Podcasts requires and recommends: ``<language>``,
+``<itunes:category>``, ``<itunes:explicit>``, ``<itunes:owner>``,
+``<itunes:type>episodic``, and ``<itunes:image>`` the channel's artwork
+(archiver.podcast_art: its poster squared to 1400-3000 px); each item a stable
+``<guid isPermaLink="false">``, the file's exact length and media type (an
+audio-only channel's items are audio/mp4 or audio/ogg: an audio podcast),
+``<itunes:duration>`` and its thumbnail. A feed answers conditional GETs
+(front_app.conditional: a strong ETag of its bytes, Last-Modified).
 
 A feed is made from the database alone (one query for its videos; descriptions are stored on each
 video with its outcome, ``manage.py backfill_descriptions`` fills older rows once): it never opens an
@@ -17,7 +27,7 @@ info.json, so a request costs its items, not their files.
 from __future__ import annotations
 
 import hmac
-import mimetypes
+import json
 import secrets
 from datetime import UTC, datetime
 from urllib.parse import urlencode
@@ -27,14 +37,16 @@ from django.http import Http404, HttpResponse
 from django.utils.encoding import iri_to_uri
 from feedgen.feed import FeedGenerator
 
-from archiver import tree
+from archiver import podcast_art, podcast_tags, tree
 from archiver.upstream_text import xml_text
 from archiver.vocabulary import VideoStatus
 from channels_app.models import Channel, Video
+from front_app import conditional
+from front_app.feed_itunes import AppleChannelExtension
 from front_app.media import files as media
 
 MAX_ITEMS = 500  # the newest; a podcast app never needs the whole back catalogue at once
-_AUDIO = {".m4a": "audio/mp4", ".opus": "audio/ogg", ".mp3": "audio/mpeg"}
+ARTWORK_FILE = "artwork.jpg"
 
 
 def token_of(channel: Channel) -> str:
@@ -74,33 +86,50 @@ def _check(request, channel_id: str, given: str | None = None) -> Channel:
     return channel
 
 
+def enclosure_name(video: Video) -> str:
+    """An enclosure's last path segment, ``{video_id}.{ext}``: unique in every app's download folder."""
+    return f"{video.video_id}.{video.video_file.rsplit('.', 1)[-1]}"
+
+
 def feed(request, channel_id: str) -> HttpResponse:
     channel = _check(request, channel_id)
     token = urlencode({"token": channel.feed_token})
+    podcast = settings.YTARCHIVE["PODCAST"]
 
     files = request.build_absolute_uri(f"/feeds/{channel.id}/{channel.feed_token}/")  # once, not per item
 
     def file_url(video_id: str, name: str) -> str:
         return iri_to_uri(f"{files}{video_id}/{name}")
 
+    name = xml_text(channel.title) or channel.id
     fg = FeedGenerator()
     fg.load_extension("podcast")
-    fg.title(xml_text(channel.title) or channel.id)
+    fg.register_extension("apple", AppleChannelExtension, atom=False)
+    fg.title(name)
     fg.link(href=request.build_absolute_uri(f"/feeds/{channel.id}.xml?{token}"), rel="self")
     fg.link(href=channel.url, rel="alternate")  # set last: RSS's <link> is the channel's own page
-    fg.description(xml_text(channel.description)
-                   or f"Videos of {xml_text(channel.title) or channel.id}, archived by ytarchive.")
+    fg.description(xml_text(channel.description) or f"Videos of {name}, archived by ytarchive.")
     fg.generator("ytarchive")
+    fg.language(podcast["LANGUAGE"] or _channel_language(channel) or "en")
+    category, subcategory = podcast["CATEGORY"]
+    fg.podcast.itunes_category({"cat": category, **({"sub": subcategory} if subcategory else {})})
+    fg.podcast.itunes_type("episodic")
     fg.podcast.itunes_author(xml_text(channel.uploader or channel.title) or channel.id)
-    if tree.poster_path(settings.ARCHIVE_ROOT, channel.id).is_file():
-        poster = request.build_absolute_uri(f"/feeds/{channel.id}/{channel.feed_token}/poster.jpg")
-        fg.podcast.itunes_image(poster)
-        fg.image(poster, xml_text(channel.title) or channel.id, channel.url)
-    videos = (Video.objects.filter(channel=channel, status=VideoStatus.ARCHIVED).exclude(video_file="")
-              .order_by("-upload_date", "-id")
-              .only("channel_id", "video_id", "title", "url", "description", "upload_date", "archived_at",
-                    "video_file", "duration")[:MAX_ITEMS])  # read off the (channel, status, upload_date, id) index
-    for video in reversed(list(videos)):  # feedgen puts the last added first
+    fg.apple.explicit(podcast["EXPLICIT"])
+    fg.apple.owner(podcast["OWNER_NAME"] or xml_text(channel.uploader or channel.title) or channel.id,
+                   podcast["OWNER_EMAIL"])
+    poster = tree.poster_path(settings.ARCHIVE_ROOT, channel.id)
+    changed = [channel.updated_at]
+    if poster.is_file():
+        changed.append(datetime.fromtimestamp(poster.stat().st_mtime, UTC))
+        art = request.build_absolute_uri(f"/feeds/{channel.id}/{channel.feed_token}/{ARTWORK_FILE}")
+        fg.podcast.itunes_image(art)
+        fg.image(art, name, channel.url)
+    videos = list(Video.objects.filter(channel=channel, status=VideoStatus.ARCHIVED).exclude(video_file="")
+                  .order_by("-upload_date", "-id")
+                  .only("channel_id", "video_id", "title", "url", "description", "upload_date", "archived_at",
+                        "updated_at", "video_file", "duration")[:MAX_ITEMS])  # the (channel, status, date, id) index
+    for video in reversed(videos):  # feedgen puts the last added first
         entry = fg.add_entry()
         entry.guid(f"{channel.id}/{video.video_id}", permalink=False)
         entry.title(xml_text(video.title) or video.video_id)
@@ -108,25 +137,42 @@ def feed(request, channel_id: str) -> HttpResponse:
             entry.link(href=video.url)
         entry.description(xml_text(video.description or video.title) or video.video_id)
         entry.published(_published(video))
-        suffix = "." + video.video_file.rsplit(".", 1)[-1]
-        kind = _AUDIO.get(suffix) or media.TYPES.get(suffix) or mimetypes.guess_type(video.video_file)[0]
-        entry.enclosure(file_url(video.video_id, video.video_file), str(_file_size(video)),
-                        kind or "application/octet-stream")
+        entry.enclosure(file_url(video.video_id, enclosure_name(video)), str(_file_size(video)),
+                        media.content_type(video.video_file))
         if video.duration:
             entry.podcast.itunes_duration(int(video.duration))
         entry.podcast.itunes_image(file_url(video.video_id, tree.THUMBNAIL_FILE))
-    return HttpResponse(fg.rss_str(pretty=True), content_type="application/rss+xml; charset=utf-8")
+        entry.podcast.itunes_episode_type("full")
+        changed.append(video.updated_at)
+    body = fg.rss_str(pretty=True)
+    return conditional.answer(request, body, "application/rss+xml; charset=utf-8",
+                              max(stamp for stamp in changed if stamp is not None))
 
 
 def feed_file(request, channel_id: str, token: str, video_id: str, name: str):
-    """An enclosure or image of a feed, with Range; 404 without the feed's token."""
+    """An enclosure or image of a feed, with Range; 404 without the feed's token.
+
+    ``{video_id}.{ext}`` is the enclosure (the feed's name); ``video.{ext}``, the name feeds gave before,
+    still answers with the same file, so apps subscribed earlier keep downloading."""
     channel = _check(request, channel_id, token)
+    if name.startswith(f"{video_id}.") and "/" not in name:
+        name = f"{tree.VIDEO_FILE_STEM}.{name[len(video_id) + 1:]}"
     return media.serve(request, channel.id, video_id, name)
 
 
 def feed_poster(request, channel_id: str, token: str):
-    """The channel's poster.jpg, the feed's image; 404 without the feed's token."""
+    """The channel's poster.jpg, the feed's image before it had artwork; 404 without the feed's token."""
     return media.serve_poster(request, _check(request, channel_id, token).id)
+
+
+def feed_artwork(request, channel_id: str, token: str):
+    """The feed's artwork: the poster square, 1400-3000 px (archiver.podcast_art); 404 without the token."""
+    channel = _check(request, channel_id, token)
+    art = podcast_art.artwork(settings.ARCHIVE_ROOT, channel.id)
+    if art is None:  # no poster, or ffmpeg could not read it: the poster as it is, or 404
+        return media.serve_poster(request, channel.id)
+    return media.serve_path(request, art, f"{tree.APP_DIR}/{tree.PODCAST_ART_DIR}/{art.name}",
+                            filename=f"{channel.id}.jpg")
 
 
 def opml(request) -> HttpResponse:
@@ -142,8 +188,9 @@ def opml(request) -> HttpResponse:
     ensure_tokens(channels)
     for channel in channels:
         name = xml_text(channel.title) or channel.id
-        ET.SubElement(body, "outline", type="rss", text=name, title=name, xmlUrl=feed_url(request, channel),
-                      htmlUrl=channel.url)
+        # htmlUrl before xmlUrl: podget's import takes the last URL attribute of an outline as the feed
+        ET.SubElement(body, "outline", type="rss", text=name, title=name, htmlUrl=channel.url,
+                      xmlUrl=feed_url(request, channel))
     ET.indent(root)
     text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
     response = HttpResponse(text, content_type="text/x-opml; charset=utf-8")
@@ -164,3 +211,12 @@ def _published(video: Video) -> datetime:
     if len(day) == 8 and day.isdigit():
         return datetime(int(day[:4]), int(day[4:6]), int(day[6:]), tzinfo=UTC)
     return video.archived_at or datetime.now(UTC)
+
+
+def _channel_language(channel: Channel) -> str:
+    """The language the channel's metadata.json names (a site may give one), as RSS writes it; "" if none."""
+    try:
+        named = json.loads(tree.channel_metadata_path(settings.ARCHIVE_ROOT, channel.id).read_text("utf-8"))
+        return podcast_tags.language(str(named.get("language") or ""))
+    except (OSError, ValueError, AttributeError):
+        return ""

@@ -22,6 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
 
 from archiver import tree
 from archiver.ids import is_safe_id
@@ -29,7 +30,24 @@ from front_app.media import http_files, stream_slots
 
 _NAME = re.compile(r"^(video\.[a-z0-9]{2,5}|thumbnail\.jpg|subtitles/[A-Za-z0-9_-]{1,32}(\.auto)?\.vtt)$")
 CHUNK = 256 * 1024
-TYPES = {".vtt": "text/vtt", ".mkv": "video/x-matroska", ".webm": "video/webm", ".mp4": "video/mp4"}
+TYPES = {".vtt": "text/vtt", ".mkv": "video/x-matroska", ".webm": "video/webm", ".mp4": "video/mp4",
+         ".m4a": "audio/mp4", ".opus": "audio/ogg", ".mp3": "audio/mpeg", ".ogg": "audio/ogg"}
+
+
+def content_type(name: str) -> str:
+    """The media type of an archive file by its name (an audio-only channel's ``video.m4a`` is audio/mp4)."""
+    suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    return TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def download_name(video_id: str, name: str) -> str:
+    """The name a client saves a served file under: the video's id, never ``video.mp4`` for every one
+    (``{id}.mp4``, ``{id}.jpg``, ``{id}.en.vtt``)."""
+    if name.startswith(f"{tree.VIDEO_FILE_STEM}."):
+        return f"{video_id}{name[len(tree.VIDEO_FILE_STEM):]}"
+    if name == tree.THUMBNAIL_FILE:
+        return f"{video_id}.jpg"
+    return f"{video_id}.{name.rsplit('/', 1)[-1]}"
 
 
 def archived_file(channel_id: str, video_id: str, name: str) -> Path:
@@ -43,7 +61,8 @@ def archived_file(channel_id: str, video_id: str, name: str) -> Path:
 
 
 def serve(request, channel_id: str, video_id: str, name: str) -> HttpResponse:
-    return serve_path(request, archived_file(channel_id, video_id, name), f"{channel_id}/videos/{video_id}/{name}")
+    return serve_path(request, archived_file(channel_id, video_id, name), f"{channel_id}/videos/{video_id}/{name}",
+                      filename=download_name(video_id, name))
 
 
 def serve_poster(request, channel_id: str) -> HttpResponse:
@@ -62,7 +81,7 @@ def _serve_channel_image(request, channel_id: str, path_of, name: str) -> HttpRe
     path = path_of(settings.ARCHIVE_ROOT, channel_id)
     if not path.is_file():
         raise Http404("No such file.")
-    return serve_path(request, path, f"{channel_id}/{name}")
+    return serve_path(request, path, f"{channel_id}/{name}", filename=f"{channel_id}-{name}")
 
 
 def _release_database() -> None:
@@ -72,13 +91,19 @@ def _release_database() -> None:
             connection.close()
 
 
-def serve_path(request, path: Path, relative: str) -> HttpResponse:
-    """``path`` (a checked archive file at ``relative`` in the tree) per RFC 9110, or through the web server."""
-    content_type = TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+def serve_path(request, path: Path, relative: str, filename: str = "") -> HttpResponse:
+    """``path`` (a checked archive file at ``relative`` in the tree) per RFC 9110, or through the web server.
+
+    ``filename`` is the name a client should save it under (``Content-Disposition: inline``, RFC 6266,
+    with ``filename*`` when it is not ASCII), sent on every answer that has a body."""
+    kind = content_type(path.name)
+    disposition = content_disposition_header(False, filename) if filename else None
     accel = settings.YTARCHIVE["MEDIA_ACCEL_REDIRECT"]
     if accel:
-        response = HttpResponse(content_type=content_type)
+        response = HttpResponse(content_type=kind)
         response["X-Accel-Redirect"] = f"{accel.rstrip('/')}/{relative}"
+        if disposition:
+            response["Content-Disposition"] = disposition  # nginx keeps it from the upstream answer
         return response
     stat = path.stat()
     decided = http_files.answer(request.method, request.headers, stat)
@@ -95,19 +120,21 @@ def serve_path(request, path: Path, relative: str) -> HttpResponse:
             response["Content-Range"] = f"bytes */{stat.st_size}"
         return response
     if request.method == "HEAD":
-        response = HttpResponse(content_type=content_type)
+        response = HttpResponse(content_type=kind)
     elif (slot := stream_slots.take()) is None:
         response = HttpResponse("Every media stream of this server is busy; try again in a few seconds.\n",
                                 status=503, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = "5"
         return response
     elif decided.status == 200:
-        response = FileResponse(stream_slots.SlotFile(path, slot), content_type=content_type)  # Django closes it
+        response = FileResponse(stream_slots.SlotFile(path, slot), content_type=kind)  # Django closes it
     else:
         response = StreamingHttpResponse(stream_slots.SlotChunks(path, decided.first, decided.length, CHUNK, slot),
-                                         status=206, content_type=content_type)
+                                         status=206, content_type=kind)
         response["Content-Range"] = f"bytes {decided.first}-{decided.last}/{stat.st_size}"
     _release_database()
+    if disposition:
+        response["Content-Disposition"] = disposition
     response["Content-Length"] = str(decided.length)
     for name, value in validators.items():
         response[name] = value

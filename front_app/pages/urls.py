@@ -40,6 +40,7 @@ urlpatterns = [
     path("feeds/<str:channel_id>.xml", feeds.feed, name="feed"),
     path("feeds/<str:channel_id>/<str:token>/", include([
         path("poster.jpg", feeds.feed_poster, name="feed-poster"),
+        path(feeds.ARTWORK_FILE, feeds.feed_artwork, name="feed-artwork"),
         path("<str:video_id>/<path:name>", feeds.feed_file, name="feed-file"),
     ])),
     path("queue/", include([
