@@ -1,5 +1,6 @@
 """A channel's podcast artwork: its poster, square and 1400 to 3000 pixels a side, as Apple Podcasts requires.
 
+``source()`` is the poster, or the newest video's thumbnail when there is none.
 A site's channel avatar is often small (88 px) and need not be square; podcast
 directories and apps refuse or blur art under 1400 px. ffmpeg (already the
 archiver's) crops the poster to its centre square and scales it to
@@ -44,13 +45,23 @@ def dimensions(image: Path, timeout: float = 30) -> tuple[int, int] | None:
         return None
 
 
-def artwork(root: Path, channel_id: str, timeout: float = 60) -> Path | None:
-    """The channel's artwork, made (again) when missing or older than its poster; None without a usable poster."""
-    poster = tree.poster_path(root, channel_id)
+def source(root: Path, channel_id: str, newest_video_id: str | None = None) -> Path | None:
+    """What the artwork is made from: the channel's poster, else its newest video's thumbnail (a channel
+    archived without NFO files, or whose site gave no avatar, still gets artwork); None with neither."""
+    candidates = [tree.poster_path(root, channel_id)]
+    if newest_video_id:
+        candidates.append(tree.thumbnail_file(tree.video_dir(root, channel_id, newest_video_id)))
+    return next((path for path in candidates if path.is_file()), None)
+
+
+def artwork(root: Path, channel_id: str, newest_video_id: str | None = None, timeout: float = 60) -> Path | None:
+    """The channel's artwork, made (again) when missing or not made from the current ``source()``; None when
+    there is nothing to make it from."""
+    poster = source(root, channel_id, newest_video_id)
     target = tree.podcast_art_path(root, channel_id)
     try:
         made = poster.stat()
-    except OSError:
+    except (OSError, AttributeError):
         return None
     try:
         if target.stat().st_mtime_ns == made.st_mtime_ns:

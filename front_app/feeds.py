@@ -118,17 +118,16 @@ def feed(request, channel_id: str) -> HttpResponse:
     fg.apple.explicit(podcast["EXPLICIT"])
     fg.apple.owner(podcast["OWNER_NAME"] or xml_text(channel.uploader or channel.title) or channel.id,
                    podcast["OWNER_EMAIL"])
-    poster = tree.poster_path(settings.ARCHIVE_ROOT, channel.id)
+    videos = list(_feed_videos(channel).only(
+        "channel_id", "video_id", "title", "url", "description", "upload_date", "archived_at", "updated_at",
+        "video_file", "duration")[:MAX_ITEMS])
     changed = [channel.updated_at]
-    if poster.is_file():
-        changed.append(datetime.fromtimestamp(poster.stat().st_mtime, UTC))
+    art_source = podcast_art.source(settings.ARCHIVE_ROOT, channel.id, videos[0].video_id if videos else None)
+    if art_source is not None:
+        changed.append(datetime.fromtimestamp(art_source.stat().st_mtime, UTC))
         art = request.build_absolute_uri(f"/feeds/{channel.id}/{channel.feed_token}/{ARTWORK_FILE}")
         fg.podcast.itunes_image(art)
         fg.image(art, name, channel.url)
-    videos = list(Video.objects.filter(channel=channel, status=VideoStatus.ARCHIVED).exclude(video_file="")
-                  .order_by("-upload_date", "-id")
-                  .only("channel_id", "video_id", "title", "url", "description", "upload_date", "archived_at",
-                        "updated_at", "video_file", "duration")[:MAX_ITEMS])  # the (channel, status, date, id) index
     for video in reversed(videos):  # feedgen puts the last added first
         entry = fg.add_entry()
         entry.guid(f"{channel.id}/{video.video_id}", permalink=False)
@@ -168,8 +167,9 @@ def feed_poster(request, channel_id: str, token: str):
 def feed_artwork(request, channel_id: str, token: str):
     """The feed's artwork: the poster square, 1400-3000 px (archiver.podcast_art); 404 without the token."""
     channel = _check(request, channel_id, token)
-    art = podcast_art.artwork(settings.ARCHIVE_ROOT, channel.id)
-    if art is None:  # no poster, or ffmpeg could not read it: the poster as it is, or 404
+    newest = _feed_videos(channel).values_list("video_id", flat=True).first()
+    art = podcast_art.artwork(settings.ARCHIVE_ROOT, channel.id, newest)
+    if art is None:  # nothing to make it from, or ffmpeg could not read it: the poster as it is, or 404
         return media.serve_poster(request, channel.id)
     return media.serve_path(request, art, f"{tree.APP_DIR}/{tree.PODCAST_ART_DIR}/{art.name}",
                             filename=f"{channel.id}.jpg")
@@ -196,6 +196,12 @@ def opml(request) -> HttpResponse:
     response = HttpResponse(text, content_type="text/x-opml; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ytarchive.opml"'
     return response
+
+
+def _feed_videos(channel: Channel):
+    """The feed's videos, newest first (read off the (channel, status, upload_date, id) index)."""
+    return (Video.objects.filter(channel=channel, status=VideoStatus.ARCHIVED).exclude(video_file="")
+            .order_by("-upload_date", "-id"))
 
 
 def _file_size(video: Video) -> int:

@@ -227,3 +227,17 @@ def test_the_feed_artwork_is_served_square_at_a_stable_address(channel):
     assert b"".join(answer.streaming_content)[:2] == b"\xff\xd8"
     assert web.get(url, HTTP_IF_NONE_MATCH=answer["ETag"]).status_code == 304
     assert web.get(url.replace(channel.feed_token, "x")).status_code == 404
+
+
+def test_without_a_poster_the_artwork_is_the_newest_videos_thumbnail_squared(channel, tmp_path):
+    tree.poster_path(tmp_path, channel.id).unlink()
+    newest = tree.thumbnail_file(tree.video_dir(tmp_path, channel.id, "ep-1"))  # 20240102, the newer one
+    _image(newest, 320, 180)
+    rss = ET.fromstring(Client().get(channel.feed_url).content).find("channel")
+    answer = Client().get(rss.find(f"{ITUNES}image").get("href").split("testserver", 1)[-1])
+    assert answer.status_code == 200
+    assert podcast_art.dimensions(tree.podcast_art_path(tmp_path, channel.id)) == (1400, 1400)
+    newest.unlink()
+    tree.thumbnail_file(tree.video_dir(tmp_path, channel.id, "ep-0")).unlink()
+    rss = ET.fromstring(Client().get(channel.feed_url).content).find("channel")
+    assert rss.find(f"{ITUNES}image") is None  # nothing to make it from: no image rather than a broken one
