@@ -6,7 +6,11 @@ decides; this module sends). Only the files of the archive contract are served (
 every id checked: no request names a path. With
 YTARCHIVE_MEDIA_ACCEL_REDIRECT set, the web server in front (nginx) sends the
 bytes through ``X-Accel-Redirect`` and does Range and validators itself (the
-chart's nginx sidecar), so no Python thread is held by a reader at all.
+chart's nginx sidecar), so no Python thread is held by a reader at all; only a
+range outside the file is answered here, since nginx's 416 is an HTML page.
+Every file is sent with ``Content-Disposition: inline`` and a name of its own
+(``{video_id}.mp4``, never ``video.mp4`` for all of them), which podcast apps
+and browsers save it under.
 
 Under ``make run`` a reader holds one gunicorn thread for its transfer
 (config.gunicorn_conf: gthread workers, no per-request timeout); the thread
@@ -100,6 +104,9 @@ def serve_path(request, path: Path, relative: str, filename: str = "") -> HttpRe
     disposition = content_disposition_header(False, filename) if filename else None
     accel = settings.YTARCHIVE["MEDIA_ACCEL_REDIRECT"]
     if accel:
+        stat = path.stat()
+        if http_files.answer(request.method, request.headers, stat).status == 416:
+            return _unsatisfiable(stat)  # nginx's own 416 is an HTML page
         response = HttpResponse(content_type=kind)
         response["X-Accel-Redirect"] = f"{accel.rstrip('/')}/{relative}"
         if disposition:
@@ -117,7 +124,7 @@ def serve_path(request, path: Path, relative: str, filename: str = "") -> HttpRe
             for name, value in validators.items():
                 response[name] = value
         elif decided.status == 416:
-            response["Content-Range"] = f"bytes */{stat.st_size}"
+            return _unsatisfiable(stat)
         return response
     if request.method == "HEAD":
         response = HttpResponse(content_type=kind)
@@ -138,4 +145,13 @@ def serve_path(request, path: Path, relative: str, filename: str = "") -> HttpRe
     response["Content-Length"] = str(decided.length)
     for name, value in validators.items():
         response[name] = value
+    return response
+
+
+def _unsatisfiable(stat) -> HttpResponse:
+    """416 with no body and no Content-Type, and the size a client needs (RFC 9110 §15.5.17)."""
+    response = HttpResponse(status=416)
+    del response["Content-Type"]
+    response["Content-Range"] = f"bytes */{stat.st_size}"
+    response["Accept-Ranges"] = "bytes"
     return response

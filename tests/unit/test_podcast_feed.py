@@ -241,3 +241,13 @@ def test_without_a_poster_the_artwork_is_the_newest_videos_thumbnail_squared(cha
     tree.thumbnail_file(tree.video_dir(tmp_path, channel.id, "ep-0")).unlink()
     rss = ET.fromstring(Client().get(channel.feed_url).content).find("channel")
     assert rss.find(f"{ITUNES}image") is None  # nothing to make it from: no image rather than a broken one
+
+
+def test_behind_nginx_a_range_outside_the_file_is_answered_empty_here(channel, settings):
+    settings.YTARCHIVE = {**settings.YTARCHIVE, "MEDIA_ACCEL_REDIRECT": "/_archive/"}
+    web = Client()
+    url = _file_url(channel, "ep-0", "ep-0.mp4")
+    sent = web.get(url, HTTP_RANGE="bytes=0-9")
+    assert sent["X-Accel-Redirect"] == f"/_archive/{channel.id}/videos/ep-0/video.mp4"
+    assert sent["Content-Disposition"] == 'inline; filename="ep-0.mp4"'  # nginx keeps it
+    _assert_empty_416(web, url, len(VIDEO_BYTES) + 1)
