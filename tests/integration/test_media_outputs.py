@@ -105,7 +105,7 @@ def test_podcast_feed_with_a_secret_token_and_ranged_enclosures(members, api, ar
         catalog.VIDEOS[ARCHIVED[0]].title
     part = requests.get(enclosure.get("url"), headers={"Range": "bytes=100-199"}, timeout=30)
     assert part.status_code == 206 and part.content == video.read_bytes()[100:200]
-    assert enclosure.get("url").endswith("/video.mp4") and token in enclosure.get("url")
+    assert enclosure.get("url").endswith(f"/{ARCHIVED[0]}/{ARCHIVED[0]}.mp4") and token in enclosure.get("url")
     assert requests.get(enclosure.get("url").replace(token, "wrong"), timeout=30).status_code == 404
 
     # The OPML lists it; a new address ends the old one.
