@@ -13,8 +13,11 @@ from config.env import env_bool, env_str
 
 
 def podcast() -> dict:
-    """``YTARCHIVE["PODCAST"]``: language ("" = the channel's own, else ``en``), category, explicit, owner."""
-    language = _checked("YTARCHIVE_PODCAST_LANGUAGE", "", podcast_tags.language)
+    """``YTARCHIVE["PODCAST"]``: language, category, explicit, owner (name and e-mail, either may be empty).
+
+    The language is one for every feed: a site's channel page names none (yt-dlp reads no language of a
+    channel), so ``en`` unless set."""
+    language = _checked("YTARCHIVE_PODCAST_LANGUAGE", "en", podcast_tags.language)
     category = _checked("YTARCHIVE_PODCAST_CATEGORY", podcast_tags.DEFAULT_CATEGORY, podcast_tags.category)
     email = env_str("YTARCHIVE_PODCAST_OWNER_EMAIL", "").strip()
     if email and "@" not in email:

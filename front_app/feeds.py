@@ -27,7 +27,6 @@ info.json, so a request costs its items, not their files.
 from __future__ import annotations
 
 import hmac
-import json
 import secrets
 from datetime import UTC, datetime
 from urllib.parse import urlencode
@@ -37,7 +36,7 @@ from django.http import Http404, HttpResponse
 from django.utils.encoding import iri_to_uri
 from feedgen.feed import FeedGenerator
 
-from archiver import podcast_art, podcast_tags, tree
+from archiver import podcast_art, tree
 from archiver.upstream_text import xml_text
 from archiver.vocabulary import VideoStatus
 from channels_app.models import Channel, Video
@@ -110,7 +109,7 @@ def feed(request, channel_id: str) -> HttpResponse:
     fg.link(href=channel.url, rel="alternate")  # set last: RSS's <link> is the channel's own page
     fg.description(xml_text(channel.description) or f"Videos of {name}, archived by ytarchive.")
     fg.generator("ytarchive")
-    fg.language(podcast["LANGUAGE"] or _channel_language(channel) or "en")
+    fg.language(podcast["LANGUAGE"])
     category, subcategory = podcast["CATEGORY"]
     fg.podcast.itunes_category({"cat": category, **({"sub": subcategory} if subcategory else {})})
     fg.podcast.itunes_type("episodic")
@@ -218,11 +217,3 @@ def _published(video: Video) -> datetime:
         return datetime(int(day[:4]), int(day[4:6]), int(day[6:]), tzinfo=UTC)
     return video.archived_at or datetime.now(UTC)
 
-
-def _channel_language(channel: Channel) -> str:
-    """The language the channel's metadata.json names (a site may give one), as RSS writes it; "" if none."""
-    try:
-        named = json.loads(tree.channel_metadata_path(settings.ARCHIVE_ROOT, channel.id).read_text("utf-8"))
-        return podcast_tags.language(str(named.get("language") or ""))
-    except (OSError, ValueError, AttributeError):
-        return ""

@@ -38,7 +38,7 @@ def _image(path, width, height):
 def channel(db, settings, tmp_path):
     settings.ARCHIVE_ROOT = str(tmp_path)
     settings.YTARCHIVE = {**settings.YTARCHIVE, "MEDIA_ACCEL_REDIRECT": "", "PODCAST": {
-        "LANGUAGE": "", "CATEGORY": ("TV & Film", ""), "EXPLICIT": False, "OWNER_NAME": "", "OWNER_EMAIL": ""}}
+        "LANGUAGE": "en", "CATEGORY": ("TV & Film", ""), "EXPLICIT": False, "OWNER_NAME": "", "OWNER_EMAIL": ""}}
     made = Channel.objects.create(id="site-pod", url="https://example.org/pod", title="Pod Channel",
                                   description="About pods.", uploader="Pod Person")
     for number, (name, kind) in enumerate([("video.mp4", "v"), ("video.m4a", "a")]):
@@ -119,7 +119,9 @@ def test_settings_refuse_what_apple_does_not_accept(monkeypatch):
             with pytest.raises(ImproperlyConfigured, match=name):
                 podcast_env.podcast()
     monkeypatch.delenv("YTARCHIVE_PODCAST_CATEGORY")
-    assert podcast_env.podcast()["CATEGORY"] == ("TV & Film", "")
+    monkeypatch.delenv("YTARCHIVE_PODCAST_LANGUAGE")
+    assert podcast_env.podcast()["CATEGORY"] == ("TV & Film", "") and podcast_env.podcast()["LANGUAGE"] == "en"
+    assert podcast_env.podcast()["EXPLICIT"] is False and podcast_env.podcast()["OWNER_EMAIL"] == ""
     assert podcast_tags.category(" TV & Film ") == ("TV & Film", "")
 
 
