@@ -1,4 +1,4 @@
-"""Our one direct use of ffmpeg: a thumbnail taken from the video itself.
+"""A thumbnail taken from the video itself, by ffmpeg (its other direct use: archiver.podcast_art).
 
 Every archived video has a ``thumbnail.jpg`` (media servers and the web app
 show it). Sites without thumbnails (a podcast feed's direct links) get a frame

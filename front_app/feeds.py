@@ -216,4 +216,3 @@ def _published(video: Video) -> datetime:
     if len(day) == 8 and day.isdigit():
         return datetime(int(day[:4]), int(day[4:6]), int(day[6:]), tzinfo=UTC)
     return video.archived_at or datetime.now(UTC)
-
