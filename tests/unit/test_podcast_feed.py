@@ -253,3 +253,16 @@ def test_behind_nginx_a_range_outside_the_file_is_answered_empty_here(channel, s
     assert sent["X-Accel-Redirect"] == f"/_archive/{channel.id}/videos/ep-0/video.mp4"
     assert sent["Content-Disposition"] == 'inline; filename="ep-0.mp4"'  # nginx keeps it
     _assert_empty_416(web, url, len(VIDEO_BYTES) + 1)
+
+
+def test_a_removed_video_moves_the_feeds_last_modified(channel, tmp_path):
+    from channels_app import archive_events
+
+    os.utime(tree.poster_path(tmp_path, channel.id), (1704067200, 1704067200))  # 2024-01-01, as every row
+    Channel.objects.filter(pk=channel.id).update(updated_at="2024-01-01T00:00:00Z")
+    Video.objects.filter(channel=channel).update(updated_at="2024-01-01T00:00:00Z")
+    first = Client().get(channel.feed_url)
+    Video.objects.filter(channel=channel, video_id="ep-1").delete()
+    archive_events.video_removed.send(sender=None, channel_id=channel.id, video_id="ep-1")
+    again = Client().get(channel.feed_url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 200 and b"ep-1" not in again.content
