@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from archiver import cookies
 from channels_app import channel_cookies
 from channels_app.models import Channel
+from front_app.http.parsers import UPLOAD_PARSERS
 from tokens_app import roles
 
 StateSerializer = inline_serializer("CookiesState", {
@@ -36,6 +37,8 @@ class UploadSerializer(serializers.Serializer):
 
 class CookiesView(APIView):
     """Set, replace or remove cookies. Members-only and age-gated videos need them."""
+
+    parser_classes = UPLOAD_PARSERS  # JSON, or the file as a multipart upload
 
     def _scope(self, pk: str | None) -> str:
         if pk is None and self.request.method not in ("GET", "HEAD", "OPTIONS") \
