@@ -232,7 +232,8 @@ SPECTACULAR_SETTINGS = {
         "FixityStatusEnum": "front_app.api.schema_enums.fixity_status",
         "FlightStateEnum": "front_app.api.schema_enums.FLIGHT_STATE",
     },
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "front_app.api.schema_docs.add_error_responses"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "front_app.api.schema_docs.add_error_responses",
+                           "front_app.api.schema_clients.optional_multi_type_bodies"],
 }
 
 # The admin account `manage.py ensure_admin` keeps (never a default password; a secret may come from _FILE).
