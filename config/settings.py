@@ -186,8 +186,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "front_app.http.api_errors.exception_handler",
-    "DEFAULT_PARSER_CLASSES": ["front_app.http.parsers.SafeJSONParser", "rest_framework.parsers.FormParser",
-                               "rest_framework.parsers.MultiPartParser"],
+    # JSON only: one request body type per operation, so a client generated from /api/schema/ has one way to
+    # send each; a form or another type gets 415 saying so. The cookies upload alone also takes multipart.
+    "DEFAULT_PARSER_CLASSES": ["front_app.http.parsers.SafeJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",  # DRF's APIClient in the tests sends what the API takes
     "DEFAULT_THROTTLE_CLASSES": ["front_app.http.throttles.WriteThrottle"],
     # Throttles identify a client by REMOTE_ADDR, or by X-Forwarded-For behind this many proxies
     # of yours; 0 (the default) ignores that header, which a client could otherwise set to anything.
@@ -217,7 +219,21 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # The schema and the docs page follow /api/'s rule: a signed-in user (token or session) reads them.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "front_app.api.schema_docs.add_error_responses"],
+    # API clients generated from the schema (README "API clients"): a request component of its own per
+    # serializer, so read-only fields are never asked for in a request nor write-only ones promised in an answer.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Stable names for the vocabularies' enums (archiver.vocabulary), whichever fields carry them.
+    "ENUM_NAME_OVERRIDES": {
+        "VideoStatusEnum": "front_app.api.schema_enums.video_status",
+        "ShownStatusEnum": "front_app.api.schema_enums.SHOWN_STATUS",
+        "JobStatusEnum": "front_app.api.schema_enums.JOB_STATUS",
+        "FailureKindEnum": "front_app.api.schema_enums.failure_kind",
+        "FailureReasonEnum": "front_app.api.schema_enums.FAILURE_REASON",
+        "FixityStatusEnum": "front_app.api.schema_enums.fixity_status",
+        "FlightStateEnum": "front_app.api.schema_enums.FLIGHT_STATE",
+    },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "front_app.api.schema_docs.add_error_responses",
+                           "front_app.api.schema_clients.optional_multi_type_bodies"],
 }
 
 # The admin account `manage.py ensure_admin` keeps (never a default password; a secret may come from _FILE).

@@ -18,10 +18,13 @@ from channels_app.channel_cookies import cookies_state
 from channels_app.models import Channel, SyncJob
 from channels_app.options import channel_profile
 from front_app import feeds
+from front_app.api.schema_enums import FLIGHT_STATE, JOB_STATUS
 from front_app.http.flags import flag
 
 
 class SyncJobSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(JOB_STATUS, read_only=True)  # the words of an import's status too: one enum
+
     class Meta:
         model = SyncJob
         fields = ["id", "channel", "full", "status", "trigger", "attempts", "created_at", "started_at",
@@ -196,7 +199,7 @@ class ChannelAddSerializer(ChannelSerializer):
 
 class InFlightSerializer(serializers.Serializer):
     video_id = serializers.CharField()
-    state = serializers.ChoiceField([str(s) for s in FlightState], help_text=(
+    state = serializers.ChoiceField(FLIGHT_STATE, help_text=(
         "downloading: its worker is alive; interrupted: its worker died (no heartbeat for a few seconds), "
         "it is resumed once its lease runs out"))
     downloaded_bytes = serializers.IntegerField()

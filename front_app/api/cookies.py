@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from archiver import cookies
 from channels_app import channel_cookies
 from channels_app.models import Channel
+from front_app.http.parsers import UPLOAD_PARSERS
 from tokens_app import roles
 
 StateSerializer = inline_serializer("CookiesState", {
@@ -34,8 +35,21 @@ class UploadSerializer(serializers.Serializer):
         return attrs
 
 
+# What the schema offers per body type (the view validates either with UploadSerializer): one request type
+# each, so a generated client can tell an upload from a text by its type.
+CookiesFileSerializer = inline_serializer("CookiesFile", {
+    "file": serializers.FileField(help_text="A cookies.txt file (Netscape format)."),
+})
+CookiesTextSerializer = inline_serializer("CookiesText", {
+    "text": serializers.CharField(trim_whitespace=False, max_length=cookies.MAX_BYTES,
+                                  help_text="A cookies.txt file's text (Netscape format)."),
+})
+
+
 class CookiesView(APIView):
     """Set, replace or remove cookies. Members-only and age-gated videos need them."""
+
+    parser_classes = UPLOAD_PARSERS  # JSON, or the file as a multipart upload
 
     def _scope(self, pk: str | None) -> str:
         if pk is None and self.request.method not in ("GET", "HEAD", "OPTIONS") \
@@ -53,7 +67,7 @@ class CookiesView(APIView):
     def get(self, request, pk: str | None = None):
         return Response(self._state(self._scope(pk)))
 
-    @extend_schema(request={"multipart/form-data": UploadSerializer, "application/json": UploadSerializer},
+    @extend_schema(request={"application/json": CookiesTextSerializer, "multipart/form-data": CookiesFileSerializer},
                    responses=StateSerializer)
     def put(self, request, pk: str | None = None):
         scope = self._scope(pk)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from celery import current_app
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,6 +22,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(component_name="Import")  # the request component: ImportRequest
 class ImportRequestSerializer(serializers.Serializer):
     path = serializers.CharField(max_length=2000, help_text="A yt-dlp output folder under YTARCHIVE_IMPORT_ROOT.")
     channel = serializers.CharField(max_length=2000, help_text="The channel's id in ytarchive, or its URL "

@@ -14,7 +14,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from front_app.http.parsers import PARSERS
 from front_app.http.throttles import TokenThrottle
 from tokens_app import service
 from tokens_app.auth import HashedTokenAuthentication
@@ -41,7 +40,6 @@ class TokenView(APIView):
 
     authentication_classes = ()
     permission_classes = ()
-    parser_classes = PARSERS
     throttle_classes = (TokenThrottle,)
 
     @extend_schema(request=AuthTokenSerializer, responses={200: IssuedTokenSerializer}, auth=[],

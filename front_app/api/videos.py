@@ -18,10 +18,11 @@ from rest_framework.views import APIView
 
 from archiver import task_names
 from archiver.errors import ConflictError, UserError
-from archiver.vocabulary import STORED_VIDEO_STATUSES, FailureKind, FailureReason, FixityStatus, VideoStatus
+from archiver.vocabulary import STORED_VIDEO_STATUSES, FailureKind, FixityStatus, VideoStatus
 from channels_app import fixity_checks, history, status_counts
 from channels_app.models import Channel, Video
 from downloads_app import queueing, site_pauses
+from front_app.api.schema_enums import FAILURE_REASON, SHOWN_STATUS
 from front_app.http.flags import flag
 from front_app.paging import KnownCountPagination
 
@@ -50,14 +51,14 @@ class VideoSerializer(serializers.ModelSerializer):
                   "fixity_problems", "availability", "removed_upstream_at", "view_count", "like_count", "view_series"]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.ChoiceField(choices=[*(str(s) for s in VideoStatus), str(FixityStatus.DAMAGED)]))
+    @extend_schema_field(serializers.ChoiceField(choices=SHOWN_STATUS))
     def get_shown_status(self, obj) -> str:
         return str(FixityStatus.DAMAGED) if obj.fixity_status == FixityStatus.DAMAGED else str(obj.status)
 
     def get_max_attempts(self, obj) -> int:
         return queueing.max_attempts()
 
-    @extend_schema_field(serializers.ChoiceField(choices=[str(r) for r in FailureReason], allow_null=True))
+    @extend_schema_field(serializers.ChoiceField(choices=FAILURE_REASON, allow_null=True))
     def get_reason(self, obj) -> str | None:
         failure = obj.failure
         return str(failure.reason) if failure else None

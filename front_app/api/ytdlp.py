@@ -3,7 +3,7 @@
 Reading needs an account, changing needs the owner (front_app.http.permissions); the work runs as a
 control task (downloads_app.ytdlp_updates), so a POST answers 202 at once with the update's record.
 """
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -38,6 +38,7 @@ class YtdlpSerializer(serializers.Serializer):
                                    f"({', '.join(JobStatus)}), version, previous, message.")
 
 
+@extend_schema_serializer(component_name="YtdlpUpdate")  # the request component: YtdlpUpdateRequest
 class UpdateRequestSerializer(serializers.Serializer):
     version = serializers.CharField(required=False, allow_blank=True, max_length=40,
                                     help_text="e.g. 2026.11.01; empty: the newest stable.")

@@ -2,14 +2,14 @@
 
 DRF already answers its own exceptions; this adds the archiver's domain errors
 (``archiver.errors.UserError``) as 400/409 with their message, Redis outages as 503
-(front_app.http.outage), and folds DRF's
+(front_app.http.outage), a 415 that names the body types the endpoint takes (JSON; a form is not), and folds DRF's
 field errors (``{"url": ["..."]}``) into the same shape: ``detail`` is one
 readable sentence, and ``errors`` keeps the per-field lists for forms.
 """
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import UnsupportedMediaType, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -32,10 +32,21 @@ def exception_handler(exc, context):
         return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, UserError):
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, UnsupportedMediaType):
+        exc.detail = unsupported_type(context["request"], context.get("view"))
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, ValidationError):
         response.data = {"detail": describe(exc.detail), "errors": exc.detail}
     return response
+
+
+def unsupported_type(request, view) -> str:
+    """'Unsupported media type "application/x-www-form-urlencoded": send JSON (Content-Type: application/json).'"""
+    taken = [parser.media_type for parser in getattr(view, "parser_classes", ())] or ["application/json"]
+    wanted = " or ".join("JSON (Content-Type: application/json)" if kind == "application/json" else kind
+                         for kind in taken)
+    kind = (request.content_type or "").split(";")[0].strip()
+    return f'Unsupported media type "{kind}": send {wanted}.'
 
 
 def describe(detail, field: str = "") -> str:

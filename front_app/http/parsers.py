@@ -1,14 +1,18 @@
-"""Request parsers that answer hostile bodies with a 400, never a 500.
+"""Request parsers that answer hostile bodies with a 400, never a 500, and the body types the API takes.
 
 JSON nested a thousand levels deep makes Python's decoder raise
 RecursionError, which DRF's JSONParser lets through as a server error (also
 on the unauthenticated token endpoint). Here it is a ParseError like any
 other malformed body.
+
+The API takes JSON only (REST_FRAMEWORK's DEFAULT_PARSER_CLASSES): each operation has one request body type
+in /api/schema/, which is what a generated client needs. A cookies file may also come as a multipart upload
+(``UPLOAD_PARSERS``). Any other type is answered 415 (front_app.http.api_errors says what to send).
 """
 from __future__ import annotations
 
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 
 
 class SafeJSONParser(JSONParser):
@@ -19,4 +23,4 @@ class SafeJSONParser(JSONParser):
             raise ParseError("JSON parse error - nested too deeply.")
 
 
-PARSERS = (SafeJSONParser, FormParser, MultiPartParser)
+UPLOAD_PARSERS = (SafeJSONParser, MultiPartParser)

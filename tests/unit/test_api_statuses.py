@@ -51,8 +51,8 @@ def test_every_numeric_option_is_bounded_on_patch(owner, channel, field):
         answer = raw(owner, "patch", f"/api/channels/{channel.pk}/", f'{{"{field}": {bad}}}')
         assert answer.status_code == 400, (field, bad, answer.content)
         assert field in answer.json()["errors"], (bad, answer.json())
-    for bad in ("nan", "inf", "-inf", str(HUGE)):  # as a form sends them (the web page's options form)
-        answer = owner.patch(f"/api/channels/{channel.pk}/", {field: bad}, format="multipart")
+    for bad in ("nan", "inf", "-inf", str(HUGE)):  # as text, as the web page's options form sends them
+        answer = owner.patch(f"/api/channels/{channel.pk}/", {field: bad}, format="json")
         assert answer.status_code == 400 and field in answer.json()["errors"], (field, bad, answer.content)
     assert getattr(Channel.objects.get(pk=channel.pk), field) is None  # nothing was written
     assert raw(owner, "patch", f"/api/channels/{channel.pk}/", json.dumps({field: high})).status_code == 200
@@ -61,7 +61,7 @@ def test_every_numeric_option_is_bounded_on_patch(owner, channel, field):
 
 @pytest.mark.parametrize("bad", [str(HUGE), "nan", "inf", "1e400"])
 def test_the_sync_interval_is_bounded_too(owner, channel, bad):
-    answer = owner.patch(f"/api/channels/{channel.pk}/", {"sync_interval_hours": bad}, format="multipart")
+    answer = owner.patch(f"/api/channels/{channel.pk}/", {"sync_interval_hours": bad}, format="json")
     assert answer.status_code == 400, answer.content
     assert "sync_interval_hours" in answer.json()["errors"]
 

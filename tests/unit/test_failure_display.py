@@ -54,8 +54,8 @@ def test_the_api_gives_reason_and_hint_and_keeps_the_raw_text(rows):
     schemas = client.get("/api/schema/?format=json").json()["components"]["schemas"]
     fields = schemas["Video"]["properties"]
     assert fields["reason"]["nullable"] is True and fields["hint"]["nullable"] is True
-    assert {"$ref": "#/components/schemas/ReasonEnum"} in fields["reason"]["oneOf"]
-    assert {"bot_check", "members_only", "geo_blocked", "extractor_broken"} <= set(schemas["ReasonEnum"]["enum"])
+    assert {"$ref": "#/components/schemas/FailureReasonEnum"} in fields["reason"]["oneOf"]
+    assert {"bot_check", "members_only", "geo_blocked", "extractor_broken"} <= set(schemas["FailureReasonEnum"]["enum"])
 
 
 def test_pages_show_the_hint_with_the_raw_text_behind_a_click(rows, redis_client):

@@ -115,7 +115,8 @@ def throttled(rates):
 def test_the_token_endpoint_is_throttled_per_address():
     User.objects.create_user("u", password="right-password-1")
     with throttled({"token": "3/minute", "writes": "100/minute"}):
-        answers = [Client().post("/api/auth/token/", {"username": "u", "password": "wrong"}) for _ in range(4)]
+        answers = [Client().post("/api/auth/token/", {"username": "u", "password": "wrong"},
+                                 content_type="application/json") for _ in range(4)]
     assert [a.status_code for a in answers] == [400, 400, 400, 429]
     assert_json_4xx(answers[-1], 429)
     assert int(answers[-1]["Retry-After"]) > 0
@@ -149,6 +150,7 @@ def test_the_schema_needs_an_account_and_documents_errors_and_progress(staff, vi
 
 def test_a_forged_forwarded_for_does_not_reset_the_token_throttle():
     with throttled({"token": "2/minute", "writes": "100/minute"}):
-        answers = [Client(HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").post("/api/auth/token/", {"username": "x"})
+        answers = [Client(HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").post("/api/auth/token/", {"username": "x"},
+                                                                      content_type="application/json")
                    for n in range(3)]
     assert [a.status_code for a in answers] == [400, 400, 429]

@@ -145,8 +145,8 @@ def test_bulk_marks_and_unmarks_for_the_caller_only(alice, bob, catalog):
                          format="json").json()["marked"] == 1
     again = watching.get_state(alice[0], catalog[0])
     assert again.position == 0 and not again.watched
-    form = alice[1].post("/api/watch/bulk/", {"video_ids": ids, "watched": "true"})  # a form: JSON only
-    assert form.status_code == 415
+    form = alice[1].post("/api/watch/bulk/", {"video_ids": ids, "watched": "true"}, format="multipart")
+    assert form.status_code == 415 and "send JSON" in form.json()["detail"]  # JSON only
     for body, message in [({"video_ids": [], "watched": True}, "non-empty"),
                           ({"video_ids": ["a"], "watched": True}, "integers"),
                           ({"video_ids": [2**70], "watched": True}, "integers"),
