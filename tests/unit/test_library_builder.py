@@ -112,7 +112,7 @@ def test_a_hard_link_across_filesystems_says_what_to_do(archive, tmp_path):
     library = Path(os.environ.get("TMPDIR_SHM", other)) / f"ytarchive-test-{os.getpid()}"
     try:
         view = View(library, layouts.parse("kodi"))
-        with pytest.raises(LibraryError, match="another filesystem.*YTARCHIVE_LIBRARY_LINKS=symlink"):
+        with pytest.raises(LibraryError, match=r"another filesystem.*YTARCHIVE_LIBRARY_LINKS=symlink"):
             view.update(show(archive), [episode(archive, "v1", "One")])
     finally:
         import shutil

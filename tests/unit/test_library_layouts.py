@@ -111,7 +111,7 @@ def test_each_layout_follows_its_servers_documented_names(server, tmp_path):
     assert siblings == expected
     if rules["episode_nfo"]:
         doc = ET.fromstring(files[f"{folder}/{season}/{stem}.nfo"].content)
-        assert doc.tag == "episodedetails" and doc.findtext("title") == HOSTILE.replace("\x07", "")  # XML 1.0 has no BEL
+        assert doc.tag == "episodedetails" and doc.findtext("title") == HOSTILE.replace("\x07", "")  # no BEL in XML
         assert (doc.findtext("season"), doc.findtext("episode"), doc.findtext("aired")) == ("2024", "22801",
                                                                                             "2024-02-28")
         assert doc.findtext("plot") == "About it" and doc.findtext("thumb") == rules["thumb"].format(stem=stem)
@@ -213,8 +213,8 @@ def test_the_setting_is_checked_when_the_settings_load(monkeypatch, tmp_path):
 
 
 def test_a_channels_bad_layout_is_a_400_naming_the_field():
-    from front_app.api.channels import ChannelSerializer
     from channels_app.models import Channel
+    from front_app.api.channels import ChannelSerializer
 
     bad = ChannelSerializer(Channel(id="c"), data={"library_layout": "{channel}/{bogus}"}, partial=True)
     assert not bad.is_valid() and "unknown field {bogus}" in str(bad.errors["library_layout"])
