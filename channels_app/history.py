@@ -24,9 +24,11 @@ Old changes are pruned by channels_app.history_prune.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
@@ -106,9 +108,13 @@ def record_listing(known: dict[str, Video], entries: list[listing.Entry], now=No
         Video.objects.bulk_update(moved, LISTING_FIELDS, batch_size=1000)
     if rows:
         VideoChange.objects.bulk_create(rows)
-    for change in rows:  # a new title names the video's files in the library views
+    # A new title names the video's files in the library views: told once the sync's upsert (which writes the
+    # title, in the caller's transaction) is committed.
+    for change in rows:
         if change.field == "title":
-            video_renamed.send(sender=None, channel_id=change.video.channel_id, video_id=change.video.video_id)
+            transaction.on_commit(functools.partial(video_renamed.send, sender=None,
+                                                    channel_id=change.video.channel_id,
+                                                    video_id=change.video.video_id))
     return len(rows)
 
 
