@@ -149,8 +149,7 @@ class View:
             owned = manifest.owned()
             self._unlink_all(sorted(owned), owned)
             self._save(Manifest(channel_id, [], {}, {}))
-        self._state(channel_id, ".lock").unlink(missing_ok=True)
-        return Changes(**self._counts)
+        return Changes(**self._counts)  # the lock file stays: another process may be waiting on it
 
     def media_path(self, channel_id: str, video_id: str) -> Path | None:
         """Where the view shows a video's file (for tests and for the playlists); None when it does not."""
