@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from archiver import playlist_file
-from tests.harness import add_fresh, wait_for
+from tests.harness import add_fresh, cli, wait_for
 from tests.unit.test_library_layouts import RULES
 
 pytestmark = pytest.mark.integration
@@ -67,7 +67,7 @@ def check_tree(view, server, channel, videos, archive_root):
     return names
 
 
-def test_a_channels_view_follows_the_archive(api, stack, fixture_site, archive_root, library_root):
+def test_a_channels_view_follows_the_archive(api, stack, fixture_site, archive_root, library_root, logged_in):
     fixture_site.slow_rate = 10 * 1024 * 1024
     channel = add_fresh(api, f"{fixture_site.base_url}/@fixtureslow")
     cid = channel["id"]
@@ -121,7 +121,8 @@ def test_a_channels_view_follows_the_archive(api, stack, fixture_site, archive_r
     assert mine.exists()
 
     # another layout: the channel moves (the old view's links go, not the file it did not make)
-    api.call("PATCH", f"/api/channels/{cid}/", json={"library_layout": "plex"})
+    shown = cli(logged_in, "set", cid, "--library-layout", "plex").stdout  # the CLI's flag, through the API
+    assert "library view plex" in shown, shown
     plex = check_tree(library_root / "plex", "plex", channel, renamed, archive_root)
     assert not list((library_root / "plex").rglob("*.nfo")) and all(p.exists() for p in plex.values())
     assert season_files(view, cid) == [mine]
