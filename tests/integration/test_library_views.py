@@ -1,7 +1,8 @@
 """Library views on the real stack (issue 26): a synced channel appears in its media server's names, as
-hard links to the archive's files; a title changed upstream renames its files; a playlist's .m3u8 resolves;
-``build_library`` is idempotent and leaves others' files alone; a new layout moves the channel; a channel
-removed leaves the view. The names are checked against the rules table of tests/unit/test_library_layouts.
+hard links to the archive's files; a re-download is relinked; a title changed upstream renames its files;
+a playlist's .m3u8 resolves; ``build_library`` is idempotent and leaves others' files alone; a new layout
+moves the channel; a channel removed leaves the view. The names are checked against the rules table of
+tests/unit/test_library_layouts.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from tests.unit.test_library_layouts import RULES
 
 pytestmark = pytest.mark.integration
 
-RENAMED = "vid-slowchan-01"
+RENAMED, REDOWNLOADED = "vid-slowchan-01", "vid-slowchan-02"
 
 
 def full_sync(api, channel_id):
@@ -82,6 +83,16 @@ def test_a_channels_view_follows_the_archive(api, stack, fixture_site, archive_r
     view = library_root / "jellyfin"
     names = check_tree(view, "jellyfin", channel, videos, archive_root)
     before = {p.relative_to(view) for p in season_files(view, cid)}
+
+    # A re-download: the old links stay readable meanwhile, then point at the new copy (a new inode).
+    again = next(v for v in videos if v["video_id"] == REDOWNLOADED)
+    old_inode = os.stat(names[REDOWNLOADED]).st_ino
+    api.post(f"/api/videos/{again['id']}/redownload/", expect=202)
+    assert names[REDOWNLOADED].read_bytes()[:4]  # still there while it downloads again
+    source = archive_root / cid / "videos" / REDOWNLOADED / again["video_file"]
+    wait_for(lambda: source.is_file() and os.stat(source).st_ino != old_inode
+             and os.path.samefile(names[REDOWNLOADED], source), 120, "the view to link the new copy")
+    assert os.stat(names[REDOWNLOADED]).st_nlink == 2  # the archive's and the view's: the old copy is gone
 
     try:  # a title changed upstream: the next sync's listing renames its files, the old names go
         fixture_site.renamed[RENAMED] = "A better title"
