@@ -172,6 +172,11 @@ def reconsider_skipped(channel: Channel) -> int:
     return moved
 
 
+def queue_library_view(channel: Channel) -> None:
+    """Ask the control queue to rebuild the channel's media-server library view (its layout changed)."""
+    current_app.send_task(task_names.BUILD_LIBRARY_VIEW, args=[channel.id], retry=True)
+
+
 def queue_nfo_files(channel: Channel, overwrite: bool = False) -> None:
     """Ask the control queue to write the channel's missing media-server files (channels_app.media_server)."""
     current_app.send_task(task_names.WRITE_NFO_FILES, args=[channel.id, overwrite], retry=True)

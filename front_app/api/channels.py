@@ -12,7 +12,7 @@ from archiver import channel_options
 from archiver.errors import UserError
 from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS, bounded
 from archiver.vocabulary import BUSY_STATUSES, FixityStatus, FlightState, VideoStatus
-from channels_app import archive_events, notify, services, status_counts
+from channels_app import notify, services, status_counts
 from channels_app import progress as live_progress
 from channels_app.channel_cookies import cookies_state
 from channels_app.models import Channel, SyncJob
@@ -173,7 +173,7 @@ class ChannelSerializer(ChannelOptionsSerializer, serializers.ModelSerializer):
         if cutoff_moved:  # videos skipped for their date are weighed again by the next sync
             services.reconsider_skipped(instance)
         if layout_moved:  # its library view is built (and an old one taken down): channels_app.library_views
-            archive_events.channel_files_changed.send(sender=None, channel_id=instance.id)
+            services.queue_library_view(instance)
         return instance
 
 

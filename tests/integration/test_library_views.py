@@ -134,6 +134,8 @@ def test_a_channels_view_follows_the_archive(api, stack, fixture_site, archive_r
     # another layout: the channel moves (the old view's links go, not the file it did not make)
     shown = cli(logged_in, "set", cid, "--library-layout", "plex").stdout  # the CLI's flag, through the API
     assert "library view plex" in shown, shown
+    wait_for(lambda: season_files(view, cid) == [mine] and len(list((library_root / "plex").rglob("*.jpg"))) == 4,
+             60, "the channel's view to move to plex (a maintenance task)")
     plex = check_tree(library_root / "plex", "plex", channel, renamed, archive_root)
     assert not list((library_root / "plex").rglob("*.nfo")) and all(p.exists() for p in plex.values())
     assert season_files(view, cid) == [mine]
