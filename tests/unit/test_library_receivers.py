@@ -80,3 +80,28 @@ def test_a_view_that_cannot_be_written_never_fails_the_sender(library, caplog):
     with caplog.at_level(logging.ERROR, logger="channels_app.library_views"):
         archive_events.video_published.send(sender=None, channel_id="chan", video_id="v1")
     assert "library view not updated" in caplog.text and "build_library" in caplog.text
+
+
+@pytest.mark.django_db
+def test_build_library_rebuilds_drops_channels_gone_and_says_what_is_wrong(library, settings):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    channel = Channel.objects.create(id="chan", url="https://x/c", title="Chan", library_layout="plex")
+    archived(channel, "v1", "First")
+    gone = Channel.objects.create(id="gone", url="https://x/g", title="Gone", library_layout="plex")
+    archived(gone, "g1", "Old")
+    out = io.StringIO()
+    call_command("build_library", stdout=out)
+    assert "chan: plex: 3 linked" in out.getvalue() and len(media_in(library, "plex")) == 2
+    Channel.objects.filter(pk="gone").delete()  # behind the signals' back: the next rebuild finds it
+    out = io.StringIO()
+    call_command("build_library", "--layout", "plex", stdout=out)
+    assert "chan: plex: 0 linked, 0 written, 0 removed" in out.getvalue()
+    assert "gone: plex: gone from the catalog" in out.getvalue() and len(media_in(library, "plex")) == 1
+    with pytest.raises(CommandError, match="no such channel: nope"):
+        call_command("build_library", "--channel", "nope")
+    settings.YTARCHIVE = {**settings.YTARCHIVE, "LIBRARY_ROOT": None}
+    with pytest.raises(CommandError, match="set YTARCHIVE_LIBRARY_ROOT"):
+        call_command("build_library")
