@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from archiver.library_view import layouts as library_layouts
 from archiver.ytdlp import extractor_args as extractor_args_text
 
 CONTAINERS = ("mp4", "mkv", "webm")
@@ -191,6 +192,11 @@ class Profile:
         "", "text", "yt-dlp extractor arguments for this channel, e.g. youtube:player_client=mweb;skip=dash "
         "(over the global ones).", max_length=extractor_args_text.MAX_LENGTH, clean=extractor_args_text.normalise,
         metavar="IE:KEY=VAL[,VAL];KEY=VAL", unset="none of its own")  # merged over the process's (archiver.ytdlp)
+    library_layout: str = _option(
+        library_layouts.OFF, "text", "Media-server library view (YTARCHIVE_LIBRARY_ROOT): off, jellyfin, plex, "
+        "kodi, emby, or a template such as {channel}/{year}/{upload_date} {title} [{id}].",
+        env="YTARCHIVE_LIBRARY_LAYOUT", max_length=300, clean=library_layouts.normalise,
+        metavar="LAYOUT")  # archiver.library_view; the views follow the archive (channels_app.library_views)
 
 
 SPECS: tuple[Spec, ...] = tuple(dataclasses.replace(f.metadata["option"], name=f.name, default=f.default)

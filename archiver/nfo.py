@@ -31,11 +31,19 @@ def _xml(root: ET.Element) -> str:
     return '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + ET.tostring(root, encoding="unicode")
 
 
-def video_nfo(info: dict) -> str:
-    """An ``episodedetails`` document: title, plot, aired date, studio (the channel), runtime, thumb."""
+def video_nfo(info: dict, season: int | None = None, episode: int | None = None,
+              thumb: str | None = tree.THUMBNAIL_FILE) -> str:
+    """An ``episodedetails`` document: title, plot, aired date, studio (the channel), runtime, thumb.
+
+    A library view (archiver.library_view) gives the video's ``season`` and ``episode`` (its upload year;
+    its day and order that day) and the name of its art beside it. No ``<trailer>``: Kodi plays what it
+    holds, and a watch page is not a video."""
     root = ET.Element("episodedetails")
     _text(root, "title", info.get("title") or info.get("id"))
     _text(root, "showtitle", info.get("channel") or info.get("uploader"))
+    if season is not None and episode is not None:
+        _text(root, "season", season)
+        _text(root, "episode", episode)
     _text(root, "plot", info.get("description"))
     aired = _aired(info.get("upload_date"))
     _text(root, "aired", aired)
@@ -45,7 +53,7 @@ def video_nfo(info: dict) -> str:
     duration = info.get("duration")
     if isinstance(duration, int | float) and duration > 0:
         _text(root, "runtime", max(1, round(duration / 60)))  # minutes, as Kodi counts
-    _text(root, "thumb", tree.THUMBNAIL_FILE)
+    _text(root, "thumb", thumb)
     unique = ET.SubElement(root, "uniqueid", type=str(info.get("extractor_key") or "site").lower(), default="true")
     unique.text = str(info.get("id") or "")
     return _xml(root)

@@ -10,7 +10,9 @@ class ChannelsAppConfig(AppConfig):
 
         from archiver import tree
         from archiver.ytdlp import params
-        from channels_app import signals  # noqa: F401  (keeps schedules in step with channels)
+        from channels_app import library_views, signals  # noqa: F401  (keeps schedules in step with channels)
+
+        library_views.connect()  # the media-server library views follow the archive's changes (issue 26)
 
         # Every process that runs yt-dlp checks each of its connections (archiver.netguard).
         params.protect(settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])

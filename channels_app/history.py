@@ -24,9 +24,11 @@ Old changes are pruned by channels_app.history_prune.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
@@ -37,6 +39,7 @@ from archiver.state import store
 from archiver.vocabulary import Availability, VideoStatus
 from archiver.ytdlp import listing, pages, params
 from channels_app import view_series
+from channels_app.archive_events import video_renamed
 from channels_app.models import Channel, Video, VideoChange
 
 log = logging.getLogger(__name__)
@@ -105,6 +108,13 @@ def record_listing(known: dict[str, Video], entries: list[listing.Entry], now=No
         Video.objects.bulk_update(moved, LISTING_FIELDS, batch_size=1000)
     if rows:
         VideoChange.objects.bulk_create(rows)
+    # A new title names the video's files in the library views: told once the sync's upsert (which writes the
+    # title, in the caller's transaction) is committed.
+    for change in rows:
+        if change.field == "title":
+            transaction.on_commit(functools.partial(video_renamed.send, sender=None,
+                                                    channel_id=change.video.channel_id,
+                                                    video_id=change.video.video_id))
     return len(rows)
 
 
@@ -159,6 +169,8 @@ def refresh_pages(channel: Channel, options: params.Options, limit: int | None =
         VideoChange.objects.bulk_create(changes)
         Video.objects.filter(pk=video.pk).update(metadata_checked_at=now, **update)
         written += len(changes)
+        if "title" in update:  # a new title names the video's files in the library views
+            video_renamed.send(sender=None, channel_id=channel.id, video_id=video.video_id)
         video_page_read.send(sender=Video, video_pk=video.pk, comments=facts.comments)
     return written
 

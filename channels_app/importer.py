@@ -36,7 +36,7 @@ from archiver.ids import safe_id
 from archiver.state import store
 from archiver.vocabulary import ACTIVE_JOB, FailureKind, FixityStatus, JobStatus, VideoStatus
 from archiver.ytdlp import listing, pages
-from channels_app import tallies
+from channels_app import archive_events, tallies
 from channels_app.models import Channel, Video
 from channels_app.options import channel_profile
 from channels_app.services import listing_options
@@ -208,6 +208,7 @@ def _adopt_one(channel: Channel, item: adopt.Found, video_id: str, mode: str, so
         "fixity_status": FixityStatus.OK, "fixity_checked_at": now, "fixity_problems": [],
     })
     tallies.add_storage(tree.disk_usage(final))
+    archive_events.video_published.send(sender=None, channel_id=channel.id, video_id=video_id)
     if mode == "move":  # the video is safe in the archive and the catalog: now the originals may go
         for path in item.files():
             st = os.lstat(path) if os.path.lexists(path) else None

@@ -15,6 +15,7 @@ from django.conf import settings
 
 from archiver import nfo, tree
 from archiver.vocabulary import VideoStatus
+from channels_app import archive_events
 from channels_app.models import Channel, Video
 
 log = logging.getLogger(__name__)
@@ -43,5 +44,6 @@ def write_nfo_files(channel: Channel, overwrite: bool = False) -> dict:
         written += 1
     if tree.channel_dir(root, channel.id).is_dir():
         write_show_files(channel)
+        archive_events.channel_files_changed.send(sender=None, channel_id=channel.id)
     log.info("channel=%s: %s video.nfo written, %s skipped", channel.id, written, skipped)
     return {"written": written, "skipped": skipped}

@@ -16,7 +16,7 @@ from archiver.limits import MAX_SYNC_INTERVAL_HOURS, MIN_SYNC_INTERVAL_HOURS
 from archiver.state import deleted_channels, store, video_states
 from archiver.vocabulary import VideoStatus
 from archiver.ytdlp import listing, params
-from channels_app import tallies
+from channels_app import archive_events, tallies
 from channels_app.models import Channel, SyncJob, Video
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,7 @@ def delete_channel(channel: Channel, delete_files: bool = False) -> None:
     channel_id = channel.id
     r = store.connect(settings.REDIS_URL)
     deleted_channels.mark_channel_deleted(r, channel_id)  # queued downloads for it are dropped, not run
+    archived = list(channel.videos.filter(status=VideoStatus.ARCHIVED).values_list("video_id", flat=True))
     channel.delete()
     video_states.forget_channel(r, channel_id)
     if delete_files:
@@ -85,6 +86,8 @@ def delete_channel(channel: Channel, delete_files: bool = False) -> None:
         freed = tree.disk_usage(folder)  # one channel's walk, on an explicit delete only
         shutil.rmtree(folder, ignore_errors=True)
         tallies.add_storage(-(freed - tree.disk_usage(folder)))
+    for video_id in archived:  # out of the library views (channels_app.library_views)
+        archive_events.video_removed.send(sender=None, channel_id=channel_id, video_id=video_id)
     log.info("channel deleted channel=%s files_deleted=%s", channel_id, delete_files)
 
 
@@ -167,6 +170,11 @@ def reconsider_skipped(channel: Channel) -> int:
         log.info("channel=%s: %s skipped video(s) weighed again", channel.id, moved)
         current_app.send_task(task_names.QUEUE_DOWNLOADS, args=[channel.id], retry=True)
     return moved
+
+
+def queue_library_view(channel: Channel) -> None:
+    """Ask the control queue to rebuild the channel's media-server library view (its layout changed)."""
+    current_app.send_task(task_names.BUILD_LIBRARY_VIEW, args=[channel.id], retry=True)
 
 
 def queue_nfo_files(channel: Channel, overwrite: bool = False) -> None:

@@ -42,7 +42,7 @@ from archiver.state import egress as egress_state
 from archiver.state import store, video_states
 from archiver.vocabulary import JobStatus, VideoStatus
 from archiver.ytdlp import images, listing, params
-from channels_app import history, tallies
+from channels_app import archive_events, history, tallies
 from channels_app.channel_cookies import channel_cookies
 from channels_app.models import Channel, SyncJob, Video
 from channels_app.options import channel_profile, wants_tab
@@ -185,6 +185,7 @@ def _refresh_metadata(channel: Channel) -> None:
     write_banner(channel, probe.banner)
     if channel_profile(channel).write_nfo:
         write_show_files(channel)
+    archive_events.channel_files_changed.send(sender=None, channel_id=channel.id)  # its name, show files, banner
 
 
 def write_banner(channel: Channel, url: str) -> None:

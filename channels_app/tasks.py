@@ -59,6 +59,15 @@ def write_nfo_files(channel_id: str, overwrite: bool = False) -> dict:
     return run(channel, overwrite) if channel else {"written": 0, "skipped": 0}
 
 
+@shared_task(name=task_names.BUILD_LIBRARY_VIEW, ignore_result=True)
+def build_library_view(channel_id: str) -> None:
+    """A channel's library view rebuilt after its layout changed (channels_app.library_views): off the web
+    request, since a big channel's view is many links."""
+    from channels_app import archive_events
+
+    archive_events.channel_files_changed.send(sender=None, channel_id=channel_id)
+
+
 @shared_task(name=task_names.NOTIFY_ROUND, ignore_result=True)
 def notify_round() -> int:
     """Beat's round of notifications (channels_app.notify): new videos, failures, site pauses."""

@@ -187,7 +187,7 @@ def env_option(spec):
             raise ImproperlyConfigured(f"{name}={text!r} must be one of: {', '.join(spec.choices)}")
         return text or default
     try:
-        value = spec.read(text) if text else default
+        value = spec.read(spec.cleaned(text) if spec.kind == "text" else text) if text else default
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name}: {exc}") from exc
     return value or default
@@ -316,3 +316,24 @@ def env_egress(name: str, proxies_name: str):
         return parse_egress(text)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} (with {proxies_name}): {exc}") from exc
+
+
+def env_library_root(name: str, archive_root: Path) -> Path | None:
+    """Where the media-server library views go (archiver.library_view): an absolute folder, None when unset
+    (no views). Never the archive or a folder of it (its channels' names are the archive's), unless under the
+    archive's own hidden app folder (``.ytarchive/``, on the same volume, so hard links work); never a
+    folder the archive is in."""
+    value = env_str(name, "").strip()
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        raise ImproperlyConfigured(f"{name}={value!r} must be an absolute path")
+    path, archive = path.resolve(), Path(archive_root).resolve()
+    app = archive / ".ytarchive"
+    if path == archive or archive.is_relative_to(path) or (path.is_relative_to(archive)
+                                                            and not path.is_relative_to(app)):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} overlaps ARCHIVE_ROOT ({archive}): put the library beside the archive on the same "
+            f"volume (e.g. {archive.parent / 'library'}) or under {app / 'library'}")
+    return path

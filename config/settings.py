@@ -26,6 +26,7 @@ from config.env import (
     env_http_url,
     env_impersonate,
     env_int,
+    env_library_root,
     env_list,
     env_mode,
     env_networks,
@@ -373,6 +374,14 @@ YTARCHIVE.update({
     "YTDLP_DIR": ytdlp_versions.shared_dir(env_str("YTARCHIVE_YTDLP_DIR", ""), ARCHIVE_ROOT),
     "YTDLP_UPDATE": env_choice("YTARCHIVE_YTDLP_UPDATE", "stable", ytdlp_versions.CHANNELS),
     "YTDLP_CANARY_URL": env_http_url("YTARCHIVE_YTDLP_CANARY_URL"),
+})
+
+# Library views for media servers (issue 26, archiver.library_view): a tree of links into the archive under
+# LIBRARY_ROOT/{layout}/, for the channels whose library_layout (YTARCHIVE_LIBRARY_LAYOUT, the PROFILE's) is
+# not off. Unset: no views. Hard links (the same filesystem as the archive) unless symlink is asked for.
+YTARCHIVE.update({
+    "LIBRARY_ROOT": env_library_root("YTARCHIVE_LIBRARY_ROOT", ARCHIVE_ROOT),
+    "LIBRARY_LINKS": env_choice("YTARCHIVE_LIBRARY_LINKS", "hard", ("hard", "symlink")),
 })
 
 # A message a worker took but never acknowledged (the worker died) goes back to

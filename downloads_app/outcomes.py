@@ -56,6 +56,9 @@ def _record(report: DownloadReport) -> Video | None:
         from text_app.ingest import after_archived as words_after_archived
 
         words_after_archived(video)  # its subtitles as cues, its comments.json as comments (the search's)
+        from channels_app.archive_events import video_published
+
+        video_published.send(sender=None, channel_id=video.channel_id, video_id=video.video_id)
     if changed:
         video_states.set_state(r, video.channel_id, video.video_id, step.status)
         log.info("outcome recorded channel=%s video=%s attempt=%s/%s -> %s%s", video.channel_id,

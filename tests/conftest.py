@@ -86,6 +86,8 @@ def stack_env(redis_server, fixture_site, notify_sink):
         # No video pages read again by syncs: tests count the site's requests (history reads them: unit tests).
         "YTARCHIVE_HISTORY_PAGES_PER_SYNC": "0",
         "YTARCHIVE_IMPORT_ROOT": str(RUN_DIR / "imports"),
+        # Library views (issue 26): on the archive's filesystem; each channel's library_layout says (off by default).
+        "YTARCHIVE_LIBRARY_ROOT": str(RUN_DIR / "stack-library"),
     })
     return env
 
@@ -107,6 +109,11 @@ def api(stack) -> Api:
 @pytest.fixture(scope="session")
 def archive_root(stack_env) -> Path:
     return Path(stack_env["ARCHIVE_ROOT"])
+
+
+@pytest.fixture(scope="session")
+def library_root(stack_env) -> Path:
+    return Path(stack_env["YTARCHIVE_LIBRARY_ROOT"])
 
 
 def pytest_report_header(config):

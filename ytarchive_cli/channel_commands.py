@@ -155,6 +155,7 @@ def cmd_set(args, client: Client) -> int:
          + (f", SponsorBlock marks {','.join(eff['sponsorblock_mark'])}" if eff.get("sponsorblock_mark") else "")
          + (f", SponsorBlock cuts {','.join(eff['sponsorblock_remove'])}" if eff.get("sponsorblock_remove") else "")
          + (f", extractor args {eff['extractor_args']}" if eff.get("extractor_args") else "")
+         + (f", library view {eff['library_layout']}" if eff.get("library_layout") not in (None, "", "off") else "")
          + (", oldest first" if eff.get("download_order") == "oldest" else ""))
     return 0
 

@@ -168,12 +168,15 @@ class ChannelSerializer(ChannelOptionsSerializer, serializers.ModelSerializer):
         if "url" in validated and validated["url"] not in (instance.url, instance.source_url):
             raise serializers.ValidationError({"url": "The URL of a channel cannot change; add a new one."})
         cutoff_moved = "published_after" in validated and validated["published_after"] != instance.published_after
+        layout_moved = "library_layout" in validated and validated["library_layout"] != instance.library_layout
         for field in ("enabled", "sync_interval_hours", *OPTION_FIELDS):
             if field in validated:
                 setattr(instance, field, validated[field])
         instance.save()
         if cutoff_moved:  # videos skipped for their date are weighed again by the next sync
             services.reconsider_skipped(instance)
+        if layout_moved:  # its library view is built (and an old one taken down): channels_app.library_views
+            services.queue_library_view(instance)
         return instance
 
 

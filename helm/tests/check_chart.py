@@ -450,7 +450,16 @@ def check_pot_provider(o: dict, job: dict | None, notes: str) -> None:
         assert {"configMapRef": {"name": "ytarchive-env"}} in spec["envFrom"], name
 
 
+def check_library(o: dict, job: dict | None, notes: str) -> None:
+    """The library view's settings reach every pod (and the Job), on the archive volume; NOTES say the mount."""
+    assert o["ConfigMap/ytarchive-env"]["data"]["YTARCHIVE_LIBRARY_ROOT"] == "/archive/.ytarchive/library"
+    assert env_of(job["spec"]["template"]["spec"]["containers"][0])["YTARCHIVE_LIBRARY_LAYOUT"]["value"] == "plex"
+    assert "subPath .ytarchive/library/plex" in notes
+
+
 CASES = [
+    ("library-view", {"library": {"enabled": True, "layout": "plex"}}, check_library, "ytarchive", None),
+    ("library-links-must-be-known", {"library": {"enabled": True, "links": "copy"}}, None, "ytarchive", "links"),
     ("pot-provider", {"potProvider": {"enabled": True}}, check_pot_provider, "ytarchive", None),
     ("pot-provider-url-must-be-http", {"potProvider": {"url": "bgutil:4416"}}, None, "ytarchive", "potProvider"),
     ("rwo-archive", {"persistence": {"archive": {"accessModes": ["ReadWriteOnce"]}}}, check_rwo, "ytarchive", None),

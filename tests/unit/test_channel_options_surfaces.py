@@ -26,6 +26,8 @@ def sample(spec: Spec) -> str:
     """A valid value of ``spec`` as a user types it (a form, a flag, an environment variable)."""
     if spec.kind in ("int", "float"):
         return str(int(spec.bounds[0]) + 1 if spec.bounds else 1)
+    if spec.name == "library_layout":  # a layout's name (or a template), checked by archiver.library_view.layouts
+        return "jellyfin"
     return {"choice": (spec.choices or ("x",))[-1], "list": (spec.choices or ("word",))[-1],
             "text": "youtube:player_client=mweb", "date": "2024-02-28", "bool": "true"}[spec.kind]
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 import base64
 import importlib.util
 import json
+import os
 import re
 import subprocess
 import sys
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -556,3 +558,29 @@ def test_the_stats_sampler_settings_reach_the_pods():
     objs, _ = render({"config": {"statsSampleSeconds": 300, "statsKeepDays": 30}})
     env = objs["ConfigMap/ytarchive-env"]["data"]
     assert (env["YTARCHIVE_STATS_SAMPLE_SECONDS"], env["YTARCHIVE_STATS_KEEP_DAYS"]) == ("300", "30")
+
+
+def test_the_library_view_is_off_by_default_and_on_the_archive_volume_when_enabled():
+    """Issue 26: the view's folder is on the archive's volume (hard links need one filesystem), in its app
+    folder (the settings accept it there), and NOTES say how a media server's pod mounts it."""
+    objs, job = render()
+    assert not {k for k in objs["ConfigMap/ytarchive-env"]["data"] if k.startswith("YTARCHIVE_LIBRARY_")}
+    objs, job = render({"library": {"enabled": True, "layout": "kodi"}})
+    env = objs["ConfigMap/ytarchive-env"]["data"]
+    assert (env["YTARCHIVE_LIBRARY_ROOT"], env["YTARCHIVE_LIBRARY_LAYOUT"], env["YTARCHIVE_LIBRARY_LINKS"]) == (
+        "/archive/.ytarchive/library", "kodi", "hard")
+    assert env["ARCHIVE_ROOT"] == "/archive"
+    from config.env import env_library_root
+
+    os.environ["YTARCHIVE_TEST_LIBRARY_ROOT"] = env["YTARCHIVE_LIBRARY_ROOT"]
+    try:
+        assert str(env_library_root("YTARCHIVE_TEST_LIBRARY_ROOT", Path(env["ARCHIVE_ROOT"]))).endswith(
+            ".ytarchive/library")
+    finally:
+        del os.environ["YTARCHIVE_TEST_LIBRARY_ROOT"]
+    mounts = [m for _, c in containers(objs, job) for m in c.get("volumeMounts", []) if m["mountPath"] == "/archive"]
+    assert mounts and all(not m.get("subPath") for m in mounts)  # the whole volume: the view's folder is in it
+    _objs, _job, notes = check_chart.render({"library": {"enabled": True, "layout": "{channel}/{title}"}})
+    assert "subPath .ytarchive/library/custom" in notes and "ytarchive-archive" in notes
+    with pytest.raises(Exception, match="links"):
+        check_chart.render({"library": {"enabled": True, "links": "copy"}})

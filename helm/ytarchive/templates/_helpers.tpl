@@ -161,6 +161,9 @@ $existingData is the .data map of the Secret found by `lookup` (or an empty dict
      Storage and scheduling
      ================================================================ */}}
 
+{{/* The library views' folder: on the archive volume (hard links need one filesystem), in its app folder. */}}
+{{- define "ytarchive.libraryRoot" -}}/archive/.ytarchive/library{{- end }}
+
 {{- define "ytarchive.archiveClaimName" -}}
 {{- .Values.persistence.archive.existingClaim | default (printf "%s-archive" (include "ytarchive.fullname" .)) }}
 {{- end }}
@@ -325,6 +328,11 @@ YTARCHIVE_YTDLP_CANARY_URL: {{ . | quote }}
 YTARCHIVE_K8S_RESOURCE_TIERS: {{ $.Values.downloadWorker.resourceTiers | toJson | quote }}
 {{- with (include "ytarchive.potProviderUrl" $) }}
 YTARCHIVE_POT_PROVIDER_URL: {{ . | quote }}
+{{- end }}
+{{- if $.Values.library.enabled }}
+YTARCHIVE_LIBRARY_ROOT: {{ include "ytarchive.libraryRoot" $ | quote }}
+YTARCHIVE_LIBRARY_LAYOUT: {{ $.Values.library.layout | quote }}
+YTARCHIVE_LIBRARY_LINKS: {{ $.Values.library.links | default "hard" | quote }}
 {{- end }}
 {{- range $k, $v := $c.extra }}
 {{ $k }}: {{ include "ytarchive.str" $v | quote }}
