@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -145,3 +146,5 @@ def test_a_channels_view_follows_the_archive(api, stack, fixture_site, archive_r
     wait_for(lambda: not any(p.exists() for p in plex.values()), 30, "the removed channel's links to go")
     assert not list((library_root / "plex").glob(f"*[[]{cid}[]]"))
     assert (archive_root / cid / "videos" / RENAMED).is_dir()
+    # Its kept files go too: a later test that adds this fixture channel again must not find them archived.
+    shutil.rmtree(archive_root / cid)
