@@ -1,0 +1,166 @@
+"""A channel's playlists kept in the catalog and the archive (issue 26): refreshed after each sync, and for
+playlist URLs added to the channel.
+
+After a sync succeeds, ``channels_app.tasks.refresh_playlists`` (the syncs lane) lists the channel's
+playlists tab and every playlist in it, plus the playlists added by URL, through yt-dlp
+(archiver.ytdlp.playlists) with the sync's own egress identity and listing budget; it stores their entries
+in order (``Playlist``, ``PlaylistEntry``), writes ``playlists/{playlist_id}.json`` (archiver.playlist_file)
+and sends ``archive_events.playlists_written``. A playlist gone from the tab (or whose URL is gone for
+good) is kept and marked ``removed_upstream_at``, its file left as it was. Nothing here can fail a sync:
+it runs after it, on its own, and a playlist that cannot be read keeps what it had.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from archiver import cookies, egress, playlist_file, urls
+from archiver.egress import Pool
+from archiver.errors import UserError
+from archiver.state import egress as egress_state
+from archiver.state import store
+from archiver.ytdlp import params
+from archiver.ytdlp import playlists as ytdlp_playlists
+from channels_app import archive_events
+from channels_app.channel_cookies import channel_cookies
+from channels_app.models import Channel, Playlist, PlaylistEntry
+from channels_app.options import channel_profile
+from channels_app.services import listing_options
+
+log = logging.getLogger(__name__)
+
+
+def max_entries() -> int:
+    return settings.YTARCHIVE["PLAYLIST_MAX_ENTRIES"]
+
+
+def refresh_channel(channel_id: str, playlist_ids: list[str] | None = None) -> list[str]:
+    """List the channel's playlists (its tab, and those added by URL; only ``playlist_ids`` when given),
+    store and write them; the ids written. A channel deleted meanwhile is left alone."""
+    channel = Channel.objects.filter(pk=channel_id).first()
+    if channel is None:
+        return []
+    with cookies.private_copy(channel_cookies(channel)) as cookiefile:
+        options = dataclasses.replace(listing_options(channel), profile=channel_profile(channel),
+                                      cookiefile=str(cookiefile or ""))
+        # The sync's way out: an egress identity unpaused for the site, counted in its listing window.
+        with egress.reading(store.connect(settings.REDIS_URL), Pool.from_settings(settings.YTARCHIVE), channel.url,
+                            kind=egress_state.LISTING, lease_seconds=3600) as identity:
+            options = dataclasses.replace(options, **identity.ytdlp_params())
+            if playlist_ids is None:
+                _refresh_tab(channel, options)
+            wanted = Playlist.objects.filter(channel=channel, removed_upstream_at__isnull=True)
+            if playlist_ids is not None:
+                wanted = wanted.filter(playlist_id__in=playlist_ids)
+            written = [p.playlist_id for p in wanted.order_by("position", "id") if _refresh_one(p, options)]
+    announce(channel.id, written)
+    return written
+
+
+def _refresh_tab(channel: Channel, options: params.Options) -> None:
+    """The playlists tab's playlists, in its order; those it no longer lists marked, never deleted."""
+    try:
+        urls.check_public(channel.url, settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])
+        refs = ytdlp_playlists.list_channel_playlists(channel.url, options)
+    except (UserError, ytdlp_playlists.ListingFailed) as exc:
+        log.warning("playlists tab of %s not listed: %s", channel.id, str(exc)[:300])
+        return
+    if refs is None:  # a URL without tabs (a playlist, a feed): only added playlists
+        return
+    now = timezone.now()
+    listed = {ref.playlist_id for ref in refs}
+    with transaction.atomic():
+        for position, ref in enumerate(refs, start=1):
+            playlist, created = Playlist.objects.get_or_create(
+                channel=channel, playlist_id=ref.playlist_id,
+                defaults={"title": ref.title, "url": ref.url, "position": position, "source": Playlist.TAB})
+            if not created:
+                Playlist.objects.filter(pk=playlist.pk).update(
+                    title=ref.title or playlist.title, url=ref.url, position=position, source=Playlist.TAB,
+                    removed_upstream_at=None)
+        gone = Playlist.objects.filter(channel=channel, source=Playlist.TAB, removed_upstream_at__isnull=True) \
+            .exclude(playlist_id__in=listed)
+        for playlist_id in gone.values_list("playlist_id", flat=True):
+            log.info("playlist %s of %s gone from its tab: kept, marked removed upstream", playlist_id, channel.id)
+        gone.update(removed_upstream_at=now)
+
+
+def _refresh_one(playlist: Playlist, options: params.Options) -> bool:
+    """Read one playlist and store it; False when it could not be read (what it had stays)."""
+    try:
+        urls.check_public(playlist.url, settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])
+        listed = ytdlp_playlists.list_playlist(playlist.url, max_entries(), options)
+    except (UserError, ytdlp_playlists.ListingFailed) as exc:
+        gone = getattr(exc, "permanent", False)
+        log.warning("playlist %s of %s not listed%s: %s", playlist.playlist_id, playlist.channel_id,
+                    " (gone upstream: kept, marked)" if gone else "", str(exc)[:300])
+        if gone:
+            Playlist.objects.filter(pk=playlist.pk).update(removed_upstream_at=timezone.now())
+        return False
+    store_listing(playlist, listed)
+    return True
+
+
+def store_listing(playlist: Playlist, listed: ytdlp_playlists.PlaylistListing) -> None:
+    """The playlist's entries replaced by ``listed``'s, in order, then its file written."""
+    now = timezone.now()
+    with transaction.atomic():
+        PlaylistEntry.objects.filter(playlist=playlist).delete()
+        PlaylistEntry.objects.bulk_create(
+            [PlaylistEntry(playlist=playlist, position=e.position, video_id=e.video_id[:64], title=e.title[:1000])
+             for e in listed.entries], batch_size=1000)
+        Playlist.objects.filter(pk=playlist.pk).update(
+            title=listed.title or playlist.title, description=listed.description, entry_count=len(listed.entries),
+            truncated=listed.truncated, updated_at=now, removed_upstream_at=None)
+    playlist.refresh_from_db()
+    write_file(playlist, listed.entries)
+
+
+def write_file(playlist: Playlist, entries) -> None:
+    playlist_file.write(settings.ARCHIVE_ROOT, playlist_file.PlaylistFile(
+        id=playlist.playlist_id, title=playlist.title, channel_id=playlist.channel_id, url=playlist.url,
+        description=playlist.description, updated_at=(playlist.updated_at or timezone.now()).isoformat(),
+        entries=tuple(playlist_file.Entry(e.position, e.video_id, e.title) for e in entries)))
+
+
+def announce(channel_id: str, playlist_ids: list[str]) -> None:
+    """``playlists_written`` for what was written; a receiver's failure is logged, never raised here."""
+    if not playlist_ids:
+        return
+    for receiver, result in archive_events.playlists_written.send_robust(
+            sender=None, channel_id=channel_id, playlist_ids=list(playlist_ids)):
+        if isinstance(result, Exception):
+            log.warning("playlists_written receiver %s failed: %s", receiver, result)
+
+
+def add_playlist(channel: Channel, url: str) -> tuple[Playlist, bool]:
+    """A playlist URL added to the channel: checked by listing it (UserError says why not), stored and written
+    at once; ``(playlist, created)``. The same playlist again is refreshed, not doubled."""
+    url = (url or "").strip()
+    if not url.startswith(("http://", "https://")) or len(url) > 2000:
+        raise UserError("Give a playlist's http(s) URL.")
+    urls.check_public(url, settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])
+    listed = ytdlp_playlists.check_playlist_url(url, max_entries(), listing_options(channel))
+    playlist, created = Playlist.objects.get_or_create(
+        channel=channel, playlist_id=listed.playlist_id,
+        defaults={"title": listed.title, "url": listed.url or url, "source": Playlist.ADDED})
+    store_listing(playlist, listed)
+    announce(channel.id, [playlist.playlist_id])
+    playlist.refresh_from_db()
+    return playlist, created
+
+
+def request_refresh(channel_id: str) -> None:
+    """Ask for the channel's playlists to be refreshed (after its sync); a broker away is logged, not raised."""
+    from celery import current_app
+
+    from archiver import task_names
+
+    try:
+        current_app.send_task(task_names.REFRESH_PLAYLISTS, args=[channel_id], retry=False)
+    except Exception as exc:
+        log.warning("playlists refresh of %s not asked for: %s", channel_id, exc)
