@@ -164,3 +164,42 @@ def request_refresh(channel_id: str) -> None:
         current_app.send_task(task_names.REFRESH_PLAYLISTS, args=[channel_id], retry=False)
     except Exception as exc:
         log.warning("playlists refresh of %s not asked for: %s", channel_id, exc)
+
+
+@dataclasses.dataclass(frozen=True)
+class ShownEntry:
+    """A playlist's entry as pages and the API show it: the video's catalog row when the archive knows it."""
+
+    position: int
+    video_id: str
+    title: str
+    status: str  # the catalog's status, or "unknown" when no channel of the archive listed it
+    channel_id: str  # whose video it is in the catalog ("" when unknown)
+    pk: int | None  # its API id
+    archived: bool
+
+
+UNKNOWN = "unknown"
+
+
+def shown_entries(playlist: Playlist) -> list[ShownEntry]:
+    """The playlist's entries in order, each with its video's status: the playlist's own channel's row first,
+    another channel's when only it has the video (a playlist may hold anyone's videos). Two queries."""
+    from archiver.vocabulary import VideoStatus
+    from channels_app.models import Video
+
+    entries = list(playlist.entries.order_by("position").values_list("position", "video_id", "title"))
+    rows: dict[str, tuple] = {}
+    ids = sorted({vid for _, vid, _ in entries})
+    for start in range(0, len(ids), 900):  # within SQLite's bound on a statement's parameters
+        for pk, channel_id, video_id, status, title in (
+                Video.objects.filter(video_id__in=ids[start:start + 900])
+                .values_list("pk", "channel_id", "video_id", "status", "title")):
+            if video_id not in rows or channel_id == playlist.channel_id:
+                rows[video_id] = (pk, channel_id, status, title)
+    shown = []
+    for position, video_id, title in entries:
+        pk, channel_id, status, known_title = rows.get(video_id, (None, "", UNKNOWN, ""))
+        shown.append(ShownEntry(position, video_id, known_title or title, status, channel_id, pk,
+                                status == VideoStatus.ARCHIVED))
+    return shown
