@@ -16,6 +16,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from archiver import cookies, egress, playlist_file, urls
@@ -44,6 +45,19 @@ def refresh_channel(channel_id: str, playlist_ids: list[str] | None = None) -> l
     channel = Channel.objects.filter(pk=channel_id).first()
     if channel is None:
         return []
+    written: list[str] = []
+    try:
+        _refresh(channel, playlist_ids, written)
+    except egress.NoIdentity as exc:  # the site's budget is spent or it paused us: the next sync tries again
+        log.info("playlists of %s not refreshed now: %s", channel.id, exc)
+    except ytdlp_playlists.ListingFailed as exc:  # refused (the identity is tripped): the rest stays as it was
+        log.warning("playlists of %s not all refreshed: the site refused us: %s", channel.id, str(exc)[:300])
+    announce(channel.id, written)
+    return written
+
+
+def _refresh(channel: Channel, playlist_ids: list[str] | None, written: list[str]) -> None:
+    """Refresh under one egress identity; each playlist written is added to ``written`` as it is."""
     with cookies.private_copy(channel_cookies(channel)) as cookiefile:
         options = dataclasses.replace(listing_options(channel), profile=channel_profile(channel),
                                       cookiefile=str(cookiefile or ""))
@@ -53,12 +67,14 @@ def refresh_channel(channel_id: str, playlist_ids: list[str] | None = None) -> l
             options = dataclasses.replace(options, **identity.ytdlp_params())
             if playlist_ids is None:
                 _refresh_tab(channel, options)
-            wanted = Playlist.objects.filter(channel=channel, removed_upstream_at__isnull=True)
+            # The tab's that it still lists, and every one added by URL (one gone may come back).
+            wanted = Playlist.objects.filter(Q(removed_upstream_at__isnull=True) | Q(source=Playlist.ADDED),
+                                             channel=channel)
             if playlist_ids is not None:
                 wanted = wanted.filter(playlist_id__in=playlist_ids)
-            written = [p.playlist_id for p in wanted.order_by("position", "id") if _refresh_one(p, options)]
-    announce(channel.id, written)
-    return written
+            for playlist in wanted.order_by("position", "id"):
+                if _refresh_one(playlist, options):
+                    written.append(playlist.playlist_id)
 
 
 def _refresh_tab(channel: Channel, options: params.Options) -> None:
@@ -66,7 +82,12 @@ def _refresh_tab(channel: Channel, options: params.Options) -> None:
     try:
         urls.check_public(channel.url, settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])
         refs = ytdlp_playlists.list_channel_playlists(channel.url, options)
-    except (UserError, ytdlp_playlists.ListingFailed) as exc:
+    except ytdlp_playlists.ListingFailed as exc:
+        if exc.blocked:
+            raise  # through egress.reading, which trips the identity the site refused
+        log.warning("playlists tab of %s not listed: %s", channel.id, str(exc)[:300])
+        return
+    except UserError as exc:
         log.warning("playlists tab of %s not listed: %s", channel.id, str(exc)[:300])
         return
     if refs is None:  # a URL without tabs (a playlist, a feed): only added playlists
@@ -95,6 +116,8 @@ def _refresh_one(playlist: Playlist, options: params.Options) -> bool:
         urls.check_public(playlist.url, settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])
         listed = ytdlp_playlists.list_playlist(playlist.url, max_entries(), options)
     except (UserError, ytdlp_playlists.ListingFailed) as exc:
+        if getattr(exc, "blocked", False):
+            raise  # through egress.reading, which trips the identity the site refused
         gone = getattr(exc, "permanent", False)
         log.warning("playlist %s of %s not listed%s: %s", playlist.playlist_id, playlist.channel_id,
                     " (gone upstream: kept, marked)" if gone else "", str(exc)[:300])
@@ -109,6 +132,8 @@ def store_listing(playlist: Playlist, listed: ytdlp_playlists.PlaylistListing) -
     """The playlist's entries replaced by ``listed``'s, in order, then its file written."""
     now = timezone.now()
     with transaction.atomic():
+        # One writer of a playlist at a time (a sync's refresh and an add of the same URL): the row locked first.
+        Playlist.objects.select_for_update().filter(pk=playlist.pk).first()
         PlaylistEntry.objects.filter(playlist=playlist).delete()
         PlaylistEntry.objects.bulk_create(
             [PlaylistEntry(playlist=playlist, position=e.position, video_id=e.video_id[:64], title=e.title[:1000])

@@ -34,14 +34,14 @@ MAX_ID = 64  # a playlist's id becomes a file name (playlists/{id}.json)
 class ListingFailed(Exception):
     """A listing that failed (yt-dlp's words, cleaned); ``permanent``: gone for good (a 404), not a hiccup."""
 
-    def __init__(self, reason: str, permanent: bool):
+    def __init__(self, reason: str, permanent: bool, blocked: bool = False):
         super().__init__(reason)
-        self.permanent = permanent
+        self.permanent, self.blocked = permanent, blocked  # blocked: the site refused us (a bot check, a 429)
 
 
 def _failed(exc: BaseException) -> ListingFailed:
     kind, reason = classify(exc)
-    return ListingFailed(reason, kind is FailureKind.PERMANENT)
+    return ListingFailed(reason, kind is FailureKind.PERMANENT, kind is FailureKind.BLOCKED)
 
 
 @dataclass(frozen=True)
