@@ -129,8 +129,11 @@ def _refresh_one(playlist: Playlist, options: params.Options) -> bool:
 
 
 def store_listing(playlist: Playlist, listed: ytdlp_playlists.PlaylistListing) -> None:
-    """The playlist's entries replaced by ``listed``'s, in order, then its file written."""
+    """The playlist's file written from ``listed``, then its entries replaced by ``listed``'s, in order (so a
+    playlist the catalog says was listed has its file)."""
     now = timezone.now()
+    playlist.title, playlist.description, playlist.updated_at = listed.title or playlist.title, listed.description, now
+    write_file(playlist, listed.entries)
     with transaction.atomic():
         # One writer of a playlist at a time (a sync's refresh and an add of the same URL): the row locked first.
         Playlist.objects.select_for_update().filter(pk=playlist.pk).first()
@@ -139,10 +142,9 @@ def store_listing(playlist: Playlist, listed: ytdlp_playlists.PlaylistListing) -
             [PlaylistEntry(playlist=playlist, position=e.position, video_id=e.video_id[:64], title=e.title[:1000])
              for e in listed.entries], batch_size=1000)
         Playlist.objects.filter(pk=playlist.pk).update(
-            title=listed.title or playlist.title, description=listed.description, entry_count=len(listed.entries),
+            title=playlist.title, description=playlist.description, entry_count=len(listed.entries),
             truncated=listed.truncated, updated_at=now, removed_upstream_at=None)
     playlist.refresh_from_db()
-    write_file(playlist, listed.entries)
 
 
 def write_file(playlist: Playlist, entries) -> None:

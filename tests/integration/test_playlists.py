@@ -30,6 +30,7 @@ def synced(api: Api, fixture_site, archive_root):
     assert channel["id"] == CHANNEL
     sync_and_wait_listed(api, CHANNEL)
     rows = wait_for(lambda: _listed(api, CHANNEL, TAB), 120, "the playlists to be listed")
+    assert all(tree.playlist_path(archive_root, CHANNEL, p).is_file() for p in TAB)  # written before listed
     yield rows
     fixture_site.taken_down.discard("PLfxGone")
 
