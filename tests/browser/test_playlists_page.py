@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import test_web_app as web_app
+from tests.browser.test_accessibility import _serious
 from tests.fixture_site import catalog
 from tests.harness import add_fresh, sync_and_wait_listed, wait_for
 
@@ -28,11 +29,19 @@ def lists_channel(api, fixture_site):
     return CHANNEL
 
 
+def _no_serious_violation(page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = _serious(Axe().run(page).response)
+    assert not found, "\n".join(found)
+
+
 def test_play_all_plays_the_playlist_in_order(page, lists_channel):
     page, watch = page
     log_in(page)
     page.goto(f"/channels/{lists_channel}/")
     section = page.locator("#playlists")
+    _no_serious_violation(page)
     assert section.get_by_role("link").all_inner_texts() == [
         catalog.PLAYLISTS[p].title for p in catalog.PLAYLIST_TABS[catalog.LISTS_CHANNEL_ID]]
     section.get_by_role("link", name="Mixed bag").click()
@@ -43,9 +52,11 @@ def test_play_all_plays_the_playlist_in_order(page, lists_channel):
     hidden = page.locator(f"#playlist-entries li[data-video='{catalog.LISTS_PRIVATE_ID}']")
     assert "not in the archive" in hidden.inner_text() and hidden.get_by_role("link").count() == 0
     shot(page, "playlist")
+    _no_serious_violation(page)
     page.get_by_role("link", name="Play all").click()
     page.wait_for_url("**/videos/vid-lists-04/?list=PLfxMixed&index=1")
     assert "1 of 4" in page.locator("#playlist-bar").inner_text()
+    _no_serious_violation(page)
     page.wait_for_function(f"() => {PLAYER}.readyState >= 1 && {PLAYER}.duration > 0")
     # To its end: the next archived entry opens (index 2 is the private one, not in the archive).
     page.evaluate(f"() => {{ const v = {PLAYER}; v.muted = true; v.currentTime = Math.max(0, v.duration - 0.3); "
