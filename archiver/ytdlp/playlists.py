@@ -167,6 +167,8 @@ def list_playlist(url: str, max_entries: int, opts: Options | None = None) -> Pl
 def _items(entries):
     position = 0
     for item in entries:
+        if listing._is_nested(item):  # a channel's page lists its tabs, a playlist its videos
+            raise UserError("That URL is a channel (it lists tabs), not a playlist.")
         entry = listing._to_entry(item)
         if entry is None:
             continue

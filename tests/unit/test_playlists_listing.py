@@ -79,7 +79,7 @@ def test_a_playlist_gone_upstream_is_a_permanent_failure(site):
     assert failed.value.permanent
 
 
-@pytest.mark.parametrize("path", ["/watch/vid-main-01", "/nothing-here", "/playlist?list=PLnope"])
+@pytest.mark.parametrize("path", ["/watch/vid-main-01", "/nothing-here", "/playlist?list=PLnope", "/@fixturelists"])
 def test_a_url_that_is_no_playlist_is_the_users_error(site, path):
     with pytest.raises(UserError):
         playlists.check_playlist_url(f"{site.base_url}{path}", 10)
