@@ -35,6 +35,10 @@ from channels_app.services import listing_options
 log = logging.getLogger(__name__)
 
 
+#: Entries an "add playlist" lists within its request (a few pages); the rest comes with the refresh task.
+ADD_ENTRIES = 200
+
+
 def max_entries() -> int:
     return settings.YTARCHIVE["PLAYLIST_MAX_ENTRIES"]
 
@@ -171,24 +175,28 @@ def add_playlist(channel: Channel, url: str) -> tuple[Playlist, bool]:
     if not url.startswith(("http://", "https://")) or len(url) > 2000:
         raise UserError("Give a playlist's http(s) URL.")
     urls.check_public(url, settings.YTARCHIVE["ALLOW_PRIVATE_URLS"])
-    listed = ytdlp_playlists.check_playlist_url(url, max_entries(), listing_options(channel))
+    # Within the request only its first pages: a longer playlist is listed whole by the refresh task.
+    listed = ytdlp_playlists.check_playlist_url(url, min(ADD_ENTRIES, max_entries()), listing_options(channel))
     playlist, created = Playlist.objects.get_or_create(
         channel=channel, playlist_id=listed.playlist_id,
         defaults={"title": listed.title, "url": listed.url or url, "source": Playlist.ADDED})
     store_listing(playlist, listed)
     announce(channel.id, [playlist.playlist_id])
+    if listed.truncated and max_entries() > ADD_ENTRIES:
+        request_refresh(channel.id, [playlist.playlist_id])
     playlist.refresh_from_db()
     return playlist, created
 
 
-def request_refresh(channel_id: str) -> None:
-    """Ask for the channel's playlists to be refreshed (after its sync); a broker away is logged, not raised."""
+def request_refresh(channel_id: str, playlist_ids: list[str] | None = None) -> None:
+    """Ask for the channel's playlists (or only ``playlist_ids``) to be refreshed; a broker away is logged,
+    not raised (the next sync asks again)."""
     from celery import current_app
 
     from archiver import task_names
 
     try:
-        current_app.send_task(task_names.REFRESH_PLAYLISTS, args=[channel_id], retry=False)
+        current_app.send_task(task_names.REFRESH_PLAYLISTS, args=[channel_id, playlist_ids], retry=False)
     except Exception as exc:
         log.warning("playlists refresh of %s not asked for: %s", channel_id, exc)
 
