@@ -81,3 +81,29 @@ def test_uploads_json_rewrites_are_asked_for_once_per_burst(redis_client):
     assert uploads_rewrite.claim(redis_client, "site-burst", 30)
     assert 0 < redis_client.pttl(uploads_rewrite.rewrite_key("site-burst")) <= 30_000
     uploads_rewrite.release(redis_client, "site-burst")
+
+
+def test_an_added_playlist_is_listed_in_its_order_and_written_once_per_playlist(settings, tmp_path, fixture_site,
+                                                                                 monkeypatch):
+    settings.ARCHIVE_ROOT = tmp_path
+    channel = _channel("site-add")
+    url = f"{fixture_site.base_url}/playlist?list=PLfxMixed"
+    written = []
+    receiver = lambda sender, channel_id, playlist_ids, **kw: written.append((channel_id, playlist_ids))  # noqa: E731
+    playlists.archive_events.playlists_written.connect(receiver, weak=False)
+    try:
+        monkeypatch.setattr(playlists, "ADD_ENTRIES", 3)  # within the request: the first three, the rest later
+        playlist, created = playlists.add_playlist(channel, url)
+        assert created and playlist.truncated and playlist.entry_count == 3
+        monkeypatch.setattr(playlists, "ADD_ENTRIES", 200)
+        again, created = playlists.add_playlist(channel, url)
+        assert not created and again.pk == playlist.pk and again.entry_count == 4 and not again.truncated
+    finally:
+        playlists.archive_events.playlists_written.disconnect(receiver)
+    assert written == [("site-add", ["PLfxMixed"])] * 2
+    assert list(PlaylistEntry.objects.filter(playlist=again).values_list("video_id", flat=True)) == [
+        "vid-lists-04", "vid-lists-hidden", "vid-lists-02", "vid-lists-03"]
+    on_disk = playlists.playlist_file.read(tree.playlist_path(tmp_path, "site-add", "PLfxMixed"))
+    assert [e.video_id for e in on_disk.entries] == ["vid-lists-04", "vid-lists-hidden", "vid-lists-02",
+                                                     "vid-lists-03"]
+    assert on_disk.title == "Mixed bag" and on_disk.url.endswith("/playlist?list=PLfxMixed")
