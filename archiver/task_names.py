@@ -19,6 +19,8 @@ FIXITY_ROUND = "channels_app.tasks.fixity_round"
 VERIFY_CHANNEL = "channels_app.tasks.verify_channel"
 RUN_IMPORT = "channels_app.tasks.run_import"
 PRUNE_HISTORY = "channels_app.tasks.prune_history"
+REFRESH_PLAYLISTS = "channels_app.tasks.refresh_playlists"
+REWRITE_UPLOADS_PLAYLIST = "channels_app.tasks.rewrite_uploads_playlist"
 
 # search_app.tasks: the search index's rebuild
 REINDEX_SEARCH = "search_app.tasks.reindex_search"

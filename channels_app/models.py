@@ -291,3 +291,49 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"import {self.pk} into {self.channel_id} ({self.status})"
+
+
+class Playlist(models.Model):
+    """One playlist of a channel: from its playlists tab, or a playlist URL added to it (issue 26).
+
+    Its file is ``playlists/{playlist_id}.json`` (archiver.playlist_file). A playlist gone from the
+    channel's tab (or whose URL stopped answering for good) is kept, marked ``removed_upstream_at``."""
+
+    TAB, ADDED = "tab", "added"
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="playlists")
+    playlist_id = models.CharField(max_length=64, help_text="The site's id, path-safe: its file's name.")
+    title = models.CharField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+    url = models.CharField(max_length=2000, help_text="The URL it is listed from.")
+    source = models.CharField(max_length=8, choices=[(TAB, "Playlists tab"), (ADDED, "Added by URL")], default=TAB)
+    position = models.PositiveIntegerField(null=True, blank=True,
+                                           help_text="Its place in the channel's playlists tab (from 1).")
+    entry_count = models.PositiveIntegerField(default=0)
+    truncated = models.BooleanField(default=False, help_text="Longer than YTARCHIVE_PLAYLIST_MAX_ENTRIES.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(null=True, blank=True, help_text="When its entries were last listed.")
+    removed_upstream_at = models.DateTimeField(null=True, blank=True,
+                                               help_text="When the site stopped listing it (kept, not deleted).")
+
+    class Meta:
+        ordering = ["channel", "position", "title", "id"]
+        constraints = [models.UniqueConstraint(fields=["channel", "playlist_id"], name="unique_playlist_per_channel")]
+
+    def __str__(self):
+        return f"{self.channel_id}/{self.playlist_id}"
+
+
+class PlaylistEntry(models.Model):
+    """One video of a playlist, at its place (a video not, or not yet, in the archive is listed too)."""
+
+    playlist = models.ForeignKey(Playlist, on_delete=models.CASCADE, related_name="entries")
+    position = models.PositiveIntegerField(help_text="From 1, in the playlist's own order.")
+    video_id = models.CharField(max_length=64)
+    title = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["playlist", "position"]
+        constraints = [models.UniqueConstraint(fields=["playlist", "position"], name="unique_playlist_position")]
+
+    def __str__(self):
+        return f"{self.playlist}#{self.position}"

@@ -154,6 +154,9 @@ def _run_claimed(job: SyncJob, channel: Channel) -> SyncJob | None:
     if to_queue:
         current_app.send_task(task_names.QUEUE_DOWNLOADS,  # by name: the catalog never imports downloads_app
                                args=[channel.id], retry=True)
+    from channels_app.playlists import request_refresh
+
+    request_refresh(channel.id)  # its playlists, on their own: a failure there never fails this sync
     log.info("sync done job=%s channel=%s seen=%s new=%s to_queue=%s", job.pk, channel.id, seen, new, to_queue)
     return SyncJob.objects.get(pk=job.pk)
 

@@ -143,3 +143,19 @@ def prune_history() -> int:
     from channels_app.history_prune import prune
 
     return prune()
+
+
+@shared_task(name=task_names.REFRESH_PLAYLISTS, acks_late=True, ignore_result=True)
+def refresh_playlists(channel_id: str, playlist_ids: list[str] | None = None) -> list[str]:
+    """After a sync: the channel's playlists listed, stored and written (channels_app.playlists)."""
+    from channels_app.playlists import refresh_channel
+
+    return refresh_channel(channel_id, playlist_ids)
+
+
+@shared_task(name=task_names.REWRITE_UPLOADS_PLAYLIST, ignore_result=True)
+def rewrite_uploads_playlist(channel_id: str) -> None:
+    """uploads.json again, once outcomes brought upload dates the listing had not (channels_app.uploads_file)."""
+    from channels_app.uploads_file import rewrite_now
+
+    rewrite_now(channel_id)

@@ -393,6 +393,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Each control lane's worker slots (config.lanes; make run and the chart start one worker per lane).
 YTARCHIVE["LANE_CONCURRENCY"] = {name: env_int(lane.env, lane.concurrency, minimum=1, maximum=64)
                                  for name, lane in lanes.LANES.items()}
+# Playlists (channels_app.playlists, issue 26): a playlist is read up to this many entries; uploads.json is
+# rewritten this many seconds after the first download outcome that brought an upload date (one rewrite per
+# burst of outcomes, not one per video).
+YTARCHIVE["PLAYLIST_MAX_ENTRIES"] = env_int("YTARCHIVE_PLAYLIST_MAX_ENTRIES", 5000, minimum=1, maximum=100_000)
+YTARCHIVE["UPLOADS_REWRITE_SECONDS"] = env_float("YTARCHIVE_UPLOADS_REWRITE_SECONDS", 5.0, minimum=0.1)
 
 # Every periodic task expires (``expire_seconds``: django-celery-beat's name for Celery's ``expires``)
 # within its interval: a run still waiting when the next is due is dropped, never piled up behind a

@@ -59,6 +59,11 @@ def _record(report: DownloadReport) -> Video | None:
         from channels_app.archive_events import video_published
 
         video_published.send(sender=None, channel_id=video.channel_id, video_id=video.video_id)
+    new_date = _known_facts(video, report).get("upload_date")
+    if changed and new_date and new_date != video.upload_date:  # uploads.json lacks it: rewritten soon, once a burst
+        from channels_app.uploads_file import rewrite_soon
+
+        rewrite_soon(video.channel_id)
     if changed:
         video_states.set_state(r, video.channel_id, video.video_id, step.status)
         log.info("outcome recorded channel=%s video=%s attempt=%s/%s -> %s%s", video.channel_id,

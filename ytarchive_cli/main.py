@@ -15,6 +15,7 @@ from ytarchive_cli import (
     channel_commands,
     config,
     output,
+    playlist_commands,
     search_commands,
     site_commands,
     token_commands,
@@ -23,7 +24,8 @@ from ytarchive_cli import (
 )
 from ytarchive_cli.client import EXIT_USAGE, Client, CliError
 
-GROUPS = (token_commands, channel_commands, video_commands, watch_commands, search_commands, site_commands)
+GROUPS = (token_commands, channel_commands, video_commands, watch_commands, search_commands, site_commands,
+          playlist_commands)
 COMMANDS = {name: command for group in GROUPS for name, command in group.COMMANDS.items()}
 
 

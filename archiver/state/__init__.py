@@ -20,4 +20,5 @@ outside this package names a key or holds a client (tests/unit/test_outside_thin
 * ``task_leases``: leases on long control-side work (a fixity round, an import).
 * ``ytdlp``: yt-dlp updates and the version each worker runs.
 * ``login_throttle``: failed logins per address and user name (the web's).
+* ``uploads_rewrite``: a rewrite of a channel's uploads.json on its way (debounced).
 """

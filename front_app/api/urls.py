@@ -2,7 +2,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from front_app.api import channels, cookies, feeds, imports, search, tokens, videos, watch, ytdlp
+from front_app.api import channels, cookies, feeds, imports, playlists, search, tokens, videos, watch, ytdlp
 from front_app.api.docs_view import DocsView
 from front_app.api.schema_view import SchemaView
 
@@ -24,11 +24,13 @@ urlpatterns = [
         path("retry-failed/", videos.ChannelRetryFailedView.as_view(), name="channel-retry-failed"),
         path("fixity/", videos.ChannelFixityView.as_view(), name="channel-fixity"),
         path("cookies/", cookies.CookiesView.as_view(), name="channel-cookies"),
+        path("playlists/", playlists.ChannelPlaylistsView.as_view(), name="channel-playlists"),
     ])),
     path("videos/<int:pk>/watch/", watch.WatchView.as_view(), name="video-watch"),
     path("watch/bulk/", watch.BulkWatchView.as_view(), name="watch-bulk"),
     path("watch/continue/", watch.ContinueWatchingView.as_view(), name="watch-continue"),
     path("cookies/", cookies.CookiesView.as_view(), name="cookies"),
+    path("playlists/<str:channel_id>/<str:playlist_id>/", playlists.PlaylistView.as_view(), name="playlist"),
     path("search/", search.SearchView.as_view(), name="api-search"),
     path("feeds.opml", feeds.FeedsOpmlView.as_view(), name="feeds-opml"),
     path("imports/", imports.ImportsView.as_view(), name="imports"),

@@ -29,7 +29,7 @@ from channels_app.models import Channel, Video
 from front_app import feeds
 from front_app.http.client_address import client_address
 from front_app.media import files as media
-from front_app.pages import library, live_grid, video_comments, video_grid
+from front_app.pages import library, live_grid, playlists, video_comments, video_grid
 from front_app.pages.buttons import safe_next, staff_only
 from front_app.pages.track_labels import track_label
 from front_app.paging import CountedPaginator
@@ -314,6 +314,7 @@ def channel_page(request, channel_id: str, shown: Channel | None = None, http_st
         "sponsor_categories": channel_options.SPONSOR_CATEGORIES, "comment_modes": channel_options.COMMENT_MODES,
         "feed_url": feeds.feed_url(request, channel), "options_refused": shown is not None,
         "has_poster": tree.poster_path(settings.ARCHIVE_ROOT, channel.id).is_file(), "banner": _banner(channel.id),
+        **playlists.channel_context(channel),
         **live_grid.page_context(channel, page, grid.q, narrowed=not grid.is_default_order or bool(mine["watched"])
                                  or grid.status == video_grid.DAMAGED),
     }, status=http_status)
@@ -348,6 +349,7 @@ def video_page(request, channel_id: str, video_id: str):
         "max_attempts": settings.YTARCHIVE["DOWNLOAD_RETRIES"] + 1,
         "has_thumbnail": tree.thumbnail_file(folder).is_file(),
         "changes": history.timeline(video), **library.video_context(request, video, playable), **comments,
+        **playlists.video_context(request, video),
     })
 
 

@@ -3,7 +3,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from front_app import feeds
-from front_app.pages import bulk_watched, channels, library, live_grid, people, queue, search, stats, tokens
+from front_app.pages import (
+    bulk_watched,
+    channels,
+    library,
+    live_grid,
+    people,
+    playlists,
+    queue,
+    search,
+    stats,
+    tokens,
+)
 from front_app.signin import oidc
 
 urlpatterns = [
@@ -34,6 +45,8 @@ urlpatterns = [
         path("remove/", channels.channel_remove, name="web-channel-remove"),
         path("do/<str:action>/", channels.channel_action, name="web-channel-action"),
         path("videos/<str:video_id>/", channels.video_page, name="web-video"),
+        path("playlists/add/", playlists.add_playlist, name="web-playlist-add"),
+        path("playlists/<str:playlist_id>/", playlists.playlist_page, name="web-playlist"),
         path("videos/<str:video_id>/watched/", library.mark_watched, name="web-video-watched"),
     ])),
     path("media/<str:channel_id>/<str:video_id>/<path:name>", channels.media_file, name="web-media"),

@@ -348,6 +348,51 @@ CHANNELS[TALK_CHANNEL_ID] = Channel(id=TALK_CHANNEL_ID, handle="fixturetalk", ti
                                     description="A video with comments and automatic captions.",
                                     tabs={"videos": (TALK_ID,)}, page_size=4)
 
+# --- the playlists channel ----------------------------------------------------------------------
+# ``chan-lists`` (handle ``fixturelists``): four videos and a playlists tab (``/channel/chan-lists/playlists``)
+# listing PLAYLIST_ORDER, each playlist in an order of its own (not the uploads'): ``PLfxBest`` holds a video
+# of chan-main, ``PLfxMixed`` a private entry (listed as YouTube lists one: "[Private video]"), and
+# ``PLfxGone`` is the one a test takes down upstream (``site.taken_down.add("PLfxGone")``). Every playlist
+# is also a URL of its own, ``/playlist?list=ID``, as YouTube's are; ``PLfxOther`` is in no channel's tab.
+LISTS_CHANNEL_ID = "chan-lists"
+LISTS_PRIVATE_ID = "vid-lists-hidden"
+VIDEOS[LISTS_PRIVATE_ID] = Video(id=LISTS_PRIVATE_ID, title="[Private video]", upload_date="20230901", duration=2,
+                                 channel_id=LISTS_CHANNEL_ID, tab="", status=PRIVATE)
+for _n, _vid in enumerate(("vid-lists-01", "vid-lists-02", "vid-lists-03", "vid-lists-04")):
+    VIDEOS[_vid] = Video(id=_vid, title=f"Lists channel video {_n + 1}",
+                         upload_date=(dt.date(2023, 9, 30) - dt.timedelta(days=_n)).strftime("%Y%m%d"),
+                         duration=2, channel_id=LISTS_CHANNEL_ID, tab="videos",
+                         description=f"Description of {_vid}.", pattern=_PATTERNS[_n % len(_PATTERNS)],
+                         frequency=700 + 31 * _n)
+CHANNELS[LISTS_CHANNEL_ID] = Channel(id=LISTS_CHANNEL_ID, handle="fixturelists", title="Fixture Lists Channel",
+                                     description="A channel with playlists.",
+                                     tabs={"videos": ("vid-lists-01", "vid-lists-02", "vid-lists-03",
+                                                      "vid-lists-04")}, page_size=4)
+
+
+@dataclass(frozen=True)
+class Playlist:
+    id: str
+    title: str
+    description: str
+    channel_id: str  # its owner ("" for none of the fixture's)
+    video_ids: tuple[str, ...]
+
+
+PLAYLISTS: dict[str, Playlist] = {p.id: p for p in (
+    Playlist("PLfxMixed", "Mixed bag", "Four videos and a private one.", LISTS_CHANNEL_ID,
+             ("vid-lists-04", LISTS_PRIVATE_ID, "vid-lists-02", "vid-lists-03")),
+    Playlist("PLfxBest", "Best of lists", "With a video of the main channel.", LISTS_CHANNEL_ID,
+             ("vid-lists-03", "vid-main-01", "vid-lists-01")),
+    Playlist("PLfxGone", "Soon gone", "Taken down upstream by a test.", LISTS_CHANNEL_ID, ("vid-lists-02",)),
+    Playlist("PLfxOther", "Another channel's list", "Added to a channel by its URL.", MAIN_CHANNEL_ID,
+             ("vid-main-02", "vid-lists-01")),
+)}
+#: The playlists tab of each channel that has one, in the tab's order.
+PLAYLIST_TABS: dict[str, tuple[str, ...]] = {LISTS_CHANNEL_ID: ("PLfxMixed", "PLfxBest", "PLfxGone")}
+#: Entries of a playlist per page of the site's API (small, so paging is exercised).
+PLAYLIST_PAGE_SIZE = 2
+
 #: Tab order of each static tab, e.g. ``TABS[("chan-main", "videos")]``.
 TABS: dict[tuple[str, str], tuple[str, ...]] = {
     (ch.id, tab): tuple(ids) for ch in CHANNELS.values() for tab, ids in ch.tabs.items()
@@ -432,7 +477,7 @@ BENCH_DURATION = 8
 BENCH_SOURCES: tuple[str, ...] = tuple(
     v.id for v in VIDEOS.values()
     if v.status == PUBLIC and v.thumbnail_ext == "jpg" and not v.slow and v.id != WEIRD_ID
-    and v.channel_id != MEMBERS_CHANNEL_ID)  # the benches as they were before that channel came
+    and v.channel_id not in (MEMBERS_CHANNEL_ID, LISTS_CHANNEL_ID))  # the benches as they were before
 
 
 class _BenchIds(_BigIds):

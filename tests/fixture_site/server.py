@@ -369,7 +369,10 @@ _ROUTES: list[tuple[re.Pattern, str]] = [
         (r"/@(?P<handle>[^/]+)/(?P<tab>[^/]+)/?", "handle_tab_page"),
         (r"/watch/(?P<vid>[^/]+)", "watch_page"),
         (r"/api/channel/(?P<cid>[^/]+)\.json", "api_channel"),
+        (r"/api/channel/(?P<cid>[^/]+)/playlists\.json", "api_playlists"),
         (r"/api/channel/(?P<cid>[^/]+)/(?P<tab>[^/]+)\.json", "api_tab"),
+        (r"/api/playlist/(?P<pid>[^/]+)\.json", "api_playlist"),
+        (r"/playlist", "playlist_page"),
         (r"/api/resolve/(?P<handle>[^/]+)\.json", "api_resolve"),
         (r"/api/video/(?P<vid>[^/]+)\.json", "api_video"),
         (r"/media/(?P<vid>[^/]+)\.h(?P<height>\d+)\.mp4", "small_media"),
@@ -595,6 +598,52 @@ class _Handler(BaseHTTPRequestHandler):
                         for v in page.entries if v.id not in self.site.taken_down],
             "next_page": page.next_page,
         })
+
+    def _route_api_playlists(self, cid: str) -> None:
+        """A channel's playlists tab (taken-down playlists gone from it); 404 for a channel without one."""
+        channel = catalog.get_channel(cid)
+        if channel is None or cid not in catalog.PLAYLIST_TABS:
+            self._error(HTTPStatus.NOT_FOUND, "no such channel tab")
+            return
+        lists = [catalog.PLAYLISTS[pid] for pid in catalog.PLAYLIST_TABS[cid] if pid not in self.site.taken_down]
+        self._json({"channel_id": cid, "playlists": [
+            {"id": p.id, "title": p.title, "count": len(p.video_ids)} for p in lists]})
+
+    def _route_api_playlist(self, pid: str) -> None:
+        """One playlist, its entries page by page in its own order (a private one as YouTube lists it)."""
+        playlist = catalog.PLAYLISTS.get(pid)
+        if playlist is None or pid in self.site.taken_down:
+            self._error(HTTPStatus.NOT_FOUND, "The playlist does not exist.")
+            return
+        try:
+            number = int(self.query.get("page", ["1"])[0])
+        except ValueError:
+            number = 0
+        if number < 1:
+            self._error(HTTPStatus.BAD_REQUEST, "page must be a positive integer")
+            return
+        size = catalog.PLAYLIST_PAGE_SIZE
+        ids = [vid for vid in playlist.video_ids if vid not in self.site.taken_down]
+        page = ids[(number - 1) * size:number * size]
+        owner = catalog.get_channel(playlist.channel_id)
+        self._json({
+            "id": playlist.id, "title": playlist.title, "description": playlist.description,
+            "channel_id": playlist.channel_id, "channel": owner.title if owner else "",
+            "channel_url": f"{self.origin}/channel/{playlist.channel_id}" if owner else "",
+            "count": len(ids), "page": number,
+            "entries": [{"id": vid, "title": self.site.renamed.get(vid, catalog.get_video(vid).title),
+                         "duration": catalog.get_video(vid).duration} for vid in page],
+            "next_page": number + 1 if number * size < len(ids) else None,
+        })
+
+    def _route_playlist_page(self) -> None:
+        playlist = catalog.PLAYLISTS.get(self.query.get("list", [""])[0])
+        if playlist is None or playlist.id in self.site.taken_down:
+            self._error(HTTPStatus.NOT_FOUND, "The playlist does not exist.")
+            return
+        items = "".join(f"<li><a href='/watch/{vid}'>{html.escape(catalog.get_video(vid).title)}</a></li>"
+                        for vid in playlist.video_ids)
+        self._html(playlist.title, f"<h1>{html.escape(playlist.title)}</h1><ol>{items}</ol>")
 
     def _route_api_video(self, vid: str) -> None:
         video = catalog.get_video(vid)

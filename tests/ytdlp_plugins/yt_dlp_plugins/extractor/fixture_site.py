@@ -32,7 +32,8 @@ import itertools
 from yt_dlp.extractor.common import InfoExtractor
 from yt_dlp.utils import ExtractorError, int_or_none, remove_end, traverse_obj
 
-__all__ = ["FixtureSiteChannelIE", "FixtureSiteIE", "FixtureSiteTabIE"]
+__all__ = ["FixtureSiteChannelIE", "FixtureSiteIE", "FixtureSitePlaylistIE", "FixtureSitePlaylistsTabIE",
+           "FixtureSiteTabIE"]
 
 _BASE = r"(?P<base>http://(?:127\.0\.0\.\d{1,3}|localhost):\d+)"
 _CHANNEL = r"(?:channel/(?P<id>[^/?#]+)|@(?P<handle>[^/?#]+))"
@@ -178,7 +179,7 @@ class FixtureSiteIE(_FixtureSiteBaseIE):
 class FixtureSiteTabIE(_FixtureSiteBaseIE):
     IE_NAME = "fixturesite:tab"
     IE_DESC = "Offline test fixture site: one tab of a channel (lazily paged)"
-    _VALID_URL = rf"{_BASE}/{_CHANNEL}/(?P<tab>[^/?#]+){_END}"
+    _VALID_URL = rf"{_BASE}/{_CHANNEL}/(?P<tab>(?!playlists{_END})[^/?#]+){_END}"  # playlists: below
 
     def _entries(self, base: str, channel_id: str, tab: str):
         """Yield entries page by page; a page is fetched only when the consumer needs it.
@@ -217,6 +218,60 @@ class FixtureSiteTabIE(_FixtureSiteBaseIE):
             playlist_count=int_or_none(tab_info.get("count")),
             webpage_url=f"{base}/channel/{channel_id}/{tab}",
             **self._channel_fields(channel))
+
+
+class FixtureSitePlaylistIE(_FixtureSiteBaseIE):
+    """A playlist, ``/playlist?list=ID``, as YouTube's: its videos in its own order, lazily paged."""
+
+    IE_NAME = "fixturesite:playlist"
+    IE_DESC = "Offline test fixture site: a playlist"
+    _VALID_URL = rf"{_BASE}/playlist\?(?:[^#]*&)?list=(?P<id>[^&#]+)"
+
+    def _entries(self, base: str, playlist_id: str, first: dict):
+        data, page = first, 1
+        while True:
+            for entry in data["entries"]:
+                yield self.url_result(f"{base}/watch/{entry['id']}", FixtureSiteIE, entry["id"], entry.get("title"),
+                                      duration=int_or_none(entry.get("duration")))
+            if not data.get("next_page"):
+                return
+            page = data["next_page"]
+            data = self._download_json(f"{base}/api/playlist/{playlist_id}.json", playlist_id,
+                                       f"Downloading playlist page {page}", query={"page": page})
+
+    def _real_extract(self, url):
+        base, playlist_id = self._match_valid_url(url).group("base", "id")
+        first = self._download_json(f"{base}/api/playlist/{playlist_id}.json", playlist_id,
+                                    "Downloading playlist", query={"page": 1})
+        owner = {"channel_id": first["channel_id"], "channel": first["channel"], "channel_url": first["channel_url"],
+                 "uploader": first["channel"], "uploader_url": first["channel_url"]} if first.get("channel_id") else {}
+        return self.playlist_result(
+            self._entries(base, playlist_id, first), playlist_id, first["title"], first.get("description"),
+            playlist_count=int_or_none(first.get("count")), webpage_url=f"{base}/playlist?list={playlist_id}",
+            **owner)
+
+
+class FixtureSitePlaylistsTabIE(_FixtureSiteBaseIE):
+    """A channel's playlists tab, as YouTube's ``/@handle/playlists``: its entries are the playlists' URLs."""
+
+    IE_NAME = "fixturesite:playlists"
+    IE_DESC = "Offline test fixture site: a channel's playlists tab"
+    _VALID_URL = rf"{_BASE}/{_CHANNEL}/playlists{_END}"
+
+    def _real_extract(self, url):
+        mobj = self._match_valid_url(url)
+        base = mobj.group("base")
+        channel_id = self._channel_id(base, mobj.group("id"), mobj.group("handle"))
+        data, handle = self._download_json_handle(
+            f"{base}/api/channel/{channel_id}/playlists.json", channel_id, "Downloading playlists tab",
+            expected_status=404)
+        if handle.status == 404:
+            raise ExtractorError("This channel does not have a playlists tab", expected=True)
+        entries = [self.url_result(f"{base}/playlist?list={p['id']}", FixtureSitePlaylistIE, p["id"], p["title"])
+                   for p in data["playlists"]]
+        return self.playlist_result(entries, f"{channel_id}-playlists", "Playlists",
+                                    webpage_url=f"{base}/channel/{channel_id}/playlists",
+                                    channel_id=channel_id, channel_url=f"{base}/channel/{channel_id}")
 
 
 class FixtureSiteChannelIE(_FixtureSiteBaseIE):
