@@ -216,6 +216,8 @@ def _lay_out(temp_dir: Path, info: dict, url: str) -> DownloadResult:
     for leftover in temp_dir.glob(f"{stem}.*"):
         if leftover.suffix in {".webp", ".png", ".image", ".jpeg"}:
             leftover.unlink()  # an unconverted thumbnail copy
+        elif leftover.suffix == ".tmp" and leftover.is_file():
+            leftover.unlink()  # yt-dlp's half-written info.json of an attempt killed mid-write (its temp name)
     videos = [
         p for p in temp_dir.glob(f"{stem}.*")
         # video.nfo too: a folder resumed after a kill between the NFO and the rename still holds one

@@ -161,6 +161,8 @@ class FixtureSite:
         self.limit_penalty = 0.0
         #: address -> time.monotonic() its bot checks end (the limiter's, or ``trip_address``).
         self.bot_checked: dict[str, float] = {}
+        #: address -> seconds of bot checks that start at its next request (``trip_address``).
+        self._trip_on_request: dict[str, float] = {}
         #: address -> channel ids whose videos that address is offered only the small format.
         self.throttled: dict[str, set[str]] = collections.defaultdict(set)
         self._video_hits: dict[str, collections.deque] = collections.defaultdict(collections.deque)
@@ -254,10 +256,14 @@ class FixtureSite:
             peak = max(peak, last - first + 1)
         return peak
 
-    def trip_address(self, address: str, seconds: float) -> None:
-        """Answer ``address`` with bot checks for ``seconds`` from now (as if it had spent its allowance)."""
+    def trip_address(self, address: str, seconds: float, from_first_request: bool = False) -> None:
+        """Answer ``address`` with bot checks for ``seconds`` from now (as if it had spent its allowance), or
+        from its next request when ``from_first_request`` (so a slow start cannot outlast the trip)."""
         with self._lock:
-            self.bot_checked[address] = time.monotonic() + seconds
+            if from_first_request:
+                self._trip_on_request[address] = seconds
+            else:
+                self.bot_checked[address] = time.monotonic() + seconds
 
     def throttle(self, address: str, channel_id: str, on: bool = True) -> None:
         """Offer ``address`` only the small format of ``channel_id``'s videos (or stop doing so)."""
@@ -269,6 +275,8 @@ class FixtureSite:
         spends one of its allowance in the limiter's sliding window."""
         now = time.monotonic()
         with self._lock:
+            if address in self._trip_on_request:
+                self.bot_checked[address] = now + self._trip_on_request.pop(address)
             if now < self.bot_checked.get(address, 0.0):
                 return True
             if counted and self.limit_count > 0:
