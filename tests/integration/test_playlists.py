@@ -69,6 +69,32 @@ def test_the_cli_lists_playlists_and_one_playlists_videos(logged_in, synced):
     cli(logged_in, "playlists", CHANNEL, "PLnothing", expect=1)
 
 
+def test_a_library_view_gets_each_playlist_as_an_m3u8_in_order(api: Api, synced, library_root):
+    """The refresh's playlists/*.json become .m3u8 files in the channel's media-server view: each entry in the
+    playlist's order, a file that exists, with its duration; what is not archived here is left out."""
+    api.wait_settled(CHANNEL)
+    api.call("PATCH", f"/api/channels/{CHANNEL}/", json={"library_layout": "jellyfin"})
+    sync_and_wait_listed(api, CHANNEL)  # the refresh after it sends playlists_written again
+    archived = {v["video_id"] for v in api.videos(CHANNEL) if v["status"] == "archived"}
+
+    def written():
+        found = {p.name: p for p in (library_root / "jellyfin").glob("*/*.m3u8")}
+        return found if {f"[{pid}].m3u8" for pid in ("PLfxMixed",)} <= {n.rsplit(" ", 1)[-1] for n in found} \
+            else None
+    found = wait_for(written, 120, "the channel's view to get its playlists")
+    mixed = next(p for name, p in found.items() if name.endswith("[PLfxMixed].m3u8"))
+    lines = mixed.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "#EXTM3U"
+    files = [mixed.parent / line for line in lines if line and not line.startswith("#")]
+    infos = [line for line in lines if line.startswith("#EXTINF:")]
+    assert files and all(f.is_file() for f in files) and len(infos) == len(files)
+    assert all(float(line[len("#EXTINF:"):].split(",", 1)[0]) > 0 for line in infos)  # durations known
+    expected = [v for v in catalog.PLAYLISTS["PLfxMixed"].video_ids if v in archived]
+    assert [next(v for v in expected if f"[{v}]" in f.name) for f in files] == expected  # the playlist's order
+    api.call("PATCH", f"/api/channels/{CHANNEL}/", json={"library_layout": "off"})
+    wait_for(lambda: not mixed.exists(), 60, "the view to go with the layout")
+
+
 def test_a_playlist_url_is_added_and_a_bad_one_refused(api: Api, synced, fixture_site, logged_in, archive_root):
     url = f"{fixture_site.base_url}/playlist?list=PLfxOther"
     added = api.post(f"/api/channels/{CHANNEL}/playlists/", expect=(200, 201), json={"url": url})
