@@ -213,6 +213,11 @@ class ShownEntry:
     pk: int | None  # its API id
     archived: bool
 
+    @property
+    def known(self) -> bool:
+        """Whether any channel of the archive lists the video (pages say "not in the archive" otherwise)."""
+        return self.status != UNKNOWN
+
 
 UNKNOWN = "unknown"
 
