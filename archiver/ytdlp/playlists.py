@@ -22,7 +22,7 @@ from archiver.ids import is_safe_id
 from archiver.vocabulary import FailureKind
 from archiver.ytdlp import listing
 from archiver.ytdlp.failures import classify, clean
-from archiver.ytdlp.params import Options, listing_params
+from archiver.ytdlp.params import Logger, Options, listing_params
 
 log = logging.getLogger("archiver.ytdlp")
 
@@ -99,7 +99,18 @@ def valid_playlist_id(raw: str) -> str | None:
 
 def _params(opts: Options) -> dict:
     # No generic extractor: a URL no site extractor knows is no playlist (and costs no request).
-    return {**listing_params(opts), "allowed_extractors": ["default", "-generic"]}
+    return {**listing_params(opts), "allowed_extractors": ["default", "-generic"], "logger": _QuietLogger()}
+
+
+class _QuietLogger(Logger):
+    """yt-dlp's own lines while listing playlists, at debug: a channel without a playlists tab is no news, and
+    a real failure comes back to the caller as ListingFailed, which logs it with its channel."""
+
+    def warning(self, msg):
+        log.debug("yt-dlp warning: %s", msg)
+
+    def error(self, msg):
+        log.debug("yt-dlp error: %s", msg)
 
 
 def list_channel_playlists(channel_url: str, opts: Options | None = None) -> list[PlaylistRef] | None:
