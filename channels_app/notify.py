@@ -93,18 +93,22 @@ def notify_round(now=None) -> int:
     since_default = now - timedelta(hours=1)  # a channel never told before: only the last hour
     for channel in _with_news(now):
         since = channel.notified_at or since_default
+        # Busy first, the news after: read the other way round, a sync's last outcomes landing in between
+        # would make it look settled with only its first videos listed (two messages for one sync).
+        busy = _busy(channel)
+        cutoff = now if busy else timezone.now()
         archived = list(Video.objects.filter(channel=channel, status=VideoStatus.ARCHIVED, archived_at__gt=since,
-                                             archived_at__lte=now).order_by("archived_at"))
+                                             archived_at__lte=cutoff).order_by("archived_at"))
         failed = list(Video.objects.filter(channel=channel, status=VideoStatus.FAILED, updated_at__gt=since,
-                                           updated_at__lte=now).order_by("updated_at"))
+                                           updated_at__lte=cutoff).order_by("updated_at"))
         if not archived and not failed:
             if channel.notified_at is None:
-                Channel.objects.filter(pk=channel.pk).update(notified_at=now)
+                Channel.objects.filter(pk=channel.pk).update(notified_at=cutoff)
             continue
         first = min(v.archived_at if v.status == VideoStatus.ARCHIVED else v.updated_at for v in archived + failed)
-        if _busy(channel) and now - first < HOLD_AT_MOST:
+        if busy and now - first < HOLD_AT_MOST:
             continue  # the rest of its sync is still coming: one message for all of it
-        Channel.objects.filter(pk=channel.pk).update(notified_at=now)
+        Channel.objects.filter(pk=channel.pk).update(notified_at=cutoff)
         urls = targets(channel)
         name = channel.title or channel.id
         if archived and urls:
